@@ -1,0 +1,259 @@
+"""One typed settings tree for every role of the IOC.
+
+Settings come, highest priority first, from keyword arguments, environment variables
+``IOC_*`` (nested with ``__``, e.g. ``IOC_DATABASE__URL``), a ``.env`` file and a YAML file
+(``IOC_CONFIG`` or ``--config``). Every field has a default, so the IOC runs with no
+configuration at all: an SQLite file and an in-process MQTT broker under the var directory.
+Unknown keys are rejected wherever they come from, and :func:`explain_errors` says where each
+bad value came from.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+ENV_PREFIX = "IOC_"
+ENV_NESTED = "__"
+CONFIG_ENV = "IOC_CONFIG"
+
+
+class Section(BaseModel):
+    """A settings section: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DatabaseSettings(Section):
+    url: str = Field(
+        "",
+        description="SQLAlchemy URL. Empty: embedded SQLite at <var_dir>/ioc.db. "
+        "PostGIS: postgresql+psycopg://user:pass@host:5432/ioc",
+    )
+    echo: bool = Field(False, description="Log every SQL statement (debugging only).")
+
+
+class MqttSettings(Section):
+    host: str = Field("127.0.0.1", description="Broker host the ingest worker connects to.")
+    port: int = Field(18830, ge=1, le=65535, description="Broker port (embedded default 18830).")
+    username: str = Field("", description="Broker user name; empty for anonymous.")
+    password: str = Field("", description="Broker password.")
+    tls: bool = Field(False, description="Connect with TLS.")
+    ca_file: str = Field("", description="CA bundle for TLS; empty uses the system store.")
+    client_id: str = Field("ioc-ingest", description="MQTT client id of the ingest worker.")
+    topic_prefix: str = Field("ioc/v1", description="Root of the versioned topic scheme.")
+    qos: Literal[0, 1] = Field(1, description="QoS of the ingest subscriptions.")
+    keepalive_s: int = Field(30, ge=5, description="MQTT keep-alive in seconds.")
+
+
+class BrokerSettings(Section):
+    embedded: bool = Field(
+        True, description="python app.py starts an in-process broker (amqtt) on host:port."
+    )
+    host: str = Field("127.0.0.1", description="Address the embedded broker listens on.")
+    port: int = Field(18830, ge=1, le=65535, description="Port of the embedded broker.")
+
+
+class IngestSettings(Section):
+    batch_size: int = Field(500, ge=1, le=100_000, description="Rows written per batch.")
+    max_latency_s: float = Field(
+        0.25, gt=0, le=30, description="Longest a message waits before its batch is written."
+    )
+    max_payload_bytes: int = Field(
+        256 * 1024, ge=1024, description="Payloads larger than this are dead-lettered."
+    )
+    dead_letter_keep_bytes: int = Field(
+        8192, ge=0, description="How much of a rejected payload is kept in the dead-letter table."
+    )
+    future_tolerance_s: float = Field(
+        300, ge=0, description="Timestamps further in the future than this are rejected."
+    )
+
+
+class CameraStatusSettings(Section):
+    offline_after_s: float = Field(
+        90, gt=0, description="A camera with no heartbeat for this long is shown offline."
+    )
+    alarm_hold_s: float = Field(
+        600, gt=0, description="A camera stays in alarm this long after its last detection."
+    )
+
+
+class WebSettings(Section):
+    host: str = Field("127.0.0.1", description="Address the dashboard listens on.")
+    port: int = Field(8050, ge=1, le=65535, description="Port of the dashboard.")
+    refresh_s: float = Field(2.0, ge=0.5, description="How often pages poll for changes.")
+    language: Literal["vi", "en"] = Field("vi", description="Default interface language.")
+    debug: bool = Field(False, description="Dash debug mode (never in production).")
+
+
+class SimulatorSettings(Section):
+    heartbeat_interval_s: float = Field(10, gt=0, description="Seconds between heartbeats.")
+    detection_interval_s: float = Field(
+        40, gt=0, description="Mean seconds between simulated smoke/fire detections."
+    )
+    offline_share: float = Field(
+        0.1, ge=0, le=1, description="Share of simulated cameras that stay silent (offline)."
+    )
+    seed: int = Field(68, description="Random seed, so a demo is repeatable.")
+
+
+class Settings(BaseSettings):
+    """The whole configuration of one IOC installation."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_NESTED,
+        env_file=".env",
+        extra="forbid",
+        validate_assignment=True,
+    )
+
+    var_dir: Path = Field(Path("var"), description="Runtime state: database file, snapshots.")
+    province_code: str = Field("68", description="GSO code of the province (68 = Lâm Đồng).")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO")
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    mqtt: MqttSettings = Field(default_factory=MqttSettings)
+    broker: BrokerSettings = Field(default_factory=BrokerSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    cameras: CameraStatusSettings = Field(default_factory=CameraStatusSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings, dotenv_settings]
+        yaml_path = os.environ.get(CONFIG_ENV)
+        if yaml_path:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_path))
+        return tuple(sources)
+
+    @property
+    def database_url(self) -> str:
+        """The configured database URL, or the embedded SQLite file under ``var_dir``."""
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{(self.var_dir / 'ioc.db').resolve()}"
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One bad setting: its dotted key, what is wrong and where the value came from."""
+
+    key: str
+    message: str
+    origin: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message} (from {self.origin})"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Read settings from all sources; raise :class:`ConfigError` naming each bad key's origin."""
+    if config_file is not None:
+        os.environ[CONFIG_ENV] = str(config_file)
+    problems = _unknown_env_keys(os.environ)
+    problems += _yaml_problems(os.environ.get(CONFIG_ENV))
+    if problems:
+        raise ConfigError(problems)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(explain_errors(exc, os.environ)) from exc
+
+
+def explain_errors(exc: ValidationError, environ: Mapping[str, str]) -> list[ConfigProblem]:
+    """Turn a pydantic error into problems that say which source set each bad key."""
+    problems = []
+    for err in exc.errors():
+        key = ".".join(str(part) for part in err["loc"])
+        problems.append(ConfigProblem(key, err["msg"], _origin_of(key, environ)))
+    return problems
+
+
+def _origin_of(key: str, environ: Mapping[str, str]) -> str:
+    env_name = ENV_PREFIX + key.replace(".", ENV_NESTED).upper()
+    section_env = ENV_PREFIX + key.split(".", maxsplit=1)[0].upper()
+    for name in (env_name, section_env):
+        if name in environ:
+            return f"environment variable {name}"
+    dotenv = Path(".env")
+    if dotenv.is_file() and env_name in dotenv.read_text(encoding="utf-8"):
+        return f".env file {dotenv.resolve()}"
+    yaml_path = environ.get(CONFIG_ENV)
+    if yaml_path:
+        return f"YAML file {yaml_path}, key {key}"
+    return "defaults"
+
+
+def _field_paths(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _field_paths(annotation, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}"
+
+
+def known_keys() -> set[str]:
+    """Every dotted key the settings tree accepts (``database.url``, ``web.port``...)."""
+    return set(_field_paths(Settings))
+
+
+def _unknown_env_keys(environ: Mapping[str, str]) -> list[ConfigProblem]:
+    known = {ENV_PREFIX + k.replace(".", ENV_NESTED).upper() for k in known_keys()}
+    sections = {ENV_PREFIX + k.split(".")[0].upper() for k in known_keys() if "." in k}
+    problems = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in known or upper in sections:
+            continue
+        if upper in {CONFIG_ENV, "IOC_TEST_DATABASE_URL"} or upper.startswith("IOC_TEST_"):
+            continue
+        problems.append(ConfigProblem(name, "unknown setting", f"environment variable {name}"))
+    return problems
+
+
+def _yaml_problems(path: str | None) -> list[ConfigProblem]:
+    if not path:
+        return []
+    origin = f"YAML file {path}"
+    file = Path(path)
+    if not file.is_file():
+        return [ConfigProblem("config", "file not found", origin)]
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        return [ConfigProblem("config", f"not valid YAML: {exc}", origin)]
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        return [ConfigProblem("config", "the top level must be a mapping of keys", origin)]
+    return []

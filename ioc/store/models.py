@@ -1,0 +1,196 @@
+"""The store's tables, the same on PostGIS and SQLite.
+
+Times are stored in UTC (timezone-aware on PostgreSQL, naive-UTC on SQLite). Every spatial
+row also keeps plain lon/lat or bbox columns so SQLite can pre-filter without an extension.
+Administrative units carry validity dates: a code may exist in several eras.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import shapely
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ioc.store.types import Geom, UtcDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every IOC table."""
+
+
+class AdminUnit(Base):
+    """A province, district or commune/ward, valid between two dates."""
+
+    __tablename__ = "admin_units"
+    __table_args__ = (
+        UniqueConstraint("code", "valid_from", name="uq_admin_units_code_valid_from"),
+        Index("ix_admin_units_validity", "valid_from", "valid_to"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16))  # province | district | commune
+    unit_type: Mapped[str] = mapped_column(String(40), default="")
+    parent_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    center_lon: Mapped[float] = mapped_column(Float)
+    center_lat: Mapped[float] = mapped_column(Float)
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    geom: Mapped[shapely.Geometry] = mapped_column(Geom("MULTIPOLYGON"))
+
+
+class IocUnit(Base):
+    """An operations centre attached to one administrative unit (or a department)."""
+
+    __tablename__ = "ioc_units"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    admin_unit_code: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default="unit")  # province | unit | department
+    opened_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class Camera(Base):
+    """A forest-watch or city camera; its live state is kept on the row."""
+
+    __tablename__ = "cameras"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_code: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    geom: Mapped[shapely.Geometry] = mapped_column(Geom("POINT"))
+    height_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    direction_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    fov_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    stream_url: Mapped[str] = mapped_column(Text, default="")
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_detection_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    health: Mapped[str] = mapped_column(String(16), default="unknown")
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+
+
+class Detection(Base):
+    """One smoke or fire detection reported by a camera."""
+
+    __tablename__ = "detections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    msg_id: Mapped[str] = mapped_column(String(64), unique=True)
+    camera_id: Mapped[str] = mapped_column(ForeignKey("cameras.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # smoke | fire
+    score: Mapped[float] = mapped_column(Float)
+    bbox: Mapped[list[float] | None] = mapped_column(JSON, nullable=True)
+    snapshot: Mapped[str | None] = mapped_column(Text, nullable=True)
+    observed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SensorReading(Base):
+    """One environmental reading (rain, water level, PM2.5...) from a station."""
+
+    __tablename__ = "sensor_readings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    msg_id: Mapped[str] = mapped_column(String(80), unique=True)
+    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    quantity: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(16), default="")
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    observed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class CitizenReport(Base):
+    """A citizen's field report (phản ánh hiện trường)."""
+
+    __tablename__ = "citizen_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    service_code: Mapped[str] = mapped_column(String(40), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    geom: Mapped[shapely.Geometry] = mapped_column(Geom("POINT"))
+    unit_code: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Dossier(Base):
+    """An administrative-procedure dossier (hồ sơ TTHC) from the one-stop system."""
+
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(String(64), unique=True)
+    procedure_code: Mapped[str] = mapped_column(String(64))
+    procedure_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    unit_code: Mapped[str] = mapped_column(String(16), index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="in_person")
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    paid_online: Mapped[bool] = mapped_column(Boolean, default=False)
+    digitised: Mapped[bool] = mapped_column(Boolean, default=False)
+    e_result: Mapped[bool] = mapped_column(Boolean, default=False)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Incident(Base):
+    """One incident gathering detections, reports and readings that belong together."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16), default="medium")
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    unit_code: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    camera_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    geom: Mapped[shapely.Geometry | None] = mapped_column(Geom("POINT"), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DeadLetter(Base):
+    """A message that could not be used: its reason and (a capped copy of) its bytes."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(32), default="mqtt")
+    topic: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    payload_size: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
