@@ -24,6 +24,9 @@ def camera_status(
     """Alarm while a detection is recent, online while heartbeats are recent, else offline."""
     if last_detection_at is not None and (now - last_detection_at).total_seconds() <= alarm_hold_s:
         return CameraStatus.ALARM
-    if last_heartbeat_at is not None and (now - last_heartbeat_at).total_seconds() <= offline_after_s:
+    if (
+        last_heartbeat_at is not None
+        and (now - last_heartbeat_at).total_seconds() <= offline_after_s
+    ):
         return CameraStatus.ONLINE
     return CameraStatus.OFFLINE

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ioc.store.models import AdminUnit
 
 
-def valid_at(at: date) -> Select[tuple[AdminUnit]]:
+def valid_at(at: date) -> Select[AdminUnit]:
     """Units whose validity period contains the date ``at``."""
     return select(AdminUnit).where(
         AdminUnit.valid_from <= at,

@@ -27,7 +27,7 @@ class Geom(TypeDecorator[shapely.Geometry]):
     cache_ok = True
     # Read by GeoAlchemy2's DDL hooks; GIST indexes are made by the migrations.
     spatial_index = False
-    use_N_D_index = False
+    use_N_D_index = False  # noqa: N815 (GeoAlchemy2 attribute name)
     use_typmod = None
     dimension = 2
     srid = SRID

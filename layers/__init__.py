@@ -1,0 +1,1 @@
+"""Map layers: each turns store queries into plotly traces for the map."""
