@@ -56,6 +56,15 @@ class MqttSettings(Section):
     topic_prefix: str = Field("ioc/v1", description="Root of the versioned topic scheme.")
     qos: Literal[0, 1] = Field(1, description="QoS of the ingest subscriptions.")
     keepalive_s: int = Field(30, ge=5, description="MQTT keep-alive in seconds.")
+    protocol: Literal["3.1.1", "5"] = Field(
+        "3.1.1", description="MQTT protocol version (5 enables shared subscriptions)."
+    )
+    session_expiry_s: int = Field(
+        3600, ge=0, description="How long the broker keeps the worker's session while away."
+    )
+    shared_group: str = Field(
+        "", description="MQTT v5 shared-subscription group; empty subscribes normally."
+    )
 
 
 class BrokerSettings(Section):
@@ -70,6 +79,9 @@ class IngestSettings(Section):
     batch_size: int = Field(500, ge=1, le=100_000, description="Rows written per batch.")
     max_latency_s: float = Field(
         0.25, gt=0, le=30, description="Longest a message waits before its batch is written."
+    )
+    queue_max: int = Field(
+        20_000, ge=100, description="Messages held in memory before the worker pushes back."
     )
     max_payload_bytes: int = Field(
         256 * 1024, ge=1024, description="Payloads larger than this are dead-lettered."

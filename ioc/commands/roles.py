@@ -1,0 +1,70 @@
+"""``ioc run|serve|ingest|simulate``: start the IOC, all of it or one role."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+from ioc.broker import BrokerStartError
+from ioc.commands import add_command
+from ioc.config import Settings
+from ioc.demo import prepare_store
+from ioc.roles import broker_task, ingest_task, simulator_task, web_task
+from ioc.runtime import Orchestrator
+from ioc.store import open_store
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: Any) -> None:
+    run = add_command(
+        subparsers,
+        "run",
+        "Chạy toàn bộ IOC trên cấu hình nhúng / run everything: embedded database and broker, "
+        "ingest, simulated province, dashboard (same as python app.py)",
+    )
+    run.add_argument("--no-simulator", action="store_true", help="do not simulate cameras")
+    run.set_defaults(handler=run_all)
+    serve = add_command(subparsers, "serve", "Chỉ chạy bảng điều khiển / dashboard only")
+    serve.set_defaults(handler=lambda a, s: _run_roles(s, ["web"]))
+    ingest = add_command(subparsers, "ingest", "Chỉ chạy tiến trình nhận MQTT / ingest only")
+    ingest.set_defaults(handler=lambda a, s: _run_roles(s, ["ingest"]))
+    simulate = add_command(
+        subparsers, "simulate", "Mô phỏng camera qua MQTT / publish simulated camera traffic"
+    )
+    simulate.set_defaults(handler=lambda a, s: _run_roles(s, ["simulator"]))
+
+
+def run_all(args: argparse.Namespace, settings: Settings) -> int:
+    roles = ["web", "ingest"] + ([] if args.no_simulator else ["simulator"])
+    if settings.broker.embedded:
+        roles.insert(0, "broker")
+    return _run_roles(settings, roles, demo=True)
+
+
+def _run_roles(settings: Settings, roles: list[str], demo: bool = False) -> int:
+    store = prepare_store(settings) if demo else open_store(settings.database_url)
+    orchestrator = Orchestrator()
+    try:
+        for role in roles:
+            orchestrator.add(role, _task(role, settings, store))
+    except (BrokerStartError, OSError) as exc:
+        log.error("cannot start %s: %s", role, exc)
+        orchestrator.stop.set()
+        return 1
+    orchestrator.install_signal_handlers()
+    try:
+        return orchestrator.run()
+    finally:
+        store.dispose()
+
+
+def _task(role: str, settings: Settings, store: Any) -> Any:
+    if role == "broker":
+        return broker_task(settings)
+    if role == "web":
+        return web_task(settings, store)
+    if role == "ingest":
+        return ingest_task(settings, store)
+    return simulator_task(settings)

@@ -1,0 +1,43 @@
+"""Prepare a store for the embedded demo: schema, default geography, demo cameras."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from ioc.config import Settings
+from ioc.simulator import DEMO_CAMERAS
+from ioc.store import Store, open_store
+from ioc.store.cameras import CameraSpec, camera_count, read_camera_csv, upsert_cameras
+from ioc.store.migrate import upgrade
+from ioc.store.units import unit_at
+
+log = logging.getLogger(__name__)
+
+
+def locate_cameras(store: Store, specs: list[CameraSpec], at: date) -> list[CameraSpec]:
+    """The specs with their unit filled in from the unit that contains each camera."""
+    located = []
+    for spec in specs:
+        unit = unit_at(store, spec.lon, spec.lat, at)
+        code = spec.unit_code or (unit.code if unit is not None else None)
+        located.append(CameraSpec(**{**spec.__dict__, "unit_code": code}))
+    return located
+
+
+def prepare_store(settings: Settings, at: date | None = None) -> Store:
+    """Open (and create or migrate) the store; seed geography and cameras when empty."""
+    from ioc.geography.defaults import seed_default_units
+
+    store = open_store(settings.database_url, echo=settings.database.echo)
+    upgrade(store)
+    added = seed_default_units(store)
+    if added:
+        log.info("seeded %d default administrative units (approximate polygons)", added)
+    with store.session() as session:
+        empty = camera_count(session) == 0
+    if empty:
+        specs = locate_cameras(store, read_camera_csv(DEMO_CAMERAS), at or date.today())
+        with store.session() as session:
+            log.info("seeded %d demo cameras", upsert_cameras(session, specs))
+    return store

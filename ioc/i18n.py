@@ -1,0 +1,84 @@
+"""The one translation table of the interface: Vietnamese by default, English on request.
+
+Layouts never hold literal text: they call :func:`t` with a key. Every key has a text in
+every language of :data:`LANGUAGES` (a unit test checks it). Placeholders use
+``str.format`` names, e.g. ``t("overview.updated", lang, time="08:00")``.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, TypeGuard
+
+Language = Literal["vi", "en"]
+
+DEFAULT_LANGUAGE: Final[Language] = "vi"
+LANGUAGES: Final[tuple[Language, ...]] = ("vi", "en")
+
+TEXTS: Final[dict[str, dict[Language, str]]] = {
+    "app.title": {
+        "vi": "Trung tâm Giám sát, điều hành thông minh tỉnh Lâm Đồng",
+        "en": "Lâm Đồng Province Intelligent Operations Center",
+    },
+    "app.short_title": {"vi": "IOC Lâm Đồng", "en": "Lâm Đồng IOC"},
+    "app.subtitle": {
+        "vi": "Ủy ban nhân dân tỉnh Lâm Đồng",
+        "en": "People's Committee of Lâm Đồng Province",
+    },
+    "app.language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "lang.vi": {"vi": "VI", "en": "VI"},
+    "lang.en": {"vi": "EN", "en": "EN"},
+    "page.overview": {"vi": "Tổng quan toàn tỉnh", "en": "Province overview"},
+    "status.online": {"vi": "Trực tuyến", "en": "Online"},
+    "status.offline": {"vi": "Mất kết nối", "en": "Offline"},
+    "status.alarm": {"vi": "Báo động", "en": "Alarm"},
+    "overview.cameras": {"vi": "Camera giám sát", "en": "Surveillance cameras"},
+    "overview.count.online": {"vi": "Đang hoạt động", "en": "Online"},
+    "overview.count.offline": {"vi": "Mất kết nối", "en": "Offline"},
+    "overview.count.alarm": {"vi": "Đang báo động", "en": "In alarm"},
+    "overview.alarms": {"vi": "Camera đang báo động", "en": "Cameras in alarm"},
+    "overview.no_alarms": {
+        "vi": "Không có camera nào đang báo động",
+        "en": "No camera is in alarm",
+    },
+    "overview.more_alarms": {"vi": "và {count} camera khác", "en": "and {count} more"},
+    "overview.updated": {"vi": "Cập nhật lúc {time}", "en": "Updated at {time}"},
+    "overview.detected": {"vi": "Phát hiện lúc {time}", "en": "Detected at {time}"},
+    "overview.show_districts": {
+        "vi": "Hiện ranh giới huyện (trước 01/07/2025)",
+        "en": "Show district boundaries (before 1 July 2025)",
+    },
+    "overview.units_legend": {"vi": "Xã, phường", "en": "Communes and wards"},
+    "overview.districts_legend": {
+        "vi": "Huyện (trước 01/07/2025)",
+        "en": "Districts (before 1 July 2025)",
+    },
+    "overview.map_label": {
+        "vi": "Bản đồ camera và địa giới hành chính tỉnh Lâm Đồng",
+        "en": "Map of cameras and administrative units of Lâm Đồng",
+    },
+    "camera.hover.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "camera.hover.status": {"vi": "Trạng thái", "en": "Status"},
+    "camera.hover.heartbeat": {"vi": "Tín hiệu cuối", "en": "Last heartbeat"},
+    "camera.hover.detection": {"vi": "Phát hiện cuối", "en": "Last detection"},
+    "camera.never": {"vi": "chưa có", "en": "never"},
+    "camera.no_unit": {"vi": "chưa xác định", "en": "unknown"},
+}
+
+
+def is_language(value: object) -> TypeGuard[Language]:
+    """Whether ``value`` names a language of the interface."""
+    return value in LANGUAGES
+
+
+def language_or_default(value: object) -> Language:
+    """``value`` if it is a known language, else Vietnamese."""
+    return value if is_language(value) else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The text of ``key`` in ``lang`` (Vietnamese for an unknown language).
+
+    An unknown key raises ``KeyError``: a missing translation is a bug, not a blank label.
+    """
+    text = TEXTS[key][language_or_default(lang)]
+    return text.format(**values) if values else text

@@ -1,0 +1,1 @@
+"""MQTT ingest: transport (paho) → frozen InboundMessage → pure parsers → batched writer."""

@@ -1,0 +1,64 @@
+"""The ingest's internal message types: what transport hands over, what parsing returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """One message as it arrived, independent of the MQTT library."""
+
+    topic: str
+    payload: bytes
+    received_at: datetime
+    qos: int = 0
+    mid: int = 0
+    retain: bool = False
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A message that cannot be used, and why (in words an integrator understands)."""
+
+    reason: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.detail}" if self.detail else self.reason
+
+
+@dataclass(frozen=True)
+class CameraHeartbeat:
+    """A camera says it is alive, with its picture health."""
+
+    msg_id: str
+    camera_id: str
+    observed_at: datetime
+    health: str
+    fps: float | None = None
+
+
+@dataclass(frozen=True)
+class CameraDetection:
+    """A camera (or its analytics) saw smoke or fire."""
+
+    msg_id: str
+    camera_id: str
+    observed_at: datetime
+    kind: str
+    score: float
+    bbox: tuple[float, float, float, float] | None = None
+    snapshot: str | None = None
+
+
+Record = CameraHeartbeat | CameraDetection
+
+
+@dataclass
+class ParsedBatch:
+    """What a batch of messages became: good records and rejects, in arrival order."""
+
+    records: list[tuple[InboundMessage, Record]] = field(default_factory=list)
+    rejected: list[tuple[InboundMessage, Rejected]] = field(default_factory=list)

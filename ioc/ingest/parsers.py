@@ -1,0 +1,122 @@
+"""Pure parsers: an InboundMessage becomes a domain record or a Rejected with its reason.
+
+Nothing here does I/O or raises on bad input; every failure is a ``Rejected`` whose reason
+is one of a few stable codes (for counters) plus a human detail.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ioc.ingest.messages import CameraDetection, CameraHeartbeat, InboundMessage, Record, Rejected
+from ioc.ingest.payloads import DetectionV1, HeartbeatV1, Payload
+from ioc.ingest.topics import Topic, split_topic
+
+P = TypeVar("P", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ParseRules:
+    """Limits the parsers enforce."""
+
+    prefix: str = "ioc/v1"
+    max_payload_bytes: int = 256 * 1024
+    future_tolerance_s: float = 300.0
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def decode_json(payload: bytes) -> dict[str, Any] | Rejected:
+    """The payload as a JSON object, or why it is not one."""
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Rejected("not_utf8", f"byte {exc.start} is not UTF-8")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        return Rejected("not_json", str(exc)[:200])
+    if not isinstance(data, dict):
+        return Rejected("not_object", f"payload is a JSON {type(data).__name__}, not an object")
+    return data
+
+
+def _validation_detail(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err["loc"]) or "payload"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def _validate(model: type[P], data: dict[str, Any]) -> P | Rejected:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        return Rejected("invalid_fields", _validation_detail(exc))
+
+
+def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Rejected:
+    """Turn one message into a record, or say precisely why not."""
+    if len(message.payload) > rules.max_payload_bytes:
+        return Rejected("too_large", f"{len(message.payload)} bytes > {rules.max_payload_bytes}")
+    topic = split_topic(rules.prefix, message.topic)
+    if isinstance(topic, str):
+        return Rejected("bad_topic", topic)
+    data = decode_json(message.payload)
+    if isinstance(data, Rejected):
+        return data
+    if topic.message_type == "heartbeat":
+        return _heartbeat(topic, data, message, rules)
+    return _detection(topic, data, message, rules)
+
+
+def _too_far_ahead(payload: Payload, message: InboundMessage, rules: ParseRules) -> bool:
+    return payload.ts - message.received_at > timedelta(seconds=rules.future_tolerance_s)
+
+
+def _future(payload: Payload) -> Rejected:
+    return Rejected("future_timestamp", f"ts {payload.ts.isoformat()} is ahead of the server clock")
+
+
+def _heartbeat(
+    topic: Topic, data: dict[str, Any], message: InboundMessage, rules: ParseRules
+) -> CameraHeartbeat | Rejected:
+    parsed = _validate(HeartbeatV1, data)
+    if isinstance(parsed, Rejected):
+        return parsed
+    if _too_far_ahead(parsed, message, rules):
+        return _future(parsed)
+    return CameraHeartbeat(
+        msg_id=parsed.msg_id,
+        camera_id=topic.source_id,
+        observed_at=parsed.ts,
+        health=parsed.health.value,
+        fps=parsed.fps,
+    )
+
+
+def _detection(
+    topic: Topic, data: dict[str, Any], message: InboundMessage, rules: ParseRules
+) -> CameraDetection | Rejected:
+    parsed = _validate(DetectionV1, data)
+    if isinstance(parsed, Rejected):
+        return parsed
+    if _too_far_ahead(parsed, message, rules):
+        return _future(parsed)
+    return CameraDetection(
+        msg_id=parsed.msg_id,
+        camera_id=topic.source_id,
+        observed_at=parsed.ts,
+        kind=parsed.kind.value,
+        score=parsed.score,
+        bbox=parsed.bbox,
+        snapshot=parsed.snapshot,
+    )

@@ -1,0 +1,128 @@
+"""MQTT transport (paho-mqtt): connect, subscribe, reconnect, acknowledge. No parsing here.
+
+Each message becomes a frozen :class:`InboundMessage` handed to a sink. Acknowledgements
+are manual: the worker acks a QoS 1 message only after its batch is committed, so a crash
+before the commit makes the broker deliver it again (at-least-once in).
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from ioc.config import MqttSettings
+from ioc.ingest.messages import InboundMessage
+from ioc.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+Sink = Callable[[InboundMessage], None]
+
+
+def make_client(settings: MqttSettings, client_id: str, persistent: bool) -> mqtt.Client:
+    """A paho client configured from settings (credentials, TLS, protocol)."""
+    v5 = settings.protocol == "5"
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=client_id,
+        protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
+        clean_session=None if v5 else not persistent,
+        manual_ack=persistent,
+    )
+    if settings.username:
+        client.username_pw_set(settings.username, settings.password or None)
+    if settings.tls:
+        client.tls_set(ca_certs=settings.ca_file or None, cert_reqs=ssl.CERT_REQUIRED)
+    client.reconnect_delay_set(min_delay=1, max_delay=30)
+    return client
+
+
+def connect_properties(settings: MqttSettings) -> Properties | None:
+    """MQTT v5 CONNECT properties: keep the session while the worker is away."""
+    if settings.protocol != "5":
+        return None
+    props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    props.SessionExpiryInterval = settings.session_expiry_s
+    return props
+
+
+class MqttTransport:
+    """Subscribes to topic filters and feeds every message to the sink."""
+
+    def __init__(self, settings: MqttSettings, topics: Sequence[str], sink: Sink) -> None:
+        self.settings = settings
+        self.topics = [self._shared(t) for t in topics]
+        self.sink = sink
+        self.connected = threading.Event()
+        self.client = make_client(settings, settings.client_id, persistent=True)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+
+    def _shared(self, topic: str) -> str:
+        group = self.settings.shared_group
+        return f"$share/{group}/{topic}" if group and self.settings.protocol == "5" else topic
+
+    def start(self) -> None:
+        """Connect in the background; paho reconnects on its own after a loss."""
+        self.client.connect_async(
+            self.settings.host,
+            self.settings.port,
+            keepalive=self.settings.keepalive_s,
+            clean_start=False
+            if self.settings.protocol == "5"
+            else mqtt.MQTT_CLEAN_START_FIRST_ONLY,
+            properties=connect_properties(self.settings),
+        )
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def ack(self, message: InboundMessage) -> None:
+        """Tell the broker a QoS 1 message is safely stored."""
+        if message.qos > 0:
+            self.client.ack(message.mid, message.qos)
+
+    def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            log.error(
+                "broker %s:%s refused the connection: %s",
+                self.settings.host,
+                self.settings.port,
+                reason,
+            )
+            return
+        client.subscribe([(topic, int(self.settings.qos)) for topic in self.topics])
+        log.info(
+            "connected to %s:%s, subscribed to %s",
+            self.settings.host,
+            self.settings.port,
+            ", ".join(self.topics),
+        )
+        self.connected.set()
+
+    def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        self.connected.clear()
+        log.warning("disconnected from broker (%s); reconnecting", reason)
+
+    def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
+        self.sink(
+            InboundMessage(
+                topic=msg.topic,
+                payload=bytes(msg.payload),
+                received_at=utcnow(),
+                qos=msg.qos,
+                mid=msg.mid,
+                retain=bool(msg.retain),
+            )
+        )

@@ -1,0 +1,140 @@
+"""The ingest worker: drains the transport's queue in batches, parses, writes, acknowledges.
+
+Bad input never leaves the loop as an exception: it becomes a dead letter and a counter.
+When the database is away the worker keeps the batch, waits with back-off and retries;
+the bounded queue then fills and the transport stops reading, so the broker holds the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import OperationalError
+
+from ioc.config import Settings
+from ioc.ingest.messages import InboundMessage, ParsedBatch, Rejected
+from ioc.ingest.parsers import ParseRules, parse_message
+from ioc.ingest.topics import subscriptions
+from ioc.ingest.transport import MqttTransport
+from ioc.ingest.writer import BatchWriter, WriteResult
+from ioc.store import Store
+from ioc.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestStats:
+    """Counters of one worker (read by /metrics and the dashboard)."""
+
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    batches: int = 0
+    db_errors: int = 0
+    last_batch_seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record(self, result: WriteResult, size: int, seconds: float) -> None:
+        with self.lock:
+            self.received += size
+            self.stored += result.stored
+            self.duplicates += result.duplicates
+            self.rejected.update(result.rejected)
+            self.batches += 1
+            self.last_batch_seconds = seconds
+
+
+def parse_batch(messages: list[InboundMessage], rules: ParseRules) -> ParsedBatch:
+    """Parse every message; never raises on a message's content."""
+    batch = ParsedBatch()
+    for message in messages:
+        try:
+            outcome = parse_message(message, rules)
+        except Exception as exc:  # a parser bug must not lose the message
+            log.exception("parser failed on %s", message.topic)
+            outcome = Rejected("parser_error", f"{type(exc).__name__}: {exc}"[:300])
+        if isinstance(outcome, Rejected):
+            batch.rejected.append((message, outcome))
+        else:
+            batch.records.append((message, outcome))
+    return batch
+
+
+class IngestWorker:
+    """One ingest worker: an MQTT transport feeding a batched writer."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.stats = IngestStats()
+        self.queue: queue.Queue[InboundMessage] = queue.Queue(settings.ingest.queue_max)
+        self.rules = ParseRules(
+            prefix=settings.mqtt.topic_prefix,
+            max_payload_bytes=settings.ingest.max_payload_bytes,
+            future_tolerance_s=settings.ingest.future_tolerance_s,
+        )
+        self.writer = BatchWriter(store, settings.ingest.dead_letter_keep_bytes)
+        self.transport = MqttTransport(
+            settings.mqtt, subscriptions(settings.mqtt.topic_prefix), self.queue.put
+        )
+
+    def run(self, stop: threading.Event) -> None:
+        """Consume until ``stop`` is set; the last partial batch is written before returning."""
+        self.transport.start()
+        try:
+            while not stop.is_set():
+                batch = self._collect(stop)
+                if batch:
+                    self._write_until_stored(batch, stop)
+        finally:
+            self.transport.stop()
+
+    def _collect(self, stop: threading.Event) -> list[InboundMessage]:
+        size = self.settings.ingest.batch_size
+        try:
+            batch = [self.queue.get(timeout=0.2)]
+        except queue.Empty:
+            return []
+        deadline = time.monotonic() + self.settings.ingest.max_latency_s
+        while len(batch) < size and not stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                batch.append(self.queue.get(timeout=remaining))
+            except queue.Empty:
+                break
+        return batch
+
+    def _write_until_stored(self, messages: list[InboundMessage], stop: threading.Event) -> None:
+        parsed = parse_batch(messages, self.rules)
+        delay = 0.5
+        while True:
+            started = time.monotonic()
+            try:
+                result = self.writer.write(parsed.records, parsed.rejected, utcnow())
+                break
+            except OperationalError as exc:
+                self.stats.db_errors += 1
+                log.error(
+                    "database unavailable (%s); retrying %d messages in %.1fs",
+                    str(exc.orig).strip()[:200],
+                    len(messages),
+                    delay,
+                )
+                if stop.wait(delay):
+                    log.warning(
+                        "stopping with %d unstored messages (broker redelivers)", len(messages)
+                    )
+                    return
+                delay = min(delay * 2, 10.0)
+        self.stats.record(result, len(messages), time.monotonic() - started)
+        for message in messages:
+            self.transport.ack(message)

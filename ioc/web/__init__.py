@@ -1,0 +1,1 @@
+"""The web dashboard: the Dash shell (header, language, routing) around the pages."""

@@ -1,0 +1,160 @@
+"""The Dash shell: ``create_app`` builds the app, its header, language switch and pages.
+
+Importing this module only declares callbacks (global ``dash.callback``); nothing runs and
+no app exists until :func:`create_app` is called. Everything is served from this server
+(``serve_locally``, assets from the repository's ``assets/``): a control room may have no
+internet, so no CDN, web font or map tile is ever requested.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Input, Output, callback, clientside_callback, ctx, dcc, html
+from flask import Response, jsonify
+
+from ioc.config import Settings
+from ioc.i18n import LANGUAGES, language_or_default, t
+from ioc.pages import overview
+from ioc.store import Store
+from ioc.web.context import LANG_STORE_ID, attach
+
+ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
+
+
+def create_app(settings: Settings, store: Store) -> dash.Dash:
+    """A ready Dash app over ``store``; its Flask server is ``app.server``."""
+    lang = settings.web.language
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS_DIR),
+        serve_locally=True,
+        title=t("app.title", lang),
+        update_title=None,
+        routing_callback_inputs={"lang": Input(LANG_STORE_ID, "data")},
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    attach(app.server, settings, store)
+    app.server.add_url_rule("/healthz", "healthz", healthz)
+    dash.register_page(
+        "ioc.pages.overview",
+        path="/",
+        layout=overview.layout,
+        title=t("app.title", lang),
+        name=t("page.overview", lang),
+    )
+    app.layout = shell_layout(lang)
+    return app
+
+
+def healthz() -> Response:
+    """Liveness probe for load balancers and ``ioc serve`` supervisors."""
+    return jsonify({"status": "ok"})
+
+
+def shell_layout(lang: str) -> html.Div:
+    """Header (emblem, title, clock, language switch) above the routed page."""
+    return html.Div(
+        [
+            dcc.Store(id=LANG_STORE_ID, storage_type="local", data=lang),
+            dcc.Interval(id="shell-clock-tick", interval=1000),
+            html.Header(
+                [
+                    html.Div(
+                        [
+                            html.Div(className="shell-emblem", **{"aria-hidden": "true"}),
+                            html.Div(
+                                [
+                                    html.P(t("app.subtitle", lang), id="shell-subtitle"),
+                                    html.H1(t("app.title", lang), id="shell-title"),
+                                ],
+                                className="shell-titles",
+                            ),
+                        ],
+                        className="shell-brand",
+                    ),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    html.Div(id="shell-clock-time", className="shell-clock-time"),
+                                    html.Div(id="shell-clock-date", className="shell-clock-date"),
+                                ],
+                                className="shell-clock",
+                            ),
+                            html.Div(
+                                dcc.RadioItems(
+                                    id="shell-lang-switch",
+                                    options=[
+                                        {"label": t(f"lang.{code}"), "value": code}
+                                        for code in LANGUAGES
+                                    ],
+                                    value=lang,
+                                    inline=True,
+                                    className="shell-lang",
+                                ),
+                                role="group",
+                                **{"aria-label": t("app.language", lang)},
+                            ),
+                        ],
+                        className="shell-right",
+                    ),
+                ],
+                className="shell-header",
+            ),
+            html.Main(dash.page_container, className="shell-main"),
+        ],
+        className="shell",
+    )
+
+
+@callback(
+    Output(LANG_STORE_ID, "data"),
+    Output("shell-lang-switch", "value"),
+    Input("shell-lang-switch", "value"),
+    Input(LANG_STORE_ID, "data"),
+)
+def sync_language(chosen: str | None, stored: str | None) -> tuple[Any, Any]:
+    """The switch writes the stored language; a stored language sets the switch on load."""
+    if ctx.triggered_id == "shell-lang-switch":
+        return language_or_default(chosen), dash.no_update
+    return dash.no_update, language_or_default(stored)
+
+
+@callback(
+    Output("shell-title", "children"),
+    Output("shell-subtitle", "children"),
+    Input(LANG_STORE_ID, "data"),
+)
+def header_texts(lang: str | None) -> tuple[str, str]:
+    """Header texts in the chosen language."""
+    return t("app.title", lang or ""), t("app.subtitle", lang or "")
+
+
+_TITLES = json.dumps({code: t("app.title", code) for code in LANGUAGES}, ensure_ascii=False)
+
+clientside_callback(
+    f"""
+    function(_n, lang) {{
+        const titles = {_TITLES};
+        const locale = lang === 'en' ? 'en-GB' : 'vi-VN';
+        const now = new Date();
+        const zone = {{timeZone: 'Asia/Ho_Chi_Minh'}};
+        const time = now.toLocaleTimeString(locale, {{...zone, hour12: false}});
+        const day = now.toLocaleDateString(locale, {{
+            ...zone, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric'
+        }});
+        document.title = titles[lang] || titles['vi'];
+        return [time, day];
+    }}
+    """,
+    Output("shell-clock-time", "children"),
+    Output("shell-clock-date", "children"),
+    Input("shell-clock-tick", "n_intervals"),
+    Input(LANG_STORE_ID, "data"),
+)

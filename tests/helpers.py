@@ -1,0 +1,42 @@
+"""Small helpers shared by tests: waiting for a condition, free ports, demo rows."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+
+import shapely
+
+from ioc.store import Store
+from ioc.store.cameras import CameraSpec, upsert_cameras
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0, every: float = 0.05) -> bool:
+    """Poll ``condition`` until it is true or ``timeout`` seconds pass; returns the last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return condition()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def add_cameras(store: Store, *ids: str) -> None:
+    """Register cameras near Đà Lạt."""
+    with store.session() as session:
+        upsert_cameras(
+            session,
+            [CameraSpec(id=i, name=f"Camera {i}", lon=108.44 + n * 0.01, lat=11.94)
+             for n, i in enumerate(ids)],
+        )
+
+
+def point(lon: float, lat: float) -> shapely.Point:
+    return shapely.Point(lon, lat)
