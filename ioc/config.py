@@ -11,6 +11,7 @@ bad value came from.
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from pydantic_settings import (
 ENV_PREFIX = "IOC_"
 ENV_NESTED = "__"
 CONFIG_ENV = "IOC_CONFIG"
+_YAML_FILE: ContextVar[str | None] = ContextVar("ioc_yaml_file", default=None)
 
 
 class Section(BaseModel):
@@ -154,7 +156,7 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings, dotenv_settings]
-        yaml_path = os.environ.get(CONFIG_ENV)
+        yaml_path = _YAML_FILE.get() or os.environ.get(CONFIG_ENV)
         if yaml_path:
             sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_path))
         return tuple(sources)
@@ -189,28 +191,31 @@ class ConfigError(Exception):
 
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
     """Read settings from all sources; raise :class:`ConfigError` naming each bad key's origin."""
-    if config_file is not None:
-        os.environ[CONFIG_ENV] = str(config_file)
-    problems = _unknown_env_keys(os.environ)
-    problems += _yaml_problems(os.environ.get(CONFIG_ENV))
+    yaml_path = str(config_file) if config_file is not None else os.environ.get(CONFIG_ENV)
+    problems = _unknown_env_keys(os.environ) + _yaml_problems(yaml_path)
     if problems:
         raise ConfigError(problems)
+    token = _YAML_FILE.set(yaml_path)
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        raise ConfigError(explain_errors(exc, os.environ)) from exc
+        raise ConfigError(explain_errors(exc, os.environ, yaml_path)) from exc
+    finally:
+        _YAML_FILE.reset(token)
 
 
-def explain_errors(exc: ValidationError, environ: Mapping[str, str]) -> list[ConfigProblem]:
+def explain_errors(
+    exc: ValidationError, environ: Mapping[str, str], yaml_path: str | None = None
+) -> list[ConfigProblem]:
     """Turn a pydantic error into problems that say which source set each bad key."""
     problems = []
     for err in exc.errors():
         key = ".".join(str(part) for part in err["loc"])
-        problems.append(ConfigProblem(key, err["msg"], _origin_of(key, environ)))
+        problems.append(ConfigProblem(key, err["msg"], _origin_of(key, environ, yaml_path)))
     return problems
 
 
-def _origin_of(key: str, environ: Mapping[str, str]) -> str:
+def _origin_of(key: str, environ: Mapping[str, str], yaml_path: str | None) -> str:
     env_name = ENV_PREFIX + key.replace(".", ENV_NESTED).upper()
     section_env = ENV_PREFIX + key.split(".", maxsplit=1)[0].upper()
     for name in (env_name, section_env):
@@ -219,7 +224,6 @@ def _origin_of(key: str, environ: Mapping[str, str]) -> str:
     dotenv = Path(".env")
     if dotenv.is_file() and env_name in dotenv.read_text(encoding="utf-8"):
         return f".env file {dotenv.resolve()}"
-    yaml_path = environ.get(CONFIG_ENV)
     if yaml_path:
         return f"YAML file {yaml_path}, key {key}"
     return "defaults"

@@ -1,0 +1,19 @@
+# Two commands matter: `make run` (the whole IOC on embedded defaults) and `make test`.
+.PHONY: run test check fmt screenshot clean
+
+run:  ## python app.py in .venv (or the active virtualenv), installing requirements first
+	@$$(bash scripts/venv.sh requirements.txt | tail -1) app.py
+
+test:  ## system services + Python packages, then ruff, mypy and pytest on real services
+	@bash scripts/test.sh
+
+check:  ## format check, lint and types in one command
+	@py=$$(bash scripts/venv.sh requirements-dev.txt | tail -1); bin=$$(dirname $$py); \
+	  $$bin/ruff format --check . && $$bin/ruff check . && $$bin/mypy
+
+fmt:  ## format and autofix
+	@py=$$(bash scripts/venv.sh requirements-dev.txt | tail -1); bin=$$(dirname $$py); \
+	  $$bin/ruff format . && $$bin/ruff check --fix .
+
+clean:
+	rm -rf var .venv .venv-stamp-* .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Functions that make sure the real services the tests talk to are installed and running:
+# PostgreSQL with PostGIS, Mosquitto, Chromium. Sourced by scripts/test.sh.
+# On Debian as root it installs what is missing; elsewhere it says what to install.
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+warn() { printf '\033[1;33m!!\033[0m %s\n' "$*" >&2; }
+
+pg_major() {
+  if command -v pg_config >/dev/null 2>&1; then pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'
+  elif ls /usr/lib/postgresql >/dev/null 2>&1; then ls /usr/lib/postgresql | sort -n | tail -1
+  else echo 15; fi
+}
+
+missing_debian_packages() {
+  local major; major=$(pg_major)
+  local wanted=(postgresql "postgresql-${major}-postgis-3" mosquitto chromium fonts-dejavu-core)
+  local pkg
+  for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
+  done
+}
+
+ensure_debian_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || { warn "not Debian: install PostgreSQL+PostGIS, Mosquitto and Chromium yourself"; return 0; }
+  local missing; missing=$(missing_debian_packages | tr '\n' ' ')
+  [ -z "${missing// /}" ] && { log "system packages present"; return 0; }
+  if [ "$(id -u)" != 0 ]; then
+    warn "missing Debian packages: $missing (run: sudo apt-get install $missing)"; return 0
+  fi
+  log "installing Debian packages: $missing"
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+ensure_postgres() {
+  if ! port_open 127.0.0.1 5432; then
+    if command -v pg_lsclusters >/dev/null 2>&1; then
+      local ver; ver=$(pg_lsclusters -h | awk 'NR==1{print $1}')
+      if [ -z "$ver" ] && [ "$(id -u)" = 0 ]; then
+        ver=$(pg_major); pg_createcluster "$ver" main >/dev/null
+      fi
+      log "starting PostgreSQL $ver"
+      pg_ctlcluster --skip-systemctl-redirect "$ver" main start || warn "could not start PostgreSQL"
+    fi
+  fi
+  for _ in $(seq 1 30); do port_open 127.0.0.1 5432 && break; sleep 1; done
+  port_open 127.0.0.1 5432 || { warn "PostgreSQL is not listening on 127.0.0.1:5432"; return 0; }
+  # The tests log in as postgres/postgres over TCP; give the role that password if needed.
+  if ! PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -qtAc 'select 1' >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      runuser -u postgres -- psql -qc "ALTER ROLE postgres PASSWORD 'postgres'" >/dev/null
+    else
+      warn "cannot log in to PostgreSQL as postgres/postgres; set IOC_TEST_DATABASE_URL"
+    fi
+  fi
+  log "PostgreSQL ready on 127.0.0.1:5432"
+}
+
+ensure_mosquitto() {
+  if ! port_open 127.0.0.1 1883 && command -v mosquitto >/dev/null 2>&1; then
+    log "starting Mosquitto"
+    if [ -f /etc/mosquitto/mosquitto.conf ]; then mosquitto -d -c /etc/mosquitto/mosquitto.conf
+    else mosquitto -d; fi
+  fi
+  for _ in $(seq 1 20); do port_open 127.0.0.1 1883 && break; sleep 0.5; done
+  port_open 127.0.0.1 1883 && log "Mosquitto ready on 127.0.0.1:1883" || warn "Mosquitto is not listening on 1883"
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The full test suite on real services: installs what is missing (Debian packages, Python
+# packages), starts PostgreSQL and Mosquitto when they are not running, then runs
+# format check, lint, types (ruff, mypy) and pytest. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/services.sh
+. scripts/services.sh
+ensure_debian_packages
+ensure_postgres
+ensure_mosquitto
+py=$(bash scripts/venv.sh requirements-dev.txt | tail -1)
+bin=$(dirname "$py")
+log "format and lint (ruff)"
+"$bin/ruff" format --check .
+"$bin/ruff" check .
+log "types (mypy)"
+"$bin/mypy"
+log "tests (pytest)"
+export IOC_REQUIRE_SERVICES=${IOC_REQUIRE_SERVICES:-${CI:+1}}
+"$py" -m pytest "$@"

@@ -1,0 +1,78 @@
+"""Settings: defaults work, unknown keys are rejected, errors name their origin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ioc.config import ConfigError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in list(__import__("os").environ):
+        if name.startswith("IOC_") and not name.startswith("IOC_TEST_") and name not in {
+            "IOC_REQUIRE_SERVICES"
+        }:
+            monkeypatch.delenv(name)
+
+
+def test_defaults_are_embedded(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.database_url == f"sqlite:///{tmp_path / 'var' / 'ioc.db'}"
+    assert (settings.mqtt.port, settings.broker.port) == (18830, 18830)
+    assert settings.web.language == "vi"
+
+
+def test_env_overrides_nested_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IOC_WEB__PORT", "9000")
+    monkeypatch.setenv("IOC_DATABASE__URL", "postgresql+psycopg://u:p@db/ioc")
+    settings = load_settings()
+    assert settings.web.port == 9000
+    assert settings.database_url == "postgresql+psycopg://u:p@db/ioc"
+
+
+def test_unknown_env_key_is_rejected_with_origin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IOC_WEB__PROT", "9000")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    [problem] = err.value.problems
+    assert problem.message == "unknown setting"
+    assert problem.origin == "environment variable IOC_WEB__PROT"
+
+
+def test_bad_env_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IOC_MQTT__PORT", "seventy")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert [(p.key, p.origin) for p in err.value.problems] == [
+        ("mqtt.port", "environment variable IOC_MQTT__PORT")
+    ]
+
+
+def test_yaml_file_values_and_unknown_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("web:\n  port: 8123\nsimulator:\n  seed: 7\n", encoding="utf-8")
+    monkeypatch.setenv("IOC_CONFIG", str(good))
+    assert load_settings().web.port == 8123
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("web:\n  port: -1\n  colour: red\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(bad)
+    keys = {p.key: p.origin for p in err.value.problems}
+    assert set(keys) == {"web.port", "web.colour"}
+    assert all(origin.startswith(f"YAML file {bad}") for origin in keys.values())
+
+
+def test_yaml_that_is_not_a_mapping(tmp_path: Path) -> None:
+    bad = tmp_path / "list.yaml"
+    bad.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_settings(bad)
+
+
+def test_dotenv_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("IOC_WEB__PORT=8555\n", encoding="utf-8")
+    assert load_settings().web.port == 8555

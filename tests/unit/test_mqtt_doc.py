@@ -1,0 +1,30 @@
+"""Every example in docs/mqtt.md parses into a record on the topic it is shown with."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ioc.ingest.messages import CameraDetection, CameraHeartbeat, InboundMessage
+from ioc.ingest.parsers import ParseRules, parse_message
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "mqtt.md"
+EXAMPLE = re.compile(r"Topic `([^`]+)`:\s*```json\n(.+?)\n```", re.S)
+
+
+def examples() -> list[tuple[str, str]]:
+    return EXAMPLE.findall(DOC.read_text(encoding="utf-8"))
+
+
+def test_doc_has_an_example_per_message_type() -> None:
+    topics = [topic.rsplit("/", 1)[1] for topic, _ in examples()]
+    assert sorted(topics) == ["detection", "heartbeat"]
+
+
+def test_doc_examples_are_accepted() -> None:
+    received = datetime(2026, 11, 25, 7, 35, tzinfo=UTC)
+    for topic, body in examples():
+        out = parse_message(InboundMessage(topic, body.encode(), received), ParseRules())
+        assert isinstance(out, CameraHeartbeat | CameraDetection), (topic, out)
+        assert out.camera_id == "LD-DL-01"
