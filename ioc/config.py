@@ -105,6 +105,25 @@ class CameraStatusSettings(Section):
     )
 
 
+class CameraWorkerSettings(Section):
+    """The camera worker (``ioc cameras``): capture, analysis and confirmation."""
+
+    snapshots_subdir: str = Field("snapshots", description="Under var_dir: snapshots and strips.")
+    analysis_fps: float = Field(2.0, gt=0, le=30, description="Frames analysed per second.")
+    analysis_width: int = Field(640, ge=160, le=1920, description="Analysis frame width (px).")
+    motion_width: int = Field(160, ge=32, le=640, description="Motion-gate frame width (px).")
+    detectors: list[str] = Field(
+        default_factory=lambda: ["smoke", "fire"], description="Detector names, in order."
+    )
+    onnx_model: str = Field("", description="Path of a YOLO-style ONNX model for 'onnx'.")
+    confirm_n: int = Field(3, ge=1, description="Detections needed within the last M frames.")
+    confirm_m: int = Field(5, ge=1, description="Window of analysed frames for confirmation.")
+    cooldown_s: float = Field(300, ge=0, description="Quiet time per camera region after an event.")
+    reconnect_min_s: float = Field(1, gt=0, description="First reconnect delay of a dead stream.")
+    reconnect_max_s: float = Field(60, gt=0, description="Longest reconnect delay.")
+    heartbeat_interval_s: float = Field(10, gt=0, description="Seconds between heartbeats.")
+
+
 class WebSettings(Section):
     host: str = Field("127.0.0.1", description="Address the dashboard listens on.")
     port: int = Field(8050, ge=1, le=65535, description="Port of the dashboard.")
@@ -143,6 +162,7 @@ class Settings(BaseSettings):
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     cameras: CameraStatusSettings = Field(default_factory=CameraStatusSettings)
+    camera_worker: CameraWorkerSettings = Field(default_factory=CameraWorkerSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
 

@@ -51,6 +51,7 @@ class CameraDetection:
     score: float
     bbox: tuple[float, float, float, float] | None = None
     snapshot: str | None = None
+    clip: str | None = None
 
 
 Record = CameraHeartbeat | CameraDetection

@@ -119,4 +119,5 @@ def _detection(
         score=parsed.score,
         bbox=parsed.bbox,
         snapshot=parsed.snapshot,
+        clip=parsed.clip,
     )

@@ -58,3 +58,6 @@ class DetectionV1(Payload):
         None, description="x, y, width, height as fractions of the frame"
     )
     snapshot: Annotated[str, StringConstraints(max_length=500)] | None = None
+    clip: Annotated[str, StringConstraints(max_length=500)] | None = Field(
+        None, description="path or URL of a short clip or frame strip around the detection"
+    )

@@ -157,6 +157,7 @@ class BatchWriter:
                 "score": d.score,
                 "bbox": list(d.bbox) if d.bbox else None,
                 "snapshot": d.snapshot,
+                "clip": d.clip,
                 "observed_at": d.observed_at,
                 "received_at": now,
             }

@@ -87,6 +87,8 @@ class Camera(Base):
     direction_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
     fov_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
     stream_url: Mapped[str] = mapped_column(Text, default="")
+    analysis_fps: Mapped[float | None] = mapped_column(Float, nullable=True)
+    masks: Mapped[list[list[list[float]]] | None] = mapped_column(JSON, nullable=True)
     last_heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_detection_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     health: Mapped[str] = mapped_column(String(16), default="unknown")
@@ -105,6 +107,7 @@ class Detection(Base):
     score: Mapped[float] = mapped_column(Float)
     bbox: Mapped[list[float] | None] = mapped_column(JSON, nullable=True)
     snapshot: Mapped[str | None] = mapped_column(Text, nullable=True)
+    clip: Mapped[str | None] = mapped_column(Text, nullable=True)
     observed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
