@@ -1,6 +1,6 @@
 """Default administrative units of Lâm Đồng in both eras, derived from a registry package.
 
-Nobody may ship the official boundaries with the IOC, so the defaults are *approximate*
+The IOC ships no official boundaries (none is openly licensed), so the defaults are *approximate*
 polygons built from the commune/ward centres of ``vietnamadminunits`` (MIT):
 
 * after 1 July 2025: the Voronoi cell of each ward centre, computed together with the
@@ -119,10 +119,18 @@ def _build() -> tuple[UnitRecord, ...]:
     ward_shapes, outline = _ward_shapes(wards, plane)
     old_outline = _old_province_outline(facts, wards, ward_shapes)
     district_shapes = _district_shapes(facts, wards, old_outline, plane)
-    version = dataset.package_version()
     return (
-        *_old_era_records(facts, old_outline, district_shapes, plane, version),
-        *_new_era_records(facts, wards, outline, ward_shapes, plane, version),
+        *_old_era_records(
+            facts,
+            _lonlat(old_outline, plane),
+            {code: _lonlat(geom, plane) for code, geom in district_shapes.items()},
+        ),
+        *_new_era_records(
+            facts,
+            wards,
+            _lonlat(outline, plane),
+            {code: _lonlat(geom, plane) for code, geom in ward_shapes.items()},
+        ),
     )
 
 
@@ -141,7 +149,8 @@ def _ward_shapes(
         clip_to_area(cells[i], points[i], ward.area_km2 or DEFAULT_AREA_KM2)
         for i, ward in enumerate(wards)
     ]
-    outline = fill_holes(close_gaps(shapely.union_all(trimmed), CLOSING_KM))
+    closed = fill_holes(close_gaps(shapely.union_all(trimmed), CLOSING_KM))
+    outline = as_multipolygon(closed.intersection(shapely.union_all(cells[: len(wards)])))
     shapes = {w.code: as_multipolygon(cells[i].intersection(outline)) for i, w in enumerate(wards)}
     return shapes, outline
 
@@ -208,28 +217,22 @@ def _legacy_centres(
 
 
 def _old_era_records(
-    facts: OldEraFacts,
-    outline: shapely.MultiPolygon,
-    districts: dict[str, shapely.MultiPolygon],
-    plane: LocalPlane,
-    version: str,
+    facts: OldEraFacts, outline: shapely.MultiPolygon, districts: dict[str, shapely.MultiPolygon]
 ) -> list[UnitRecord]:
     source = (
         f"approximate: union of Voronoi cells of commune centres from vietnamadminunits "
-        f"{version} (MIT), cut by the old province outline; districts 681-683 split per "
-        f"data/geography/{FACTS_FILE.name}"
+        f"{dataset.package_version()} (MIT), cut by the old province outline; districts "
+        f"681-683 split per data/geography/{FACTS_FILE.name}"
     )
-    common = {"valid_from": facts.valid_from, "valid_to": facts.valid_to, "source": source}
     records = [
-        UnitRecord(facts.province_code, facts.province_name, "province",
-                   _lonlat(outline, plane), unit_type="Tỉnh", approximate=True, **common)
+        UnitRecord(facts.province_code, facts.province_name, "province", outline,
+                   facts.valid_from, facts.valid_to, "Tỉnh", None, True, source)
     ]  # fmt: skip
     for code, name in sorted(facts.districts.items()):
         unit_type = "Thành phố" if name.startswith("Thành phố") else "Huyện"
-        geom = _lonlat(districts[code], plane)
         records.append(
-            UnitRecord(code, name, "district", geom, unit_type=unit_type,
-                       parent_code=facts.province_code, approximate=True, **common)
+            UnitRecord(code, name, "district", districts[code], facts.valid_from,
+                       facts.valid_to, unit_type, facts.province_code, True, source)
         )  # fmt: skip
     return records
 
@@ -239,22 +242,20 @@ def _new_era_records(
     wards: list[Place],
     outline: shapely.MultiPolygon,
     shapes: dict[str, shapely.MultiPolygon],
-    plane: LocalPlane,
-    version: str,
 ) -> list[UnitRecord]:
     source = (
-        f"approximate: Voronoi cell of the ward centre from vietnamadminunits {version} "
-        f"(MIT) among neighbouring provinces' centres, trimmed to the ward's official area"
+        f"approximate: Voronoi cell of the ward centre from vietnamadminunits "
+        f"{dataset.package_version()} (MIT) among neighbouring provinces' centres, "
+        f"trimmed to the ward's official area"
     )
     records = [
-        UnitRecord(facts.province_code, PROVINCE_NAME_2025, "province", _lonlat(outline, plane),
-                   REFORM_DAY, unit_type="Tỉnh", approximate=True, source=source)
+        UnitRecord(facts.province_code, PROVINCE_NAME_2025, "province", outline,
+                   REFORM_DAY, None, "Tỉnh", None, True, source)
     ]  # fmt: skip
     for ward in wards:
         records.append(
-            UnitRecord(ward.code, ward.name, "commune", _lonlat(shapes[ward.code], plane),
-                       REFORM_DAY, unit_type=ward.unit_type, parent_code=facts.province_code,
-                       approximate=True, source=source)
+            UnitRecord(ward.code, ward.name, "commune", shapes[ward.code], REFORM_DAY, None,
+                       ward.unit_type, facts.province_code, True, source)
         )  # fmt: skip
     return records
 

@@ -1,0 +1,160 @@
+"""``ioc units import|seed|list|locate``: administrative units in the store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from ioc.commands import add_command
+from ioc.config import Settings
+from ioc.geography.defaults import seed_default_units
+from ioc.geography.importer import LEVELS, UnitImportError, import_units, read_units_geojson
+from ioc.store import Store, open_store
+from ioc.store.units import LEVEL_RANK, units_valid_at
+
+NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: chạy / run `ioc db upgrade` first ({})"
+
+
+def register(subparsers: Any) -> None:
+    parser = add_command(
+        subparsers, "units", "Đơn vị hành chính / administrative units (import, seed, list, locate)"
+    )
+    actions = parser.add_subparsers(dest="units_command", metavar="ACTION", required=True)
+    _register_import(actions)
+    seed = add_command(
+        actions,
+        "seed",
+        "Nạp đơn vị mặc định (gần đúng) / load the default approximate units of both eras "
+        "(only into an empty table) and the default IOCs",
+    )
+    seed.set_defaults(handler=units_seed)
+    listing = add_command(actions, "list", "Liệt kê đơn vị / list the units valid at a date")
+    listing.add_argument("--at", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
+    listing.add_argument("--level", choices=LEVELS, help="only this level")
+    listing.set_defaults(handler=units_list)
+    locate = add_command(
+        actions, "locate", "Tìm đơn vị chứa một điểm / which units contain a point (WGS84)"
+    )
+    locate.add_argument("lon", type=float, help="longitude, e.g. 108.445")
+    locate.add_argument("lat", type=float, help="latitude, e.g. 11.942")
+    locate.add_argument("--at", type=_date, default=None, help="date YYYY-MM-DD (default: today)")
+    locate.set_defaults(handler=units_locate)
+
+
+def _register_import(actions: Any) -> None:
+    parser = add_command(
+        actions,
+        "import",
+        "Nhập ranh giới chính thức / import official boundaries from a WGS84 GeoJSON "
+        "FeatureCollection; all or nothing, rows with the same code and valid-from are replaced",
+    )
+    parser.add_argument("file", metavar="FILE.geojson", help="GeoJSON FeatureCollection")
+    parser.add_argument("--level", required=True, choices=LEVELS, help="level of every unit")
+    parser.add_argument(
+        "--valid-from", required=True, type=_date, help="first day the units are valid"
+    )
+    parser.add_argument("--valid-to", type=_date, help="last day valid (default: still valid)")
+    parser.add_argument("--code-field", help="property holding the code (default: auto-detect)")
+    parser.add_argument("--name-field", help="property holding the name (default: auto-detect)")
+    parser.add_argument("--parent", metavar="CODE", help="code of the parent unit, e.g. 68")
+    parser.set_defaults(handler=units_import)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from exc
+
+
+def _with_store(settings: Settings, work: Callable[[Store], int]) -> int:
+    """Run ``work`` on the configured store; a missing schema is reported, not raised."""
+    store = open_store(settings.database_url)
+    try:
+        return work(store)
+    except (OperationalError, ProgrammingError) as exc:
+        print(NO_SCHEMA.format(str(exc.orig).splitlines()[0]), file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+
+
+def units_import(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        records = read_units_geojson(
+            args.file,
+            args.level,
+            args.valid_from,
+            args.valid_to,
+            code_field=args.code_field,
+            name_field=args.name_field,
+            parent_code=args.parent,
+        )
+    except UnitImportError as exc:
+        print(f"Lỗi / error: {exc}", file=sys.stderr)
+        return 1
+
+    def work(store: Store) -> int:
+        try:
+            count = import_units(store, records)
+        except UnitImportError as exc:
+            print(f"Lỗi / error: {exc}", file=sys.stderr)
+            return 1
+        until = args.valid_to or "nay / now"
+        print(
+            f"Đã nhập {count} đơn vị cấp {args.level} / imported {count} {args.level} units "
+            f"valid {args.valid_from} – {until} from {args.file}"
+        )
+        return 0
+
+    return _with_store(settings, work)
+
+
+def units_seed(_args: argparse.Namespace, settings: Settings) -> int:
+    def work(store: Store) -> int:
+        count = seed_default_units(store)
+        if count:
+            print(f"Đã nạp {count} đơn vị mặc định / seeded {count} default (approximate) units")
+        else:
+            print("Bảng đơn vị đã có dữ liệu / units already present: nothing seeded")
+        return 0
+
+    return _with_store(settings, work)
+
+
+def units_list(args: argparse.Namespace, settings: Settings) -> int:
+    at = args.at or date.today()
+
+    def work(store: Store) -> int:
+        with store.session() as session:
+            units = units_valid_at(session, at, args.level)
+        for unit in sorted(units, key=lambda u: (LEVEL_RANK.get(u.level, 9), u.code)):
+            flag = " ~" if unit.approximate else ""
+            print(f"{unit.code:>6}  {unit.level:<8}  {unit.name}{flag}")
+        print(f"{len(units)} đơn vị / units valid on {at} (~ = ranh giới gần đúng / approximate)")
+        return 0
+
+    return _with_store(settings, work)
+
+
+def units_locate(args: argparse.Namespace, settings: Settings) -> int:
+    at = args.at or date.today()
+
+    def work(store: Store) -> int:
+        with store.session() as session:
+            units = store.backend.units_containing(session, args.lon, args.lat, at)
+        if not units:
+            print(
+                f"Không có đơn vị nào chứa điểm / no unit contains ({args.lon}, {args.lat}) on {at}"
+            )
+            return 1
+        for unit in sorted(units, key=lambda u: LEVEL_RANK.get(u.level, 9)):
+            print(f"{unit.level:<8}  {unit.code:>6}  {unit.name}")
+        return 0
+
+    return _with_store(settings, work)

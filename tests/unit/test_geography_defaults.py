@@ -1,0 +1,148 @@
+"""The default units derived from the vietnamadminunits package: counts, shapes, places."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import shapely
+
+from ioc.geography.cells import spread_duplicates
+from ioc.geography.dataset import communes_legacy
+from ioc.geography.defaults import REFORM_DAY, build_default_units, load_facts
+from ioc.store.units import UnitRecord
+
+OLD_DAY = date(2024, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def units() -> list[UnitRecord]:
+    return build_default_units()
+
+
+def _valid_on(units: list[UnitRecord], day: date) -> list[UnitRecord]:
+    return [u for u in units if u.valid_from <= day and (u.valid_to is None or u.valid_to >= day)]
+
+
+def _most_specific(units: list[UnitRecord], lon: float, lat: float, day: date) -> UnitRecord:
+    point = shapely.Point(lon, lat)
+    hits = [u for u in _valid_on(units, day) if u.level != "province" and u.geom.covers(point)]
+    assert len(hits) == 1, [h.code for h in hits]
+    return hits[0]
+
+
+def test_both_eras_have_the_expected_units(units: list[UnitRecord]) -> None:
+    old = _valid_on(units, OLD_DAY)
+    new = _valid_on(units, REFORM_DAY)
+    assert sorted(u.level for u in old).count("district") == 12
+    assert sorted(u.code for u in old if u.level == "district") == [
+        str(code) for code in range(672, 684)
+    ]
+    assert [u.code for u in old if u.level == "province"] == ["68"]
+    assert len([u for u in new if u.level == "commune"]) == 124
+    assert [u.code for u in new if u.level == "province"] == ["68"]
+    assert all(u.valid_to == date(2025, 6, 30) for u in old)
+    assert all(u.valid_from == REFORM_DAY and u.valid_to is None for u in new)
+
+
+def test_every_unit_is_a_valid_labelled_approximate_multipolygon(units: list[UnitRecord]) -> None:
+    for unit in units:
+        assert isinstance(unit.geom, shapely.MultiPolygon), unit.code
+        assert unit.geom.is_valid and not unit.geom.is_empty, unit.code
+        assert unit.approximate and "vietnamadminunits" in unit.source
+        assert len(unit.source) <= 300
+        assert unit.parent_code == (None if unit.level == "province" else "68")
+
+
+def test_names_keep_their_diacritics(units: list[UnitRecord]) -> None:
+    names = {u.code: u.name for u in units}
+    assert names["672"] == "Thành phố Đà Lạt"
+    assert names["682"] == "Huyện Đạ Tẻh"
+    assert names["24781"] == "Phường Xuân Hương - Đà Lạt"
+    assert {u.unit_type for u in units if u.level == "district"} == {"Thành phố", "Huyện"}
+
+
+def test_districts_tile_the_old_province(units: list[UnitRecord]) -> None:
+    old = _valid_on(units, OLD_DAY)
+    province = next(u for u in old if u.level == "province").geom
+    districts = [u.geom for u in old if u.level == "district"]
+    total = sum(d.area for d in districts)
+    assert total - shapely.union_all(districts).area < 0.001 * total
+    assert abs(total - province.area) < 0.001 * province.area
+    # Lâm Đồng had about 9,780 km² before 2025 (1° ≈ 110 km here).
+    assert 8_500 < province.area * 110.6 * 108.9 < 11_000
+
+
+def test_wards_tile_the_new_province(units: list[UnitRecord]) -> None:
+    new = _valid_on(units, REFORM_DAY)
+    province = next(u for u in new if u.level == "province").geom
+    wards = [u.geom for u in new if u.level == "commune"]
+    total = sum(w.area for w in wards)
+    assert total - shapely.union_all(wards).area < 0.001 * total
+    assert abs(total - province.area) < 0.001 * province.area
+    assert 21_000 < province.area * 110.6 * 108.9 < 27_000  # officially about 24,230 km²
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "code"),
+    [
+        (108.445, 11.942, "672"),  # Hồ Xuân Hương, Đà Lạt
+        (107.80, 11.55, "673"),  # Bảo Lộc centre
+        (108.0698, 11.59, "679"),  # Di Linh town
+        (108.365, 11.73, "678"),  # Liên Nghĩa, Đức Trọng
+        (108.43, 12.035, "675"),  # Lạc Dương town
+        (107.485, 11.524, "682"),  # Đạ Tẻh town
+        (107.375, 11.581, "683"),  # Cát Tiên town
+        (107.539, 11.384, "681"),  # Ma Đa Guôi, Đạ Huoai
+    ],
+)
+def test_known_places_fall_in_their_district(
+    units: list[UnitRecord], lon: float, lat: float, code: str
+) -> None:
+    assert _most_specific(units, lon, lat, OLD_DAY).code == code
+
+
+def test_known_places_after_the_reform(units: list[UnitRecord]) -> None:
+    assert _most_specific(units, 108.445, 11.942, REFORM_DAY).name.endswith("Đà Lạt")
+    assert "Bảo Lộc" in _most_specific(units, 107.80, 11.55, REFORM_DAY).name
+    phan_thiet = shapely.Point(108.10, 10.93)
+    assert next(u for u in _valid_on(units, REFORM_DAY) if u.level == "province").geom.covers(
+        phan_thiet
+    )
+    assert not any(u.geom.covers(phan_thiet) for u in _valid_on(units, OLD_DAY))
+
+
+def test_the_merged_district_is_split_completely() -> None:
+    facts = load_facts()
+    in_package = {c.code for c in communes_legacy("68") if c.parent == facts.merged_district}
+    assert set(facts.split) == in_package
+    assert set(facts.split.values()) == {"681", "682", "683"}
+
+
+def test_build_is_deterministic_and_returns_a_fresh_list(units: list[UnitRecord]) -> None:
+    again = build_default_units()
+    assert again == units and again is not units
+
+
+def test_spread_duplicates_moves_only_shared_points() -> None:
+    points = [(0.0, 0.0), (5.0, 5.0), (0.0, 0.0)]
+    spread = spread_duplicates(points, 1.0)
+    assert spread[1] == (5.0, 5.0)
+    assert spread[0] != spread[2]
+    assert all(
+        abs(shapely.Point(p).distance(shapely.Point(0, 0)) - 1.0) < 1e-9
+        for p in (spread[0], spread[2])
+    )
+
+
+def test_approximation_agrees_with_real_districts(units: list[UnitRecord], shared_data) -> None:
+    """Against the GADM-derived districts (tests only): most of each area matches."""
+    from ioc.geography.importer import read_units_geojson
+
+    real = {
+        r.code: r.geom
+        for r in read_units_geojson(shared_data / "lamdong_districts.geojson", "district", OLD_DAY)
+    }
+    approx = {u.code: u.geom for u in _valid_on(units, OLD_DAY) if u.level == "district"}
+    shared = sum(approx[code].intersection(geom).area for code, geom in real.items())
+    assert shared / sum(g.area for g in real.values()) > 0.8
