@@ -11,8 +11,8 @@ bad value came from.
 from __future__ import annotations
 
 import os
-from contextvars import ContextVar
 from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -136,6 +136,9 @@ class SimulatorSettings(Section):
     heartbeat_interval_s: float = Field(10, gt=0, description="Seconds between heartbeats.")
     detection_interval_s: float = Field(
         40, gt=0, description="Mean seconds between simulated smoke/fire detections."
+    )
+    reading_interval_s: float = Field(
+        15, gt=0, description="Seconds between readings of each simulated station."
     )
     offline_share: float = Field(
         0.1, ge=0, le=1, description="Share of simulated cameras that stay silent (offline)."

@@ -1,9 +1,10 @@
-"""A simulated province: Lâm Đồng's demo cameras publishing over MQTT like real devices.
+"""A simulated province: Lâm Đồng's demo cameras and stations publishing over MQTT.
 
 Heartbeats every few seconds (a share of cameras stays silent, so the map shows offline
 ones); smoke and fire detections arrive as a Poisson process whose rate follows the fire
 season (dry season December–April) and the afternoon peak; morning fog in the highlands
-blurs some pictures. Everything goes through the broker and the ingest worker, exactly the
+blurs some pictures. Environmental stations report every few seconds (see sensor_sim).
+Everything goes through the broker and the ingest worker, exactly the
 path real devices take.
 """
 
@@ -22,12 +23,15 @@ from pathlib import Path
 from ioc.config import MqttSettings, SimulatorSettings
 from ioc.ingest.topics import topic_for
 from ioc.ingest.transport import make_client
+from ioc.sensor_sim import read_stations, sensor_payload
 from ioc.store.cameras import CameraSpec, read_camera_csv
 from ioc.timeutil import to_local, utcnow
 
 log = logging.getLogger(__name__)
 
-DEMO_CAMERAS = Path(__file__).resolve().parents[1] / "data" / "cameras_demo.csv"
+DATA = Path(__file__).resolve().parents[1] / "data"
+DEMO_CAMERAS = DATA / "cameras_demo.csv"
+DEMO_STATIONS = DATA / "sensor_stations_demo.csv"
 DRY_SEASON = {12, 1, 2, 3, 4}
 
 
@@ -96,6 +100,8 @@ class Simulator:
             SimulatedCamera(spec, i in silent, self.rng.uniform(0, 2))
             for i, spec in enumerate(specs)
         ]
+        self.stations = read_stations(DEMO_STATIONS) if cameras is None else []
+        self.next_readings = 0.0
         self.published = 0
         self.client = make_client(mqtt_settings, f"ioc-simulator-{uuid.uuid4().hex[:6]}", False)
 
@@ -109,6 +115,9 @@ class Simulator:
                 elapsed += 0.5
                 now = utcnow()
                 self._heartbeats(now, elapsed)
+                if elapsed >= self.next_readings:
+                    self._readings(now)
+                    self.next_readings = elapsed + self.settings.reading_interval_s
                 if elapsed >= next_detection:
                     self._detection(now)
                     next_detection = elapsed + self._next_detection_gap(now)
@@ -120,8 +129,14 @@ class Simulator:
         rate = fire_risk_factor(now) / self.settings.detection_interval_s
         return self.rng.expovariate(rate)
 
-    def _publish(self, camera_id: str, kind: str, payload: dict[str, object]) -> None:
-        topic = topic_for(self.mqtt.topic_prefix, "camera", camera_id, kind)
+    def _readings(self, now: datetime) -> None:
+        for station in self.stations:
+            self._publish(station.id, "reading", sensor_payload(station, now, self.rng), "sensor")
+
+    def _publish(
+        self, source_id: str, kind: str, payload: dict[str, object], stream: str = "camera"
+    ) -> None:
+        topic = topic_for(self.mqtt.topic_prefix, stream, source_id, kind)
         self.client.publish(topic, json.dumps(payload), qos=1)
         self.published += 1
 

@@ -54,7 +54,26 @@ class CameraDetection:
     clip: str | None = None
 
 
-Record = CameraHeartbeat | CameraDetection
+@dataclass(frozen=True)
+class Reading:
+    quantity: str
+    value: float
+    observed_at: datetime
+
+
+@dataclass(frozen=True)
+class SensorReadings:
+    """A station's readings from one message (a gateway may batch many)."""
+
+    msg_id: str
+    station_id: str
+    lon: float
+    lat: float
+    readings: tuple[Reading, ...]
+
+
+CameraRecord = CameraHeartbeat | CameraDetection
+Record = CameraHeartbeat | CameraDetection | SensorReadings
 
 
 @dataclass

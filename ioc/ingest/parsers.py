@@ -7,14 +7,23 @@ is one of a few stable codes (for counters) plus a human detail.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ioc.ingest.messages import CameraDetection, CameraHeartbeat, InboundMessage, Record, Rejected
-from ioc.ingest.payloads import DetectionV1, HeartbeatV1, Payload
+from ioc.ingest.messages import (
+    CameraDetection,
+    CameraHeartbeat,
+    InboundMessage,
+    Reading,
+    Record,
+    Rejected,
+    SensorReadings,
+)
+from ioc.ingest.payloads import QUANTITY_RANGES, DetectionV1, HeartbeatV1, Payload, SensorV1
 from ioc.ingest.topics import Topic, split_topic
 
 P = TypeVar("P", bound=BaseModel)
@@ -22,11 +31,12 @@ P = TypeVar("P", bound=BaseModel)
 
 @dataclass(frozen=True)
 class ParseRules:
-    """Limits the parsers enforce."""
+    """Limits the parsers enforce; ``inside`` says whether a lon/lat lies in the province."""
 
     prefix: str = "ioc/v1"
     max_payload_bytes: int = 256 * 1024
     future_tolerance_s: float = 300.0
+    inside: Callable[[float, float], bool] | None = None
 
 
 def _reject_constant(name: str) -> float:
@@ -73,6 +83,8 @@ def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Reject
     data = decode_json(message.payload)
     if isinstance(data, Rejected):
         return data
+    if topic.stream == "sensor":
+        return _sensor(topic, data, message, rules)
     if topic.message_type == "heartbeat":
         return _heartbeat(topic, data, message, rules)
     return _detection(topic, data, message, rules)
@@ -120,4 +132,37 @@ def _detection(
         bbox=parsed.bbox,
         snapshot=parsed.snapshot,
         clip=parsed.clip,
+    )
+
+
+def _out_of_range(payload: SensorV1) -> Rejected | None:
+    for index, reading in enumerate(payload.readings):
+        low, high = QUANTITY_RANGES[reading.q]
+        if not low <= reading.value <= high:
+            return Rejected(
+                "out_of_range",
+                f"readings.{index}: {reading.q.value}={reading.value} outside [{low}, {high}]",
+            )
+    return None
+
+
+def _sensor(
+    topic: Topic, data: dict[str, Any], message: InboundMessage, rules: ParseRules
+) -> SensorReadings | Rejected:
+    parsed = _validate(SensorV1, data)
+    if isinstance(parsed, Rejected):
+        return parsed
+    if _too_far_ahead(parsed, message, rules):
+        return _future(parsed)
+    if rules.inside is not None and not rules.inside(parsed.lon, parsed.lat):
+        return Rejected("outside_province", f"lon {parsed.lon}, lat {parsed.lat}")
+    bad = _out_of_range(parsed)
+    if bad is not None:
+        return bad
+    return SensorReadings(
+        msg_id=parsed.msg_id,
+        station_id=topic.source_id,
+        lon=parsed.lon,
+        lat=parsed.lat,
+        readings=tuple(Reading(r.q.value, r.value, r.ts or parsed.ts) for r in parsed.readings),
     )

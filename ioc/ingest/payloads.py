@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 MsgId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\w.:-]+$")]
-Score = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Score = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
 
 
 class CameraHealth(StrEnum):
@@ -46,7 +46,7 @@ class HeartbeatV1(Payload):
     """``ioc/v1/camera/<camera_id>/heartbeat``"""
 
     health: CameraHealth = CameraHealth.OK
-    fps: Annotated[float, Field(ge=0, le=240, allow_inf_nan=False)] | None = None
+    fps: Annotated[float, Field(ge=0, le=240, allow_inf_nan=False, strict=True)] | None = None
 
 
 class DetectionV1(Payload):
@@ -61,3 +61,47 @@ class DetectionV1(Payload):
     clip: Annotated[str, StringConstraints(max_length=500)] | None = Field(
         None, description="path or URL of a short clip or frame strip around the detection"
     )
+
+
+class Quantity(StrEnum):
+    """Environmental quantities, each with its unit in the name."""
+
+    RAIN_MM = "rain_mm"
+    WATER_LEVEL_M = "water_level_m"
+    TEMPERATURE_C = "temperature_c"
+    HUMIDITY_PCT = "humidity_pct"
+    PM25_UGM3 = "pm25_ugm3"
+    WIND_SPEED_MS = "wind_speed_ms"
+    WIND_DIR_DEG = "wind_dir_deg"
+
+
+# Physically plausible ranges; a value outside is a broken sensor, not weather.
+QUANTITY_RANGES: dict[Quantity, tuple[float, float]] = {
+    Quantity.RAIN_MM: (0, 500),
+    Quantity.WATER_LEVEL_M: (-20, 200),
+    Quantity.TEMPERATURE_C: (-10, 55),
+    Quantity.HUMIDITY_PCT: (0, 100),
+    Quantity.PM25_UGM3: (0, 2000),
+    Quantity.WIND_SPEED_MS: (0, 90),
+    Quantity.WIND_DIR_DEG: (0, 360),
+}
+
+Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+
+
+class ReadingV1(BaseModel):
+    """One measured value; ``ts`` defaults to the message's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    q: Quantity
+    value: Finite
+    ts: AwareDatetime | None = None
+
+
+class SensorV1(Payload):
+    """``ioc/v1/sensor/<station_id>/reading``: one reading, or a gateway's batch of them."""
+
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, strict=True)]
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
+    readings: Annotated[list[ReadingV1], Field(min_length=1, max_length=1000)]

@@ -13,10 +13,12 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy.exc import OperationalError
 
 from ioc.config import Settings
+from ioc.ingest.area import province_predicate
 from ioc.ingest.messages import InboundMessage, ParsedBatch, Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
 from ioc.ingest.topics import subscriptions
@@ -79,6 +81,7 @@ class IngestWorker:
             prefix=settings.mqtt.topic_prefix,
             max_payload_bytes=settings.ingest.max_payload_bytes,
             future_tolerance_s=settings.ingest.future_tolerance_s,
+            inside=province_predicate(store, settings.province_code, date.today()),
         )
         self.writer = BatchWriter(store, settings.ingest.dead_letter_keep_bytes)
         self.transport = MqttTransport(

@@ -126,6 +126,7 @@ class SensorReading(Base):
     lon: Mapped[float | None] = mapped_column(Float, nullable=True)
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
     observed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    stored_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class CitizenReport(Base):

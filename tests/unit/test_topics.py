@@ -12,7 +12,11 @@ def test_round_trip() -> None:
 
 
 def test_subscriptions_cover_every_known_stream() -> None:
-    assert subscriptions("ioc/v1") == ["ioc/v1/camera/+/detection", "ioc/v1/camera/+/heartbeat"]
+    assert subscriptions("ioc/v1") == [
+        "ioc/v1/camera/+/detection",
+        "ioc/v1/camera/+/heartbeat",
+        "ioc/v1/sensor/+/reading",
+    ]
 
 
 def test_wrong_shapes_explain_themselves() -> None:

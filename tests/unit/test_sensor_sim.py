@@ -1,0 +1,43 @@
+"""Simulated readings are plausible: every message the simulator makes is accepted."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+
+from ioc.ingest.messages import InboundMessage, SensorReadings
+from ioc.ingest.parsers import ParseRules, parse_message
+from ioc.sensor_sim import reading_value, read_stations, sensor_payload
+from ioc.simulator import DEMO_STATIONS
+
+STATIONS = read_stations(DEMO_STATIONS)
+
+
+def test_a_year_of_simulated_messages_is_accepted() -> None:
+    rng = random.Random(1)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for step in range(0, 365 * 24, 7):
+        moment = start + timedelta(hours=step)
+        for station in STATIONS:
+            body = json.dumps(sensor_payload(station, moment, rng)).encode()
+            topic = f"ioc/v1/sensor/{station.id}/reading"
+            out = parse_message(InboundMessage(topic, body, moment), ParseRules())
+            assert isinstance(out, SensorReadings), (station.id, moment, out)
+
+
+def test_da_lat_is_cool_and_phan_thiet_is_hot() -> None:
+    rng = random.Random(2)
+    noon = datetime(2026, 3, 1, 7, 0, tzinfo=UTC)  # 14:00 local
+    by_id = {s.id: s for s in STATIONS}
+    da_lat = reading_value("temperature_c", by_id["DL-AQ-01"], noon, rng)
+    phan_thiet = reading_value("temperature_c", by_id["PT-AQ-01"], noon, rng)
+    assert 18 <= da_lat <= 25
+    assert 28 <= phan_thiet <= 34
+
+
+def test_dry_season_has_no_rain() -> None:
+    rng = random.Random(3)
+    station = next(s for s in STATIONS if "rain_mm" in s.quantities)
+    days = [datetime(2026, 2, d, 9, 0, tzinfo=UTC) for d in range(1, 28)]
+    assert all(reading_value("rain_mm", station, day, rng) == 0 for day in days)
