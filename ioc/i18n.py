@@ -32,9 +32,9 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "status.offline": {"vi": "Mất kết nối", "en": "Offline"},
     "status.alarm": {"vi": "Báo động", "en": "Alarm"},
     "overview.cameras": {"vi": "Camera giám sát", "en": "Surveillance cameras"},
-    "overview.count.online": {"vi": "Đang hoạt động", "en": "Online"},
+    "overview.count.online": {"vi": "Hoạt động", "en": "Online"},
     "overview.count.offline": {"vi": "Mất kết nối", "en": "Offline"},
-    "overview.count.alarm": {"vi": "Đang báo động", "en": "In alarm"},
+    "overview.count.alarm": {"vi": "Báo động", "en": "In alarm"},
     "overview.alarms": {"vi": "Camera đang báo động", "en": "Cameras in alarm"},
     "overview.no_alarms": {
         "vi": "Không có camera nào đang báo động",

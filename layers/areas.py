@@ -56,6 +56,7 @@ def feature_collection(areas: Iterable[Area], tolerance: float = SIMPLIFY_DEG) -
 def area_fill_trace(
     areas: Sequence[Area],
     name: str,
+    *,
     fill: str = FILL,
     line: str = LINE,
     tolerance: float = SIMPLIFY_DEG,
@@ -89,6 +90,7 @@ def _rings(geom: shapely.Geometry) -> Iterable[Sequence[tuple[float, float]]]:
 def area_outline_trace(
     areas: Sequence[Area],
     name: str,
+    *,
     color: str = OUTLINE,
     width: float = 2.5,
     tolerance: float = SIMPLIFY_DEG,

@@ -29,9 +29,9 @@ class MarkerStyle:
 
 
 STATUS_STYLE: Mapping[CameraStatus, MarkerStyle] = {
-    CameraStatus.ONLINE: MarkerStyle("#22c55e", 15),
-    CameraStatus.OFFLINE: MarkerStyle("#8b95a5", 12),
-    CameraStatus.ALARM: MarkerStyle("#ff3b30", 28),
+    CameraStatus.ONLINE: MarkerStyle("#22c55e", 18),
+    CameraStatus.OFFLINE: MarkerStyle("#8b95a5", 14),
+    CameraStatus.ALARM: MarkerStyle("#ff3b30", 32),
 }
 # Alarm last: plotly draws later traces on top.
 STATUS_ORDER: tuple[CameraStatus, ...] = (

@@ -31,7 +31,7 @@ from ioc.web.app import create_app  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 OFFLINE = {"LD-DL-05"}
-ALARM = {"LD-DL-03": 40, "LD-DL-09": 170}  # camera id → seconds since detection
+ALARM = {"LD-DL-03": 40, "LD-BL-02": 170}  # camera id → seconds since detection
 
 
 def demo_store(folder: Path) -> Store:
@@ -70,7 +70,7 @@ def main(argv: list[str]) -> int:
                 )
                 page = browser.new_page(viewport={"width": 1920, "height": 1080})
                 page.goto(f"http://127.0.0.1:{server.server_port}/")
-                page.wait_for_selector("#overview-camera-status li")
+                page.wait_for_selector("#overview-camera-status li", state="attached")
                 page.wait_for_timeout(2500)  # let the map finish drawing
                 target.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(target))

@@ -21,12 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ioc.camera_status import CameraStatus
-from ioc.i18n import t
+from ioc.i18n import language_or_default, t
 from ioc.store.cameras import CameraState, camera_states, last_change
 from ioc.store.models import AdminUnit
 from ioc.store.units import LEVEL_RANK, units_valid_at
 from ioc.timeutil import format_local, to_local, utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store
+from ioc.web.context import LANG_STORE_ID, aria_label, current_settings, current_store
+from layers import dark_basemap
 from layers.areas import area_fill_trace, area_outline_trace
 from layers.cameras import STATUS_ORDER, camera_traces
 
@@ -37,13 +38,7 @@ MAX_ALARM_ITEMS = 6
 FONT = '"Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, sans-serif'
 DEFAULT_VIEW = {"center": {"lon": 108.1, "lat": 11.6}, "zoom": 7.2}
 MAP_PX = (1380, 980)  # map size at 1920×1080, to fit the province on first paint
-# A MapLibre style with one background layer: nothing is fetched (no tiles, no glyphs).
-DARK_STYLE: dict[str, Any] = {
-    "version": 8,
-    "name": "ioc-dark",
-    "sources": {},
-    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#0a1424"}}],
-}
+DARK_STYLE = dark_basemap()
 
 
 @dataclass(frozen=True)
@@ -107,14 +102,21 @@ def build_figure(
         ),
         *camera_traces(states, lang, names),
     ]
-    figure = go.Figure(traces)
-    figure.update_layout(
-        map={"style": DARK_STYLE, **map_view(areas.current or areas.districts)},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        paper_bgcolor="rgba(0,0,0,0)",
-        font={"family": FONT, "color": "#e6edf7", "size": 18},
-        hoverlabel={"font": {"family": FONT, "size": 20}, "bgcolor": "#111c2e"},
-        legend={
+    figure = go.Figure(traces, layout=base_layout())
+    figure.update_layout(map={"style": DARK_STYLE, **map_view(areas.current or areas.districts)})
+    return figure
+
+
+def base_layout() -> dict[str, Any]:
+    """Map style, fonts and legend shared by the empty and the full figure."""
+    return {
+        "template": "none",
+        "map": {"style": DARK_STYLE, **DEFAULT_VIEW},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": FONT, "color": "#e6edf7", "size": 18},
+        "hoverlabel": {"font": {"family": FONT, "size": 20}, "bgcolor": "#111c2e"},
+        "legend": {
             "x": 0.012,
             "y": 0.985,
             "bgcolor": "rgba(10, 20, 36, 0.85)",
@@ -122,10 +124,29 @@ def build_figure(
             "borderwidth": 1,
             "font": {"size": 22},
             "itemsizing": "constant",
+            "traceorder": "reversed",
         },
-        uirevision="overview",
-    )
-    return figure
+        "uirevision": "overview",
+    }
+
+
+def empty_figure() -> dict[str, Any]:
+    """A blank, transparent figure shown until the first refresh.
+
+    It has no map on purpose: the map is created once, with its data, by the first
+    refresh (replacing a map whose style is still loading makes MapLibre fail).
+    """
+    hidden = {"visible": False}
+    return {
+        "data": [],
+        "layout": {
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "xaxis": hidden,
+            "yaxis": hidden,
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        },
+    }
 
 
 def read_states(session: Session, now: datetime) -> list[CameraState]:
@@ -156,7 +177,7 @@ def alarm_items(states: Sequence[CameraState], names: dict[str, str], lang: str)
                 ),
             ],
             className="overview-alarm-item",
-            **{"data-camera-id": state.id},
+            **data_attrs(camera_id=state.id),
         )
         for state in alarms[:MAX_ALARM_ITEMS]
     ]
@@ -166,37 +187,42 @@ def alarm_items(states: Sequence[CameraState], names: dict[str, str], lang: str)
     return html.Ul(items, className="overview-alarm-list")
 
 
+def data_attrs(**values: str) -> dict[str, Any]:
+    """``data-*`` attributes for a Dash component (``camera_id`` → ``data-camera-id``)."""
+    return {"data-" + key.replace("_", "-"): value for key, value in values.items()}
+
+
 def status_items(states: Sequence[CameraState]) -> list[Any]:
     """Each camera's status as a list item, for tests and screen readers."""
     return [
-        html.Li(state.name, **{"data-camera-id": state.id, "data-status": state.status.value})
+        html.Li(state.name, **data_attrs(camera_id=state.id, status=state.status.value))
         for state in states
     ]
 
 
-def counter(status: CameraStatus, value: int, lang: str) -> html.Div:
+def counter(status: CameraStatus, lang: str) -> html.Div:
     return html.Div(
         [
-            html.Div(str(value), id=f"overview-count-{status.value}", className="overview-number"),
+            html.Div("–", id=f"overview-count-{status.value}", className="overview-number"),
             html.Div(t(f"overview.count.{status.value}", lang), className="overview-count-label"),
         ],
         className=f"overview-counter overview-counter-{status.value}",
     )
 
 
-def panel(states: Sequence[CameraState], names: dict[str, str], lang: str, now: datetime) -> Any:
-    numbers = counts(states)
+def panel(lang: str) -> Any:
+    """Counters, the alarm list and the hidden per-camera status list (filled by refresh)."""
     return html.Aside(
         [
             html.H2(t("overview.cameras", lang), className="overview-heading"),
             html.Div(
-                [counter(status, numbers[status], lang) for status in reversed(STATUS_ORDER)],
+                [counter(status, lang) for status in reversed(STATUS_ORDER)],
                 className="overview-counters",
             ),
             html.H2(t("overview.alarms", lang), className="overview-heading"),
-            html.Div(alarm_items(states, names, lang), id="overview-alarms"),
-            html.Ul(status_items(states), id="overview-camera-status", hidden=True),
-            html.P(updated_text(now, lang), id="overview-updated", className="overview-updated"),
+            html.Div(id="overview-alarms"),
+            html.Ul(id="overview-camera-status", hidden=True),
+            html.P(id="overview-updated", className="overview-updated"),
         ],
         className="overview-panel",
     )
@@ -207,21 +233,18 @@ def updated_text(now: datetime, lang: str) -> str:
 
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
-    """The page, rendered in ``lang`` with the store's current state."""
-    settings, store, now = current_settings(), current_store(), utcnow()
-    with store.session() as session:
-        areas = load_areas(session, local_today(now))
-        names = unit_names(session)
-        states = read_states(session, now)
-        version = change_version(last_change(session), now)
-    figure = build_figure(areas, states, names, lang)
+    """The page skeleton in ``lang``; the first :func:`refresh` fills the map and the panel.
+
+    The skeleton reads nothing from the store: Dash also renders it to validate callbacks.
+    """
+    refresh_ms = int(current_settings().web.refresh_s * 1000)
     return html.Div(
         [
             html.Div(
                 [
                     dcc.Graph(
                         id="overview-map",
-                        figure=figure,
+                        figure=empty_figure(),
                         config={"displayModeBar": False, "scrollZoom": True, "responsive": True},
                         className="overview-graph",
                     ),
@@ -234,11 +257,11 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
                 ],
                 className="overview-map-wrap",
                 role="region",
-                **{"aria-label": t("overview.map_label", lang)},
+                **aria_label(t("overview.map_label", lang)),
             ),
-            panel(states, names, lang, now),
-            dcc.Interval(id="overview-interval", interval=int(settings.web.refresh_s * 1000)),
-            dcc.Store(id="overview-version", data=version),
+            panel(lang),
+            dcc.Interval(id="overview-interval", interval=refresh_ms),
+            dcc.Store(id="overview-version", data=None),
         ],
         className="overview",
     )
@@ -264,23 +287,37 @@ def camera_patch(states: Sequence[CameraState], names: dict[str, str], lang: str
     Input("overview-interval", "n_intervals"),
     State("overview-version", "data"),
     State(LANG_STORE_ID, "data"),
+    State("overview-districts", "value"),
 )
-def refresh(_n: int | None, version: str | None, lang: str | None) -> tuple[Any, ...]:
-    """Rebuild the camera layer and the panel when the store changed, else only the clock."""
-    return refresh_at(utcnow(), version, lang or "vi")
+def refresh(
+    _n: int | None, version: str | None, lang: str | None, districts: list[str] | None
+) -> tuple[Any, ...]:
+    """Fill the page, then rebuild the camera layer and the panel only when the store changed."""
+    return refresh_at(utcnow(), version, language_or_default(lang), bool(districts))
 
 
-def refresh_at(now: datetime, version: str | None, lang: str) -> tuple[Any, ...]:
-    """:func:`refresh` at a given moment (so tests can fix the time)."""
+def refresh_at(
+    now: datetime, version: str | None, lang: str, show_districts: bool = False
+) -> tuple[Any, ...]:
+    """:func:`refresh` at a given moment (so tests can fix the time).
+
+    ``version`` is None on the first call after the page is rendered: the whole figure is
+    sent once; afterwards only a patch of the camera traces, and nothing when unchanged.
+    """
     with current_store().session() as session:
         new_version = change_version(last_change(session), now)
-        if new_version == version:
+        if version is not None and new_version == version:
             return (*[dash.no_update] * 7, updated_text(now, lang))
         states = read_states(session, now)
         names = unit_names(session)
+        if version is None:
+            areas = load_areas(session, local_today(now))
+            figure: Any = build_figure(areas, states, names, lang, show_districts)
+        else:
+            figure = camera_patch(states, names, lang)
     numbers = counts(states)
     return (
-        camera_patch(states, names, lang),
+        figure,
         numbers[CameraStatus.ONLINE],
         numbers[CameraStatus.OFFLINE],
         numbers[CameraStatus.ALARM],

@@ -9,18 +9,21 @@ internet, so no CDN, web font or map tile is ever requested.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import dash
 from dash import Input, Output, callback, clientside_callback, ctx, dcc, html
+from dash import _callback as dash_callbacks
 from flask import Response, jsonify
 
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
 from ioc.pages import overview
 from ioc.store import Store
-from ioc.web.context import LANG_STORE_ID, attach
+from ioc.web.context import LANG_STORE_ID, aria_label, attach
+from layers import GLYPHS_PATH
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 
@@ -35,13 +38,15 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
         assets_folder=str(ASSETS_DIR),
         serve_locally=True,
         title=t("app.title", lang),
-        update_title=None,
+        update_title="",
         routing_callback_inputs={"lang": Input(LANG_STORE_ID, "data")},
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     attach(app.server, settings, store)
+    adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
-    dash.register_page(
+    app.server.add_url_rule(f"{GLYPHS_PATH}/<path:_glyphs>", "map_glyphs", empty_glyphs)
+    dash.register_page(  # type: ignore[no-untyped-call]
         "ioc.pages.overview",
         path="/",
         layout=overview.layout,
@@ -52,9 +57,51 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
     return app
 
 
+@dataclass
+class _PageCallbacks:
+    """Every callback declared with the global ``dash.callback``, kept for each new app.
+
+    Dash moves global callbacks into the first app that serves a request and empties the
+    global lists, so a second app in the same process (tests, a worker restart) would have
+    none. ``create_app`` takes them over once and gives every app its own copy.
+    """
+
+    by_output: dict[str, Any] = field(default_factory=dict)
+    specs: list[dict[str, Any]] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)
+
+    def absorb_globals(self) -> None:
+        self.by_output.update(dash_callbacks.GLOBAL_CALLBACK_MAP)
+        self.specs.extend(dash_callbacks.GLOBAL_CALLBACK_LIST)
+        self.scripts.extend(dash_callbacks.GLOBAL_INLINE_SCRIPTS)
+        dash_callbacks.GLOBAL_CALLBACK_MAP.clear()
+        dash_callbacks.GLOBAL_CALLBACK_LIST.clear()
+        dash_callbacks.GLOBAL_INLINE_SCRIPTS.clear()
+
+
+_PAGE_CALLBACKS = _PageCallbacks()
+
+
+def adopt_page_callbacks(app: dash.Dash) -> None:
+    """Give ``app`` its own copy of every global callback declared so far."""
+    _PAGE_CALLBACKS.absorb_globals()
+    app.callback_map.update({key: dict(value) for key, value in _PAGE_CALLBACKS.by_output.items()})
+    app._callback_list.extend(dict(spec) for spec in _PAGE_CALLBACKS.specs)
+    app._inline_scripts.extend(_PAGE_CALLBACKS.scripts)
+
+
 def healthz() -> Response:
     """Liveness probe for load balancers and ``ioc serve`` supervisors."""
     return jsonify({"status": "ok"})
+
+
+def hidden_from_readers() -> dict[str, Any]:
+    return {"aria-hidden": "true"}
+
+
+def empty_glyphs(_glyphs: str) -> Response:
+    """An empty glyph set (a valid, empty protobuf): maps draw no text, fetch nothing."""
+    return Response(b"", mimetype="application/x-protobuf")
 
 
 def shell_layout(lang: str) -> html.Div:
@@ -67,7 +114,7 @@ def shell_layout(lang: str) -> html.Div:
                 [
                     html.Div(
                         [
-                            html.Div(className="shell-emblem", **{"aria-hidden": "true"}),
+                            html.Div(className="shell-emblem", **hidden_from_readers()),
                             html.Div(
                                 [
                                     html.P(t("app.subtitle", lang), id="shell-subtitle"),
@@ -99,7 +146,7 @@ def shell_layout(lang: str) -> html.Div:
                                     className="shell-lang",
                                 ),
                                 role="group",
-                                **{"aria-label": t("app.language", lang)},
+                                **aria_label(t("app.language", lang)),
                             ),
                         ],
                         className="shell-right",

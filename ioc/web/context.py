@@ -7,7 +7,7 @@ app context carrying a real store). No page ever imports a global app object.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from flask import Flask, current_app
 
@@ -41,3 +41,8 @@ def current_settings() -> Settings:
     if not isinstance(settings, Settings):
         raise RuntimeError("no IOC settings attached to this Flask app")
     return settings
+
+
+def aria_label(text: str) -> dict[str, Any]:
+    """Keyword arguments giving an html component an ``aria-label``."""
+    return {"aria-label": text}

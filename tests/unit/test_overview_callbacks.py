@@ -1,0 +1,201 @@
+"""The overview page and the shell, called as plain functions over a real SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import dash
+import plotly.graph_objects as go
+import pytest
+import shapely
+from flask import Flask
+
+from ioc.config import Settings
+from ioc.pages import overview
+from ioc.store import Store
+from ioc.store.cameras import CameraSpec, upsert_cameras
+from ioc.store.models import Camera
+from ioc.store.units import UnitRecord, insert_units
+from ioc.web.app import create_app, header_texts
+from ioc.web.context import attach
+
+NOW = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Lâm Đồng
+
+
+def box(x0: float, y0: float, x1: float, y1: float) -> shapely.MultiPolygon:
+    return shapely.MultiPolygon([shapely.box(x0, y0, x1, y1)])
+
+
+def seed(store: Store) -> None:
+    """Two old districts, three new wards, three cameras (online, offline, alarm)."""
+    old, new = (date(2004, 1, 1), date(2025, 6, 30)), date(2025, 7, 1)
+    with store.session() as session:
+        insert_units(
+            session,
+            [
+                UnitRecord(
+                    "D1", "Thành phố Đà Lạt", "district", box(108.3, 11.8, 108.6, 12.1), *old
+                ),
+                UnitRecord(
+                    "D2", "Huyện Lạc Dương", "district", box(108.3, 12.1, 108.7, 12.4), *old
+                ),
+                UnitRecord(
+                    "W1",
+                    "Phường Xuân Hương - Đà Lạt",
+                    "commune",
+                    box(108.3, 11.8, 108.45, 12.1),
+                    new,
+                ),
+                UnitRecord(
+                    "W2", "Phường Lâm Viên - Đà Lạt", "commune", box(108.45, 11.8, 108.6, 12.1), new
+                ),
+                UnitRecord("W3", "Xã Lạc Dương", "commune", box(108.3, 12.1, 108.7, 12.4), new),
+            ],
+        )
+        upsert_cameras(
+            session,
+            [
+                CameraSpec("cam-1", "Hồ Xuân Hương", 108.44, 11.94, "W1"),
+                CameraSpec("cam-2", "Đỉnh Langbiang", 108.44, 12.15, "W3"),
+                CameraSpec("cam-3", "Rừng thông Lạc Dương", 108.55, 12.25, "W3"),
+            ],
+        )
+        session.flush()
+        touch(session.get(Camera, "cam-1"), heartbeat=NOW - timedelta(seconds=5))
+        touch(session.get(Camera, "cam-3"), heartbeat=NOW, detection=NOW - timedelta(seconds=30))
+
+
+def touch(camera: Camera | None, heartbeat: datetime, detection: datetime | None = None) -> None:
+    assert camera is not None
+    camera.last_heartbeat_at = heartbeat
+    camera.last_detection_at = detection
+    camera.updated_at = heartbeat
+
+
+@pytest.fixture
+def app_context(sqlite_store: Store) -> Iterator[Store]:
+    """A Flask app context carrying the settings and a seeded SQLite store."""
+    seed(sqlite_store)
+    flask_app = Flask("test")
+    attach(flask_app, Settings(), sqlite_store)
+    with flask_app.app_context():
+        yield sqlite_store
+
+
+def statuses(result: tuple[Any, ...]) -> dict[str, str]:
+    return {
+        li.to_plotly_json()["props"]["data-camera-id"]: li.to_plotly_json()["props"]["data-status"]
+        for li in result[5]
+    }
+
+
+def test_first_refresh_sends_the_whole_map_and_panel(app_context: Store) -> None:
+    result = overview.refresh_at(NOW, None, "vi")
+    figure, online, offline, alarm, alarms, _, version, updated = result
+    assert isinstance(figure, go.Figure)
+    assert [tr.type for tr in figure.data] == ["choroplethmap", "scattermap"] + ["scattermap"] * 3
+    assert list(figure.data[0].locations) == ["W1", "W2", "W3"]  # wards valid today
+    assert figure.data[1].visible is False  # old districts hidden until asked for
+    assert (online, offline, alarm) == (1, 1, 1)
+    assert statuses(result) == {"cam-1": "online", "cam-2": "offline", "cam-3": "alarm"}
+    assert figure.data[overview.CAMERA_TRACE_START + 2].customdata == ("cam-3",)
+    assert "Rừng thông Lạc Dương" in str(alarms.to_plotly_json())
+    assert version and updated == "Cập nhật lúc 08:00:00"
+    style = figure.layout.map.style
+    assert [layer["type"] for layer in style["layers"]] == ["background"]
+    assert all(source["type"] == "geojson" for source in style["sources"].values())
+    assert style["glyphs"].startswith("/")  # nothing remote
+
+
+def test_nothing_changed_sends_no_figure(app_context: Store) -> None:
+    version = overview.refresh_at(NOW, None, "vi")[6]
+    result = overview.refresh_at(NOW + timedelta(seconds=2), version, "vi")
+    assert all(value is dash.no_update for value in result[:7])
+    assert result[7] == "Cập nhật lúc 08:00:02"
+
+
+def test_a_detection_patches_only_the_camera_traces(app_context: Store) -> None:
+    version = overview.refresh_at(NOW, None, "vi")[6]
+    later = NOW + timedelta(seconds=3)
+    with app_context.session() as session:
+        touch(session.get(Camera, "cam-1"), heartbeat=later, detection=later)
+    result = overview.refresh_at(later, version, "vi")
+    patch = result[0]
+    assert isinstance(patch, dash.Patch)
+    operations = patch.to_plotly_json()["operations"]
+    assert {op["location"][1] for op in operations} == {2, 3, 4}
+    alarm_trace = next(op["params"]["value"] for op in operations if op["location"][1] == 4)
+    assert sorted(alarm_trace["customdata"]) == ["cam-1", "cam-3"]
+    assert result[3] == 2 and result[6] != version
+    assert statuses(result)["cam-1"] == "alarm"
+
+
+def test_alarm_list_newest_first_and_empty_state(app_context: Store) -> None:
+    with app_context.session() as session:
+        touch(session.get(Camera, "cam-1"), heartbeat=NOW, detection=NOW - timedelta(seconds=5))
+    items = overview.refresh_at(NOW, None, "vi")[4].to_plotly_json()["props"]["children"]
+    assert [item.to_plotly_json()["props"]["data-camera-id"] for item in items] == [
+        "cam-1",
+        "cam-3",
+    ]
+    empty = overview.refresh_at(NOW + timedelta(hours=2), None, "vi")[4]
+    assert empty.children == "Không có camera nào đang báo động"
+    assert (
+        overview.refresh_at(NOW + timedelta(hours=2), None, "en")[4].children
+        == "No camera is in alarm"
+    )
+
+
+def test_statuses_age_without_store_changes(app_context: Store) -> None:
+    version = overview.refresh_at(NOW, None, "vi")[6]
+    much_later = NOW + timedelta(minutes=20)
+    result = overview.refresh_at(much_later, version, "vi")
+    assert isinstance(result[0], dash.Patch)
+    assert (result[1], result[2], result[3]) == (0, 3, 0)
+
+
+def test_english_legend_and_districts_shown_on_request(app_context: Store) -> None:
+    figure = overview.refresh_at(NOW, None, "en", show_districts=True)[0]
+    assert [tr.name for tr in figure.data[2:]] == ["Offline", "Online", "Alarm"]
+    assert figure.data[1].visible is True
+    assert None in figure.data[1].lon
+
+
+def test_district_toggle_is_a_small_patch() -> None:
+    operations = overview.toggle_districts(["on"]).to_plotly_json()["operations"]
+    assert operations == [
+        {"operation": "Assign", "location": ["data", 1, "visible"], "params": {"value": True}}
+    ]
+    hidden = overview.toggle_districts([]).to_plotly_json()["operations"][0]
+    assert hidden["params"]["value"] is False
+
+
+def test_layout_is_a_skeleton_with_prefixed_ids(app_context: Store) -> None:
+    page = overview.layout(lang="en")
+    for component_id in ("overview-map", "overview-count-alarm", "overview-alarms"):
+        assert page[component_id].id == component_id
+    assert page["overview-interval"].interval == 2000  # web.refresh_s = 2 s
+    assert page["overview-version"].data is None  # the first refresh sends the whole map
+    assert "Show district boundaries" in str(page.to_plotly_json())
+
+
+def test_header_texts_follow_the_language() -> None:
+    assert header_texts("en")[0] == "Lâm Đồng Province Intelligent Operations Center"
+    assert header_texts("vi")[0] == "Trung tâm Giám sát, điều hành thông minh tỉnh Lâm Đồng"
+    assert header_texts(None)[1] == "Ủy ban nhân dân tỉnh Lâm Đồng"
+
+
+def test_app_serves_health_and_page_offline(sqlite_store: Store) -> None:
+    app = create_app(Settings(), sqlite_store)
+    client = app.server.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json() == {"status": "ok"}
+    index = client.get("/").get_data(as_text=True)
+    assert "Trung tâm Giám sát, điều hành thông minh tỉnh Lâm Đồng" in index
+    assert "/assets/ioc.css" in index
+    for tag in ('src="http', 'href="http', "fonts.googleapis", "cdn."):
+        assert tag not in index
+    assert dash.page_registry["ioc.pages.overview"]["path"] == "/"
+    assert client.get("/assets/ioc.css").status_code == 200
