@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models import Base
+from tests.mosquitto_proc import MosquittoProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -121,3 +122,14 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared test data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture
+def own_mosquitto(tmp_path: Path) -> Iterator[MosquittoProcess]:
+    """A Mosquitto of this test's own (free port, production queue settings)."""
+    broker = MosquittoProcess(tmp_path)
+    if not broker.available:
+        unavailable("mosquitto binary not installed")
+    broker.start()
+    yield broker
+    broker.stop()

@@ -33,8 +33,10 @@ def add_cameras(store: Store, *ids: str) -> None:
     with store.session() as session:
         upsert_cameras(
             session,
-            [CameraSpec(id=i, name=f"Camera {i}", lon=108.44 + n * 0.01, lat=11.94)
-             for n, i in enumerate(ids)],
+            [
+                CameraSpec(id=i, name=f"Camera {i}", lon=108.44 + n * 0.01, lat=11.94)
+                for n, i in enumerate(ids)
+            ],
         )
 
 

@@ -29,8 +29,11 @@ def test_simulated_province_flows_into_the_store(sqlite_store: Store) -> None:
         {
             "mqtt": {"port": port},
             "broker": {"port": port},
-            "simulator": {"heartbeat_interval_s": 0.5, "detection_interval_s": 0.5,
-                          "offline_share": 0.34},
+            "simulator": {
+                "heartbeat_interval_s": 0.5,
+                "detection_interval_s": 0.5,
+                "offline_share": 0.34,
+            },
             "ingest": {"max_latency_s": 0.1},
         }
     )
@@ -41,15 +44,18 @@ def test_simulated_province_flows_into_the_store(sqlite_store: Store) -> None:
     stop = threading.Event()
     worker = IngestWorker(settings, sqlite_store)
     simulator = Simulator(settings.mqtt, settings.simulator, CAMERAS)
-    threads = [threading.Thread(target=t.run, args=(stop,), daemon=True)
-               for t in (worker, simulator)]
+    threads = [
+        threading.Thread(target=t.run, args=(stop,), daemon=True) for t in (worker, simulator)
+    ]
     for thread in threads:
         thread.start()
     try:
+
         def seen() -> tuple[int, int]:
             with sqlite_store.session() as session:
-                beating = session.scalar(select(func.count()).where(
-                    Camera.last_heartbeat_at.is_not(None)))
+                beating = session.scalar(
+                    select(func.count()).where(Camera.last_heartbeat_at.is_not(None))
+                )
                 detections = session.scalar(select(func.count()).select_from(Detection))
                 return int(beating or 0), int(detections or 0)
 

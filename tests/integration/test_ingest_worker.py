@@ -26,8 +26,12 @@ def worker_settings(host: str, port: int) -> Settings:
     prefix = f"ioc-test-{uuid.uuid4().hex[:8]}/v1"
     return Settings.model_validate(
         {
-            "mqtt": {"host": host, "port": port, "topic_prefix": prefix,
-                     "client_id": f"ioc-test-{uuid.uuid4().hex[:8]}"},
+            "mqtt": {
+                "host": host,
+                "port": port,
+                "topic_prefix": prefix,
+                "client_id": f"ioc-test-{uuid.uuid4().hex[:8]}",
+            },
             "ingest": {"batch_size": 50, "max_latency_s": 0.1},
         }
     )
@@ -66,16 +70,23 @@ def test_heartbeats_detections_and_garbage(
     now = datetime.now(UTC).isoformat()
     client = publisher(*mosquitto)
     infos = [
-        client.publish(f"{prefix}/camera/LD-DL-01/heartbeat",
-                       json.dumps({"v": 1, "msg_id": "hb-1", "ts": now}), qos=1),
-        client.publish(f"{prefix}/camera/LD-DL-01/detection",
-                       json.dumps({"v": 1, "msg_id": "det-1", "ts": now, "kind": "fire",
-                                   "score": 0.8}), qos=1),
+        client.publish(
+            f"{prefix}/camera/LD-DL-01/heartbeat",
+            json.dumps({"v": 1, "msg_id": "hb-1", "ts": now}),
+            qos=1,
+        ),
+        client.publish(
+            f"{prefix}/camera/LD-DL-01/detection",
+            json.dumps({"v": 1, "msg_id": "det-1", "ts": now, "kind": "fire", "score": 0.8}),
+            qos=1,
+        ),
         client.publish(f"{prefix}/camera/LD-DL-01/detection", b"\x00garbage", qos=1),
         client.publish(f"{prefix}/camera/LD-DL-01/detection", b"x" * 1_000_000, qos=1),
-        client.publish(f"{prefix}/camera/NO-SUCH/detection",
-                       json.dumps({"v": 1, "msg_id": "det-2", "ts": now, "kind": "smoke",
-                                   "score": 0.5}), qos=1),
+        client.publish(
+            f"{prefix}/camera/NO-SUCH/detection",
+            json.dumps({"v": 1, "msg_id": "det-2", "ts": now, "kind": "smoke", "score": 0.5}),
+            qos=1,
+        ),
     ]
     for info in infos:
         info.wait_for_publish(5)

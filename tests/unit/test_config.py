@@ -13,9 +13,11 @@ from ioc.config import ConfigError, load_settings
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
     for name in list(__import__("os").environ):
-        if name.startswith("IOC_") and not name.startswith("IOC_TEST_") and name not in {
-            "IOC_REQUIRE_SERVICES"
-        }:
+        if (
+            name.startswith("IOC_")
+            and not name.startswith("IOC_TEST_")
+            and name not in {"IOC_REQUIRE_SERVICES"}
+        ):
             monkeypatch.delenv(name)
 
 

@@ -25,8 +25,12 @@ def msg(topic: str, payload: object) -> InboundMessage:
 
 def detection(**changes: object) -> dict[str, object]:
     base: dict[str, object] = {
-        "v": 1, "msg_id": "d-1", "ts": "2026-11-25T07:59:58Z",
-        "kind": "smoke", "score": 0.91, "bbox": [0.1, 0.2, 0.3, 0.1],
+        "v": 1,
+        "msg_id": "d-1",
+        "ts": "2026-11-25T07:59:58Z",
+        "kind": "smoke",
+        "score": 0.91,
+        "bbox": [0.1, 0.2, 0.3, 0.1],
     }
     base.update(changes)
     return base
@@ -34,20 +38,29 @@ def detection(**changes: object) -> dict[str, object]:
 
 def test_heartbeat_becomes_record_with_camera_from_topic() -> None:
     out = parse_message(
-        msg(HB_TOPIC, {"v": 1, "msg_id": "h-1", "ts": "2026-11-25T14:59:00+07:00", "health": "dark"}),
+        msg(
+            HB_TOPIC, {"v": 1, "msg_id": "h-1", "ts": "2026-11-25T14:59:00+07:00", "health": "dark"}
+        ),
         RULES,
     )
     assert out == CameraHeartbeat(
-        msg_id="h-1", camera_id="LD-DL-01",
-        observed_at=datetime(2026, 11, 25, 7, 59, tzinfo=UTC), health="dark", fps=None,
+        msg_id="h-1",
+        camera_id="LD-DL-01",
+        observed_at=datetime(2026, 11, 25, 7, 59, tzinfo=UTC),
+        health="dark",
+        fps=None,
     )
 
 
 def test_detection_becomes_record() -> None:
     out = parse_message(msg(DET_TOPIC, detection()), RULES)
     assert isinstance(out, CameraDetection)
-    assert (out.camera_id, out.kind, out.score, out.bbox) == ("LD-DL-01", "smoke", 0.91,
-                                                             (0.1, 0.2, 0.3, 0.1))
+    assert (out.camera_id, out.kind, out.score, out.bbox) == (
+        "LD-DL-01",
+        "smoke",
+        0.91,
+        (0.1, 0.2, 0.3, 0.1),
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,16 +71,24 @@ def test_detection_becomes_record() -> None:
         (DET_TOPIC, [1, 2, 3], "not_object", "list"),
         (DET_TOPIC, detection(score="high"), "invalid_fields", "score"),
         (DET_TOPIC, detection(score=1.5), "invalid_fields", "score"),
-        (DET_TOPIC, b'{"v":1,"msg_id":"x","ts":"2026-11-25T07:59:58Z","kind":"smoke","score":NaN}',
-         "not_json", "NaN"),
+        (
+            DET_TOPIC,
+            b'{"v":1,"msg_id":"x","ts":"2026-11-25T07:59:58Z","kind":"smoke","score":NaN}',
+            "not_json",
+            "NaN",
+        ),
         (DET_TOPIC, detection(kind="flood"), "invalid_fields", "kind"),
         (DET_TOPIC, detection(v=2), "invalid_fields", "v"),
         (DET_TOPIC, detection(ts="2026-11-25T07:59:58"), "invalid_fields", "ts"),
         (DET_TOPIC, detection(ts="2027-01-01T00:00:00Z"), "future_timestamp", "ahead"),
         (DET_TOPIC, detection(msg_id="'; DROP TABLE detections; --"), "invalid_fields", "msg_id"),
         (DET_TOPIC, detection(extra="field"), "invalid_fields", "extra"),
-        (DET_TOPIC, {k: v for k, v in detection().items() if k != "msg_id"}, "invalid_fields",
-         "msg_id"),
+        (
+            DET_TOPIC,
+            {k: v for k, v in detection().items() if k != "msg_id"},
+            "invalid_fields",
+            "msg_id",
+        ),
         ("ioc/v1/camera/LD-DL-01/weather", detection(), "bad_topic", "unknown"),
         ("other/v1/camera/x/detection", detection(), "bad_topic", "outside"),
         ("ioc/v1/camera/bad id!/detection", detection(), "bad_topic", "source id"),
@@ -96,8 +117,9 @@ def test_unicode_text_is_kept() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                  max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=6)
+    ),
     max_leaves=20,
 )
 
@@ -109,8 +131,13 @@ json_values = st.recursive(
         st.binary(max_size=300),
         json_values.map(lambda v: json.dumps(v, allow_nan=True).encode()),
         st.fixed_dictionaries(
-            {"v": st.integers(0, 2), "msg_id": st.text(max_size=70), "ts": st.text(max_size=30),
-             "kind": st.text(max_size=6), "score": st.floats()}
+            {
+                "v": st.integers(0, 2),
+                "msg_id": st.text(max_size=70),
+                "ts": st.text(max_size=30),
+                "kind": st.text(max_size=6),
+                "score": st.floats(),
+            }
         ).map(lambda v: json.dumps(v, allow_nan=True).encode()),
     ),
 )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from ioc.ingest.messages import InboundMessage, SensorReadings
 from ioc.ingest.parsers import ParseRules, parse_message
-from ioc.sensor_sim import reading_value, read_stations, sensor_payload
+from ioc.sensor_sim import read_stations, reading_value, sensor_payload
 from ioc.simulator import DEMO_STATIONS
 
 STATIONS = read_stations(DEMO_STATIONS)
