@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "ioc.commands.db",
     "ioc.geography.commands",
     "ioc.commands.roles",
+    "ioc.commands.cameras",
 )
 
 

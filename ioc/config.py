@@ -64,6 +64,12 @@ class MqttSettings(Section):
     session_expiry_s: int = Field(
         3600, ge=0, description="How long the broker keeps the worker's session while away."
     )
+    receive_maximum: int = Field(
+        10_000,
+        ge=1,
+        le=65535,
+        description="MQTT v5: unacknowledged messages the broker may have in flight to us.",
+    )
     shared_group: str = Field(
         "", description="MQTT v5 shared-subscription group; empty subscribes normally."
     )
@@ -122,6 +128,22 @@ class CameraWorkerSettings(Section):
     reconnect_min_s: float = Field(1, gt=0, description="First reconnect delay of a dead stream.")
     reconnect_max_s: float = Field(60, gt=0, description="Longest reconnect delay.")
     heartbeat_interval_s: float = Field(10, gt=0, description="Seconds between heartbeats.")
+    motion_threshold: int = Field(
+        10, ge=1, le=255, description="Grey-level change that counts as motion (0-255)."
+    )
+    detect_every: int = Field(
+        10, ge=1, description="Run the detectors every Kth analysed frame even without motion."
+    )
+    strip_frames: int = Field(5, ge=1, le=16, description="Frames tiled into the event strip.")
+    jpeg_quality: int = Field(85, ge=10, le=100, description="JPEG quality of snapshots.")
+    loop_files: bool = Field(True, description="A file source starts over at its end.")
+    client_id: str = Field("ioc-cameras", description="MQTT client id prefix of the worker.")
+    onnx_classes: list[str] = Field(
+        default_factory=lambda: ["smoke", "fire"],
+        description="Class names of the ONNX model's outputs, in order (smoke/fire kept).",
+    )
+    onnx_input_size: int = Field(640, ge=32, le=2048, description="ONNX model input size (px).")
+    onnx_confidence: float = Field(0.4, gt=0, le=1, description="ONNX score threshold.")
 
 
 class WebSettings(Section):

@@ -1,0 +1,206 @@
+"""The camera worker (``ioc cameras run``): one capture thread per camera in the registry.
+
+Cameras with a non-empty ``stream_url`` are read from the store at start. Each gets a
+:class:`CameraRunner` (capture loop → chain → events) in its own thread; one more loop sends
+every camera's heartbeat (its picture health, ``no_signal`` while the stream is down, and
+the frames actually analysed per second) every ``heartbeat_interval_s``. Everything stops
+when the shared stop event is set: :func:`camera_task` hands the worker to the orchestrator.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import select
+
+from camera.capture import CaptureLoop, CaptureOptions
+from camera.chain import Chain, ChainEvent
+from camera.detectors import Detector, load_detectors
+from camera.events import MqttPublisher, detection_payload, heartbeat_payload, write_event_files
+from camera.motion import Polygon
+from camera.types import Image
+from ioc.config import Settings
+from ioc.ingest.payloads import CameraHealth
+from ioc.runtime import Task
+from ioc.store import open_store
+from ioc.store.models import Camera
+from ioc.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class Publisher(Protocol):
+    def publish(self, camera_id: str, message_type: str, payload: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class CameraSource:
+    """What the worker needs of a registered camera."""
+
+    id: str
+    url: str
+    analysis_fps: float | None = None
+    masks: Sequence[Polygon] = ()
+
+
+def cameras_from_store(database_url: str) -> list[CameraSource]:
+    """Registered cameras that have a stream URL, ordered by id."""
+    store = open_store(database_url)
+    try:
+        with store.session() as session:
+            rows = session.scalars(
+                select(Camera).where(Camera.stream_url != "").order_by(Camera.id)
+            )
+            return [CameraSource(r.id, r.stream_url, r.analysis_fps, r.masks or ()) for r in rows]
+    finally:
+        store.dispose()
+
+
+@dataclass
+class CameraRunner:
+    """One camera: capture loop → analysis chain → snapshots and MQTT messages."""
+
+    source: CameraSource
+    settings: Settings
+    publisher: Publisher
+    detectors: Sequence[Detector[Any]]
+    realtime: bool = True
+    health: CameraHealth = CameraHealth.NO_SIGNAL
+    analysed: int = 0
+    events: int = 0
+    latencies: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        cw = self.settings.camera_worker
+        self.chain = Chain(self.detectors, cw, masks=self.source.masks)
+        options = CaptureOptions(
+            analysis_fps=self.source.analysis_fps or cw.analysis_fps,
+            analysis_width=cw.analysis_width,
+            reconnect_min_s=cw.reconnect_min_s,
+            reconnect_max_s=cw.reconnect_max_s,
+            loop_files=cw.loop_files,
+            realtime=self.realtime,
+        )
+        self.capture = CaptureLoop(self.source.url, options, self.on_frame, self.on_status)
+
+    def run(self, stop: threading.Event) -> None:
+        log.info("camera %s: reading %s", self.source.id, self.capture.name)
+        self.capture.run(stop)
+
+    def current_health(self) -> CameraHealth:
+        return self.health if self.capture.connected else CameraHealth.NO_SIGNAL
+
+    def on_status(self, up: bool) -> None:
+        log.info("camera %s: stream %s", self.source.id, "up" if up else "down")
+        if not up:
+            self.health = CameraHealth.NO_SIGNAL
+
+    def on_frame(self, frame: Image, t: float) -> None:
+        received = time.monotonic()
+        result = self.chain.process(frame, t)
+        self.analysed += 1
+        self.health = result.health
+        for event in result.events:
+            self.emit(event)
+            self.latencies.append(time.monotonic() - received)
+
+    def emit(self, event: ChainEvent) -> None:
+        ts = utcnow()
+        cw = self.settings.camera_worker
+        try:
+            files = write_event_files(
+                self.settings.var_dir,
+                cw.snapshots_subdir,
+                self.source.id,
+                event,
+                ts=ts,
+                quality=cw.jpeg_quality,
+            )
+        except OSError:
+            log.exception("camera %s: cannot write the snapshot", self.source.id)
+            files = None
+        self.publisher.publish(
+            self.source.id, "detection", detection_payload(event.detection, ts, files)
+        )
+        self.events += 1
+        log.info(
+            "camera %s: %s (%.2f) confirmed",
+            self.source.id,
+            event.detection.kind,
+            event.detection.score,
+        )
+
+
+class CameraWorker:
+    """Runs every camera's runner in a thread and sends their heartbeats until stopped."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sources: Sequence[CameraSource] | None = None,
+        publisher: Publisher | None = None,
+        realtime: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.realtime = realtime
+        self.sources = list(sources) if sources is not None else None
+        self.own_publisher: MqttPublisher | None = None
+        if publisher is None:
+            client_id = f"{settings.camera_worker.client_id}-{uuid.uuid4().hex[:6]}"
+            self.own_publisher = MqttPublisher(settings.mqtt, client_id)
+            publisher = self.own_publisher
+        self.publisher = publisher
+        self.runners: list[CameraRunner] = []
+
+    def run(self, stop: threading.Event) -> None:
+        sources = self.sources
+        if sources is None:
+            sources = cameras_from_store(self.settings.database_url)
+        detectors = load_detectors(self.settings.camera_worker)
+        self.runners = [
+            CameraRunner(s, self.settings, self.publisher, detectors, self.realtime)
+            for s in sources
+        ]
+        log.info("camera worker: %d camera(s) with a stream", len(self.runners))
+        if self.own_publisher is not None:
+            self.own_publisher.start()
+        threads = [
+            threading.Thread(target=r.run, args=(stop,), name=f"camera-{r.source.id}", daemon=True)
+            for r in self.runners
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            self._heartbeats(stop)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=10)
+            if self.own_publisher is not None:
+                self.own_publisher.stop()
+
+    def _heartbeats(self, stop: threading.Event) -> None:
+        interval = self.settings.camera_worker.heartbeat_interval_s
+        counts = {id(r): 0 for r in self.runners}
+        last = time.monotonic()
+        while True:
+            now = time.monotonic()
+            for runner in self.runners:
+                fps = (runner.analysed - counts[id(runner)]) / max(now - last, 1e-3)
+                counts[id(runner)] = runner.analysed
+                payload = heartbeat_payload(utcnow(), runner.current_health(), fps)
+                self.publisher.publish(runner.source.id, "heartbeat", payload)
+            last = now
+            if stop.wait(interval):
+                return
+
+
+def camera_task(settings: Settings) -> Task:
+    """The camera worker as an orchestrator task."""
+    return CameraWorker(settings).run
