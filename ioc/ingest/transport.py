@@ -51,6 +51,7 @@ def connect_properties(settings: MqttSettings) -> Properties | None:
         return None
     props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
     props.SessionExpiryInterval = settings.session_expiry_s
+    props.ReceiveMaximum = settings.receive_maximum
     return props
 
 

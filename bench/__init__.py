@@ -1,0 +1,1 @@
+"""Benchmarks: each prints one JSON line of results at the end."""
