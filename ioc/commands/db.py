@@ -15,7 +15,7 @@ def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "db", "Cơ sở dữ liệu / database schema")
     actions = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     up = add_command(actions, "upgrade", "Tạo hoặc nâng cấp lược đồ / create or migrate schema")
-    up.add_argument("--revision", default="head", help="target revision (default: head)")
+    up.add_argument("--revision", default="heads", help="target revision (default: heads)")
     up.set_defaults(handler=db_upgrade)
     status = add_command(actions, "status", "Phiên bản lược đồ hiện tại / current revision")
     status.set_defaults(handler=db_status)

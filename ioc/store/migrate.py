@@ -21,8 +21,8 @@ def alembic_config(store: Store) -> Config:
     return config
 
 
-def upgrade(store: Store, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (creates every table on an empty database)."""
+def upgrade(store: Store, revision: str = "heads") -> None:
+    """Bring the schema to ``revision`` (default: every head; creates all tables when empty)."""
     config = alembic_config(store)
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
