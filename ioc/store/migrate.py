@@ -30,9 +30,9 @@ def upgrade(store: Store, revision: str = "heads") -> None:
 
 
 def current_revision(store: Store) -> str | None:
-    """The schema revision the database is at, or None when it has none."""
+    """The schema revision(s) the database is at ("0004+0005" for two heads), or None."""
     with store.engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
-        row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-        return None if row is None else str(row[0])
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        return "+".join(sorted(str(row[0]) for row in rows)) or None

@@ -1,0 +1,59 @@
+"""``python app.py`` starts everything on embedded defaults and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ioc.store import open_store
+from ioc.store.models import AdminUnit, Camera, SensorReading
+from tests.helpers import free_port, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
+    web, mqtt = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
+    env.update({
+        "IOC_VAR_DIR": str(tmp_path), "IOC_WEB__PORT": str(web),
+        "IOC_BROKER__PORT": str(mqtt), "IOC_MQTT__PORT": str(mqtt),
+        "IOC_SIMULATOR__HEARTBEAT_INTERVAL_S": "1", "IOC_SIMULATOR__READING_INTERVAL_S": "1",
+    })
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: http_ok(f"http://127.0.0.1:{web}/healthz"), timeout=60)
+        assert http_ok(f"http://127.0.0.1:{web}/")
+        store = open_store(f"sqlite:///{tmp_path / 'ioc.db'}")
+
+        def flowing() -> bool:
+            with store.session() as session:
+                beating = session.scalar(
+                    select(func.count()).where(Camera.last_heartbeat_at.is_not(None)))
+                readings = session.scalar(select(func.count()).select_from(SensorReading))
+            return bool(beating) and bool(readings)
+
+        assert wait_for(flowing, timeout=30)
+        with store.session() as session:
+            assert session.scalar(select(func.count()).select_from(AdminUnit)) == 138
+        store.dispose()
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=30)[0].decode(errors="replace")
+    assert process.returncode == 0, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
