@@ -20,6 +20,8 @@ max_queued_messages 1000000
 max_queued_bytes 0
 message_size_limit 1048576
 log_dest file {data}/mosquitto.log
+# Tests run as root: keep root, so Mosquitto can write its data into the test's tmp dir.
+user root
 {extra}
 """
 

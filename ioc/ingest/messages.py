@@ -16,6 +16,7 @@ class InboundMessage:
     qos: int = 0
     mid: int = 0
     retain: bool = False
+    session: int = 0  # which connection it came on: acks only make sense on that one
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ class MqttTransport:
         self.topics = [self._shared(t) for t in topics]
         self.sink = sink
         self.connected = threading.Event()
+        self.session = 0
         self.client = make_client(settings, settings.client_id, persistent=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
@@ -90,8 +91,12 @@ class MqttTransport:
         self.client.loop_stop()
 
     def ack(self, message: InboundMessage) -> None:
-        """Tell the broker a QoS 1 message is safely stored."""
-        if message.qos > 0:
+        """Tell the broker a QoS 1 message is safely stored.
+
+        A message that came on an earlier connection is not acked: its packet id may now
+        name another message, and the broker redelivers it anyway (stored once by msg_id).
+        """
+        if message.qos > 0 and message.session == self.session and self.connected.is_set():
             self.client.ack(message.mid, message.qos)
 
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
@@ -103,6 +108,7 @@ class MqttTransport:
                 reason,
             )
             return
+        self.session += 1
         client.subscribe([(topic, int(self.settings.qos)) for topic in self.topics])
         log.info(
             "connected to %s:%s, subscribed to %s",
@@ -125,5 +131,6 @@ class MqttTransport:
                 qos=msg.qos,
                 mid=msg.mid,
                 retain=bool(msg.retain),
+                session=self.session,
             )
         )

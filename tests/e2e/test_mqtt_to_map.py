@@ -37,8 +37,13 @@ def settings(mosquitto: tuple[str, int], tmp_path: Any) -> Settings:
     return Settings.model_validate(
         {
             "var_dir": str(tmp_path),
-            "mqtt": {"host": host, "port": port, "protocol": "5",
-                     "topic_prefix": f"e2e-{tag}/v1", "client_id": f"e2e-{tag}"},
+            "mqtt": {
+                "host": host,
+                "port": port,
+                "protocol": "5",
+                "topic_prefix": f"e2e-{tag}/v1",
+                "client_id": f"e2e-{tag}",
+            },
             "ingest": {"max_latency_s": 0.05},
             "web": {"refresh_s": 1.0},
         }
@@ -62,8 +67,14 @@ def publish_detection(settings: Settings, camera_id: str) -> None:
     client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2)
     client.connect(settings.mqtt.host, settings.mqtt.port)
     client.loop_start()
-    payload = {"v": 1, "msg_id": uuid.uuid4().hex, "ts": utcnow().isoformat(),
-               "kind": "smoke", "score": 0.91, "bbox": [0.4, 0.3, 0.1, 0.1]}
+    payload = {
+        "v": 1,
+        "msg_id": uuid.uuid4().hex,
+        "ts": utcnow().isoformat(),
+        "kind": "smoke",
+        "score": 0.91,
+        "bbox": [0.4, 0.3, 0.1, 0.1],
+    }
     topic = f"{settings.mqtt.topic_prefix}/camera/{camera_id}/detection"
     client.publish(topic, json.dumps(payload), qos=1).wait_for_publish(5)
     client.disconnect()
@@ -91,8 +102,7 @@ def test_published_detection_turns_marker_to_alarm(
 
     assert worker.stats.stored == 1
     assert trace_of(page.evaluate(FIGURE_JS), "online")["ids"] == []
-    status = page.get_attribute("#overview-camera-status li[data-camera-id='cam-1']",
-                                "data-status")
+    status = page.get_attribute("#overview-camera-status li[data-camera-id='cam-1']", "data-status")
     assert status == "alarm"
     assert seconds < 5
     assert watched_page.problems() == []

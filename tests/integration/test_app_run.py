@@ -29,13 +29,23 @@ def http_ok(url: str) -> bool:
 def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
     web, mqtt = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
-    env.update({
-        "IOC_VAR_DIR": str(tmp_path), "IOC_WEB__PORT": str(web),
-        "IOC_BROKER__PORT": str(mqtt), "IOC_MQTT__PORT": str(mqtt),
-        "IOC_SIMULATOR__HEARTBEAT_INTERVAL_S": "1", "IOC_SIMULATOR__READING_INTERVAL_S": "1",
-    })
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env.update(
+        {
+            "IOC_VAR_DIR": str(tmp_path),
+            "IOC_WEB__PORT": str(web),
+            "IOC_BROKER__PORT": str(mqtt),
+            "IOC_MQTT__PORT": str(mqtt),
+            "IOC_SIMULATOR__HEARTBEAT_INTERVAL_S": "1",
+            "IOC_SIMULATOR__READING_INTERVAL_S": "1",
+        }
+    )
+    process = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         assert wait_for(lambda: http_ok(f"http://127.0.0.1:{web}/healthz"), timeout=60)
         assert http_ok(f"http://127.0.0.1:{web}/")
@@ -44,7 +54,8 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
         def flowing() -> bool:
             with store.session() as session:
                 beating = session.scalar(
-                    select(func.count()).where(Camera.last_heartbeat_at.is_not(None)))
+                    select(func.count()).where(Camera.last_heartbeat_at.is_not(None))
+                )
                 readings = session.scalar(select(func.count()).select_from(SensorReading))
             return bool(beating) and bool(readings)
 
