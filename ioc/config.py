@@ -88,6 +88,9 @@ class IngestSettings(Section):
     max_latency_s: float = Field(
         0.25, gt=0, le=30, description="Longest a message waits before its batch is written."
     )
+    stats_interval_s: float = Field(
+        5, gt=0, description="How often the worker puts its counters in the store."
+    )
     queue_max: int = Field(
         20_000, ge=100, description="Messages held in memory before the worker pushes back."
     )

@@ -8,14 +8,16 @@ the bounded queue then fills and the transport stops reading, so the broker hold
 from __future__ import annotations
 
 import logging
+import os
 import queue
+import socket
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ioc.config import Settings
 from ioc.ingest.area import province_predicate
@@ -25,6 +27,7 @@ from ioc.ingest.topics import subscriptions
 from ioc.ingest.transport import MqttTransport
 from ioc.ingest.writer import BatchWriter, WriteResult
 from ioc.store import Store
+from ioc.store.worker_stats import save_stats
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -37,20 +40,41 @@ class IngestStats:
     received: int = 0
     stored: int = 0
     duplicates: int = 0
+    readings: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     batches: int = 0
     db_errors: int = 0
     last_batch_seconds: float = 0.0
+    lag_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def record(self, result: WriteResult, size: int, seconds: float) -> None:
+    def record(self, result: WriteResult, size: int, seconds: float, lag: float) -> None:
         with self.lock:
             self.received += size
             self.stored += result.stored
             self.duplicates += result.duplicates
+            self.readings += result.readings
             self.rejected.update(result.rejected)
             self.batches += 1
             self.last_batch_seconds = seconds
+            self.lag_seconds = lag
+
+    def counters(self, queue_depth: int) -> dict[str, float]:
+        """Flat counters for /metrics (rejects as ``rejected.<reason>``)."""
+        with self.lock:
+            flat: dict[str, float] = {
+                "received": self.received,
+                "stored": self.stored,
+                "duplicates": self.duplicates,
+                "readings": self.readings,
+                "batches": self.batches,
+                "db_errors": self.db_errors,
+                "last_batch_seconds": round(self.last_batch_seconds, 4),
+                "lag_seconds": round(self.lag_seconds, 4),
+                "queue_depth": queue_depth,
+            }
+            flat.update({f"rejected.{k}": v for k, v in self.rejected.items()})
+        return flat
 
 
 def parse_batch(messages: list[InboundMessage], rules: ParseRules) -> ParsedBatch:
@@ -84,6 +108,8 @@ class IngestWorker:
             inside=province_predicate(store, settings.province_code, date.today()),
         )
         self.writer = BatchWriter(store, settings.ingest.dead_letter_keep_bytes)
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{settings.mqtt.client_id}"
+        self.started_at = utcnow()
         self.transport = MqttTransport(
             settings.mqtt, subscriptions(settings.mqtt.topic_prefix), self.queue.put
         )
@@ -91,13 +117,34 @@ class IngestWorker:
     def run(self, stop: threading.Event) -> None:
         """Consume until ``stop`` is set; the last partial batch is written before returning."""
         self.transport.start()
+        next_stats = 0.0
         try:
             while not stop.is_set():
                 batch = self._collect(stop)
                 if batch:
                     self._write_until_stored(batch, stop)
+                if time.monotonic() >= next_stats:
+                    self.save_stats()
+                    next_stats = time.monotonic() + self.settings.ingest.stats_interval_s
         finally:
             self.transport.stop()
+            self.save_stats()
+            log.info("ingest worker stopped: %s", self.stats.counters(self.queue.qsize()))
+
+    def save_stats(self) -> None:
+        """Put this worker's counters in the store; a database error only costs an update."""
+        try:
+            with self.store.session() as session:
+                save_stats(
+                    session,
+                    self.worker_id,
+                    "ingest",
+                    started_at=self.started_at,
+                    now=utcnow(),
+                    counters=self.stats.counters(self.queue.qsize()),
+                )
+        except SQLAlchemyError as exc:
+            log.debug("could not save worker stats: %s", exc)
 
     def _collect(self, stop: threading.Event) -> list[InboundMessage]:
         size = self.settings.ingest.batch_size
@@ -138,6 +185,8 @@ class IngestWorker:
                     )
                     return
                 delay = min(delay * 2, 10.0)
-        self.stats.record(result, len(messages), time.monotonic() - started)
+        now = utcnow()
+        lag = max((now - m.received_at).total_seconds() for m in messages)
+        self.stats.record(result, len(messages), time.monotonic() - started, lag)
         for message in messages:
             self.transport.ack(message)

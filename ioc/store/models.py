@@ -198,3 +198,15 @@ class DeadLetter(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     payload_size: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class WorkerStat(Base):
+    """The latest counters of one worker process (ingest, cameras), for /metrics."""
+
+    __tablename__ = "worker_stats"
+
+    worker_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    counters: Mapped[dict[str, float]] = mapped_column(JSON)

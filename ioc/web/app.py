@@ -23,6 +23,7 @@ from ioc.i18n import LANGUAGES, language_or_default, t
 from ioc.pages import overview
 from ioc.store import Store
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
+from ioc.web.metrics import metrics
 from layers import GLYPHS_PATH
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
@@ -45,6 +46,7 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
     attach(app.server, settings, store)
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
+    app.server.register_blueprint(metrics)
     app.server.add_url_rule(f"{GLYPHS_PATH}/<path:_glyphs>", "map_glyphs", empty_glyphs)
     dash.register_page(  # type: ignore[no-untyped-call]
         "ioc.pages.overview",
