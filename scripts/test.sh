@@ -17,5 +17,5 @@ log "format and lint (ruff)"
 log "types (mypy)"
 "$bin/mypy"
 log "tests (pytest)"
-export IOC_REQUIRE_SERVICES=${IOC_REQUIRE_SERVICES:-${CI:+1}}
+export IOC_TEST_REQUIRE_SERVICES=${IOC_TEST_REQUIRE_SERVICES:-${CI:+1}}
 "$py" -m pytest "$@"

@@ -3,7 +3,7 @@
 Services are found through ``IOC_TEST_DATABASE_URL`` (a PostgreSQL server with PostGIS;
 default ``postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres``) and
 ``IOC_TEST_MQTT_HOST``/``IOC_TEST_MQTT_PORT`` (default 127.0.0.1:1883). When one is not
-reachable its tests skip, unless ``IOC_REQUIRE_SERVICES=1`` (as in CI), where they fail.
+reachable its tests skip, unless ``IOC_TEST_REQUIRE_SERVICES=1`` (as in CI), where they fail.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
 
 
 def _require_services() -> bool:
-    return os.environ.get("IOC_REQUIRE_SERVICES") == "1"
+    return os.environ.get("IOC_TEST_REQUIRE_SERVICES") == "1"
 
 
 def unavailable(reason: str) -> None:

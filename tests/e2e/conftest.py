@@ -1,7 +1,7 @@
 """End-to-end fixtures: a real Chromium (Playwright) and a live IOC web server in a thread.
 
 Chromium is Debian's ``/usr/bin/chromium`` (or ``IOC_TEST_CHROMIUM``); when it is missing the
-tests skip, unless ``IOC_REQUIRE_SERVICES=1``, where they fail. Each page records console
+tests skip, unless ``IOC_TEST_REQUIRE_SERVICES=1``, where they fail. Each page records console
 errors, failed requests and any request that leaves the server under test: the IOC must run
 in a control room without internet.
 """

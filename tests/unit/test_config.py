@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,8 @@ from ioc.config import ConfigError, load_settings
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
-    for name in list(__import__("os").environ):
-        if (
-            name.startswith("IOC_")
-            and not name.startswith("IOC_TEST_")
-            and name not in {"IOC_REQUIRE_SERVICES"}
-        ):
+    for name in list(os.environ):
+        if name.startswith("IOC_") and not name.startswith("IOC_TEST_"):
             monkeypatch.delenv(name)
 
 
@@ -78,3 +75,8 @@ def test_yaml_that_is_not_a_mapping(tmp_path: Path) -> None:
 def test_dotenv_is_read(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("IOC_WEB__PORT=8555\n", encoding="utf-8")
     assert load_settings().web.port == 8555
+
+
+def test_test_suite_variables_are_not_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IOC_TEST_REQUIRE_SERVICES", "1")
+    assert load_settings().web.port == 8050
