@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from ioc.config import Settings
+from ioc.demo_streams import resolve_stream
 from ioc.simulator import DEMO_CAMERAS
 from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, camera_count, read_camera_csv, upsert_cameras
@@ -15,13 +18,16 @@ from ioc.store.units import unit_at
 log = logging.getLogger(__name__)
 
 
-def locate_cameras(store: Store, specs: list[CameraSpec], at: date) -> list[CameraSpec]:
-    """The specs with their unit filled in from the unit that contains each camera."""
+def locate_cameras(
+    store: Store, specs: list[CameraSpec], at: date, var_dir: Path
+) -> list[CameraSpec]:
+    """The specs with their unit filled in and demo streams rendered to files."""
     located = []
     for spec in specs:
         unit = unit_at(store, spec.lon, spec.lat, at)
         code = spec.unit_code or (unit.code if unit is not None else None)
-        located.append(CameraSpec(**{**spec.__dict__, "unit_code": code}))
+        url = resolve_stream(spec.stream_url, var_dir)
+        located.append(replace(spec, unit_code=code, stream_url=url))
     return located
 
 
@@ -37,7 +43,9 @@ def prepare_store(settings: Settings, at: date | None = None) -> Store:
     with store.session() as session:
         empty = camera_count(session) == 0
     if empty:
-        specs = locate_cameras(store, read_camera_csv(DEMO_CAMERAS), at or date.today())
+        specs = locate_cameras(
+            store, read_camera_csv(DEMO_CAMERAS), at or date.today(), settings.var_dir
+        )
         with store.session() as session:
             log.info("seeded %d demo cameras", upsert_cameras(session, specs))
     return store

@@ -95,6 +95,7 @@ class Simulator:
         self.settings = settings
         self.rng = random.Random(settings.seed)
         specs = list(cameras) if cameras is not None else read_camera_csv(DEMO_CAMERAS)
+        specs = [spec for spec in specs if not spec.stream_url]  # those the camera worker runs
         silent = set(self.rng.sample(range(len(specs)), round(len(specs) * settings.offline_share)))
         self.cameras = [
             SimulatedCamera(spec, i in silent, self.rng.uniform(0, 2))

@@ -6,6 +6,7 @@ import argparse
 import logging
 from typing import Any
 
+from camera.worker import camera_task
 from ioc.broker import BrokerStartError
 from ioc.commands import add_command
 from ioc.config import Settings
@@ -24,7 +25,11 @@ def register(subparsers: Any) -> None:
         "Chạy toàn bộ IOC trên cấu hình nhúng / run everything: embedded database and broker, "
         "ingest, simulated province, dashboard (same as python app.py)",
     )
-    run.add_argument("--no-simulator", action="store_true", help="do not simulate cameras")
+    run.add_argument(
+        "--no-simulator",
+        action="store_true",
+        help="no simulated devices and no demo video analysis (real devices only)",
+    )
     run.set_defaults(handler=run_all)
     serve = add_command(subparsers, "serve", "Chỉ chạy bảng điều khiển / dashboard only")
     serve.set_defaults(handler=lambda a, s: _run_roles(s, ["web"]))
@@ -37,7 +42,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_all(args: argparse.Namespace, settings: Settings) -> int:
-    roles = ["web", "ingest"] + ([] if args.no_simulator else ["simulator"])
+    roles = ["web", "ingest"] + ([] if args.no_simulator else ["simulator", "cameras"])
     if settings.broker.embedded:
         roles.insert(0, "broker")
     return _run_roles(settings, roles, demo=True)
@@ -67,4 +72,6 @@ def _task(role: str, settings: Settings, store: Any) -> Any:
         return web_task(settings, store)
     if role == "ingest":
         return ingest_task(settings, store)
+    if role == "cameras":
+        return camera_task(settings)
     return simulator_task(settings)

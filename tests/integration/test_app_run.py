@@ -37,6 +37,7 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
             "IOC_MQTT__PORT": str(mqtt),
             "IOC_SIMULATOR__HEARTBEAT_INTERVAL_S": "1",
             "IOC_SIMULATOR__READING_INTERVAL_S": "1",
+            "IOC_CAMERA_WORKER__HEARTBEAT_INTERVAL_S": "1",
         }
     )
     process = subprocess.Popen(
@@ -57,7 +58,9 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
                     select(func.count()).where(Camera.last_heartbeat_at.is_not(None))
                 )
                 readings = session.scalar(select(func.count()).select_from(SensorReading))
-            return bool(beating) and bool(readings)
+                analysed = session.get(Camera, "LD-DL-07")  # the real camera chain's
+                video_alive = analysed is not None and analysed.last_heartbeat_at is not None
+            return bool(beating) and bool(readings) and video_alive
 
         assert wait_for(flowing, timeout=30)
         with store.session() as session:

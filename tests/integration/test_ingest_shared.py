@@ -60,4 +60,4 @@ def metrics_text(store: Store, var_dir: Path) -> str:
     response = app.server.test_client().get("/metrics")
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
-    return response.get_data(as_text=True)
+    return str(response.get_data(as_text=True))
