@@ -1,13 +1,17 @@
-"""The ingest's internal message types: what transport hands over, what parsing returns."""
+"""The ingest's internal message types: what transport hands over, what parsing returns.
+
+The types made once per message on the hot path (InboundMessage, SensorReadings, Reading)
+are NamedTuples: as immutable as frozen dataclasses and several times cheaper to build.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class InboundMessage:
+class InboundMessage(NamedTuple):
     """One message as it arrived, independent of the MQTT library."""
 
     topic: str
@@ -55,15 +59,13 @@ class CameraDetection:
     clip: str | None = None
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     quantity: str
     value: float
     observed_at: datetime
 
 
-@dataclass(frozen=True)
-class SensorReadings:
+class SensorReadings(NamedTuple):
     """A station's readings from one message (a gateway may batch many)."""
 
     msg_id: str

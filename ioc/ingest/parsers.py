@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -38,6 +39,10 @@ class ParseRules:
     future_tolerance_s: float = 300.0
     inside: Callable[[float, float], bool] | None = None
 
+    @cached_property
+    def future_tolerance(self) -> timedelta:
+        return timedelta(seconds=self.future_tolerance_s)
+
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
@@ -66,7 +71,15 @@ def _validation_detail(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def _validate(model: type[P], data: dict[str, Any]) -> P | Rejected:
+def _validate(model: type[P], payload: bytes) -> P | Rejected:
+    """Fast path straight from bytes; a failure is re-parsed slowly for a precise reason."""
+    try:
+        return model.model_validate_json(payload)
+    except ValidationError:
+        pass
+    data = decode_json(payload)
+    if isinstance(data, Rejected):
+        return data
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -80,18 +93,15 @@ def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Reject
     topic = split_topic(rules.prefix, message.topic)
     if isinstance(topic, str):
         return Rejected("bad_topic", topic)
-    data = decode_json(message.payload)
-    if isinstance(data, Rejected):
-        return data
     if topic.stream == "sensor":
-        return _sensor(topic, data, message, rules)
+        return _sensor(topic, message, rules)
     if topic.message_type == "heartbeat":
-        return _heartbeat(topic, data, message, rules)
-    return _detection(topic, data, message, rules)
+        return _heartbeat(topic, message, rules)
+    return _detection(topic, message, rules)
 
 
 def _too_far_ahead(payload: Payload, message: InboundMessage, rules: ParseRules) -> bool:
-    return payload.ts - message.received_at > timedelta(seconds=rules.future_tolerance_s)
+    return payload.ts - message.received_at > rules.future_tolerance
 
 
 def _future(payload: Payload) -> Rejected:
@@ -99,9 +109,9 @@ def _future(payload: Payload) -> Rejected:
 
 
 def _heartbeat(
-    topic: Topic, data: dict[str, Any], message: InboundMessage, rules: ParseRules
+    topic: Topic, message: InboundMessage, rules: ParseRules
 ) -> CameraHeartbeat | Rejected:
-    parsed = _validate(HeartbeatV1, data)
+    parsed = _validate(HeartbeatV1, message.payload)
     if isinstance(parsed, Rejected):
         return parsed
     if _too_far_ahead(parsed, message, rules):
@@ -116,9 +126,9 @@ def _heartbeat(
 
 
 def _detection(
-    topic: Topic, data: dict[str, Any], message: InboundMessage, rules: ParseRules
+    topic: Topic, message: InboundMessage, rules: ParseRules
 ) -> CameraDetection | Rejected:
-    parsed = _validate(DetectionV1, data)
+    parsed = _validate(DetectionV1, message.payload)
     if isinstance(parsed, Rejected):
         return parsed
     if _too_far_ahead(parsed, message, rules):
@@ -146,10 +156,8 @@ def _out_of_range(payload: SensorV1) -> Rejected | None:
     return None
 
 
-def _sensor(
-    topic: Topic, data: dict[str, Any], message: InboundMessage, rules: ParseRules
-) -> SensorReadings | Rejected:
-    parsed = _validate(SensorV1, data)
+def _sensor(topic: Topic, message: InboundMessage, rules: ParseRules) -> SensorReadings | Rejected:
+    parsed = _validate(SensorV1, message.payload)
     if isinstance(parsed, Rejected):
         return parsed
     if _too_far_ahead(parsed, message, rules):
