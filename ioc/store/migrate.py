@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from ioc.store import Store
@@ -27,6 +28,11 @@ def upgrade(store: Store, revision: str = "heads") -> None:
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def head_revisions(store: Store) -> str:
+    """The heads of the packaged migrations, in :func:`current_revision`'s format."""
+    return "+".join(sorted(ScriptDirectory.from_config(alembic_config(store)).get_heads()))
 
 
 def current_revision(store: Store) -> str | None:
