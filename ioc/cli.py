@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "ioc.geography.commands",
     "ioc.commands.roles",
     "ioc.commands.cameras",
+    "ioc.kpi.commands",
 )
 
 

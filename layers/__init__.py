@@ -20,6 +20,7 @@ ANCHOR = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.4
 LAYERS: dict[str, str] = {
     "areas": "layers.areas",
     "cameras": "layers.cameras",
+    "kpi": "layers.kpi",
 }
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
-from ioc.store.models import Base
+from ioc.store.schema import metadata
 from tests.mosquitto_proc import MosquittoProcess
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +86,7 @@ def _postgis_store(postgis_url: str) -> Iterator[Store]:
 @pytest.fixture
 def postgis_store(_postgis_store: Store) -> Iterator[Store]:
     """The session's PostGIS store, emptied before each test."""
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with _postgis_store.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield _postgis_store

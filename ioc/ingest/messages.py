@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from ioc.kpi.dossiers import DossierIn
+
 
 class InboundMessage(NamedTuple):
     """One message as it arrived, independent of the MQTT library."""
@@ -75,8 +77,16 @@ class SensorReadings(NamedTuple):
     readings: tuple[Reading, ...]
 
 
+class DossierEvent(NamedTuple):
+    """A dossier's state from the one-stop system named in the topic."""
+
+    msg_id: str
+    system: str
+    dossier: DossierIn
+
+
 CameraRecord = CameraHeartbeat | CameraDetection
-Record = CameraHeartbeat | CameraDetection | SensorReadings
+Record = CameraHeartbeat | CameraDetection | SensorReadings | DossierEvent
 
 
 @dataclass

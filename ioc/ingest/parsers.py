@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import timedelta
+from functools import cached_property
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -18,14 +18,23 @@ from pydantic import BaseModel, ValidationError
 from ioc.ingest.messages import (
     CameraDetection,
     CameraHeartbeat,
+    DossierEvent,
     InboundMessage,
     Reading,
     Record,
     Rejected,
     SensorReadings,
 )
-from ioc.ingest.payloads import QUANTITY_RANGES, DetectionV1, HeartbeatV1, Payload, SensorV1
+from ioc.ingest.payloads import (
+    QUANTITY_RANGES,
+    DetectionV1,
+    DossierEventV1,
+    HeartbeatV1,
+    Payload,
+    SensorV1,
+)
 from ioc.ingest.topics import Topic, split_topic
+from ioc.kpi.dossiers import DossierIn
 
 P = TypeVar("P", bound=BaseModel)
 
@@ -95,6 +104,8 @@ def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Reject
         return Rejected("bad_topic", topic)
     if topic.stream == "sensor":
         return _sensor(topic, message, rules)
+    if topic.stream == "dossier":
+        return _dossier(topic, message, rules)
     if topic.message_type == "heartbeat":
         return _heartbeat(topic, message, rules)
     return _detection(topic, message, rules)
@@ -174,3 +185,17 @@ def _sensor(topic: Topic, message: InboundMessage, rules: ParseRules) -> SensorR
         lat=parsed.lat,
         readings=tuple(Reading(r.q.value, r.value, r.ts or parsed.ts) for r in parsed.readings),
     )
+
+
+def _dossier(topic: Topic, message: InboundMessage, rules: ParseRules) -> DossierEvent | Rejected:
+    parsed = _validate(DossierEventV1, message.payload)
+    if isinstance(parsed, Rejected):
+        return parsed
+    if _too_far_ahead(parsed, message, rules):
+        return _future(parsed)
+    fields = parsed.model_dump(exclude={"v", "msg_id", "ts"})
+    dossier = DossierIn(**{**fields, "channel": parsed.channel.value, "event_at": parsed.ts})
+    problems = dossier.problems()
+    if problems:
+        return Rejected("invalid_fields", "; ".join(problems))
+    return DossierEvent(parsed.msg_id, topic.source_id, dossier)

@@ -105,3 +105,36 @@ class SensorV1(Payload):
     lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, strict=True)]
     lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
     readings: Annotated[list[ReadingV1], Field(min_length=1, max_length=1000)]
+
+
+class Channel(StrEnum):
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    POSTAL = "postal"
+
+
+Flag = Annotated[bool, Field(strict=True)]
+
+
+class DossierEventV1(Payload):
+    """``ioc/v1/dossier/<system>/event``: the current state of one dossier (hồ sơ TTHC).
+
+    ``ts`` is when the one-stop system produced this state; a later state replaces an
+    earlier one, an older or repeated one is ignored.
+    """
+
+    dossier_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    procedure_code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    procedure_name: Annotated[str, StringConstraints(max_length=300)] = ""
+    procedure_level: Annotated[int, Field(ge=1, le=4, strict=True)] | None = None
+    unit_code: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    channel: Channel = Channel.IN_PERSON
+    received_at: AwareDatetime
+    due_at: AwareDatetime | None = None
+    finished_at: AwareDatetime | None = None
+    fee_required: Flag = False
+    paid_online: Flag = False
+    digitised: Flag = False
+    result_digitised: Flag = False
+    e_result: Flag = False
+    rating: Annotated[int, Field(ge=1, le=5, strict=True)] | None = None

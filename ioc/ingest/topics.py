@@ -13,7 +13,12 @@ from dataclasses import dataclass
 SOURCE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 # (stream, message type) pairs this version of the IOC understands.
-KNOWN = {("camera", "heartbeat"), ("camera", "detection"), ("sensor", "reading")}
+KNOWN = {
+    ("camera", "heartbeat"),
+    ("camera", "detection"),
+    ("sensor", "reading"),
+    ("dossier", "event"),
+}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from ioc.ingest.messages import (
     CameraDetection,
-    CameraRecord,
+    CameraHeartbeat,
+    DossierEvent,
     InboundMessage,
     Record,
     Rejected,
@@ -29,11 +30,13 @@ from ioc.ingest.messages import (
 )
 from ioc.ingest.write_cameras import insert_detections, update_cameras
 from ioc.ingest.write_sensors import insert_readings
+from ioc.kpi.dossiers import upsert_dossiers
 from ioc.store import Store
-from ioc.store.models import Camera, DeadLetter
+from ioc.store.models import AdminUnit, Camera, DeadLetter
 
 log = logging.getLogger(__name__)
 
+CAMERA_TYPES = (CameraHeartbeat, CameraDetection)
 Item = tuple[InboundMessage, Record]
 Reject = tuple[InboundMessage, Rejected]
 
@@ -61,6 +64,7 @@ class BatchWriter:
         self.store = store
         self.keep_bytes = keep_bytes
         self._cameras: set[str] = set()
+        self._units: set[str] = set()
 
     def write(self, items: Sequence[Item], rejects: Sequence[Reject], now: datetime) -> WriteResult:
         """Store one batch in one transaction; raises OperationalError if the DB is away."""
@@ -76,36 +80,52 @@ class BatchWriter:
             return self._write_one_by_one(items, rejects, now)
 
     def _split_unknown(self, items: Sequence[Item]) -> tuple[list[Item], list[Reject]]:
-        ids = {r.camera_id for _, r in items if not isinstance(r, SensorReadings)}
-        if not ids <= self._cameras:
-            with self.store.session() as session:
-                self._cameras = set(session.scalars(select(Camera.id)).all())
+        """Set aside records naming a camera that is not registered or a unit that is not."""
+        self._refresh_references(items)
         known: list[Item] = []
         unknown: list[Reject] = []
         for message, record in items:
-            if isinstance(record, SensorReadings) or record.camera_id in self._cameras:
+            problem = self._unknown_reference(record)
+            if problem is None:
                 known.append((message, record))
             else:
-                why = f"camera {record.camera_id!r} is not registered"
-                unknown.append((message, Rejected("unknown_camera", why)))
+                unknown.append((message, problem))
         return known, unknown
+
+    def _refresh_references(self, items: Sequence[Item]) -> None:
+        cameras = {r.camera_id for _, r in items if isinstance(r, CAMERA_TYPES)}
+        units = {r.dossier.unit_code for _, r in items if isinstance(r, DossierEvent)}
+        if cameras <= self._cameras and units <= self._units:
+            return
+        with self.store.session() as session:
+            self._cameras = set(session.scalars(select(Camera.id)).all())
+            self._units = set(session.scalars(select(AdminUnit.code)).all())
+
+    def _unknown_reference(self, record: Record) -> Rejected | None:
+        if isinstance(record, CAMERA_TYPES) and record.camera_id not in self._cameras:
+            return Rejected("unknown_camera", f"camera {record.camera_id!r} is not registered")
+        if isinstance(record, DossierEvent) and record.dossier.unit_code not in self._units:
+            return Rejected("unknown_unit", f"unit {record.dossier.unit_code!r} is not known")
+        return None
 
     def _write(
         self, session: Session, items: Sequence[Item], rejects: Sequence[Reject], now: datetime
     ) -> WriteResult:
         records = [record for _, record in items]
-        cameras: list[CameraRecord] = [r for r in records if not isinstance(r, SensorReadings)]
+        cameras = [r for r in records if isinstance(r, CAMERA_TYPES)]
         detections = [r for r in cameras if isinstance(r, CameraDetection)]
         sensors = [r for r in records if isinstance(r, SensorReadings)]
+        dossiers = [r.dossier for r in records if isinstance(r, DossierEvent)]
         postgis = self.store.is_postgis
         new_detections = insert_detections(session, detections, now, postgis)
         offered, new_readings = insert_readings(session, sensors, now, postgis)
+        dossier_result = upsert_dossiers(session, dossiers, postgis)
         update_cameras(session, cameras, now)
         self._dead_letters(session, rejects)
-        duplicates = (len(detections) - new_detections) + (offered - new_readings)
+        repeats = (len(detections) - new_detections) + dossier_result.ignored
         return WriteResult(
-            stored=len(records) - (len(detections) - new_detections),
-            duplicates=duplicates,
+            stored=len(records) - repeats,
+            duplicates=repeats + (offered - new_readings),
             readings=new_readings,
             rejected=Counter(reason.reason for _, reason in rejects),
         )

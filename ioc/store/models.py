@@ -159,12 +159,18 @@ class Dossier(Base):
     unit_code: Mapped[str] = mapped_column(String(16), index=True)
     channel: Mapped[str] = mapped_column(String(16), default="in_person")
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
-    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
     paid_online: Mapped[bool] = mapped_column(Boolean, default=False)
     digitised: Mapped[bool] = mapped_column(Boolean, default=False)
     e_result: Mapped[bool] = mapped_column(Boolean, default=False)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Schema 0005 (KPIs of Decision 766): see docs/kpi.md for what each column feeds.
+    procedure_name: Mapped[str] = mapped_column(String(300), default="")
+    result_digitised: Mapped[bool] = mapped_column(Boolean, default=False)
+    fee_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    event_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class Incident(Base):

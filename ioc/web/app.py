@@ -20,6 +20,7 @@ from flask import Response, jsonify
 
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
+from ioc.pages import kpi as kpi_page
 from ioc.pages import overview
 from ioc.store import Store
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
@@ -44,6 +45,7 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     attach(app.server, settings, store)
+    kpi_page.register(app)  # /kpi and its printable reports; before adopting callbacks
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
     app.server.register_blueprint(metrics)

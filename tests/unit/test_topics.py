@@ -15,6 +15,7 @@ def test_subscriptions_cover_every_known_stream() -> None:
     assert subscriptions("ioc/v1") == [
         "ioc/v1/camera/+/detection",
         "ioc/v1/camera/+/heartbeat",
+        "ioc/v1/dossier/+/event",
         "ioc/v1/sensor/+/reading",
     ]
 

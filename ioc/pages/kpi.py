@@ -1,0 +1,182 @@
+"""Page ``/kpi``: the Decision 766 public-service index of the province and its units.
+
+Period pickers (month, quarter, year), the era of units (old districts before 1 July
+2025, communes and wards after), the province's cards (computed from records), a ranking
+of units with the five group scores and the change against the previous period, a trend
+chart and a drill-down to one unit with links to its printable monthly report
+(``/kpi/report/<unit>/<yyyy-mm>``, also as CSV or Excel). :func:`register` adds the page
+and the report route to an app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from flask import Response, request
+
+from ioc.i18n import language_or_default, t
+from ioc.kpi.periods import ERAS, Era, Period, PeriodKind, default_era, period_of
+from ioc.kpi.ranking import KpiTable, compute_table, trend
+from ioc.kpi.ratio import PROVINCE
+from ioc.kpi.report import UnitReport, to_csv, to_html, to_xlsx
+from ioc.pages.kpi_views import cards, detail, ranking, trend_figure
+from ioc.timeutil import to_local, utcnow
+from ioc.web.context import LANG_STORE_ID, current_settings, current_store
+
+KINDS: tuple[PeriodKind, ...] = ("month", "quarter", "year")
+CHOICES = {"month": 24, "quarter": 8, "year": 5}
+TREND_STEPS = {"month": 12, "quarter": 8, "year": 5}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def period_choices(kind: PeriodKind) -> list[str]:
+    """The current period of ``kind`` and the ones before it, newest first."""
+    current = period_of(to_local(utcnow()).date(), kind)
+    return [str(current.shift(-n)) for n in range(CHOICES[kind])]
+
+
+def _radio(ident: str, options: list[dict[str, str]], value: str) -> dcc.RadioItems:
+    return dcc.RadioItems(
+        id=ident, options=options, value=value, inline=True,
+        inputStyle={"marginRight": "6px"}, labelStyle={"marginRight": "18px"},
+    )  # fmt: skip
+
+
+def layout(lang: str = "vi", **_query: Any) -> Any:
+    """The page skeleton; :func:`refresh` fills it (nothing is read from the store here)."""
+    periods = period_choices("month")
+    kinds = [{"label": t(f"kpi.kind.{k}", lang), "value": k} for k in KINDS]
+    eras = [{"label": t(f"kpi.era.{e}", lang), "value": e} for e in ERAS]
+    controls = html.Div(
+        [
+            html.Label(t("kpi.period_kind", lang)), _radio("kpi-kind", kinds, "month"),
+            dcc.Dropdown(id="kpi-period", options=periods, value=periods[0], clearable=False,
+                         style={"width": "160px", "color": "#111"}),
+            html.Label(t("kpi.era", lang)),
+            _radio("kpi-era", eras, default_era(Period.parse(periods[0]))),
+        ],
+        style={"display": "flex", "gap": "16px", "alignItems": "center", "flexWrap": "wrap"},
+    )  # fmt: skip
+    return html.Div(
+        [
+            html.H2(t("kpi.heading", lang)),
+            controls,
+            html.Div(id="kpi-cards", style={"display": "flex", "gap": "12px", "margin": "16px 0",
+                                            "flexWrap": "wrap"}),
+            html.Div(
+                [html.Div([html.H3(t("kpi.ranking", lang)), html.Div(id="kpi-ranking")],
+                          style={"flex": "3", "overflowX": "auto"}),
+                 dcc.Graph(id="kpi-trend", config={"displayModeBar": False},
+                           style={"flex": "2", "minWidth": "360px", "height": "380px"})],
+                style={"display": "flex", "gap": "24px", "flexWrap": "wrap"},
+            ),
+            html.H3(t("kpi.drill", lang)),
+            dcc.Dropdown(id="kpi-unit", options=[], value=None, style={"color": "#111"},
+                         placeholder=t("kpi.drill.placeholder", lang)),
+            html.Div(id="kpi-detail", style={"marginTop": "12px"}),
+        ],
+        className="kpi",
+        style={"padding": "16px 24px", "overflowY": "auto", "height": "100%"},
+    )  # fmt: skip
+
+
+@callback(
+    Output("kpi-period", "options"),
+    Output("kpi-period", "value"),
+    Input("kpi-kind", "value"),
+    prevent_initial_call=True,
+)
+def pick_kind(kind: str | None) -> tuple[list[str], str]:
+    """Offer the periods of the chosen kind, newest selected."""
+    choices = period_choices(kind if kind in KINDS else "month")  # type: ignore[arg-type,unused-ignore]
+    return choices, choices[0]
+
+
+def unit_options(table: KpiTable, lang: str) -> list[dict[str, str]]:
+    first = [{"label": t("kpi.province", lang), "value": PROVINCE}]
+    return first + [{"label": u.name, "value": u.code} for u in table.units]
+
+
+@callback(
+    Output("kpi-cards", "children"),
+    Output("kpi-ranking", "children"),
+    Output("kpi-trend", "figure"),
+    Output("kpi-unit", "options"),
+    Output("kpi-detail", "children"),
+    Input("kpi-period", "value"),
+    Input("kpi-era", "value"),
+    Input("kpi-unit", "value"),
+    Input(LANG_STORE_ID, "data"),
+)
+def refresh(
+    period_text: str | None, era: str | None, unit: str | None, lang: str | None
+) -> tuple[Any, ...]:
+    """Everything on the page for the chosen period, era and unit."""
+    lang = language_or_default(lang)
+    period = Period.parse(period_text or period_choices("month")[0])
+    chosen: Era = era if era in ERAS else default_era(period)  # type: ignore[assignment,unused-ignore]
+    with current_store().session() as session:
+        table = compute_table(session, period, chosen)
+        steps = TREND_STEPS[period.kind]
+        series = [(t("kpi.province", lang), trend(session, period, steps))]
+        if unit and unit != PROVINCE:
+            series.append((t("kpi.trend.unit", lang), trend(session, period, steps, unit, chosen)))
+    return (
+        cards(table, lang),
+        ranking(table, lang),
+        trend_figure(series, lang),
+        unit_options(table, lang),
+        detail(table, unit, lang),
+    )
+
+
+@callback(
+    Output("kpi-unit", "value"),
+    Input({"type": "kpi-pick", "index": ALL}, "n_clicks"),
+    State("kpi-unit", "value"),
+    prevent_initial_call=True,
+)
+def pick_unit(clicks: list[int | None], current: str | None) -> Any:
+    """A click on a unit's name in the ranking drills down to it."""
+    if not any(clicks) or not isinstance(ctx.triggered_id, dict):
+        return dash.no_update
+    return ctx.triggered_id.get("index", current)
+
+
+def report_response(unit: str, period_text: str) -> Response:
+    """``/kpi/report/<unit>/<period>[?format=csv|xlsx&era=...&lang=...]``."""
+    lang = language_or_default(request.args.get("lang"))
+    try:
+        period = Period.parse(period_text)
+    except ValueError as exc:
+        return Response(str(exc), status=404, mimetype="text/plain")
+    era_arg = request.args.get("era")
+    era: Era = era_arg if era_arg in ERAS else default_era(period)  # type: ignore[assignment,unused-ignore]
+    with current_store().session() as session:
+        table = compute_table(session, period, era)
+    whole = unit in ("province", PROVINCE, current_settings().province_code)
+    found = table.province if whole else table.unit(unit)
+    if found is None:
+        return Response(f"unknown unit {unit}", status=404, mimetype="text/plain")
+    report, kind = UnitReport(table, found), request.args.get("format", "html")
+    name = f"kpi-{'province' if whole else unit}-{period}"
+    if kind == "csv":
+        return _download(to_csv(report, lang), "text/csv; charset=utf-8", name + ".csv")
+    if kind == "xlsx":
+        return _download(to_xlsx(report, lang), XLSX, name + ".xlsx")
+    return Response(to_html(report, lang), mimetype="text/html")
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
+def register(app: dash.Dash) -> None:
+    """Add the page and its report route to ``app`` (called once by ``create_app``)."""
+    dash.register_page(  # type: ignore[no-untyped-call]
+        "ioc.pages.kpi", path="/kpi", layout=layout, title=t("page.kpi"), name=t("page.kpi")
+    )
+    app.server.add_url_rule("/kpi/report/<unit>/<period_text>", "kpi_report", report_response)

@@ -1,0 +1,55 @@
+"""The KPI page's callbacks and report downloads, through the real app and store."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from ioc.config import Settings
+from ioc.kpi.dossiers import upsert_dossiers
+from ioc.store import Store, open_store
+from ioc.store.migrate import upgrade
+from ioc.web.app import create_app
+from tests.kpi_helpers import dossier, local, seed_units
+
+
+@pytest.fixture
+def client(tmp_path: Path):
+    store: Store = open_store(f"sqlite:///{tmp_path / 'ioc.db'}")
+    upgrade(store)
+    seed_units(store)
+    with store.session() as session:
+        upsert_dossiers(session, [
+            dossier("R1", "24778", local(2026, 10, 1), channel="online", rating=5,
+                    due_at=local(2026, 10, 5), finished_at=local(2026, 10, 2)),
+            dossier("R2", "24781", local(2026, 10, 1), finished_at=local(2026, 10, 9),
+                    due_at=local(2026, 10, 5)),
+        ], False)  # fmt: skip
+    app = create_app(Settings(var_dir=tmp_path), store)
+    yield app.server.test_client()
+    store.dispose()
+
+
+def test_printable_report_page(client) -> None:
+    page = client.get("/kpi/report/24778/2026-10")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "@media print" in html
+    assert "Phường Xuân Hương - Đà Lạt" in html and "Tiến độ giải quyết" in html
+    english = client.get("/kpi/report/province/2026-10?lang=en").get_data(as_text=True)
+    assert "Timeliness" in english
+    assert client.get("/kpi/report/nowhere/2026-10").status_code == 404
+    assert client.get("/kpi/report/24778/october").status_code == 404
+
+
+def test_csv_and_excel_downloads(client) -> None:
+    csv = client.get("/kpi/report/24781/2026-10?format=csv")
+    assert csv.headers["Content-Disposition"].endswith('kpi-24781-2026-10.csv"')
+    text = csv.get_data().decode("utf-8-sig")
+    assert "Tỷ lệ hồ sơ giải quyết trước và đúng hạn" in text and "0/1" in text
+    xlsx = client.get("/kpi/report/24781/2026-10?format=xlsx")
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    sheet = load_workbook(BytesIO(xlsx.get_data())).active
+    assert sheet["A1"].value == "Phường Lâm Viên - Đà Lạt"
