@@ -165,6 +165,9 @@ class SimulatorSettings(Section):
     reading_interval_s: float = Field(
         15, gt=0, description="Seconds between readings of each simulated station."
     )
+    dossier_interval_s: float = Field(
+        5, gt=0, description="Seconds between simulated dossier events (0 units: none)."
+    )
     offline_share: float = Field(
         0.1, ge=0, le=1, description="Share of simulated cameras that stay silent (offline)."
     )

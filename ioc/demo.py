@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+
+from sqlalchemy import func, select
 
 from ioc.config import Settings
 from ioc.demo_streams import resolve_stream
+from ioc.kpi.simulate import backfill
 from ioc.simulator import DEMO_CAMERAS
 from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, camera_count, read_camera_csv, upsert_cameras
 from ioc.store.migrate import upgrade
-from ioc.store.units import unit_at
+from ioc.store.models import Dossier
+from ioc.store.units import unit_at, units_valid_at
 
 log = logging.getLogger(__name__)
 
@@ -48,4 +52,15 @@ def prepare_store(settings: Settings, at: date | None = None) -> Store:
         )
         with store.session() as session:
             log.info("seeded %d demo cameras", upsert_cameras(session, specs))
+    seed_dossier_history(store, at or date.today())
     return store
+
+
+def seed_dossier_history(store: Store, today: date, days: int = 60) -> None:
+    """Two months of finished dossiers for every ward, so the KPI pages have a history."""
+    with store.session() as session:
+        if session.scalar(select(func.count()).select_from(Dossier)):
+            return
+        units = [u.code for u in units_valid_at(session, today, "commune")]
+    result = backfill(store, units, today - timedelta(days=days), today, per_unit_day=2)
+    log.info("seeded %d demo dossiers over %d days", result.inserted, days)

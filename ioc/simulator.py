@@ -3,7 +3,8 @@
 Heartbeats every few seconds (a share of cameras stays silent, so the map shows offline
 ones); smoke and fire detections arrive as a Poisson process whose rate follows the fire
 season (dry season December–April) and the afternoon peak; morning fog in the highlands
-blurs some pictures. Environmental stations report every few seconds (see sensor_sim).
+blurs some pictures. Environmental stations report every few seconds (see sensor_sim),
+and the one-stop system syncs dossier events (see dossier_sim).
 Everything goes through the broker and the ingest worker, exactly the
 path real devices take.
 """
@@ -21,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ioc.config import MqttSettings, SimulatorSettings
+from ioc.dossier_sim import SYSTEM, DossierFeed, dossier_payload
 from ioc.ingest.topics import topic_for
 from ioc.ingest.transport import make_client
 from ioc.sensor_sim import read_stations, sensor_payload
@@ -90,6 +92,7 @@ class Simulator:
         mqtt_settings: MqttSettings,
         settings: SimulatorSettings,
         cameras: Sequence[CameraSpec] | None = None,
+        units: Sequence[str] = (),
     ) -> None:
         self.mqtt = mqtt_settings
         self.settings = settings
@@ -103,6 +106,8 @@ class Simulator:
         ]
         self.stations = read_stations(DEMO_STATIONS) if cameras is None else []
         self.next_readings = 0.0
+        self.dossiers = DossierFeed(units, self.rng, utcnow().date())
+        self.next_dossier = 0.0
         self.published = 0
         self.client = make_client(mqtt_settings, f"ioc-simulator-{uuid.uuid4().hex[:6]}", False)
 
@@ -119,6 +124,9 @@ class Simulator:
                 if elapsed >= self.next_readings:
                     self._readings(now)
                     self.next_readings = elapsed + self.settings.reading_interval_s
+                if elapsed >= self.next_dossier:
+                    self._dossier()
+                    self.next_dossier = elapsed + self.settings.dossier_interval_s
                 if elapsed >= next_detection:
                     self._detection(now)
                     next_detection = elapsed + self._next_detection_gap(now)
@@ -129,6 +137,11 @@ class Simulator:
     def _next_detection_gap(self, now: datetime) -> float:
         rate = fire_risk_factor(now) / self.settings.detection_interval_s
         return self.rng.expovariate(rate)
+
+    def _dossier(self) -> None:
+        dossier = self.dossiers.next()
+        if dossier is not None:
+            self._publish(SYSTEM, "event", dossier_payload(dossier), "dossier")
 
     def _readings(self, now: datetime) -> None:
         for station in self.stations:

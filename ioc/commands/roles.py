@@ -74,4 +74,4 @@ def _task(role: str, settings: Settings, store: Any) -> Any:
         return ingest_task(settings, store)
     if role == "cameras":
         return camera_task(settings)
-    return simulator_task(settings)
+    return simulator_task(settings, store)
