@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if settings.log_level != "DEBUG":  # one line per migration step is enough
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     return handler(args, settings)
 
 
