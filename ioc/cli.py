@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "ioc.commands.roles",
     "ioc.commands.cameras",
     "ioc.kpi.commands",
+    "ioc.reports.commands",
 )
 
 

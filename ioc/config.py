@@ -26,6 +26,8 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from ioc.reports.settings import ReportsSettings
+
 ENV_PREFIX = "IOC_"
 ENV_NESTED = "__"
 CONFIG_ENV = "IOC_CONFIG"
@@ -165,6 +167,9 @@ class SimulatorSettings(Section):
     reading_interval_s: float = Field(
         15, gt=0, description="Seconds between readings of each simulated station."
     )
+    report_interval_s: float = Field(
+        30, gt=0, description="Seconds between simulated citizen reports."
+    )
     dossier_interval_s: float = Field(
         5, gt=0, description="Seconds between simulated dossier events (0 units: none)."
     )
@@ -193,6 +198,7 @@ class Settings(BaseSettings):
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     cameras: CameraStatusSettings = Field(default_factory=CameraStatusSettings)
+    reports: ReportsSettings = Field(default_factory=ReportsSettings)
     camera_worker: CameraWorkerSettings = Field(default_factory=CameraWorkerSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ioc.config import Settings
 from ioc.demo_streams import resolve_stream
 from ioc.kpi.simulate import backfill
+from ioc.reports.categories import seed_categories
 from ioc.simulator import DEMO_CAMERAS
 from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, camera_count, read_camera_csv, upsert_cameras
@@ -52,6 +53,8 @@ def prepare_store(settings: Settings, at: date | None = None) -> Store:
         )
         with store.session() as session:
             log.info("seeded %d demo cameras", upsert_cameras(session, specs))
+    with store.session() as session:
+        seed_categories(session)
     seed_dossier_history(store, at or date.today())
     return store
 

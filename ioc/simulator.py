@@ -4,7 +4,8 @@ Heartbeats every few seconds (a share of cameras stays silent, so the map shows 
 ones); smoke and fire detections arrive as a Poisson process whose rate follows the fire
 season (dry season December–April) and the afternoon peak; morning fog in the highlands
 blurs some pictures. Environmental stations report every few seconds (see sensor_sim),
-and the one-stop system syncs dossier events (see dossier_sim).
+the one-stop system syncs dossier events (see dossier_sim), and citizens send field
+reports from the province's app (see ioc.reports.simulate).
 Everything goes through the broker and the ingest worker, exactly the
 path real devices take.
 """
@@ -25,6 +26,8 @@ from ioc.config import MqttSettings, SimulatorSettings
 from ioc.dossier_sim import SYSTEM, DossierFeed, dossier_payload
 from ioc.ingest.topics import topic_for
 from ioc.ingest.transport import make_client
+from ioc.reports.intake import ReportIn
+from ioc.reports.simulate import simulated_reports
 from ioc.sensor_sim import read_stations, sensor_payload
 from ioc.store.cameras import CameraSpec, read_camera_csv
 from ioc.timeutil import to_local, utcnow
@@ -35,6 +38,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 DEMO_CAMERAS = DATA / "cameras_demo.csv"
 DEMO_STATIONS = DATA / "sensor_stations_demo.csv"
 DRY_SEASON = {12, 1, 2, 3, 4}
+REPORT_APP = "lamdong-app"
 
 
 def fire_risk_factor(moment: datetime) -> float:
@@ -52,6 +56,21 @@ def picture_health(moment: datetime, rng: random.Random) -> str:
     if 5 <= hour <= 8 and rng.random() < 0.15:
         return "blurred"
     return "ok"
+
+
+def report_payload(report: ReportIn) -> dict[str, object]:
+    """A v1 citizen-report message (simulated reports carry no contact data)."""
+    created = report.created_at or utcnow()
+    return {
+        "v": 1,
+        "msg_id": uuid.uuid4().hex,
+        "ts": created.isoformat(),
+        "service_code": report.service_code,
+        "lon": report.lon,
+        "lat": report.lat,
+        "description": report.description,
+        "address": report.address,
+    }
 
 
 def heartbeat_payload(moment: datetime, health: str) -> dict[str, object]:
@@ -108,6 +127,7 @@ class Simulator:
         self.next_readings = 0.0
         self.dossiers = DossierFeed(units, self.rng, utcnow().date())
         self.next_dossier = 0.0
+        self.next_report = 5.0
         self.published = 0
         self.client = make_client(mqtt_settings, f"ioc-simulator-{uuid.uuid4().hex[:6]}", False)
 
@@ -124,6 +144,9 @@ class Simulator:
                 if elapsed >= self.next_readings:
                     self._readings(now)
                     self.next_readings = elapsed + self.settings.reading_interval_s
+                if elapsed >= self.next_report:
+                    self._report(now)
+                    self.next_report = elapsed + self.settings.report_interval_s
                 if elapsed >= self.next_dossier:
                     self._dossier()
                     self.next_dossier = elapsed + self.settings.dossier_interval_s
@@ -137,6 +160,10 @@ class Simulator:
     def _next_detection_gap(self, now: datetime) -> float:
         rate = fire_risk_factor(now) / self.settings.detection_interval_s
         return self.rng.expovariate(rate)
+
+    def _report(self, now: datetime) -> None:
+        for report in simulated_reports(self.rng, now, count=1):
+            self._publish(REPORT_APP, "new", report_payload(report), "report")
 
     def _dossier(self) -> None:
         dossier = self.dossiers.next()

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from ioc.kpi.dossiers import DossierIn
+from ioc.reports.intake import ReportIn
 
 
 class InboundMessage(NamedTuple):
@@ -85,8 +86,15 @@ class DossierEvent(NamedTuple):
     dossier: DossierIn
 
 
+class CitizenReportEvent(NamedTuple):
+    """A citizen report from the field app named in the topic."""
+
+    msg_id: str
+    report: ReportIn
+
+
 CameraRecord = CameraHeartbeat | CameraDetection
-Record = CameraHeartbeat | CameraDetection | SensorReadings | DossierEvent
+Record = CameraHeartbeat | CameraDetection | SensorReadings | DossierEvent | CitizenReportEvent
 
 
 @dataclass

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ioc.ingest.messages import (
     CameraDetection,
     CameraHeartbeat,
+    CitizenReportEvent,
     DossierEvent,
     InboundMessage,
     Reading,
@@ -31,10 +32,12 @@ from ioc.ingest.payloads import (
     DossierEventV1,
     HeartbeatV1,
     Payload,
+    ReportV1,
     SensorV1,
 )
 from ioc.ingest.topics import Topic, split_topic
 from ioc.kpi.dossiers import DossierIn
+from ioc.reports.intake import ReportIn
 
 P = TypeVar("P", bound=BaseModel)
 
@@ -102,13 +105,7 @@ def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Reject
     topic = split_topic(rules.prefix, message.topic)
     if isinstance(topic, str):
         return Rejected("bad_topic", topic)
-    if topic.stream == "sensor":
-        return _sensor(topic, message, rules)
-    if topic.stream == "dossier":
-        return _dossier(topic, message, rules)
-    if topic.message_type == "heartbeat":
-        return _heartbeat(topic, message, rules)
-    return _detection(topic, message, rules)
+    return PARSERS[(topic.stream, topic.message_type)](topic, message, rules)
 
 
 def _too_far_ahead(payload: Payload, message: InboundMessage, rules: ParseRules) -> bool:
@@ -199,3 +196,42 @@ def _dossier(topic: Topic, message: InboundMessage, rules: ParseRules) -> Dossie
     if problems:
         return Rejected("invalid_fields", "; ".join(problems))
     return DossierEvent(parsed.msg_id, topic.source_id, dossier)
+
+
+def _report(
+    topic: Topic, message: InboundMessage, rules: ParseRules
+) -> CitizenReportEvent | Rejected:
+    parsed = _validate(ReportV1, message.payload)
+    if isinstance(parsed, Rejected):
+        return parsed
+    if _too_far_ahead(parsed, message, rules):
+        return _future(parsed)
+    if rules.inside is not None and not rules.inside(parsed.lon, parsed.lat):
+        return Rejected("outside_province", f"lon {parsed.lon}, lat {parsed.lat}")
+    contact = parsed.contact.model_dump() if parsed.contact else {}
+    attributes = {"media_url": parsed.media_url} if parsed.media_url else {}
+    report = ReportIn(
+        service_code=parsed.service_code,
+        lon=parsed.lon,
+        lat=parsed.lat,
+        description=parsed.description,
+        external_id=f"{topic.source_id}:{parsed.msg_id}",
+        created_at=parsed.ts,
+        address=parsed.address,
+        source=topic.source_id[:40],
+        attributes=attributes,
+        **contact,
+    )
+    return CitizenReportEvent(parsed.msg_id, report)
+
+
+StreamParser = Callable[[Topic, InboundMessage, ParseRules], Record | Rejected]
+
+# One parser per (stream, message type) of the topic scheme (ioc.ingest.topics.KNOWN).
+PARSERS: dict[tuple[str, str], StreamParser] = {
+    ("camera", "heartbeat"): _heartbeat,
+    ("camera", "detection"): _detection,
+    ("sensor", "reading"): _sensor,
+    ("dossier", "event"): _dossier,
+    ("report", "new"): _report,
+}

@@ -138,3 +138,26 @@ class DossierEventV1(Payload):
     result_digitised: Flag = False
     e_result: Flag = False
     rating: Annotated[int, Field(ge=1, le=5, strict=True)] | None = None
+
+
+class ContactV1(BaseModel):
+    """The citizen's contact: stored apart, never shown publicly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    first_name: Annotated[str, StringConstraints(max_length=100)] = ""
+    last_name: Annotated[str, StringConstraints(max_length=100)] = ""
+    email: Annotated[str, StringConstraints(max_length=200)] = ""
+    phone: Annotated[str, StringConstraints(max_length=30)] = ""
+
+
+class ReportV1(Payload):
+    """``ioc/v1/report/<source app>/new``: a citizen's field report (phản ánh hiện trường)."""
+
+    service_code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, strict=True)]
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
+    description: Annotated[str, StringConstraints(max_length=4000)] = ""
+    address: Annotated[str, StringConstraints(max_length=500)] = ""
+    media_url: Annotated[str, StringConstraints(max_length=500)] | None = None
+    contact: ContactV1 | None = None

@@ -18,6 +18,7 @@ KNOWN = {
     ("camera", "detection"),
     ("sensor", "reading"),
     ("dossier", "event"),
+    ("report", "new"),
 }
 
 

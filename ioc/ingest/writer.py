@@ -10,6 +10,7 @@ one poisoned record cannot take good ones down with it.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from ioc.ingest.messages import (
     CameraDetection,
     CameraHeartbeat,
+    CitizenReportEvent,
     DossierEvent,
     InboundMessage,
     Record,
@@ -31,6 +33,8 @@ from ioc.ingest.messages import (
 from ioc.ingest.write_cameras import insert_detections, update_cameras
 from ioc.ingest.write_sensors import insert_readings
 from ioc.kpi.dossiers import upsert_dossiers
+from ioc.reports.intake import create_reports
+from ioc.reports.routing import TreeLocator
 from ioc.store import Store
 from ioc.store.models import AdminUnit, Camera, DeadLetter
 
@@ -65,6 +69,8 @@ class BatchWriter:
         self.keep_bytes = keep_bytes
         self._cameras: set[str] = set()
         self._units: set[str] = set()
+        self._locator: TreeLocator | None = None
+        self._locator_until = 0.0
 
     def write(self, items: Sequence[Item], rejects: Sequence[Reject], now: datetime) -> WriteResult:
         """Store one batch in one transaction; raises OperationalError if the DB is away."""
@@ -120,15 +126,39 @@ class BatchWriter:
         new_detections = insert_detections(session, detections, now, postgis)
         offered, new_readings = insert_readings(session, sensors, now, postgis)
         dossier_result = upsert_dossiers(session, dossiers, postgis)
+        reports = [(m, r) for m, r in items if isinstance(r, CitizenReportEvent)]
+        report_repeats, refused = self._reports(session, reports, now)
+        rejects = [*rejects, *refused]
         update_cameras(session, cameras, now)
         self._dead_letters(session, rejects)
-        repeats = (len(detections) - new_detections) + dossier_result.ignored
+        repeats = (len(detections) - new_detections) + dossier_result.ignored + report_repeats
         return WriteResult(
-            stored=len(records) - repeats,
+            stored=len(records) - repeats - len(refused),
             duplicates=repeats + (offered - new_readings),
             readings=new_readings,
             rejected=Counter(reason.reason for _, reason in rejects),
         )
+
+    def _reports(
+        self,
+        session: Session,
+        items: Sequence[tuple[InboundMessage, CitizenReportEvent]],
+        now: datetime,
+    ) -> tuple[int, list[Reject]]:
+        """Store reports through the reports intake; returns (repeats, refused)."""
+        if not items:
+            return 0, []
+        if self._locator is None or time.monotonic() > self._locator_until:
+            self._locator = TreeLocator.load(session)
+            self._locator_until = time.monotonic() + 600
+        results = create_reports(session, self._locator, [r.report for _, r in items], now=now)
+        refused = [
+            (message, Rejected("report_refused", result.rejected))
+            for (message, _), result in zip(items, results, strict=True)
+            if result.rejected
+        ]
+        repeats = sum(1 for r in results if not r.created and not r.rejected)
+        return repeats, refused
 
     def _dead_letters(self, session: Session, rejects: Sequence[Reject]) -> None:
         for message, reason in rejects:

@@ -145,6 +145,22 @@ class CitizenReport(Base):
     unit_code: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Added by migration 0004 (citizen reports): routing, SLA clock, rating, media.
+    address: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(40), default="open311")
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    media_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attributes: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    onsite_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    result_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_to: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    duplicate_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status_notes: Mapped[str] = mapped_column(Text, default="")
 
 
 class Dossier(Base):

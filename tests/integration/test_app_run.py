@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from ioc.store import open_store
-from ioc.store.models import AdminUnit, Camera, SensorReading
+from ioc.store.models import AdminUnit, Camera, CitizenReport, SensorReading
 from tests.helpers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +38,8 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
             "IOC_SIMULATOR__HEARTBEAT_INTERVAL_S": "1",
             "IOC_SIMULATOR__READING_INTERVAL_S": "1",
             "IOC_CAMERA_WORKER__HEARTBEAT_INTERVAL_S": "1",
+            "IOC_SIMULATOR__REPORT_INTERVAL_S": "1",
+            "IOC_SIMULATOR__DOSSIER_INTERVAL_S": "0.5",
         }
     )
     process = subprocess.Popen(
@@ -58,9 +60,10 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
                     select(func.count()).where(Camera.last_heartbeat_at.is_not(None))
                 )
                 readings = session.scalar(select(func.count()).select_from(SensorReading))
+                reports = session.scalar(select(func.count()).select_from(CitizenReport))
                 analysed = session.get(Camera, "LD-DL-07")  # the real camera chain's
                 video_alive = analysed is not None and analysed.last_heartbeat_at is not None
-            return bool(beating) and bool(readings) and video_alive
+            return bool(beating) and bool(readings) and bool(reports) and video_alive
 
         assert wait_for(flowing, timeout=30)
         with store.session() as session:

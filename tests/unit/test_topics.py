@@ -16,6 +16,7 @@ def test_subscriptions_cover_every_known_stream() -> None:
         "ioc/v1/camera/+/detection",
         "ioc/v1/camera/+/heartbeat",
         "ioc/v1/dossier/+/event",
+        "ioc/v1/report/+/new",
         "ioc/v1/sensor/+/reading",
     ]
 
@@ -23,3 +24,10 @@ def test_subscriptions_cover_every_known_stream() -> None:
 def test_wrong_shapes_explain_themselves() -> None:
     assert "outside" in str(split_topic("ioc/v1", "ioc/v2/camera/x/detection"))
     assert "<stream>" in str(split_topic("ioc/v1", "ioc/v1/camera/x/y/detection"))
+
+
+def test_every_known_stream_has_a_parser() -> None:
+    from ioc.ingest.parsers import PARSERS
+    from ioc.ingest.topics import KNOWN
+
+    assert set(PARSERS) == KNOWN

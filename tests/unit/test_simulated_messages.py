@@ -1,4 +1,4 @@
-"""Simulated readings are plausible: every message the simulator makes is accepted."""
+"""Simulated messages are plausible: every one the simulator makes is accepted by ingest."""
 
 from __future__ import annotations
 
@@ -41,3 +41,17 @@ def test_dry_season_has_no_rain() -> None:
     station = next(s for s in STATIONS if "rain_mm" in s.quantities)
     days = [datetime(2026, 2, d, 9, 0, tzinfo=UTC) for d in range(1, 28)]
     assert all(reading_value("rain_mm", station, day, rng) == 0 for day in days)
+
+
+def test_simulated_citizen_reports_are_accepted() -> None:
+    from ioc.ingest.messages import CitizenReportEvent
+    from ioc.reports.simulate import simulated_reports
+    from ioc.simulator import REPORT_APP, report_payload
+
+    rng = random.Random(4)
+    now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    for report in simulated_reports(rng, now, count=30):
+        body = json.dumps(report_payload(report)).encode()
+        topic = f"ioc/v1/report/{REPORT_APP}/new"
+        out = parse_message(InboundMessage(topic, body, now), ParseRules())
+        assert isinstance(out, CitizenReportEvent), out

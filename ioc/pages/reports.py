@@ -1,0 +1,253 @@
+"""Page ``/reports``: citizen field reports with filters, SLA countdowns, workflow buttons
+and the KPI cards of the last 30 days.
+
+Callbacks use the global ``dash.callback`` and reach the store through the Flask app. A
+button moves a report one step through the workflow (``ioc.reports.workflow``); the table
+is rebuilt every ``web.refresh_s`` seconds, so countdowns stay current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from sqlalchemy import select
+
+from ioc.i18n import language_or_default, t
+from ioc.pages.overview import data_attrs
+from ioc.pages.reports_cards import kpi_cards
+from ioc.reports.categories import Category, load_categories
+from ioc.reports.clock import countdown, sla_status
+from ioc.reports.kpis import KpiRow, compute_kpis
+from ioc.reports.queries import ReportFilter, find_reports
+from ioc.reports.workflow import STATUSES, TransitionError, allowed_next, change_status
+from ioc.store.models import AdminUnit, CitizenReport
+from ioc.timeutil import format_local, utcnow
+from ioc.web.context import LANG_STORE_ID, current_settings, current_store
+
+MAX_ROWS = 50
+KPI_DAYS = 30
+ACTOR = "dashboard"
+
+
+def register(lang: str) -> None:
+    """Register the page with Dash (called by ``create_app``)."""
+    dash.register_page(  # type: ignore[no-untyped-call]
+        __name__,
+        path="/reports",
+        layout=layout,
+        title=t("page.reports", lang),
+        name=t("page.reports", lang),
+    )
+
+
+def _dropdown(name: str, lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(t(f"reports.filter.{name}", lang), htmlFor=f"reports-filter-{name}"),
+            dcc.Dropdown(
+                id=f"reports-filter-{name}",
+                options=[],
+                value=None,
+                placeholder=t("reports.filter.all", lang),
+                className="reports-filter",
+            ),
+        ],
+        className="reports-filter-wrap",
+    )
+
+
+def layout(lang: str = "vi", **_query: Any) -> Any:
+    """The page skeleton; the first refresh fills options, cards and the table."""
+    refresh_ms = int(current_settings().web.refresh_s * 1000)
+    return html.Div(
+        [
+            html.H2(t("reports.kpi.title", lang), className="reports-heading"),
+            html.Div(id="reports-kpis", className="reports-kpis"),
+            html.Div(
+                [_dropdown(name, lang) for name in ("unit", "category", "status")],
+                className="reports-filters",
+            ),
+            html.H2(t("reports.list", lang), className="reports-heading"),
+            html.Div(id="reports-table"),
+            dcc.Interval(id="reports-interval", interval=refresh_ms),
+            dcc.Store(id="reports-changed", data=0),
+        ],
+        className="reports",
+    )
+
+
+def sla_text(report: CitizenReport, now: datetime, lang: str) -> str:
+    """The running clock of a report as text (e.g. "Đến hiện trường còn 1:20")."""
+    state = sla_status(
+        report.status, report.onsite_due_at, report.result_due_at, report.first_response_at, now
+    )
+    if state.phase == "done" or state.remaining is None:
+        return t("reports.sla.done", lang)
+    if state.overdue:
+        return t("reports.sla.overdue", lang, time=countdown(-state.remaining))
+    return t(f"reports.sla.{state.phase}", lang, time=countdown(state.remaining))
+
+
+def action_buttons(report: CitizenReport, lang: str) -> list[Any]:
+    return [
+        html.Button(
+            t(f"reports.action.{to}", lang),
+            id={"type": "reports-action", "report": report.id, "to": to},
+            className=f"reports-action reports-action-{to}",
+            n_clicks=0,
+        )
+        for to in allowed_next(report.status)
+    ]
+
+
+def table_row(
+    report: CitizenReport,
+    categories: Mapping[str, Category],
+    names: Mapping[str, str],
+    lang: str,
+    now: datetime,
+) -> html.Tr:
+    category = categories.get(report.service_code)
+    place = report.address or names.get(report.unit_code or "", report.unit_code or "")
+    state = sla_status(
+        report.status, report.onsite_due_at, report.result_due_at, report.first_response_at, now
+    )
+    return html.Tr(
+        [
+            html.Td(f"#{report.id}"),
+            html.Td(category.name(lang) if category else report.service_code),
+            html.Td([html.Div(place), html.Small(report.description[:120])]),
+            html.Td(
+                t(f"reports.status.{report.status}", lang),
+                className=f"reports-status reports-status-{report.status}",
+                **data_attrs(status=report.status),
+            ),
+            html.Td(format_local(report.created_at, "%H:%M %d/%m/%Y")),
+            html.Td(
+                sla_text(report, now, lang),
+                className="reports-sla reports-overdue" if state.overdue else "reports-sla",
+            ),
+            html.Td(action_buttons(report, lang)),
+        ],
+        id=f"reports-row-{report.id}",
+        **data_attrs(report_id=str(report.id)),
+    )
+
+
+def report_table(
+    reports: Sequence[CitizenReport],
+    categories: Mapping[str, Category],
+    names: Mapping[str, str],
+    lang: str,
+    now: datetime,
+) -> Any:
+    """The report table, or the plain-Vietnamese empty state."""
+    if not reports:
+        return html.P(t("reports.empty", lang), className="reports-empty")
+    heads = ("id", "category", "place", "status", "received", "sla", "actions")
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(t(f"reports.col.{h}", lang)) for h in heads])),
+            html.Tbody([table_row(r, categories, names, lang, now) for r in reports]),
+        ],
+        className="reports-table",
+    )
+
+
+def options(session: Any, categories: Mapping[str, Category], lang: str) -> tuple[list[Any], ...]:
+    """Dropdown options: units that have reports, categories, statuses."""
+    codes = session.scalars(select(CitizenReport.unit_code).distinct()).all()
+    names = dict(session.execute(select(AdminUnit.code, AdminUnit.name)).all())
+    units = sorted((names.get(c, c), c) for c in codes if c)
+    return (
+        [{"label": name, "value": code} for name, code in units],
+        [{"label": c.name(lang), "value": c.code} for c in categories.values()],
+        [{"label": t(f"reports.status.{s}", lang), "value": s} for s in STATUSES],
+    )
+
+
+def refresh_at(
+    now: datetime, unit: str | None, category: str | None, status: str | None, lang: str
+) -> tuple[Any, ...]:
+    """Cards, table and filter options at ``now`` (``refresh`` with a fixed clock)."""
+    with current_store().session() as session:
+        categories = load_categories(session)
+        chosen = ReportFilter(
+            service_codes=(category,) if category else (),
+            statuses=(status,) if status else (),
+            unit_code=unit,
+            limit=MAX_ROWS,
+        )
+        reports = find_reports(session, chosen)
+        names = dict(session.execute(select(AdminUnit.code, AdminUnit.name)).all())
+        period = ReportFilter(unit_code=unit, start=now - timedelta(days=KPI_DAYS), limit=10**9)
+        rows = [kpi_row(r) for r in find_reports(session, period)]
+        unit_opts, category_opts, status_opts = options(session, categories, lang)
+    cards = kpi_cards(compute_kpis(rows, now), categories, lang)
+    table = report_table(reports, categories, names, lang, now)
+    return cards, table, unit_opts, category_opts, status_opts
+
+
+def kpi_row(report: CitizenReport) -> KpiRow:
+    return KpiRow(
+        report.unit_code, report.service_code, report.status, report.created_at,
+        report.first_response_at, report.resolved_at, report.onsite_due_at,
+        report.result_due_at, report.rating,
+    )  # fmt: skip
+
+
+@callback(
+    Output("reports-kpis", "children"),
+    Output("reports-table", "children"),
+    Output("reports-filter-unit", "options"),
+    Output("reports-filter-category", "options"),
+    Output("reports-filter-status", "options"),
+    Input("reports-interval", "n_intervals"),
+    Input("reports-filter-unit", "value"),
+    Input("reports-filter-category", "value"),
+    Input("reports-filter-status", "value"),
+    Input("reports-changed", "data"),
+    State(LANG_STORE_ID, "data"),
+)
+def refresh(
+    _n: int | None,
+    unit: str | None,
+    category: str | None,
+    status: str | None,
+    _changed: int | None,
+    lang: str | None,
+) -> tuple[Any, ...]:
+    """Rebuild the cards and the table (filters, a workflow step or the timer)."""
+    return refresh_at(utcnow(), unit, category, status, language_or_default(lang))
+
+
+def apply_action(report_id: int, to: str, now: datetime) -> bool:
+    """Move one report to ``to``; False when the workflow does not allow it."""
+    with current_store().session() as session:
+        report = session.get(CitizenReport, report_id)
+        if report is None:
+            return False
+        try:
+            change_status(session, report, to, actor=ACTOR, at=now)
+        except TransitionError:
+            return False
+    return True
+
+
+@callback(
+    Output("reports-changed", "data"),
+    Input({"type": "reports-action", "report": ALL, "to": ALL}, "n_clicks"),
+    State("reports-changed", "data"),
+    prevent_initial_call=True,
+)
+def act(_clicks: list[int | None], changed: int | None) -> Any:
+    """A workflow button was pressed: apply the step, then let the table refresh."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, Mapping) or not any(c.get("value") for c in ctx.triggered):
+        return dash.no_update
+    apply_action(int(trigger["report"]), str(trigger["to"]), utcnow())
+    return (changed or 0) + 1

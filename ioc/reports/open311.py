@@ -1,0 +1,202 @@
+"""The Open311 GeoReport v2 API at ``/open311/v2/`` (a Flask blueprint on the dashboard).
+
+``GET services.json``, ``GET services/<code>.json``, ``POST requests.json``,
+``GET requests.json`` and ``GET requests/<id>.json`` (each also as ``.xml``), plus
+``GET media/<name>`` for the re-encoded photos. Errors are Open311 error lists with the
+fitting HTTP status. See ``docs/open311.md``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from werkzeug.exceptions import HTTPException
+
+from ioc.reports.categories import load_categories
+from ioc.reports.intake import OUTSIDE, create_reports
+from ioc.reports.media import upload_path
+from ioc.reports.open311_format import (
+    definition_dict,
+    errors,
+    request_dict,
+    service_dict,
+    to_xml,
+)
+from ioc.reports.open311_post import Open311Error, build_report
+from ioc.reports.queries import ReportFilter, find_reports, statuses_of
+from ioc.reports.settings import ReportsSettings, reports_settings
+from ioc.timeutil import LOCAL_TZ, to_local, utcnow
+from ioc.web.context import current_settings, current_store
+
+PREFIX = "/open311/v2"
+FORMATS = ("json", "xml")
+
+
+def open311_blueprint() -> Blueprint:
+    """A new blueprint with every route (one per app, so apps never share state)."""
+    bp = Blueprint("open311", __name__, url_prefix=PREFIX)
+    bp.add_url_rule("/services.<fmt>", "services", services)
+    bp.add_url_rule("/services/<code>.<fmt>", "definition", definition)
+    bp.add_url_rule("/requests.<fmt>", "requests", list_requests, methods=["GET"])
+    bp.add_url_rule("/requests.<fmt>", "create", create_request, methods=["POST"])
+    bp.add_url_rule("/requests/<req_id>.<fmt>", "request", one_request)
+    bp.add_url_rule("/media/<name>", "media", media)
+    bp.before_request(_limit_body)
+    bp.register_error_handler(Open311Error, _open311_error)
+    bp.register_error_handler(HTTPException, _http_error)
+    return bp
+
+
+def _settings() -> ReportsSettings:
+    return reports_settings(current_settings())
+
+
+def _uploads() -> Path:
+    return current_settings().var_dir / _settings().uploads_subdir
+
+
+def _limit_body() -> None:
+    request.max_content_length = _settings().max_upload_bytes + 256 * 1024
+
+
+def _lang() -> str:
+    return "en" if request.args.get("lang", "") == "en" else "vi"
+
+
+def respond(fmt: str, root: str, body: Any, status: int = 200) -> Response:
+    if fmt not in FORMATS:
+        raise Open311Error(404, f"unknown format .{fmt} (use .json or .xml)")
+    if fmt == "xml":
+        return Response(to_xml(root, body), status=status, mimetype="application/xml")
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _open311_error(exc: Open311Error) -> Response:
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return respond(fmt, "errors", errors(exc.code, exc.description), exc.code)
+
+
+def _http_error(exc: HTTPException) -> Response:
+    code = exc.code or 500
+    return _open311_error(Open311Error(code, exc.description or exc.name))
+
+
+def services(fmt: str) -> Response:
+    with current_store().session() as session:
+        categories = load_categories(session)
+    return respond(fmt, "services", [service_dict(c, _lang()) for c in categories.values()])
+
+
+def definition(code: str, fmt: str) -> Response:
+    with current_store().session() as session:
+        category = load_categories(session).get(code)
+    if category is None:
+        raise Open311Error(404, f"service_code not found: {code}")
+    return respond(fmt, "service_definition", definition_dict(category))
+
+
+def _media_url(name: str) -> str:
+    return url_for("open311.media", name=name, _external=True)
+
+
+def create_request(fmt: str) -> Response:
+    settings, store = _settings(), current_store()
+    with store.session() as session:
+        categories = load_categories(session)
+        item = build_report(
+            session,
+            request.form,
+            request.files.get("media"),
+            categories=categories,
+            settings=settings,
+            uploads=_uploads(),
+            today=to_local(utcnow()).date(),
+        )
+        result = create_reports(session, store, [item], settings=settings)[0]
+    if result.id is None:
+        if item.media_path:
+            (_uploads() / item.media_path).unlink(missing_ok=True)
+        code = 422 if result.rejected == OUTSIDE else 400
+        raise Open311Error(code, result.rejected or "report rejected")
+    notice = ""
+    if result.duplicates:
+        ids = ", ".join(f"#{i}" for i in result.duplicates)
+        notice = f"Có thể trùng với phản ánh {ids} / possibly a duplicate of {ids}"
+    body = [{"service_request_id": str(result.id), "service_notice": notice, "account_id": None}]
+    return respond(fmt, "service_requests", body, 201)
+
+
+def _when(name: str) -> datetime | None:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise Open311Error(400, f"{name} must be a W3C/ISO 8601 date-time") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
+
+
+def date_range(max_days: int) -> tuple[datetime, datetime]:
+    """``start_date``..``end_date`` of the query (default: the last ``max_days`` days)."""
+    start, end = _when("start_date"), _when("end_date")
+    span = timedelta(days=max_days)
+    end = end or (start + span if start else utcnow())
+    start = start or end - span
+    if end < start:
+        raise Open311Error(400, "end_date is before start_date")
+    if end - start > span:
+        raise Open311Error(400, f"the date range may span at most {max_days} days")
+    return start, end
+
+
+def _ids() -> tuple[int, ...]:
+    text = request.args.get("service_request_id", "").strip()
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise Open311Error(400, "service_request_id must be a comma-separated list") from exc
+
+
+def list_requests(fmt: str) -> Response:
+    ids, status = _ids(), request.args.get("status", "").strip()
+    if status and status not in ("open", "closed"):
+        raise Open311Error(400, "status must be open or closed")
+    codes = tuple(c for c in request.args.get("service_code", "").split(",") if c.strip())
+    start, end = (None, None) if ids else date_range(_settings().max_range_days)
+    chosen = ReportFilter(
+        ids=ids,
+        service_codes=codes,
+        statuses=statuses_of(status) if status else (),
+        start=start,
+        end=end,
+    )
+    with current_store().session() as session:
+        categories = load_categories(session)
+        rows = find_reports(session, chosen)
+        body = [request_dict(r, categories, _lang(), _media_url) for r in rows]
+    return respond(fmt, "service_requests", body)
+
+
+def one_request(req_id: str, fmt: str) -> Response:
+    if not req_id.isdigit():
+        raise Open311Error(404, f"service request not found: {req_id}")
+    with current_store().session() as session:
+        categories = load_categories(session)
+        rows = find_reports(session, ReportFilter(ids=(int(req_id),)))
+        body = [request_dict(r, categories, _lang(), _media_url) for r in rows]
+    if not body:
+        raise Open311Error(404, f"service request not found: {req_id}")
+    return respond(fmt, "service_requests", body)
+
+
+def media(name: str) -> Response:
+    path = upload_path(_uploads(), name)
+    if path is None:
+        raise Open311Error(404, "media not found")
+    return send_file(path, mimetype="image/jpeg", max_age=3600)
