@@ -40,6 +40,7 @@ from ioc.kpi.dossiers import DossierIn
 from ioc.reports.intake import ReportIn
 
 P = TypeVar("P", bound=BaseModel)
+Q = TypeVar("Q", bound=Payload)
 
 
 @dataclass(frozen=True)
@@ -108,22 +109,30 @@ def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Reject
     return PARSERS[(topic.stream, topic.message_type)](topic, message, rules)
 
 
-def _too_far_ahead(payload: Payload, message: InboundMessage, rules: ParseRules) -> bool:
-    return payload.ts - message.received_at > rules.future_tolerance
+def _checked(model: type[Q], message: InboundMessage, rules: ParseRules) -> Q | Rejected:
+    """The payload as ``model``, or why not (including a timestamp too far ahead)."""
+    parsed = _validate(model, message.payload)
+    if isinstance(parsed, Rejected):
+        return parsed
+    if parsed.ts - message.received_at > rules.future_tolerance:
+        return Rejected(
+            "future_timestamp", f"ts {parsed.ts.isoformat()} is ahead of the server clock"
+        )
+    return parsed
 
 
-def _future(payload: Payload) -> Rejected:
-    return Rejected("future_timestamp", f"ts {payload.ts.isoformat()} is ahead of the server clock")
+def _outside(lon: float, lat: float, rules: ParseRules) -> Rejected | None:
+    if rules.inside is not None and not rules.inside(lon, lat):
+        return Rejected("outside_province", f"lon {lon}, lat {lat}")
+    return None
 
 
 def _heartbeat(
     topic: Topic, message: InboundMessage, rules: ParseRules
 ) -> CameraHeartbeat | Rejected:
-    parsed = _validate(HeartbeatV1, message.payload)
+    parsed = _checked(HeartbeatV1, message, rules)
     if isinstance(parsed, Rejected):
         return parsed
-    if _too_far_ahead(parsed, message, rules):
-        return _future(parsed)
     return CameraHeartbeat(
         msg_id=parsed.msg_id,
         camera_id=topic.source_id,
@@ -136,11 +145,9 @@ def _heartbeat(
 def _detection(
     topic: Topic, message: InboundMessage, rules: ParseRules
 ) -> CameraDetection | Rejected:
-    parsed = _validate(DetectionV1, message.payload)
+    parsed = _checked(DetectionV1, message, rules)
     if isinstance(parsed, Rejected):
         return parsed
-    if _too_far_ahead(parsed, message, rules):
-        return _future(parsed)
     return CameraDetection(
         msg_id=parsed.msg_id,
         camera_id=topic.source_id,
@@ -165,14 +172,10 @@ def _out_of_range(payload: SensorV1) -> Rejected | None:
 
 
 def _sensor(topic: Topic, message: InboundMessage, rules: ParseRules) -> SensorReadings | Rejected:
-    parsed = _validate(SensorV1, message.payload)
+    parsed = _checked(SensorV1, message, rules)
     if isinstance(parsed, Rejected):
         return parsed
-    if _too_far_ahead(parsed, message, rules):
-        return _future(parsed)
-    if rules.inside is not None and not rules.inside(parsed.lon, parsed.lat):
-        return Rejected("outside_province", f"lon {parsed.lon}, lat {parsed.lat}")
-    bad = _out_of_range(parsed)
+    bad = _outside(parsed.lon, parsed.lat, rules) or _out_of_range(parsed)
     if bad is not None:
         return bad
     return SensorReadings(
@@ -185,11 +188,9 @@ def _sensor(topic: Topic, message: InboundMessage, rules: ParseRules) -> SensorR
 
 
 def _dossier(topic: Topic, message: InboundMessage, rules: ParseRules) -> DossierEvent | Rejected:
-    parsed = _validate(DossierEventV1, message.payload)
+    parsed = _checked(DossierEventV1, message, rules)
     if isinstance(parsed, Rejected):
         return parsed
-    if _too_far_ahead(parsed, message, rules):
-        return _future(parsed)
     fields = parsed.model_dump(exclude={"v", "msg_id", "ts"})
     dossier = DossierIn(**{**fields, "channel": parsed.channel.value, "event_at": parsed.ts})
     problems = dossier.problems()
@@ -201,13 +202,12 @@ def _dossier(topic: Topic, message: InboundMessage, rules: ParseRules) -> Dossie
 def _report(
     topic: Topic, message: InboundMessage, rules: ParseRules
 ) -> CitizenReportEvent | Rejected:
-    parsed = _validate(ReportV1, message.payload)
+    parsed = _checked(ReportV1, message, rules)
     if isinstance(parsed, Rejected):
         return parsed
-    if _too_far_ahead(parsed, message, rules):
-        return _future(parsed)
-    if rules.inside is not None and not rules.inside(parsed.lon, parsed.lat):
-        return Rejected("outside_province", f"lon {parsed.lon}, lat {parsed.lat}")
+    outside = _outside(parsed.lon, parsed.lat, rules)
+    if outside is not None:
+        return outside
     contact = parsed.contact.model_dump() if parsed.contact else {}
     attributes = {"media_url": parsed.media_url} if parsed.media_url else {}
     report = ReportIn(
