@@ -160,7 +160,8 @@ def _detection(
     )
 
 
-def _out_of_range(payload: SensorV1) -> Rejected | None:
+def _bad_reading(payload: SensorV1, message: InboundMessage, rules: ParseRules) -> Rejected | None:
+    """The first reading whose value is implausible or whose own time is in the future."""
     for index, reading in enumerate(payload.readings):
         low, high = QUANTITY_RANGES[reading.q]
         if not low <= reading.value <= high:
@@ -168,6 +169,8 @@ def _out_of_range(payload: SensorV1) -> Rejected | None:
                 "out_of_range",
                 f"readings.{index}: {reading.q.value}={reading.value} outside [{low}, {high}]",
             )
+        if reading.ts is not None and reading.ts - message.received_at > rules.future_tolerance:
+            return Rejected("future_timestamp", f"readings.{index}: ts {reading.ts.isoformat()}")
     return None
 
 
@@ -175,7 +178,7 @@ def _sensor(topic: Topic, message: InboundMessage, rules: ParseRules) -> SensorR
     parsed = _checked(SensorV1, message, rules)
     if isinstance(parsed, Rejected):
         return parsed
-    bad = _outside(parsed.lon, parsed.lat, rules) or _out_of_range(parsed)
+    bad = _outside(parsed.lon, parsed.lat, rules) or _bad_reading(parsed, message, rules)
     if bad is not None:
         return bad
     return SensorReadings(

@@ -75,3 +75,9 @@ def test_wrong_types_and_unknown_quantity() -> None:
         out = parse(bad)
         assert isinstance(out, Rejected)
         assert out.reason == "invalid_fields", bad
+
+
+def test_a_reading_from_the_future_is_rejected() -> None:
+    out = parse(sensor(readings=[{"q": "rain_mm", "value": 1.0, "ts": "2026-12-01T00:00:00Z"}]))
+    assert isinstance(out, Rejected)
+    assert (out.reason, out.detail.split(":")[0]) == ("future_timestamp", "readings.0")
