@@ -64,8 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    if settings.log_level != "DEBUG":  # one line per migration step is enough
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+    if settings.log_level != "DEBUG":  # libraries' chatter (state machines, each request)
+        for noisy in ("alembic", "transitions", "amqtt", "werkzeug"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     return handler(args, settings)
 
 
