@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "ioc.geography.commands",
     "ioc.commands.roles",
     "ioc.commands.cameras",
+    "ioc.incidents.commands",
+    "ioc.notify.commands",
     "ioc.kpi.commands",
     "ioc.reports.commands",
 )

@@ -26,6 +26,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from ioc.incidents.settings import IncidentSettings
 from ioc.reports.settings import ReportsSettings
 
 ENV_PREFIX = "IOC_"
@@ -202,6 +203,7 @@ class Settings(BaseSettings):
     camera_worker: CameraWorkerSettings = Field(default_factory=CameraWorkerSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
+    incidents: IncidentSettings = Field(default_factory=IncidentSettings)
 
     @classmethod
     def settings_customise_sources(

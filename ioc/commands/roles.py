@@ -10,6 +10,8 @@ from camera.worker import camera_task
 from ioc.broker import BrokerStartError
 from ioc.commands import add_command
 from ioc.config import Settings
+from ioc.incidents.simulate import field_officer_task
+from ioc.incidents.worker import incidents_task
 from ioc.demo import prepare_store
 from ioc.roles import broker_task, ingest_task, simulator_task, web_task
 from ioc.runtime import Orchestrator
@@ -42,7 +44,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_all(args: argparse.Namespace, settings: Settings) -> int:
-    roles = ["web", "ingest"] + ([] if args.no_simulator else ["simulator", "cameras"])
+    simulated = [] if args.no_simulator else ["simulator", "cameras", "field-officer"]
+    roles = ["web", "ingest", "incidents", *simulated]
     if settings.broker.embedded:
         roles.insert(0, "broker")
     return _run_roles(settings, roles, demo=True)
@@ -74,4 +77,8 @@ def _task(role: str, settings: Settings, store: Any) -> Any:
         return ingest_task(settings, store)
     if role == "cameras":
         return camera_task(settings)
+    if role == "incidents":
+        return incidents_task(settings)
+    if role == "field-officer":
+        return field_officer_task(settings)
     return simulator_task(settings, store)

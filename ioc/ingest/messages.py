@@ -93,8 +93,28 @@ class CitizenReportEvent(NamedTuple):
     report: ReportIn
 
 
+class IncidentAck(NamedTuple):
+    """A field officer's action on an incident, sent from the field app."""
+
+    msg_id: str
+    incident_id: int
+    action: str
+    actor: str
+    note: str
+    at: datetime
+    assignee: str | None = None
+    photo: str | None = None
+
+
 CameraRecord = CameraHeartbeat | CameraDetection
-Record = CameraHeartbeat | CameraDetection | SensorReadings | DossierEvent | CitizenReportEvent
+Record = (
+    CameraHeartbeat
+    | CameraDetection
+    | SensorReadings
+    | DossierEvent
+    | CitizenReportEvent
+    | IncidentAck
+)
 
 
 @dataclass

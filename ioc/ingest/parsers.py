@@ -21,6 +21,7 @@ from ioc.ingest.messages import (
     CitizenReportEvent,
     DossierEvent,
     InboundMessage,
+    IncidentAck,
     Reading,
     Record,
     Rejected,
@@ -31,6 +32,7 @@ from ioc.ingest.payloads import (
     DetectionV1,
     DossierEventV1,
     HeartbeatV1,
+    IncidentAckV1,
     Payload,
     ReportV1,
     SensorV1,
@@ -228,6 +230,24 @@ def _report(
     return CitizenReportEvent(parsed.msg_id, report)
 
 
+def _ack(topic: Topic, message: InboundMessage, rules: ParseRules) -> IncidentAck | Rejected:
+    if not topic.source_id.isdigit():
+        return Rejected("bad_topic", "the incident id in the topic must be a number")
+    parsed = _checked(IncidentAckV1, message, rules)
+    if isinstance(parsed, Rejected):
+        return parsed
+    return IncidentAck(
+        parsed.msg_id,
+        int(topic.source_id),
+        parsed.action.value,
+        parsed.actor,
+        parsed.note,
+        parsed.ts,
+        parsed.assignee,
+        parsed.photo,
+    )
+
+
 StreamParser = Callable[[Topic, InboundMessage, ParseRules], Record | Rejected]
 
 # One parser per (stream, message type) of the topic scheme (ioc.ingest.topics.KNOWN).
@@ -237,4 +257,5 @@ PARSERS: dict[tuple[str, str], StreamParser] = {
     ("sensor", "reading"): _sensor,
     ("dossier", "event"): _dossier,
     ("report", "new"): _report,
+    ("incident", "ack"): _ack,
 }

@@ -161,3 +161,21 @@ class ReportV1(Payload):
     address: Annotated[str, StringConstraints(max_length=500)] = ""
     media_url: Annotated[str, StringConstraints(max_length=500)] | None = None
     contact: ContactV1 | None = None
+
+
+class AckAction(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    DISPATCH = "dispatch"
+    RESOLVE = "resolve"
+    FALSE_ALARM = "false_alarm"
+    NOTE = "note"
+
+
+class IncidentAckV1(Payload):
+    """``ioc/v1/incident/<incident id>/ack``: a field officer acts on an incident."""
+
+    action: AckAction
+    actor: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    note: Annotated[str, StringConstraints(max_length=2000)] = ""
+    assignee: Annotated[str, StringConstraints(max_length=120)] | None = None
+    photo: Annotated[str, StringConstraints(max_length=500)] | None = None

@@ -26,10 +26,12 @@ from ioc.ingest.messages import (
     CitizenReportEvent,
     DossierEvent,
     InboundMessage,
+    IncidentAck,
     Record,
     Rejected,
     SensorReadings,
 )
+from ioc.ingest.write_acks import apply_acks
 from ioc.ingest.write_cameras import insert_detections, update_cameras
 from ioc.ingest.write_sensors import insert_readings
 from ioc.kpi.dossiers import upsert_dossiers
@@ -128,10 +130,13 @@ class BatchWriter:
         dossier_result = upsert_dossiers(session, dossiers, postgis)
         reports = [(m, r) for m, r in items if isinstance(r, CitizenReportEvent)]
         report_repeats, refused = self._reports(session, reports, now)
+        ack_repeats, refused_acks = self._acks(session, items)
+        refused += refused_acks
         rejects = [*rejects, *refused]
         update_cameras(session, cameras, now)
         self._dead_letters(session, rejects)
-        repeats = (len(detections) - new_detections) + dossier_result.ignored + report_repeats
+        repeats = len(detections) - new_detections + dossier_result.ignored
+        repeats += report_repeats + ack_repeats
         return WriteResult(
             stored=len(records) - repeats - len(refused),
             duplicates=repeats + (offered - new_readings),
@@ -158,6 +163,15 @@ class BatchWriter:
             if result.rejected
         ]
         repeats = sum(1 for r in results if not r.created and not r.rejected)
+        return repeats, refused
+
+    @staticmethod
+    def _acks(session: Session, items: Sequence[Item]) -> tuple[int, list[Reject]]:
+        acks = [(m, r) for m, r in items if isinstance(r, IncidentAck)]
+        if not acks:
+            return 0, []
+        repeats, outcomes = apply_acks(session, [r for _, r in acks])
+        refused = [(m, o) for (m, _), o in zip(acks, outcomes, strict=True) if o is not None]
         return repeats, refused
 
     def _dead_letters(self, session: Session, rejects: Sequence[Reject]) -> None:

@@ -206,6 +206,16 @@ class Incident(Base):
     geom: Mapped[shapely.Geometry | None] = mapped_column(Geom("POINT"), nullable=True)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Schema 0007 (incidents worker): grouping, lifecycle and escalation state.
+    source_key: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    snapshot: Mapped[str | None] = mapped_column(Text, nullable=True)
+    member_count: Mapped[int] = mapped_column(Integer, default=0)
+    assignee: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    next_alert_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
 
 
 class DeadLetter(Base):

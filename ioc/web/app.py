@@ -20,12 +20,14 @@ from flask import Response, jsonify
 
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
+from ioc.pages import field as field_page
 from ioc.pages import kpi as kpi_page
 from ioc.pages import overview
 from ioc.pages import reports as reports_page
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
+from ioc.web.files import files
 from ioc.web.metrics import metrics
 from layers import GLYPHS_PATH
 
@@ -48,10 +50,12 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
     )
     attach(app.server, settings, store)
     kpi_page.register(app)  # /kpi and its printable reports; before adopting callbacks
+    field_page.register(lang)  # /field (before adopting callbacks)
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
     app.server.register_blueprint(open311_blueprint())
     app.server.register_blueprint(metrics)
+    app.server.register_blueprint(files)
     app.server.add_url_rule(f"{GLYPHS_PATH}/<path:_glyphs>", "map_glyphs", empty_glyphs)
     dash.register_page(  # type: ignore[no-untyped-call]
         "ioc.pages.overview",

@@ -1,0 +1,245 @@
+"""Page ``/field?unit=<code>``: a phone-sized list of a unit's open incidents.
+
+Each card shows the snapshot, place (``geo:`` directions and a map link), and buttons for
+the actions the incident's status allows; a press goes through
+:func:`ioc.incidents.actions.apply_action`, like an acknowledgement from the ack topic.
+The list is rebuilt only when an incident changed, so a note being typed is never wiped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from flask import request
+
+from ioc.i18n import language_or_default, t
+from ioc.incidents.actions import apply_action
+from ioc.incidents.lifecycle import allowed_actions
+from ioc.incidents.photos import save_photo
+from ioc.incidents.queries import open_incidents, version_of
+from ioc.notify.message import geo_uri, map_url, snapshot_url
+from ioc.store.models import Incident
+from ioc.timeutil import format_local, utcnow
+from ioc.web.context import LANG_STORE_ID, current_settings, current_store
+
+
+def register(lang: str) -> None:
+    """Register the page with Dash (called by ``create_app`` before it adopts callbacks)."""
+    dash.register_page(  # type: ignore[no-untyped-call]
+        __name__,
+        path="/field",
+        layout=layout,
+        title=t("page.field", lang),
+        name=t("page.field", lang),
+    )
+
+
+def layout(lang: str = "vi", unit: str | None = None, **_query: Any) -> Any:
+    """The page skeleton; the first refresh fills the list."""
+    lang = language_or_default(lang)
+    refresh_ms = int(current_settings().web.refresh_s * 1000)
+    unit_text = t("field.unit", lang, unit=unit) if unit else t("field.no_unit", lang)
+    return html.Div(
+        [
+            html.H2(t("field.heading", lang), className="field-heading"),
+            html.P(unit_text, id="field-unit-label", className="field-unit"),
+            html.Label(
+                [
+                    html.Span(t("field.actor", lang), className="field-label"),
+                    dcc.Input(id="field-actor", type="text", className="field-actor"),
+                ]
+            ),
+            html.Div(id="field-status", role="status", className="field-status"),
+            html.Div(id="field-list", className="field-list"),
+            dcc.Store(id="field-unit", data=unit or ""),
+            dcc.Store(id="field-version", data=""),
+            dcc.Store(id="field-changed", data=0),
+            dcc.Interval(id="field-interval", interval=refresh_ms),
+        ],
+        className="field",
+    )
+
+
+def snapshot_block(incident: Incident, lang: str) -> Any:
+    url = snapshot_url("", incident.snapshot)
+    if url is None:
+        return html.Div(t("field.no_snapshot", lang), className="field-no-snapshot")
+    return html.Img(
+        src=url, alt=t("field.snapshot_alt", lang, id=incident.id), className="field-snapshot"
+    )
+
+
+def place_block(incident: Incident, lang: str) -> Any:
+    if incident.lon is None or incident.lat is None:
+        return None
+    return html.Div(
+        [
+            html.Span(t("field.place", lang, lat=f"{incident.lat:.5f}", lon=f"{incident.lon:.5f}")),
+            html.A(
+                t("field.directions", lang),
+                href=geo_uri(incident.lon, incident.lat),
+                className="field-link",
+            ),
+            html.A(
+                t("field.map", lang),
+                href=map_url(incident.lon, incident.lat),
+                target="_blank",
+                rel="noopener",
+                className="field-link",
+            ),
+        ],
+        className="field-place",
+    )
+
+
+def action_buttons(incident: Incident, lang: str) -> list[Any]:
+    return [
+        html.Button(
+            t(f"incident.action.{action}", lang),
+            id={"type": "field-action", "incident": incident.id, "action": action},
+            className=f"field-button field-button-{action}",
+            n_clicks=0,
+        )
+        for action in allowed_actions(incident.status)
+        if action != "reopen"
+    ]
+
+
+def card(incident: Incident, lang: str) -> html.Article:
+    """One incident as a card."""
+    parts: list[Any] = [
+        html.Div(
+            [
+                html.Span(
+                    t(f"incident.severity.{incident.severity}", lang),
+                    className=f"field-severity field-severity-{incident.severity}",
+                ),
+                html.Span(t(f"incident.status.{incident.status}", lang), className="field-state"),
+            ],
+            className="field-badges",
+        ),
+        html.H3(incident.title, className="field-title"),
+        snapshot_block(incident, lang),
+        html.P(
+            t("field.opened", lang, time=format_local(incident.opened_at, "%H:%M %d/%m")),
+            className="field-meta",
+        ),
+        html.P(t("field.members", lang, count=incident.member_count), className="field-meta"),
+        place_block(incident, lang),
+    ]
+    if incident.assignee:
+        parts.append(
+            html.P(t("field.assignee", lang, name=incident.assignee), className="field-meta")
+        )
+    parts += [
+        html.Label(
+            [
+                html.Span(t("field.note", lang), className="field-label"),
+                dcc.Textarea(
+                    id={"type": "field-note", "incident": incident.id}, className="field-note"
+                ),
+            ]
+        ),
+        dcc.Upload(
+            html.Span(t("field.photo", lang)),
+            id={"type": "field-photo", "incident": incident.id},
+            accept="image/jpeg,image/png",
+            className="field-photo",
+        ),
+        html.Div(action_buttons(incident, lang), className="field-buttons"),
+    ]
+    return html.Article(parts, id=f"field-card-{incident.id}", className="field-card")
+
+
+@callback(
+    Output("field-list", "children"),
+    Output("field-version", "data"),
+    Input("field-interval", "n_intervals"),
+    Input("field-changed", "data"),
+    State("field-unit", "data"),
+    State("field-version", "data"),
+    State(LANG_STORE_ID, "data"),
+)
+def refresh(
+    _n: int | None, _changed: int | None, unit: str | None, version: str | None, lang: str | None
+) -> tuple[Any, Any]:
+    """Rebuild the list when an open incident changed (or the language did)."""
+    language = language_or_default(lang)
+    with current_store().session() as session:
+        incidents = open_incidents(session, unit or None, current_settings().province_code)
+        new_version = f"{language}#" + version_of(incidents)
+        if new_version == version:
+            return dash.no_update, dash.no_update
+        if not incidents:
+            return html.P(t("field.empty", language), className="field-empty"), new_version
+        return [card(incident, language) for incident in incidents], new_version
+
+
+def _state_for(incident_id: int, index: int) -> Any:
+    for item in ctx.states_list[index]:
+        if item["id"].get("incident") == incident_id:
+            return item.get("value")
+    return None
+
+
+@callback(
+    Output("field-changed", "data"),
+    Output("field-status", "children"),
+    Input({"type": "field-action", "incident": ALL, "action": ALL}, "n_clicks"),
+    State({"type": "field-note", "incident": ALL}, "value"),
+    State({"type": "field-photo", "incident": ALL}, "contents"),
+    State("field-actor", "value"),
+    State("field-unit", "data"),
+    State("field-changed", "data"),
+    State(LANG_STORE_ID, "data"),
+    prevent_initial_call=True,
+)
+def act(
+    _clicks: list[int | None],
+    _notes: list[str | None],
+    _photos: list[str | None],
+    actor: str | None,
+    unit: str | None,
+    changed: int | None,
+    lang: str | None,
+) -> tuple[Any, Any]:
+    """A button was pressed: apply the action through the shared entry point."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, Mapping) or not any(c.get("value") for c in ctx.triggered):
+        return dash.no_update, dash.no_update
+    language = language_or_default(lang)
+    incident_id, action = int(trigger["incident"]), str(trigger["action"])
+    message = perform(incident_id, action, (actor or "").strip(), unit or "", language)
+    return (changed or 0) + 1, message
+
+
+def perform(incident_id: int, action: str, actor: str, unit: str, lang: str) -> str:
+    """Save the photo (if any), apply the action, and say what happened."""
+    now = utcnow()
+    note = _state_for(incident_id, 0) or ""
+    contents = _state_for(incident_id, 1)
+    photo = None
+    if contents:
+        photo = save_photo(current_settings().var_dir, incident_id, str(contents), now)
+        if photo is None:
+            return t("field.error", lang, reason=t("incident.error.bad_photo", lang))
+    who = actor or f"field:{unit or '?'}"
+    client = f"web {request.remote_addr or '-'} {request.user_agent.string[:120]}"
+    with current_store().session() as session:
+        result = apply_action(
+            session,
+            incident_id,
+            action,
+            who,
+            str(note),
+            client,
+            now,
+            assignee=actor or None,
+            photo=photo,
+        )
+    if not result.ok:
+        return t("field.error", lang, reason=t(f"incident.error.{result.error}", lang))
+    return t("field.done", lang, action=t(f"incident.action.{action}", lang), id=incident_id)
