@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from camera.worker import camera_task
 from ioc.broker import BrokerStartError
 from ioc.commands import add_command
 from ioc.config import Settings
+from ioc.demo import prepare_store
 from ioc.incidents.simulate import field_officer_task
 from ioc.incidents.worker import incidents_task
-from ioc.demo import prepare_store
 from ioc.roles import broker_task, ingest_task, simulator_task, web_task
-from ioc.runtime import Orchestrator
-from ioc.store import open_store
+from ioc.runtime import Orchestrator, Task
+from ioc.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +69,19 @@ def _run_roles(settings: Settings, roles: list[str], demo: bool = False) -> int:
         store.dispose()
 
 
-def _task(role: str, settings: Settings, store: Any) -> Any:
-    if role == "broker":
-        return broker_task(settings)
-    if role == "web":
-        return web_task(settings, store)
-    if role == "ingest":
-        return ingest_task(settings, store)
-    if role == "cameras":
-        return camera_task(settings)
-    if role == "incidents":
-        return incidents_task(settings)
-    if role == "field-officer":
-        return field_officer_task(settings)
-    return simulator_task(settings, store)
+TaskFactory = Callable[[Settings, Store], Task]
+
+# Every role by name: how to build its task from the settings and the opened store.
+ROLES: dict[str, TaskFactory] = {
+    "broker": lambda settings, _store: broker_task(settings),
+    "web": web_task,
+    "ingest": ingest_task,
+    "cameras": lambda settings, _store: camera_task(settings),
+    "incidents": lambda settings, _store: incidents_task(settings),
+    "field-officer": lambda settings, _store: field_officer_task(settings),
+    "simulator": simulator_task,
+}
+
+
+def _task(role: str, settings: Settings, store: Store) -> Task:
+    return ROLES[role](settings, store)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import shapely
 from sqlalchemy import select
 
-from ioc.ingest.messages import IncidentAck, InboundMessage, Rejected
+from ioc.ingest.messages import InboundMessage, IncidentAck, Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
 from ioc.ingest.writer import BatchWriter
 from ioc.store import Store
