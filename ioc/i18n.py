@@ -28,6 +28,13 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "lang.vi": {"vi": "VI", "en": "VI"},
     "lang.en": {"vi": "EN", "en": "EN"},
     "page.overview": {"vi": "Tổng quan toàn tỉnh", "en": "Province overview"},
+    # Navigation of the shell (ioc/web/nav.py)
+    "nav.overview": {"vi": "Tổng quan", "en": "Overview"},
+    "nav.leader": {"vi": "Lãnh đạo", "en": "Leaders"},
+    "nav.kpi": {"vi": "Chỉ số 766", "en": "KPIs"},
+    "nav.reports": {"vi": "Phản ánh", "en": "Reports"},
+    "nav.field": {"vi": "Hiện trường", "en": "Field"},
+    "nav.wall": {"vi": "Màn hình tường", "en": "Wall"},
     # Citizen reports (ioc/pages/reports.py, layers/reports.py)
     "page.reports": {"vi": "Phản ánh hiện trường", "en": "Citizen field reports"},
     "reports.status.received": {"vi": "Mới tiếp nhận", "en": "Received"},

@@ -3,7 +3,8 @@
 Temperature follows altitude (about 27 °C mean at sea level, −6.5 °C per km, so Đà Lạt at
 1,500 m sits near 18 °C) with a daily swing; humidity runs opposite to temperature; rain
 falls in afternoon showers of the rainy season (May–November); PM2.5 peaks at the morning
-and evening rush; reservoir levels drift slowly.
+and evening rush; gauge heights (metres above the gauge zero, about 1.2 m, well under the
+3 m flood alarm of data/incident_rules.toml) drift slowly with the season.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def reading_value(quantity: str, station: Station, moment: datetime, rng: random
             2.0, 25 + 12 * max(_daily(hour, 7.5), _daily(hour, 18.5)) + rng.gauss(0, 3)
         ),
         "rain_mm": _rain(local.month, hour, rng),
-        "water_level_m": 12 + 0.4 * math.sin(local.timetuple().tm_yday / 58) + rng.gauss(0, 0.01),
+        "water_level_m": 1.2 + 0.4 * math.sin(local.timetuple().tm_yday / 58) + rng.gauss(0, 0.01),
         "wind_speed_ms": max(0.0, 3 + 2 * _daily(hour, 15) + rng.gauss(0, 0.8)),
         "wind_dir_deg": (250 + rng.gauss(0, 25)) % 360,
     }

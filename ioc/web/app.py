@@ -29,6 +29,7 @@ from ioc.store import Store
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
 from ioc.web.files import files
 from ioc.web.metrics import metrics
+from ioc.web.nav import nav
 from layers import GLYPHS_PATH
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
@@ -131,6 +132,7 @@ def shell_layout(lang: str) -> html.Div:
                                 [
                                     html.P(t("app.subtitle", lang), id="shell-subtitle"),
                                     html.H1(t("app.title", lang), id="shell-title"),
+                                    nav(lang),
                                 ],
                                 className="shell-titles",
                             ),

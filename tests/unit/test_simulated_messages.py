@@ -55,3 +55,15 @@ def test_simulated_citizen_reports_are_accepted() -> None:
         topic = f"ioc/v1/report/{REPORT_APP}/new"
         out = parse_message(InboundMessage(topic, body, now), ParseRules())
         assert isinstance(out, CitizenReportEvent), out
+
+
+def test_simulated_gauges_stay_under_the_flood_alarm() -> None:
+    rng = random.Random(6)
+    gauges = [s for s in STATIONS if "water_level_m" in s.quantities]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    levels = [
+        reading_value("water_level_m", station, start + timedelta(days=d), rng)
+        for station in gauges
+        for d in range(0, 365, 5)
+    ]
+    assert gauges and max(levels) < 3.0  # the flood rule of data/incident_rules.toml

@@ -1,0 +1,39 @@
+"""The shell's page navigation: one row of links under the title, in the chosen language.
+
+Hidden on the wall display (a kiosk has no mouse) by CSS; the field page keeps it compact.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, callback, dcc, html
+
+from ioc.i18n import t
+from ioc.web.context import LANG_STORE_ID
+
+# (path, text key) of every page a person navigates to; /unit/<code> is reached by links.
+PAGES = (
+    ("/", "nav.overview"),
+    ("/leader", "nav.leader"),
+    ("/kpi", "nav.kpi"),
+    ("/reports", "nav.reports"),
+    ("/field", "nav.field"),
+    ("/wall", "nav.wall"),
+)
+
+
+def nav_links(lang: str) -> list[dcc.Link]:
+    return [
+        dcc.Link(t(key, lang), href=path, className="shell-nav-link", id=f"shell-nav-{i}")
+        for i, (path, key) in enumerate(PAGES)
+    ]
+
+
+def nav(lang: str) -> html.Nav:
+    """The navigation bar as laid out on first load."""
+    return html.Nav(nav_links(lang), id="shell-nav", className="shell-nav")
+
+
+@callback(Output("shell-nav", "children"), Input(LANG_STORE_ID, "data"))
+def nav_texts(lang: str | None) -> list[dcc.Link]:
+    """The links again in the chosen language."""
+    return nav_links(lang or "")
