@@ -254,6 +254,13 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "vi": "Chuyển cấp: trực ban tỉnh (chưa có người tiếp nhận)",
         "en": "Escalated to the province duty officer (nobody acknowledged)",
     },
+    # Restored: keys of the shell, overview and cameras (dropped by mistake in 8729702)
+    "camera.hover.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "camera.hover.status": {"vi": "Trạng thái", "en": "Status"},
+    "camera.hover.heartbeat": {"vi": "Tín hiệu cuối", "en": "Last heartbeat"},
+    "camera.hover.detection": {"vi": "Phát hiện cuối", "en": "Last detection"},
+    "camera.never": {"vi": "chưa có", "en": "never"},
+    "camera.no_unit": {"vi": "chưa xác định", "en": "unknown"},
 }
 
 
