@@ -24,6 +24,7 @@ from ioc.pages import field as field_page
 from ioc.pages import kpi as kpi_page
 from ioc.pages import overview
 from ioc.pages import reports as reports_page
+from ioc.pages import system as system_page
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
@@ -52,6 +53,7 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
     attach(app.server, settings, store)
     kpi_page.register(app)  # /kpi and its printable reports; before adopting callbacks
     field_page.register(lang)  # /field (before adopting callbacks)
+    system_page.register(lang)  # /system
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
     app.server.register_blueprint(open311_blueprint())

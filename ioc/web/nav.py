@@ -18,6 +18,7 @@ PAGES = (
     ("/reports", "nav.reports"),
     ("/field", "nav.field"),
     ("/wall", "nav.wall"),
+    ("/system", "nav.system"),
 )
 
 

@@ -1,0 +1,115 @@
+"""Page ``/system``: is the data flowing? Each worker's counters, recent rejects by reason.
+
+Operators can tell "no alert" from "nothing arrives": the ingest workers' counters (the
+same numbers as ``/metrics``), how long ago each worker reported, and what the dead-letter
+table received in the last 24 hours, by reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import dash
+from dash import Input, Output, callback, dcc, html
+from sqlalchemy import select
+
+from ioc.i18n import language_or_default, t
+from ioc.store.models import DeadLetter, WorkerStat
+from ioc.store.worker_stats import all_stats
+from ioc.timeutil import utcnow
+from ioc.web.context import LANG_STORE_ID, current_settings, current_store
+
+COUNTERS = ("received", "stored", "duplicates", "readings", "db_errors", "lag_seconds")
+STALE_AFTER_S = 60
+
+
+def register(lang: str) -> None:
+    """Register the page with Dash (called by ``create_app`` before it adopts callbacks)."""
+    dash.register_page(  # type: ignore[no-untyped-call]
+        __name__,
+        path="/system",
+        layout=layout,
+        title=t("page.system", lang),
+        name=t("page.system", lang),
+    )
+
+
+def layout(lang: str = "vi", **_query: Any) -> Any:
+    lang = language_or_default(lang)
+    refresh_ms = int(current_settings().web.refresh_s * 2000)
+    return html.Div(
+        [
+            html.H2(t("system.heading", lang), className="reports-heading"),
+            html.Div(id="system-workers"),
+            html.H2(t("system.rejects", lang), className="reports-heading"),
+            html.Div(id="system-rejects"),
+            dcc.Interval(id="system-interval", interval=refresh_ms),
+        ],
+        className="reports system",
+    )
+
+
+def worker_table(rows: list[WorkerStat], now: datetime, lang: str) -> html.Table | html.P:
+    """One row per worker: its role, how long ago it reported, and its counters."""
+    if not rows:
+        return html.P(t("system.no_workers", lang), className="reports-empty")
+    head = [t("system.col.worker", lang), t("system.col.age", lang)]
+    head += [t(f"system.counter.{name}", lang) for name in COUNTERS]
+    body = []
+    for row in rows:
+        age = (now - row.updated_at).total_seconds()
+        cells = [
+            html.Td(f"{row.role} · {row.worker_id}"),
+            html.Td(
+                t("system.age", lang, seconds=f"{age:.0f}"),
+                className="reports-overdue" if age > STALE_AFTER_S else "",
+            ),
+        ]
+        cells += [html.Td(f"{row.counters.get(name, 0):g}") for name in COUNTERS]
+        body.append(html.Tr(cells))
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+        className="reports-table",
+        id="system-worker-table",
+    )
+
+
+def reject_table(counts: list[tuple[str, int]], lang: str) -> html.Table | html.P:
+    if not counts:
+        return html.P(t("system.no_rejects", lang), className="reports-empty")
+    head = html.Tr([html.Th(t("system.col.reason", lang)), html.Th(t("system.col.count", lang))])
+    body = [html.Tr([html.Td(reason), html.Td(str(count))]) for reason, count in counts]
+    return html.Table(
+        [html.Thead(head), html.Tbody(body)], className="reports-table", id="system-reject-table"
+    )
+
+
+def reject_counts(since: datetime) -> list[tuple[str, int]]:
+    """Dead letters since ``since`` by reason code (the text before the first colon)."""
+    with current_store().session() as session:
+        reasons = session.scalars(
+            select(DeadLetter.reason).where(DeadLetter.received_at >= since).limit(100_000)
+        ).all()
+    tally: dict[str, int] = {}
+    for reason in reasons:
+        code = reason.split(":", 1)[0]
+        tally[code] = tally.get(code, 0) + 1
+    return sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+
+
+@callback(
+    Output("system-workers", "children"),
+    Output("system-rejects", "children"),
+    Input("system-interval", "n_intervals"),
+    Input(LANG_STORE_ID, "data"),
+)
+def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any]:
+    """Both tables, fresh from the store."""
+    lang = language_or_default(lang)
+    now = utcnow()
+    with current_store().session() as session:
+        workers = list(all_stats(session))
+    return worker_table(workers, now, lang), reject_table(
+        reject_counts(now - timedelta(hours=24)), lang
+    )
