@@ -21,6 +21,8 @@ LAYERS: dict[str, str] = {
     "areas": "layers.areas",
     "cameras": "layers.cameras",
     "kpi": "layers.kpi",
+    "incidents": "layers.incidents",
+    "sensors": "layers.sensors",
 }
 
 

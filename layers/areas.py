@@ -7,7 +7,7 @@ and rounded so a province of a hundred-odd units stays a light figure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any, Protocol
 
@@ -115,4 +115,70 @@ def area_outline_trace(
         showlegend=False,
         visible=visible,
         uid="areas-outline",
+    )
+
+
+# Deep blue (low) → light sky blue (high): the red, green and amber markers of cameras,
+# incidents and reports stay readable on top. The first twentieth is the "no data" grey.
+NO_DATA = "#3a4350"
+GOOD_SCALE = ((0.0, "#0b1f3a"), (0.35, "#173f6e"), (0.7, "#2f7fc1"), (1.0, "#8fd3ff"))
+COUNT_SCALE = ((0.0, "#0b1f3a"), (0.5, "#1f5f99"), (1.0, "#8fd3ff"))
+GAP = 0.05
+
+
+def _scale_with_gap(scale: Sequence[tuple[float, str]]) -> list[list[Any]]:
+    shifted = [[GAP + (1 - GAP) * at, color] for at, color in scale]
+    return [[0.0, NO_DATA], [GAP - 1e-6, NO_DATA], *shifted]
+
+
+def value_choropleth_trace(
+    areas: Sequence[Area],
+    values: Mapping[str, float | None],
+    name: str,
+    *,
+    no_data: str,
+    counts: bool = False,
+    value_format: str = "{:.1f}",
+    tolerance: float = SIMPLIFY_DEG,
+) -> go.Choroplethmap:
+    """Every area coloured by its value; areas without one stay grey and say so on hover.
+
+    ``counts`` picks a blue scale starting at zero (camera counts); otherwise the scale runs
+    red → green over the values' range (KPI points).
+    """
+    known = [v for a in areas if (v := values.get(a.code)) is not None]
+    low = 0.0 if counts or not known else min(known)
+    high = max(known, default=1.0)
+    high = high if high > low else low + 1.0
+    floor = low - (high - low) * GAP / (1 - GAP)
+    z = [values.get(a.code) for a in areas]
+    labels = [value_format.format(v) if v is not None else no_data for v in z]
+    return go.Choroplethmap(
+        geojson=feature_collection(areas, tolerance),
+        locations=[area.code for area in areas],
+        z=[floor if v is None else v for v in z],
+        text=[escape(area.name) for area in areas],
+        customdata=labels,
+        hovertemplate=f"<b>%{{text}}</b><br>{escape(name)}: %{{customdata}}<extra></extra>",
+        colorscale=_scale_with_gap(COUNT_SCALE if counts else GOOD_SCALE),
+        zmin=floor,
+        zmax=high,
+        showscale=True,
+        colorbar={
+            "orientation": "h",
+            "x": 0.02,
+            "xanchor": "left",
+            "y": 0.1,
+            "yanchor": "bottom",
+            "len": 0.32,
+            "thickness": 14,
+            "outlinewidth": 0,
+            "tickfont": {"size": 16, "color": "#e6edf7"},
+            "bgcolor": "rgba(10,20,36,0.85)",
+            "title": {"text": escape(name), "side": "top", "font": {"size": 16}},
+        },
+        marker={"line": {"color": LINE, "width": 1.0}, "opacity": 0.8},
+        name=name,
+        showlegend=False,
+        uid="areas-fill",
     )

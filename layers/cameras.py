@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from math import cos, radians, sin
 
 import plotly.graph_objects as go
 
@@ -93,3 +94,54 @@ def camera_traces(
 ) -> list[go.Scattermap]:
     """One trace per status, in :data:`STATUS_ORDER`."""
     return [camera_trace(states, status, lang, unit_names) for status in STATUS_ORDER]
+
+
+CONE_KM = 2.5  # drawn reach of a camera's view (forest-watch cameras see much farther)
+CONE_STEPS = 8
+KM_PER_DEG_LAT = 111.32
+
+
+def cone_ring(
+    lon: float, lat: float, direction_deg: float, fov_deg: float, reach_km: float = CONE_KM
+) -> list[tuple[float, float]]:
+    """A closed wedge from the camera: ``direction_deg`` clockwise from north, ``fov_deg`` wide."""
+    km_per_deg_lon = KM_PER_DEG_LAT * max(cos(radians(lat)), 1e-6)
+    start = direction_deg - fov_deg / 2
+    ring = [(lon, lat)]
+    for step in range(CONE_STEPS + 1):
+        bearing = radians(start + fov_deg * step / CONE_STEPS)
+        ring.append(
+            (
+                round(lon + reach_km * sin(bearing) / km_per_deg_lon, 5),
+                round(lat + reach_km * cos(bearing) / KM_PER_DEG_LAT, 5),
+            )
+        )
+    ring.append((lon, lat))
+    return ring
+
+
+def cone_trace(states: Sequence[CameraState], name: str) -> go.Scattermap:
+    """Every camera's view wedge (cameras with a direction and a field of view), one trace."""
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for state in states:
+        if state.direction_deg is None or state.fov_deg is None:
+            continue
+        for x, y in cone_ring(state.lon, state.lat, state.direction_deg, state.fov_deg):
+            lons.append(x)
+            lats.append(y)
+        lons.append(None)
+        lats.append(None)
+    return go.Scattermap(
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        fill="toself",
+        fillcolor="rgba(56, 189, 248, 0.16)",
+        line={"color": "rgba(125, 211, 252, 0.55)", "width": 1},
+        hoverinfo="skip",
+        name=name,
+        showlegend=False,
+        meta="cones",
+        uid="cameras-cones",
+    )

@@ -1,18 +1,26 @@
-"""Take the 1920×1080 screenshot of the overview page shown in the docs.
+"""Take the screenshots of the control-room pages shown in the docs (wall and phone size).
 
-Usage: ``python scripts/screenshot.py [docs/img/overview.png]``. Builds a throw-away store
-with the default geography and the demo cameras (a few online, one offline, two in alarm),
-serves the dashboard on a free port and photographs it with Debian's Chromium.
+Usage: ``python scripts/screenshot.py [--out docs/img] [--pages overview,unit,wall,leader]``.
+Builds a throw-away store with the default geography, the demo cameras (a few online, one
+offline, two in alarm) and some realistic activity: four months of dossiers, detections
+with snapshot pictures, open incidents, citizen reports and sensor stations. It serves the
+dashboard on a free port and photographs each page with Debian's Chromium at 1920×1080
+(``<page>.png``) and 390×844 (``<page>-phone.png``).
 """
 
 from __future__ import annotations
 
+import argparse
+import random
 import sys
 import tempfile
 import threading
 from datetime import timedelta
 from pathlib import Path
 
+import cv2
+import numpy as np
+import shapely
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -21,17 +29,53 @@ sys.path.insert(0, str(ROOT))
 
 from ioc.config import Settings  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
+from ioc.kpi.simulate import backfill  # noqa: E402
 from ioc.store import Store, open_store  # noqa: E402
 from ioc.store.cameras import read_camera_csv, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
-from ioc.store.models import Camera  # noqa: E402
-from ioc.store.units import unit_at  # noqa: E402
+from ioc.store.models import (  # noqa: E402
+    Camera,
+    CitizenReport,
+    Detection,
+    Incident,
+    SensorReading,
+)
+from ioc.store.units import unit_at, units_valid_at  # noqa: E402
 from ioc.timeutil import to_local, utcnow  # noqa: E402
 from ioc.web.app import create_app  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 OFFLINE = {"LD-DL-05"}
 ALARM = {"LD-DL-03": 40, "LD-BL-02": 170}  # camera id → seconds since detection
+UNIT = "24781"  # Phường Xuân Hương - Đà Lạt
+INCIDENTS = (  # title, kind, severity, status, lon, lat, minutes ago
+    ("Khói trên sườn đèo Prenn", "smoke", "high", "new", 108.468, 11.872, 3),
+    ("Cháy thực bì rừng thông Bảo Lộc", "fire", "critical", "acknowledged", 107.80, 11.55, 25),
+    ("Ngập úng đường Hồ Tùng Mậu", "flood", "medium", "dispatched", 108.437, 11.943, 70),
+    ("Sạt lở taluy đèo Mimosa", "landslide", "high", "acknowledged", 108.452, 11.905, 140),
+    ("Mực nước hồ Đại Ninh vượt ngưỡng", "water_level", "low", "new", 108.36, 11.62, 300),
+)
+PAGES = {
+    "overview": ("/", "#overview-camera-status li"),
+    "unit": (f"/unit/{UNIT}", "#unit-cameras .unit-camera"),
+    "wall": ("/wall?rotate=600", "#wall-map .js-plotly-plot"),
+    "leader": ("/leader", "#leader-table tbody tr"),
+}
+
+
+def snapshot_picture(path: Path, seed: int) -> None:
+    """A hillside-like 640×360 picture (sky, pine ridges) standing in for a camera frame."""
+    rng = np.random.default_rng(seed)
+    height, width = 360, 640
+    sky = np.linspace(200, 120, height)[:, None, None] * np.array([1.0, 0.9, 0.7])
+    image = np.broadcast_to(sky, (height, width, 3)).copy()
+    for layer, shade in ((0.45, 70), (0.6, 50), (0.78, 32)):
+        ridge = height * layer + 25 * np.sin(np.arange(width) / (40 + 20 * layer) + seed)
+        mask = np.arange(height)[:, None] > ridge[None, :]
+        image[mask] = (shade * 0.6, shade * 1.1, shade * 0.7)
+    image += rng.normal(0, 6, image.shape)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), np.clip(image, 0, 255).astype(np.uint8))
 
 
 def demo_store(folder: Path) -> Store:
@@ -57,28 +101,81 @@ def demo_store(folder: Path) -> Store:
     return store
 
 
+def add_activity(store: Store, var_dir: Path) -> None:
+    """Dossiers, detections with pictures, incidents, reports and sensor readings."""
+    now, rng = utcnow(), random.Random(7)
+    today = to_local(now).date()
+    with store.session() as session:
+        wards = [(u.code, u.center_lon, u.center_lat) for u in units_valid_at(session, today)
+                 if u.level == "commune"]  # fmt: skip
+        cameras = session.query(Camera).order_by(Camera.id).all()
+        for n, camera in enumerate(cameras[::2]):
+            relative = f"snapshots/{camera.id}/demo-{n}.jpg"
+            snapshot_picture(var_dir / relative, n)
+            session.add(Detection(msg_id=f"demo-{n}", camera_id=camera.id, kind="smoke",
+                                  score=0.8, snapshot=relative, observed_at=now - timedelta(
+                                      minutes=5 + n), received_at=now))  # fmt: skip
+        for title, kind, severity, status, lon, lat, ago in INCIDENTS:
+            opened = now - timedelta(minutes=ago)
+            unit = unit_at(store, lon, lat, today)
+            session.add(Incident(kind=kind, severity=severity, status=status, title=title,
+                                 unit_code=unit.code if unit else None, lon=lon, lat=lat,
+                                 geom=shapely.Point(lon, lat), opened_at=opened,
+                                 updated_at=opened))  # fmt: skip
+        statuses = ("received", "assigned", "in_progress", *["resolved"] * 9)
+        for n in range(400):
+            code, lon, lat = rng.choice(wards[:40] if n % 3 else wards)
+            created = now - timedelta(hours=rng.uniform(0.2, 24 * 25))
+            x, y = lon + rng.gauss(0, 0.02), lat + rng.gauss(0, 0.02)
+            status = rng.choice(statuses) if created < now - timedelta(hours=5) else "received"
+            session.add(CitizenReport(service_code="moi-truong", status=status, lon=x, lat=y,
+                                      geom=shapely.Point(x, y), unit_code=code,
+                                      description="", created_at=created, updated_at=created,
+                                      onsite_due_at=created + timedelta(hours=2),
+                                      result_due_at=created + timedelta(hours=6)))  # fmt: skip
+        for n, (code, lon, lat) in enumerate(wards[::10]):
+            session.add(SensorReading(msg_id=f"demo-s{n}", station_id=f"QT-{code}",
+                                      quantity="rain_mm", value=round(rng.uniform(0, 30), 1),
+                                      unit="mm", lon=lon, lat=lat,
+                                      observed_at=now - timedelta(minutes=n)))  # fmt: skip
+    backfill(store, [w[0] for w in wards], today - timedelta(days=120), today, per_unit_day=1)
+
+
+def shoot(base: str, out: Path, pages: list[str]) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)  # fmt: skip
+        for name in pages:
+            path, ready = PAGES[name]
+            for suffix, viewport in (("", (1920, 1080)), ("-phone", (390, 844))):
+                page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+                page.goto(base + path)
+                page.wait_for_selector(ready, state="attached", timeout=60_000)
+                page.wait_for_timeout(3000)  # let the maps finish drawing
+                target = out / f"{name}{suffix}.png"
+                page.screenshot(path=str(target))
+                page.close()
+                print(f"wrote {target}")
+        browser.close()
+
+
 def main(argv: list[str]) -> int:
-    target = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "img" / "overview.png"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img", help="folder")
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated pages")
+    args = parser.parse_args(argv[1:])
     with tempfile.TemporaryDirectory() as tmp:
         store = demo_store(Path(tmp))
-        server = make_server("127.0.0.1", 0, create_app(Settings(), store).server, threaded=True)
+        add_activity(store, Path(tmp))
+        settings = Settings(var_dir=Path(tmp))
+        server = make_server("127.0.0.1", 0, create_app(settings, store).server, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-                )
-                page = browser.new_page(viewport={"width": 1920, "height": 1080})
-                page.goto(f"http://127.0.0.1:{server.server_port}/")
-                page.wait_for_selector("#overview-camera-status li", state="attached")
-                page.wait_for_timeout(2500)  # let the map finish drawing
-                target.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(target))
-                browser.close()
+            args.out.mkdir(parents=True, exist_ok=True)
+            shoot(f"http://127.0.0.1:{server.server_port}", args.out, args.pages.split(","))
         finally:
             server.shutdown()
             store.dispose()
-    print(f"wrote {target}")
     return 0
 
 

@@ -1,235 +1,108 @@
-"""Page ``/``: the province overview map with live camera status and the alarm panel.
+"""Page ``/``: the province overview: KPI choropleth, live layers and the control panel.
 
-The map holds, in this order, the current units (filled, name on hover), the pre-2025
-district outlines (hidden until asked for) and one camera trace per status. Every
-``web.refresh_s`` seconds the page asks the store when a camera row last changed; when
-nothing changed it sends no figure at all, otherwise it patches only the camera traces.
+The map (see :mod:`ioc.pages.overview_map`) colours today's units by a chosen Decision 766
+score and carries cameras with their view cones, open incidents, citizen reports and
+sensor stations, each layer switchable. Every ``web.refresh_s`` seconds the page asks the
+store for each feed's version (:func:`ioc.pages.map_data.versions`); when nothing changed
+it sends no figure at all, otherwise it patches only the changed layers and panel parts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from math import log2
+from datetime import datetime
 from typing import Any
 
 import dash
-import plotly.graph_objects as go
 from dash import Input, Output, Patch, State, callback, dcc, html
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.camera_status import CameraStatus
 from ioc.i18n import language_or_default, t
-from ioc.store.cameras import CameraState, camera_states, last_change
-from ioc.store.models import AdminUnit
-from ioc.store.units import LEVEL_RANK, units_valid_at
-from ioc.timeutil import format_local, to_local, utcnow
+from ioc.pages import map_data
+from ioc.pages.camera_panel import alarm_items, counter, counts, status_items
+from ioc.pages.kpi_cache import group_keys, metric_max, metric_name
+from ioc.pages.overview_map import (
+    LAYER_NAMES,
+    TRACE,
+    MapData,
+    area_patch,
+    area_trace,
+    build_map,
+    empty_figure,
+    layer_patch,
+    visibility_patch,
+)
+from ioc.pages.panels import cards, data_attrs, incident_queue, ranking, updated_text
+from ioc.timeutil import utcnow
 from ioc.web.context import LANG_STORE_ID, aria_label, current_settings, current_store
-from layers import dark_basemap
-from layers.areas import area_fill_trace, area_outline_trace
-from layers.cameras import STATUS_ORDER, camera_traces
+from layers.cameras import STATUS_ORDER
 
-LAST_DAY_OF_DISTRICTS = date(2025, 6, 30)
-CAMERA_TRACE_START = 2  # traces 0 and 1 are the unit fill and the district outlines
-STATUS_RECHECK_S = 15  # statuses also age with time: rebuild at least this often
-MAX_ALARM_ITEMS = 6
-FONT = '"Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, sans-serif'
-DEFAULT_VIEW = {"center": {"lon": 108.1, "lat": 11.6}, "zoom": 7.2}
-MAP_PX = (1380, 980)  # map size at 1920×1080, to fit the province on first paint
-DARK_STYLE = dark_basemap()
+CAMERA_TRACE_START = TRACE["cameras"]
+OUTPUTS = 11  # see refresh()
+__all__ = ["data_attrs", "layout", "refresh", "refresh_at"]  # data_attrs: used by /reports
+DEFAULT_METRIC = "total"
+RANKED = 8
 
 
-@dataclass(frozen=True)
-class Areas:
-    """The boundaries on the map: units valid today and the districts before 2025."""
-
-    current: Sequence[AdminUnit]
-    districts: Sequence[AdminUnit]
+def metric_options(lang: str) -> list[dict[str, str]]:
+    keys = ["total", *group_keys(), "cameras"]
+    return [{"label": metric_name(key, lang), "value": key} for key in keys]
 
 
-def local_today(now: datetime) -> date:
-    return to_local(now).date()
+def layer_options(lang: str) -> list[dict[str, str]]:
+    return [{"label": t(f"layer.{name}", lang), "value": name} for name in LAYER_NAMES]
 
 
-def load_areas(session: Session, today: date) -> Areas:
-    """Today's most detailed units (wards/communes after 2025) and the old districts."""
-    valid = [unit for unit in units_valid_at(session, today) if unit.level != "province"]
-    deepest = max((LEVEL_RANK.get(unit.level, 0) for unit in valid), default=0)
-    current = [unit for unit in valid if LEVEL_RANK.get(unit.level, 0) == deepest]
-    districts = units_valid_at(session, LAST_DAY_OF_DISTRICTS, level="district")
-    return Areas(current, districts)
-
-
-def unit_names(session: Session) -> dict[str, str]:
-    """Name of every unit code of every era, the newest era winning."""
-    rows = session.execute(
-        select(AdminUnit.code, AdminUnit.name).order_by(AdminUnit.valid_from)
-    ).all()
-    return {code: name for code, name in rows}
-
-
-def change_version(changed: datetime | None, now: datetime) -> str:
-    """What the page compares to decide whether the camera layer must be rebuilt."""
-    stamp = changed.isoformat() if changed is not None else "-"
-    return f"{stamp}|{int(now.timestamp() // STATUS_RECHECK_S)}"
-
-
-def map_view(areas: Sequence[AdminUnit]) -> dict[str, Any]:
-    """Centre and zoom that fit the areas in the map on a wall display."""
-    if not areas:
-        return dict(DEFAULT_VIEW)
-    west, south = min(a.min_lon for a in areas), min(a.min_lat for a in areas)
-    east, north = max(a.max_lon for a in areas), max(a.max_lat for a in areas)
-    span = max(east - west, (north - south) * 1.02, 1e-3)
-    zoom = log2(min(MAP_PX) * 360 / (512 * span)) - 0.15
-    return {"center": {"lon": (west + east) / 2, "lat": (south + north) / 2}, "zoom": zoom}
-
-
-def build_figure(
-    areas: Areas,
-    states: Sequence[CameraState],
-    names: dict[str, str],
-    lang: str,
-    show_districts: bool = False,
-) -> go.Figure:
-    """The whole overview map: unit fill, district outlines, camera traces."""
-    traces = [
-        area_fill_trace(areas.current, t("overview.units_legend", lang)),
-        area_outline_trace(
-            areas.districts, t("overview.districts_legend", lang), visible=show_districts
-        ),
-        *camera_traces(states, lang, names),
-    ]
-    figure = go.Figure(traces, layout=base_layout())
-    figure.update_layout(map={"style": DARK_STYLE, **map_view(areas.current or areas.districts)})
-    return figure
-
-
-def base_layout() -> dict[str, Any]:
-    """Map style, fonts and legend shared by the empty and the full figure."""
-    return {
-        "template": "none",
-        "map": {"style": DARK_STYLE, **DEFAULT_VIEW},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "font": {"family": FONT, "color": "#e6edf7", "size": 18},
-        "hoverlabel": {"font": {"family": FONT, "size": 20}, "bgcolor": "#111c2e"},
-        "legend": {
-            "x": 0.012,
-            "y": 0.985,
-            "bgcolor": "rgba(10, 20, 36, 0.85)",
-            "bordercolor": "#2a3b55",
-            "borderwidth": 1,
-            "font": {"size": 22},
-            "itemsizing": "constant",
-            "traceorder": "reversed",
-        },
-        "uirevision": "overview",
-    }
-
-
-def empty_figure() -> dict[str, Any]:
-    """A blank, transparent figure shown until the first refresh.
-
-    It has no map on purpose: the map is created once, with its data, by the first
-    refresh (replacing a map whose style is still loading makes MapLibre fail).
-    """
-    hidden = {"visible": False}
-    return {
-        "data": [],
-        "layout": {
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "xaxis": hidden,
-            "yaxis": hidden,
-            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        },
-    }
-
-
-def read_states(session: Session, now: datetime) -> list[CameraState]:
-    return camera_states(session, now, current_settings().cameras)
-
-
-def counts(states: Sequence[CameraState]) -> dict[CameraStatus, int]:
-    return {status: sum(s.status is status for s in states) for status in CameraStatus}
-
-
-def alarm_items(states: Sequence[CameraState], names: dict[str, str], lang: str) -> Any:
-    """The cameras in alarm, newest detection first, or the empty-state text."""
-    alarms = sorted(
-        (s for s in states if s.status is CameraStatus.ALARM),
-        key=lambda s: s.last_detection_at or datetime.min.replace(tzinfo=UTC),
-        reverse=True,
-    )
-    if not alarms:
-        return html.P(t("overview.no_alarms", lang), className="overview-empty")
-    items = [
-        html.Li(
-            [
-                html.Span(state.name, className="overview-alarm-name"),
-                html.Span(names.get(state.unit_code or "", ""), className="overview-alarm-unit"),
-                html.Span(
-                    t("overview.detected", lang, time=format_local(state.last_detection_at)),
-                    className="overview-alarm-time",
-                ),
-            ],
-            className="overview-alarm-item",
-            **data_attrs(camera_id=state.id),
-        )
-        for state in alarms[:MAX_ALARM_ITEMS]
-    ]
-    if len(alarms) > MAX_ALARM_ITEMS:
-        more = t("overview.more_alarms", lang, count=len(alarms) - MAX_ALARM_ITEMS)
-        items.append(html.Li(more, className="overview-alarm-more"))
-    return html.Ul(items, className="overview-alarm-list")
-
-
-def data_attrs(**values: str) -> dict[str, Any]:
-    """``data-*`` attributes for a Dash component (``camera_id`` → ``data-camera-id``)."""
-    return {"data-" + key.replace("_", "-"): value for key, value in values.items()}
-
-
-def status_items(states: Sequence[CameraState]) -> list[Any]:
-    """Each camera's status as a list item, for tests and screen readers."""
-    return [
-        html.Li(state.name, **data_attrs(camera_id=state.id, status=state.status.value))
-        for state in states
-    ]
-
-
-def counter(status: CameraStatus, lang: str) -> html.Div:
+def controls(lang: str) -> html.Div:
+    """Metric picker and layer switches, floating over the map."""
     return html.Div(
         [
-            html.Div("–", id=f"overview-count-{status.value}", className="overview-number"),
-            html.Div(t(f"overview.count.{status.value}", lang), className="overview-count-label"),
+            html.Label(t("metric.label", lang), htmlFor="overview-metric"),
+            dcc.Dropdown(
+                id="overview-metric", options=metric_options(lang), value=DEFAULT_METRIC,
+                clearable=False, searchable=False, className="overview-metric",
+            ),
+            html.Div(t("layers.label", lang), className="overview-controls-label"),
+            dcc.Checklist(
+                id="overview-layers", options=layer_options(lang), value=list(LAYER_NAMES),
+                className="overview-layers",
+            ),
         ],
-        className=f"overview-counter overview-counter-{status.value}",
-    )
+        className="overview-controls",
+    )  # fmt: skip
 
 
 def panel(lang: str) -> Any:
-    """Counters, the alarm list and the hidden per-camera status list (filled by refresh)."""
-    return html.Aside(
+    """Counters, province cards, incident queue, alarms and ranking (filled by refresh)."""
+    heading = "overview-heading"
+    live = html.Div(
         [
-            html.H2(t("overview.cameras", lang), className="overview-heading"),
+            html.H2(t("overview.cameras", lang), className=heading),
             html.Div(
                 [counter(status, lang) for status in reversed(STATUS_ORDER)],
                 className="overview-counters",
             ),
-            html.H2(t("overview.alarms", lang), className="overview-heading"),
+            html.H2(t("overview.alarms", lang), className=heading),
             html.Div(id="overview-alarms"),
-            html.Ul(id="overview-camera-status", hidden=True),
+            html.H2(t("panel.incidents", lang), className=heading),
+            html.Div(id="overview-incidents", className="overview-incidents"),
+        ],
+        className="overview-column",
+    )
+    province = html.Div(
+        [
+            html.H2(t("panel.province", lang), className=heading),
+            html.Div(t("common.loading", lang), id="overview-cards", className="overview-cards"),
+            html.H2(t("panel.ranking", lang), className=heading),
+            html.Div(id="overview-ranking", className="overview-ranking"),
             html.P(id="overview-updated", className="overview-updated"),
         ],
+        className="overview-column",
+    )
+    return html.Aside(
+        [live, province, html.Ul(id="overview-camera-status", hidden=True)],
         className="overview-panel",
     )
-
-
-def updated_text(now: datetime, lang: str) -> str:
-    return t("overview.updated", lang, time=format_local(now, "%H:%M:%S"))
 
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
@@ -238,25 +111,21 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
     The skeleton reads nothing from the store: Dash also renders it to validate callbacks.
     """
     refresh_ms = int(current_settings().web.refresh_s * 1000)
+    graph_config: Any = {"displayModeBar": False, "scrollZoom": True, "responsive": True}
     return html.Div(
         [
             html.Div(
                 [
-                    dcc.Graph(
-                        id="overview-map",
-                        figure=empty_figure(),
-                        config={"displayModeBar": False, "scrollZoom": True, "responsive": True},
-                        className="overview-graph",
-                    ),
+                    dcc.Graph(id="overview-map", figure=empty_figure(), config=graph_config,
+                              className="overview-graph"),
+                    controls(lang),
                     dcc.Checklist(
                         id="overview-districts",
                         options=[{"label": t("overview.show_districts", lang), "value": "on"}],
-                        value=[],
-                        className="overview-toggle",
+                        value=[], className="overview-toggle",
                     ),
                 ],
-                className="overview-map-wrap",
-                role="region",
+                className="overview-map-wrap", role="region",
                 **aria_label(t("overview.map_label", lang)),
             ),
             panel(lang),
@@ -264,15 +133,7 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
             dcc.Store(id="overview-version", data=None),
         ],
         className="overview",
-    )
-
-
-def camera_patch(states: Sequence[CameraState], names: dict[str, str], lang: str) -> Patch:
-    """A figure patch replacing only the camera traces."""
-    patch = Patch()
-    for offset, trace in enumerate(camera_traces(states, lang, names)):
-        patch["data"][CAMERA_TRACE_START + offset] = trace.to_plotly_json()
-    return patch
+    )  # fmt: skip
 
 
 @callback(
@@ -284,48 +145,106 @@ def camera_patch(states: Sequence[CameraState], names: dict[str, str], lang: str
     Output("overview-camera-status", "children"),
     Output("overview-version", "data"),
     Output("overview-updated", "children"),
+    Output("overview-cards", "children"),
+    Output("overview-incidents", "children"),
+    Output("overview-ranking", "children"),
     Input("overview-interval", "n_intervals"),
     State("overview-version", "data"),
     State(LANG_STORE_ID, "data"),
     State("overview-districts", "value"),
+    State("overview-metric", "value"),
+    State("overview-layers", "value"),
 )
 def refresh(
-    _n: int | None, version: str | None, lang: str | None, districts: list[str] | None
+    _n: int | None,
+    version: dict[str, str] | None,
+    lang: str | None,
+    districts: list[str] | None,
+    metric: str | None,
+    layers: list[str] | None,
 ) -> tuple[Any, ...]:
-    """Fill the page, then rebuild the camera layer and the panel only when the store changed."""
-    return refresh_at(utcnow(), version, language_or_default(lang), bool(districts))
+    """Fill the page, then re-read only the feeds whose version moved."""
+    chosen = language_or_default(lang)
+    try:
+        return refresh_at(utcnow(), version, chosen, bool(districts), metric or "total", layers)
+    except SQLAlchemyError as exc:
+        reason = type(exc).__name__
+        return (*[dash.no_update] * 7, t("common.error", chosen, reason=reason),
+                *[dash.no_update] * 3)  # fmt: skip
 
 
-def refresh_at(
-    now: datetime, version: str | None, lang: str, show_districts: bool = False
+def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
+    now: datetime,
+    version: dict[str, str] | None,
+    lang: str,
+    show_districts: bool = False,
+    metric: str = DEFAULT_METRIC,
+    layers: list[str] | None = None,
 ) -> tuple[Any, ...]:
     """:func:`refresh` at a given moment (so tests can fix the time).
 
     ``version`` is None on the first call after the page is rendered: the whole figure is
-    sent once; afterwards only a patch of the camera traces, and nothing when unchanged.
+    sent once; afterwards only patches of the changed layers, and nothing when unchanged.
     """
+    skip = dash.no_update
     with current_store().session() as session:
-        new_version = change_version(last_change(session), now)
-        if version is not None and new_version == version:
-            return (*[dash.no_update] * 7, updated_text(now, lang))
-        states = read_states(session, now)
-        names = unit_names(session)
-        if version is None:
-            areas = load_areas(session, local_today(now))
-            figure: Any = build_figure(areas, states, names, lang, show_districts)
-        else:
-            figure = camera_patch(states, names, lang)
-    numbers = counts(states)
+        new_version = map_data.versions(session, now)
+        changed = map_data.changed_feeds(version, new_version)
+        if not changed:
+            return (*[skip] * 7, updated_text(now, lang), *[skip] * 3)
+        first = version is None or not isinstance(version, dict)
+        recolour = first or "kpi" in changed
+        areas = (
+            map_data.load_areas(session, map_data.local_today(now))
+            if recolour
+            else map_data.Areas([], [])
+        )
+        parts = set(LAYER_NAMES) if first else changed | {"cameras"}
+        if recolour:
+            parts.add("areas")
+        data = map_data.read_map_data(
+            session, now, lang, areas=areas, metric=metric, parts=parts, layers=layers
+        )
+        figure: Any = (
+            build_map(data, lang, show_districts=show_districts)
+            if first
+            else figure_patch(data, lang, changed)
+        )
+        summary = map_data.summary_cards(session, now, data.states, lang)
+        rows = map_data.ranking_rows(session, now, metric, areas.current) if recolour else []
+    numbers = counts(data.states)
+    cameras_changed = first or "cameras" in changed
+    camera_outputs = (
+        (numbers[CameraStatus.ONLINE], numbers[CameraStatus.OFFLINE],
+         numbers[CameraStatus.ALARM], alarm_items(data.states, data.names, lang),
+         status_items(data.states))
+        if cameras_changed else (skip,) * 5
+    )  # fmt: skip
     return (
         figure,
-        numbers[CameraStatus.ONLINE],
-        numbers[CameraStatus.OFFLINE],
-        numbers[CameraStatus.ALARM],
-        alarm_items(states, names, lang),
-        status_items(states),
+        *camera_outputs,
         new_version,
         updated_text(now, lang),
+        cards(summary, "overview-card"),
+        incident_queue(data.incidents, data.names, lang) if "incidents" in parts else skip,
+        ranking_view(rows, metric, lang) if recolour else skip,
     )
+
+
+def figure_patch(data: MapData, lang: str, changed: set[str]) -> Patch:
+    """Patch the changed live layers, and the unit colours when the scores moved."""
+    patch = layer_patch(data, lang, [name for name in LAYER_NAMES if name in changed])
+    if "kpi" in changed:
+        patch["data"][TRACE["areas"]] = area_trace(data, lang).to_plotly_json()
+    return patch
+
+
+def ranking_view(rows: list[tuple[str, str, float | None]], metric: str, lang: str) -> Any:
+    key = "total" if metric == "cameras" else metric
+    return [
+        html.P(metric_name(key, lang), className="overview-ranking-metric"),
+        ranking(rows, lang, limit=RANKED, scale=metric_max(key)),
+    ]
 
 
 @callback(
@@ -336,5 +255,37 @@ def refresh_at(
 def toggle_districts(value: list[str] | None) -> Patch:
     """Show or hide the pre-2025 district outlines without resending the figure."""
     patch = Patch()
-    patch["data"][1]["visible"] = bool(value)
+    patch["data"][TRACE["districts"]]["visible"] = bool(value)
     return patch
+
+
+@callback(
+    Output("overview-map", "figure", allow_duplicate=True),
+    Input("overview-layers", "value"),
+    prevent_initial_call=True,
+)
+def toggle_layers(value: list[str] | None) -> Patch:
+    """Show the chosen layers, hide the others (a patch of ``visible`` flags only)."""
+    return visibility_patch(value)
+
+
+@callback(
+    Output("overview-map", "figure", allow_duplicate=True),
+    Output("overview-ranking", "children", allow_duplicate=True),
+    Input("overview-metric", "value"),
+    State(LANG_STORE_ID, "data"),
+    prevent_initial_call=True,
+)
+def pick_metric(metric: str | None, lang: str | None) -> tuple[Patch, Any]:
+    """Recolour the units by the chosen KPI and rank them by it."""
+    return pick_metric_at(utcnow(), metric or DEFAULT_METRIC, language_or_default(lang))
+
+
+def pick_metric_at(now: datetime, metric: str, lang: str) -> tuple[Patch, Any]:
+    with current_store().session() as session:
+        areas = map_data.load_areas(session, map_data.local_today(now))
+        data = map_data.read_map_data(
+            session, now, lang, areas=areas, metric=metric, parts={"areas"}, layers=None
+        )
+        rows = map_data.ranking_rows(session, now, metric, areas.current)
+    return area_patch(data, lang), ranking_view(rows, metric, lang)

@@ -22,9 +22,12 @@ from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
 from ioc.pages import field as field_page
 from ioc.pages import kpi as kpi_page
+from ioc.pages import leader as leader_page
 from ioc.pages import overview
 from ioc.pages import reports as reports_page
 from ioc.pages import system as system_page
+from ioc.pages import unit as unit_page
+from ioc.pages import wall as wall_page
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
@@ -54,6 +57,9 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
     kpi_page.register(app)  # /kpi and its printable reports; before adopting callbacks
     field_page.register(lang)  # /field (before adopting callbacks)
     system_page.register(lang)  # /system
+    unit_page.register(lang)  # /unit/<code>
+    wall_page.register(lang)  # /wall
+    leader_page.register(lang)  # /leader
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
     app.server.register_blueprint(open311_blueprint())

@@ -37,7 +37,8 @@ FIGURE_JS = """() => {
         locations: t.locations ? Array.from(t.locations) : [],
     }));
 }"""
-FILLED_JS = f"() => {{ const d = ({FIGURE_JS})(); return d !== null && d.length === 5; }}"
+TRACES = 10  # units, districts, 3 camera statuses, cones, reports, sensors, incident halo+core
+FILLED_JS = f"() => {{ const d = ({FIGURE_JS})(); return d !== null && d.length === {TRACES}; }}"
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> shapely.MultiPolygon:
@@ -113,7 +114,7 @@ def test_map_shows_boundaries_and_cameras_without_errors(
 ) -> None:
     page = open_overview(watched_page, site)
     figure = page.evaluate(FIGURE_JS)
-    assert [t["type"] for t in figure] == ["choroplethmap"] + ["scattermap"] * 4
+    assert [t["type"] for t in figure] == ["choroplethmap"] + ["scattermap"] * (TRACES - 1)
     assert figure[0]["locations"] == ["W1", "W2", "W3"]
     assert trace_of(figure, "online")["ids"] == ["cam-1"]
     assert trace_of(figure, "offline")["ids"] == ["cam-2"]
@@ -161,7 +162,7 @@ def test_language_switch_changes_texts_and_is_remembered(
     )
     page.wait_for_function(
         f"() => {{ const d = ({FIGURE_JS})();"
-        " return d && d.length === 5 && d[4].name === 'Alarm'; }",
+        f" return d && d.length === {TRACES} && d[4].name === 'Alarm'; }}",
         timeout=10_000,
     )
     assert "No camera" not in page.inner_text("#overview-alarms")
@@ -200,4 +201,17 @@ def test_detection_moves_marker_to_alarm_trace_within_5_s(
     assert page.inner_text("#overview-alarms").index("Hồ Xuân Hương") < page.inner_text(
         "#overview-alarms"
     ).index("Rừng thông Lạc Dương")  # newest first
+    assert watched_page.problems() == []
+
+
+def test_layer_switch_hides_and_shows_the_camera_layer(
+    site: Site, watched_page: WatchedPage
+) -> None:
+    page = open_overview(watched_page, site)
+    assert page.evaluate(FIGURE_JS)[4]["visible"] is True
+    page.locator("#overview-layers label", has_text="Camera").click()
+    page.wait_for_function(f"() => ({FIGURE_JS})()[4].visible === false", timeout=5_000)
+    assert page.evaluate(FIGURE_JS)[9]["visible"] is True  # incidents stay
+    page.locator("#overview-layers label", has_text="Camera").click()
+    page.wait_for_function(f"() => ({FIGURE_JS})()[4].visible === true", timeout=5_000)
     assert watched_page.problems() == []

@@ -93,9 +93,9 @@ def statuses(result: tuple[Any, ...]) -> dict[str, str]:
 
 def test_first_refresh_sends_the_whole_map_and_panel(app_context: Store) -> None:
     result = overview.refresh_at(NOW, None, "vi")
-    figure, online, offline, alarm, alarms, _, version, updated = result
+    figure, online, offline, alarm, alarms, _, version, updated = result[:8]
     assert isinstance(figure, go.Figure)
-    assert [tr.type for tr in figure.data] == ["choroplethmap", "scattermap"] + ["scattermap"] * 3
+    assert [tr.type for tr in figure.data] == ["choroplethmap", "scattermap"] + ["scattermap"] * 8
     assert list(figure.data[0].locations) == ["W1", "W2", "W3"]  # wards valid today
     assert figure.data[1].visible is False  # old districts hidden until asked for
     assert (online, offline, alarm) == (1, 1, 1)
@@ -112,7 +112,7 @@ def test_first_refresh_sends_the_whole_map_and_panel(app_context: Store) -> None
 def test_nothing_changed_sends_no_figure(app_context: Store) -> None:
     version = overview.refresh_at(NOW, None, "vi")[6]
     result = overview.refresh_at(NOW + timedelta(seconds=2), version, "vi")
-    assert all(value is dash.no_update for value in result[:7])
+    assert all(value is dash.no_update for value in result[:7] + result[8:])
     assert result[7] == "Cập nhật lúc 08:00:02"
 
 
@@ -125,7 +125,7 @@ def test_a_detection_patches_only_the_camera_traces(app_context: Store) -> None:
     patch = result[0]
     assert isinstance(patch, dash.Patch)
     operations = patch.to_plotly_json()["operations"]
-    assert {op["location"][1] for op in operations} == {2, 3, 4}
+    assert {op["location"][1] for op in operations} == {2, 3, 4, 5}  # cameras and view cones
     alarm_trace = next(op["params"]["value"] for op in operations if op["location"][1] == 4)
     assert sorted(alarm_trace["customdata"]) == ["cam-1", "cam-3"]
     assert result[3] == 2 and result[6] != version
@@ -158,7 +158,7 @@ def test_statuses_age_without_store_changes(app_context: Store) -> None:
 
 def test_english_legend_and_districts_shown_on_request(app_context: Store) -> None:
     figure = overview.refresh_at(NOW, None, "en", show_districts=True)[0]
-    assert [tr.name for tr in figure.data[2:]] == ["Offline", "Online", "Alarm"]
+    assert [tr.name for tr in figure.data[2:5]] == ["Offline", "Online", "Alarm"]
     assert figure.data[1].visible is True
     assert None in figure.data[1].lon
 

@@ -1,0 +1,158 @@
+"""Reading the operations map's data and its versions (province-wide or for one unit).
+
+:func:`versions` is the cheap "did anything change?" look a page takes on every tick;
+:func:`read_map_data` reads only the layers it is asked for. :func:`metric_values`
+colours units by a Decision 766 score, falling back to camera counts without dossiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ioc.camera_status import CameraStatus
+from ioc.i18n import t
+from ioc.kpi.ratio import PROVINCE
+from ioc.pages import feeds
+from ioc.pages.kpi_cache import RUNNING_TTL_S, latest_scores, metric_name, metric_of
+from ioc.pages.overview_map import LAYER_NAMES, MapData
+from ioc.pages.panels import Card, number
+from ioc.store.cameras import CameraState, camera_states, last_change
+from ioc.store.models import AdminUnit
+from ioc.store.units import LEVEL_RANK, units_valid_at
+from ioc.timeutil import to_local
+from ioc.web.context import current_settings
+
+LAST_DAY_OF_DISTRICTS = date(2025, 6, 30)
+STATUS_RECHECK_S = 15  # camera statuses also age with time: rebuild at least this often
+
+
+@dataclass(frozen=True)
+class Areas:
+    """The boundaries on the map: units valid today and the districts before 2025."""
+
+    current: Sequence[AdminUnit]
+    districts: Sequence[AdminUnit]
+
+
+def load_areas(session: Session, today: date) -> Areas:
+    """Today's most detailed units (wards/communes after 2025) and the old districts."""
+    valid = [unit for unit in units_valid_at(session, today) if unit.level != "province"]
+    deepest = max((LEVEL_RANK.get(unit.level, 0) for unit in valid), default=0)
+    current = [unit for unit in valid if LEVEL_RANK.get(unit.level, 0) == deepest]
+    districts = units_valid_at(session, LAST_DAY_OF_DISTRICTS, level="district")
+    return Areas(current, districts)
+
+
+def unit_names(session: Session) -> dict[str, str]:
+    """Name of every unit code of every era, the newest era winning."""
+    rows = session.execute(
+        select(AdminUnit.code, AdminUnit.name).order_by(AdminUnit.valid_from)
+    ).all()
+    return {code: name for code, name in rows}
+
+
+def change_version(changed: datetime | None, now: datetime) -> str:
+    """What the page compares to decide whether the camera layer must be rebuilt."""
+    stamp = changed.isoformat() if changed is not None else "-"
+    return f"{stamp}|{int(now.timestamp() // STATUS_RECHECK_S)}"
+
+
+def versions(session: Session, now: datetime, unit: str | None = None) -> dict[str, str]:
+    """One short text per feed; a feed whose text moved must be re-read."""
+    return {
+        "cameras": change_version(last_change(session), now),
+        "incidents": feeds.incidents_version(session, unit),
+        "reports": feeds.reports_version(session, unit),
+        "sensors": feeds.sensors_version(session),
+        "kpi": str(int(now.timestamp() // RUNNING_TTL_S)),
+    }
+
+
+def changed_feeds(old: dict[str, str] | None, new: dict[str, str]) -> set[str]:
+    if not isinstance(old, dict):
+        return set(new)
+    return {key for key, value in new.items() if old.get(key) != value}
+
+
+def read_states(session: Session, now: datetime, unit: str | None = None) -> list[CameraState]:
+    states = camera_states(session, now, current_settings().cameras)
+    return states if unit is None else [s for s in states if s.unit_code == unit]
+
+
+def metric_values(
+    session: Session, metric: str, now: datetime, lang: str, codes: Sequence[str]
+) -> tuple[dict[str, float | None], str, bool]:
+    """(values by unit code, label, whether they are counts) for the chosen metric."""
+    if metric != "cameras":
+        period, scores = latest_scores(session, now)
+        values = {code: metric_of(scores.get(code), metric) for code in codes}
+        if any(v is not None for v in values.values()):
+            return values, f"{metric_name(metric, lang)} ({period})", False
+    cameras = feeds.cameras_per_unit(session)
+    label = t("metric.cameras", lang) if metric == "cameras" else t("metric.fallback", lang)
+    return {code: cameras.get(code, 0.0) for code in codes}, label, True
+
+
+def read_map_data(
+    session: Session,
+    now: datetime,
+    lang: str,
+    *,
+    areas: Areas,
+    metric: str,
+    parts: set[str],
+    layers: Sequence[str] | None,
+    unit: str | None = None,
+) -> MapData:
+    """The map's data; only the feeds named in ``parts`` are read (others stay empty)."""
+    values, label, is_count = (
+        metric_values(session, metric, now, lang, [a.code for a in areas.current])
+        if "areas" in parts
+        else ({}, "", False)
+    )
+    return MapData(
+        areas=areas.current, districts=areas.districts, values=values, metric_label=label,
+        counts_metric=is_count,
+        states=read_states(session, now, unit) if "cameras" in parts else [],
+        names=unit_names(session),
+        incidents=feeds.open_incidents(session, unit) if "incidents" in parts else [],
+        reports=feeds.report_layer(session, now, unit) if "reports" in parts else [],
+        sensors=feeds.latest_readings(session, now) if "sensors" in parts else [],
+        layers=list(LAYER_NAMES) if layers is None else list(layers),
+    )  # fmt: skip
+
+
+def summary_cards(session: Session, now: datetime, states: Sequence[CameraState], lang: str,
+                  unit: str | None = None) -> list[Card]:  # fmt: skip
+    """Index, open incidents, open and overdue reports, cameras online."""
+    _period, scores = latest_scores(session, now)
+    index = metric_of(scores.get(unit or PROVINCE), "total")
+    open_reports, overdue = feeds.report_counts(session, now, unit)
+    incidents = feeds.open_incident_count(session, unit)
+    online = sum(s.status is not CameraStatus.OFFLINE for s in states)
+    return [
+        Card("index", t("card.index", lang), number(index), "accent"),
+        Card("incidents", t("card.incidents", lang), str(incidents),
+             "alarm" if incidents else "ok"),
+        Card("reports", t("card.reports", lang), number(open_reports, 0), "neutral"),
+        Card("overdue", t("card.overdue", lang), number(overdue, 0), "alarm" if overdue else "ok"),
+        Card("cameras", t("card.cameras", lang), f"{online}/{len(states)}", "ok"),
+    ]  # fmt: skip
+
+
+def local_today(now: datetime) -> date:
+    return to_local(now).date()
+
+
+def ranking_rows(
+    session: Session, now: datetime, metric: str, areas: Sequence[AdminUnit]
+) -> list[tuple[str, str, float | None]]:
+    """``(code, name, value)`` of each current unit for the chosen KPI (cached scores)."""
+    _period, scores = latest_scores(session, now)
+    key = "total" if metric == "cameras" else metric
+    return [(a.code, a.name, metric_of(scores.get(a.code), key)) for a in areas]

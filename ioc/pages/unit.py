@@ -1,0 +1,179 @@
+"""Page ``/unit/<code>``: one unit's IOC: its map, KPIs with trends, cameras, reports, incidents.
+
+The same live pattern as the overview: every ``web.refresh_s`` seconds the page compares
+the feeds' versions of this unit (plus the minute, for the SLA countdowns) with the ones
+it has, and re-reads only what moved; the map gets patches of the changed layers only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ioc.i18n import language_or_default, t
+from ioc.pages import feeds, map_data
+from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series
+from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
+from ioc.pages.panels import cards, incident_queue, updated_text
+from ioc.pages.unit_views import camera_grid, kpi_strip, report_list
+from ioc.store.models import AdminUnit
+from ioc.timeutil import utcnow
+from ioc.web.context import LANG_STORE_ID, current_settings, current_store
+
+TREND_MONTHS = 6
+MAP_PX = (700, 860)
+
+
+def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
+    """The skeleton for unit ``code``; :func:`refresh` fills it (no store read here)."""
+    refresh_ms = int(current_settings().web.refresh_s * 1000)
+    section = "unit-heading"
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dcc.Link(t("unit.back", lang), href="/", className="unit-back"),
+                    html.H2(t("common.loading", lang), id="unit-title", className="unit-title"),
+                    html.Div(id="unit-cards", className="unit-cards"),
+                ],
+                className="unit-top",
+            ),
+            html.Div(
+                dcc.Graph(id="unit-map", figure=empty_figure(), className="unit-graph",
+                          config={"displayModeBar": False, "scrollZoom": True}),
+                className="unit-map-wrap",
+            ),
+            html.Div(
+                [
+                    html.H3(t("unit.kpis", lang), className=section),
+                    html.Div(id="unit-kpis"),
+                    html.H3(t("unit.incidents", lang), className=section),
+                    html.Div(id="unit-incidents"),
+                ],
+                className="unit-column",
+            ),
+            html.Div(
+                [
+                    html.H3(t("unit.cameras", lang), className=section),
+                    html.Div(id="unit-cameras"),
+                    html.H3(t("unit.reports", lang), className=section),
+                    html.Div(id="unit-reports"),
+                    html.P(id="unit-updated", className="overview-updated"),
+                ],
+                className="unit-column",
+            ),
+            dcc.Interval(id="unit-interval", interval=refresh_ms),
+            dcc.Store(id="unit-version", data=None),
+            dcc.Store(id="unit-code", data=code),
+        ],
+        className="unit",
+    )  # fmt: skip
+
+
+def find_unit(session: Session, code: str) -> AdminUnit | None:
+    """The newest row of the unit ``code`` (a unit of any era can be opened)."""
+    return session.scalars(
+        select(AdminUnit).where(AdminUnit.code == code).order_by(AdminUnit.valid_from.desc())
+    ).first()
+
+
+@callback(
+    Output("unit-map", "figure"),
+    Output("unit-title", "children"),
+    Output("unit-cards", "children"),
+    Output("unit-kpis", "children"),
+    Output("unit-cameras", "children"),
+    Output("unit-reports", "children"),
+    Output("unit-incidents", "children"),
+    Output("unit-version", "data"),
+    Output("unit-updated", "children"),
+    Input("unit-interval", "n_intervals"),
+    State("unit-version", "data"),
+    State("unit-code", "data"),
+    State(LANG_STORE_ID, "data"),
+)
+def refresh(
+    _n: int | None, version: dict[str, str] | None, code: str | None, lang: str | None
+) -> tuple[Any, ...]:
+    """Fill the page for the unit, then re-read only what changed."""
+    chosen = language_or_default(lang)
+    try:
+        return refresh_at(utcnow(), version, code or "", chosen)
+    except SQLAlchemyError as exc:
+        error = t("common.error", chosen, reason=type(exc).__name__)
+        return (*[dash.no_update] * 8, error)
+
+
+def refresh_at(
+    now: datetime, version: dict[str, str] | None, code: str, lang: str
+) -> tuple[Any, ...]:
+    """:func:`refresh` at a given moment (tests fix the time)."""
+    skip = dash.no_update
+    with current_store().session() as session:
+        unit = find_unit(session, code)
+        if unit is None:
+            missing = t("unit.not_found", lang, code=code)
+            return (skip, missing, *[None] * 5, skip, updated_text(now, lang))
+        new_version = map_data.versions(session, now, code)
+        new_version["minute"] = str(int(now.timestamp() // 60))
+        changed = map_data.changed_feeds(version, new_version)
+        if not changed:
+            return (*[skip] * 8, updated_text(now, lang))
+        first = not isinstance(version, dict)
+        parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras"}
+        areas = map_data.Areas([unit], [])
+        data = map_data.read_map_data(
+            session,
+            now,
+            lang,
+            areas=areas,
+            metric="total",
+            parts=parts | {"incidents"},
+            layers=None,
+            unit=code,
+        )
+        figure: Any = (
+            build_map(data, lang, size_px=MAP_PX, legend=False)
+            if first
+            else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
+        )
+        summary = cards(map_data.summary_cards(session, now, data.states, lang, code), "unit-card")
+        kpis = kpi_view(session, now, code, lang) if first or "kpi" in changed else skip
+        snapshots = feeds.latest_snapshots(session, [s.id for s in data.states])
+        categories = feeds.category_names(session, lang)
+        reports = report_list(feeds.open_reports(session, code), categories, now, lang)
+    return (
+        figure,
+        unit.name,
+        summary,
+        kpis,
+        camera_grid(data.states, snapshots, lang),
+        reports,
+        incident_queue(data.incidents, data.names, lang, limit=3),
+        new_version,
+        updated_text(now, lang),
+    )
+
+
+def kpi_view(session: Session, now: datetime, code: str, lang: str) -> Any:
+    """Total and group scores of the last months, each with its sparkline."""
+    history = series(session, now, "month", TREND_MONTHS)
+    rows = [
+        (key, metric_name(key, lang), [metric_of(scores.get(code), key) for _, scores in history])
+        for key in ["total", *group_keys()]
+    ]
+    return kpi_strip(rows, lang)
+
+
+def register(lang: str) -> None:
+    """Add the page (called by ``create_app`` before it adopts the callbacks)."""
+    dash.register_page(  # type: ignore[no-untyped-call]
+        "ioc.pages.unit", path_template="/unit/<code>", layout=layout,
+        title=t("page.unit", lang), name=t("page.unit", lang),
+    )  # fmt: skip

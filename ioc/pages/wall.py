@@ -1,0 +1,229 @@
+"""Page ``/wall?unit=<code>&rotate=<seconds>``: the unattended wall display of a control room.
+
+Dark, large type sized from the screen height (1920×1080 and 3840×2160 alike), no
+scrollbars, its own clock and data time. Panels rotate in the browser (a clientside
+callback, no server round trip); the data refresh is the overview's "what changed"
+pattern. A new incident takes the whole screen for :data:`ALERT_MS` and then joins the
+ticker. Nothing grows: children are replaced, lists are bounded, the map is patched.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from ioc.i18n import language_or_default, t
+from ioc.pages import map_data
+from ioc.pages.camera_panel import alarm_items
+from ioc.pages.kpi_cache import metric_max, metric_name
+from ioc.pages.overview_map import LAYER_NAMES, build_map, layer_patch
+from ioc.pages.panels import cards, incident_queue, ranking
+from ioc.pages.unit import find_unit
+from ioc.pages.wall_views import PANELS, alert, newest_unseen, panel_names, panels, ticker
+from ioc.store.models import AdminUnit
+from ioc.timeutil import format_local, utcnow
+from ioc.web.context import LANG_STORE_ID, current_settings, current_store
+
+DEFAULT_ROTATE_S = 20
+MIN_ROTATE_S = 3
+ALERT_MS = 12_000
+
+
+def rotate_ms(rotate: Any) -> int:
+    try:
+        seconds = float(rotate)
+    except (TypeError, ValueError):
+        seconds = DEFAULT_ROTATE_S
+    return int(max(MIN_ROTATE_S, seconds) * 1000)
+
+
+def layout(lang: str = "vi", unit: str = "", rotate: Any = None, **_query: Any) -> Any:
+    """The wall skeleton; :func:`refresh` fills it (nothing is read from the store here)."""
+    refresh_ms = int(current_settings().web.refresh_s * 1000)
+    names = panel_names(lang)
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Div(className="shell-emblem"),
+                    html.Div([html.Div(t("app.short_title", lang), className="wall-kicker"),
+                              html.H1(t("common.loading", lang), id="wall-title")],
+                             className="wall-titles"),
+                    html.Div(names[0], id="wall-panel-name", className="wall-panel-name"),
+                    html.Div([html.Div(id="wall-clock", className="wall-clock"),
+                              html.Div(id="wall-updated", className="wall-updated")],
+                             className="wall-time"),
+                ],
+                className="wall-top",
+            ),
+            html.Div(panels(lang), className="wall-stage"),
+            html.Div(html.Div(id="wall-ticker", className="wall-ticker-track"),
+                     className="wall-ticker"),
+            html.Div(id="wall-alert", className="wall-alert"),
+            dcc.Interval(id="wall-rotate", interval=rotate_ms(rotate)),
+            dcc.Interval(id="wall-refresh", interval=refresh_ms),
+            dcc.Interval(id="wall-tick", interval=1000),
+            dcc.Store(id="wall-unit", data=unit or None),
+            dcc.Store(id="wall-screen", data=None),
+            dcc.Store(id="wall-version", data=None),
+            dcc.Store(id="wall-seen", data=None),
+            dcc.Store(id="wall-alert-until", data=0),
+            dcc.Store(id="wall-names", data=names),
+        ],
+        className="wall",
+    )  # fmt: skip
+
+
+@callback(
+    Output("wall-map", "figure"),
+    Output("wall-title", "children"),
+    Output("wall-cards", "children"),
+    Output("wall-incidents", "children"),
+    Output("wall-alarms", "children"),
+    Output("wall-ranking-title", "children"),
+    Output("wall-ranking", "children"),
+    Output("wall-ticker", "children"),
+    Output("wall-alert", "children"),
+    Output("wall-alert-until", "data"),
+    Output("wall-seen", "data"),
+    Output("wall-version", "data"),
+    Output("wall-updated", "children"),
+    Input("wall-refresh", "n_intervals"),
+    Input("wall-screen", "data"),
+    State("wall-version", "data"),
+    State("wall-seen", "data"),
+    State("wall-unit", "data"),
+    State(LANG_STORE_ID, "data"),
+)
+def refresh(
+    _n: int | None, screen: list[int] | None, version: dict[str, str] | None,
+    seen: int | None, unit: str | None, lang: str | None,
+) -> tuple[Any, ...]:  # fmt: skip
+    """Fill the wall, then re-read only what changed; raise the alert for a new incident."""
+    chosen = language_or_default(lang)
+    try:
+        return refresh_at(utcnow(), version, seen, unit, chosen, screen)
+    except SQLAlchemyError as exc:
+        return (*[dash.no_update] * 12, t("common.error", chosen, reason=type(exc).__name__))
+
+
+def map_size(screen: list[int] | None) -> tuple[int, int]:
+    """The map's pixels on this screen (the map takes about 64 % × 82 % of it)."""
+    width, height = (screen or [1920, 1080])[:2]
+    return int(width * 0.64), int(height * 0.8)
+
+
+def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
+    now: datetime, version: dict[str, str] | None, seen: int | None, unit: str | None,
+    lang: str, screen: list[int] | None = None,
+) -> tuple[Any, ...]:  # fmt: skip
+    """:func:`refresh` at a given moment (tests fix the time)."""
+    skip = dash.no_update
+    stamp = t("wall.updated", lang, time=format_local(now, "%H:%M:%S"))
+    with current_store().session() as session:
+        found = find_unit(session, unit) if unit else None
+        code = found.code if found else None
+        new_version = map_data.versions(session, now, code)
+        changed = map_data.changed_feeds(version, new_version)
+        if not changed:
+            return (*[skip] * 12, stamp)
+        first = not isinstance(version, dict)
+        areas = (map_data.Areas([found], []) if found
+                 else map_data.load_areas(session, map_data.local_today(now)))  # fmt: skip
+        parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras", "incidents"}
+        data = map_data.read_map_data(session, now, lang, areas=areas, metric="total",
+                                      parts=parts, layers=None, unit=code)  # fmt: skip
+        figure: Any = (
+            build_map(data, lang, size_px=map_size(screen), legend=False)
+            if first
+            else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
+        )
+        summary = cards(map_data.summary_cards(session, now, data.states, lang, code), "wall-card")
+        all_units = province_units(session, now, areas, found) if first or "kpi" in changed else []
+        rows = map_data.ranking_rows(session, now, "total", all_units) if all_units else []
+    fresh = newest_unseen(data.incidents, seen)
+    newest = max((item.id for item in data.incidents), default=seen or 0)
+    return (
+        figure,
+        found.name if found else t("panel.province", lang),
+        summary,
+        incident_queue(data.incidents, data.names, lang, limit=5),
+        alarm_items(data.states, data.names, lang, limit=5),
+        metric_name("total", lang),
+        ranking(rows, lang, limit=10, links=False, scale=metric_max("total")) if rows else skip,
+        ticker(data.incidents, data.names, lang),
+        alert(fresh, data.names, lang) if fresh else skip,
+        int(now.timestamp() * 1000) + ALERT_MS if fresh else skip,
+        max(newest, seen or 0),
+        new_version,
+        stamp,
+    )
+
+
+def province_units(
+    session: Any, now: datetime, areas: map_data.Areas, found: Any
+) -> list[AdminUnit]:
+    """The units to rank: the map's own when it shows the province."""
+    if found is None:
+        return list(areas.current)
+    return list(map_data.load_areas(session, map_data.local_today(now)).current)
+
+
+clientside_callback(
+    """
+    function(_n, ready) {
+        if (!ready) { return [window.innerWidth, window.innerHeight]; }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("wall-screen", "data"),
+    Input("wall-unit", "data"),
+    State("wall-screen", "data"),
+)
+
+clientside_callback(
+    f"""
+    function(n, names) {{
+        const count = {len(PANELS)};
+        const active = (n || 0) % count;
+        const classes = [];
+        for (let i = 0; i < count; i++) {{
+            classes.push(i === active ? 'wall-panel wall-panel-active' : 'wall-panel');
+        }}
+        return [...classes, (names || [])[active] || ''];
+    }}
+    """,
+    *[Output(f"wall-panel-{i}", "className") for i in range(len(PANELS))],
+    Output("wall-panel-name", "children"),
+    Input("wall-rotate", "n_intervals"),
+    State("wall-names", "data"),
+)
+
+clientside_callback(
+    """
+    function(_n, until, lang) {
+        const now = new Date();
+        const locale = lang === 'en' ? 'en-GB' : 'vi-VN';
+        const time = now.toLocaleTimeString(locale, {timeZone: 'Asia/Ho_Chi_Minh', hour12: false});
+        const on = Date.now() < (until || 0);
+        return [time, on ? 'wall-alert wall-alert-on' : 'wall-alert'];
+    }
+    """,
+    Output("wall-clock", "children"),
+    Output("wall-alert", "className"),
+    Input("wall-tick", "n_intervals"),
+    Input("wall-alert-until", "data"),
+    State(LANG_STORE_ID, "data"),
+)
+
+
+def register(lang: str) -> None:
+    """Add the page (called by ``create_app`` before it adopts the callbacks)."""
+    dash.register_page(  # type: ignore[no-untyped-call]
+        "ioc.pages.wall", path="/wall", layout=layout,
+        title=t("page.wall", lang), name=t("page.wall", lang),
+    )  # fmt: skip

@@ -1,0 +1,81 @@
+"""The wall display in a real Chromium: no scrollbars, rotation, new-incident alert, 4K."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shapely
+
+from ioc.config import Settings
+from ioc.store import open_store
+from ioc.store.migrate import upgrade
+from ioc.store.models import Incident
+from ioc.timeutil import utcnow
+from ioc.web.app import create_app
+from tests.e2e.conftest import LiveServer, WatchedPage
+from tests.e2e.test_overview_page import Site, seed
+
+pytestmark = pytest.mark.e2e
+NO_SCROLL_JS = (
+    "() => [document.documentElement.scrollWidth > innerWidth,"
+    " document.documentElement.scrollHeight > innerHeight]"
+)
+
+
+@pytest.fixture
+def site(tmp_path: Path, serve: Callable[[Any], LiveServer]) -> Any:
+    store = open_store(f"sqlite:///{tmp_path / 'ioc.db'}")
+    upgrade(store)
+    seed(store, utcnow())
+    settings = Settings(var_dir=tmp_path, web={"refresh_s": 1.0})
+    yield Site(store, serve(create_app(settings, store).server))
+    store.dispose()
+
+
+def test_wall_rotates_and_a_new_incident_takes_the_screen(
+    site: Site, watched_page: WatchedPage
+) -> None:
+    watched_page.origin = site.live.url
+    page = watched_page.page
+    page.goto(site.live.url + "/wall?rotate=3")
+    page.wait_for_selector("#wall-map .js-plotly-plot", timeout=15_000)
+    page.wait_for_function(
+        "() => document.getElementById('wall-updated').innerText.length > 0", timeout=10_000
+    )
+    assert page.evaluate(NO_SCROLL_JS) == [False, False]
+    assert page.is_hidden(".shell-header")
+    first = page.inner_text("#wall-panel-name")
+    page.wait_for_function(
+        f"() => document.getElementById('wall-panel-name').innerText !== {first!r}",
+        timeout=8_000,
+    )
+    assert page.locator(".wall-panel-active").count() == 1
+    now = utcnow()
+    with site.store.session() as session:
+        session.add(Incident(kind="fire", severity="critical", status="new",
+                             title="Cháy rừng Lạc Dương", unit_code="W3", lon=108.5, lat=12.2,
+                             geom=shapely.Point(108.5, 12.2), opened_at=now,
+                             updated_at=now))  # fmt: skip
+    page.wait_for_selector(".wall-alert-on", timeout=8_000)
+    assert "Cháy rừng Lạc Dương" in page.inner_text("#wall-alert")
+    assert "Cháy rừng Lạc Dương" in page.inner_text("#wall-ticker")
+    assert watched_page.problems() == []
+
+
+def test_wall_fills_a_4k_screen_without_scrollbars(site: Site, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 3840, "height": 2160})
+    page = context.new_page()
+    page.goto(site.live.url + "/wall?unit=W3")
+    page.wait_for_function(
+        "() => (document.getElementById('wall-title') || {}).innerText === 'Xã Lạc Dương'",
+        timeout=15_000,
+    )
+    assert page.evaluate(NO_SCROLL_JS) == [False, False]
+    clock = page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('.wall-clock')).fontSize)"
+    )
+    assert clock >= 120  # twice the 1080p size
+    context.close()

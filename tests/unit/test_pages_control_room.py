@@ -1,0 +1,126 @@
+"""Unit, wall and leader pages and the overview's new layers, as plain functions over SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import dash
+import plotly.graph_objects as go
+import pytest
+import shapely
+from flask import Flask
+
+from ioc.config import Settings
+from ioc.kpi.simulate import backfill
+from ioc.pages import feeds, kpi_cache, leader, overview, unit, wall
+from ioc.pages.overview_map import LAYER_TRACES, visibility_patch
+from ioc.store import Store
+from ioc.store.models import CitizenReport, Incident, SensorReading
+from ioc.web.context import attach
+from tests.unit.test_overview_callbacks import NOW, seed
+
+
+def add_incident(store: Store, ident: int, status: str = "new", minutes: int = 5) -> None:
+    opened = NOW - timedelta(minutes=minutes)
+    with store.session() as session:
+        session.add(Incident(id=ident, kind="smoke", severity="high", status=status,
+                             title=f"Khói {ident}", unit_code="W1", lon=108.4, lat=11.9,
+                             geom=shapely.Point(108.4, 11.9), opened_at=opened,
+                             updated_at=opened))  # fmt: skip
+
+
+@pytest.fixture
+def store(sqlite_store: Store) -> Iterator[Store]:
+    seed(sqlite_store)
+    kpi_cache.clear()
+    add_incident(sqlite_store, 1, minutes=30)
+    add_incident(sqlite_store, 2, minutes=5)
+    add_incident(sqlite_store, 3, status="resolved", minutes=1)
+    with sqlite_store.session() as session:
+        session.add(CitizenReport(service_code="moi-truong", status="received", lon=108.4,
+                                  lat=11.9, geom=shapely.Point(108.4, 11.9), unit_code="W1",
+                                  created_at=NOW - timedelta(hours=3), updated_at=NOW,
+                                  onsite_due_at=NOW - timedelta(hours=1),
+                                  result_due_at=NOW + timedelta(hours=3)))  # fmt: skip
+        session.add(SensorReading(msg_id="s1", station_id="QT-1", quantity="rain_mm", value=12.5,
+                                  unit="mm", lon=108.5, lat=12.0, observed_at=NOW))  # fmt: skip
+    flask_app = Flask("test")
+    attach(flask_app, Settings(), sqlite_store)
+    with flask_app.app_context():
+        yield sqlite_store
+
+
+def test_open_incidents_newest_first_without_closed_ones(store: Store) -> None:
+    with store.session() as session:
+        items = feeds.open_incidents(session)
+    assert [item.id for item in items] == [2, 1]
+
+
+def test_overview_has_every_layer_and_toggles_them_by_patch(store: Store) -> None:
+    figure = overview.refresh_at(NOW, None, "vi")[0]
+    assert isinstance(figure, go.Figure)
+    metas = [trace.meta for trace in figure.data]
+    assert metas[5:] == ["cones", "reports", "sensors", "incidents-halo", "incidents"]
+    assert list(figure.data[9].customdata) == [2, 1]
+    assert list(figure.data[7].customdata) == ["QT-1"]
+    operations = visibility_patch(["cameras"]).to_plotly_json()["operations"]
+    hidden = {op["location"][1] for op in operations if op["params"]["value"] is False}
+    assert hidden == {*LAYER_TRACES["reports"], *LAYER_TRACES["sensors"], 8, 9}
+
+
+def test_a_new_incident_patches_only_its_layer(store: Store) -> None:
+    version = overview.refresh_at(NOW, None, "vi")[6]
+    add_incident(store, 4, minutes=0)
+    result = overview.refresh_at(NOW, version, "vi")
+    locations = {op["location"][1] for op in result[0].to_plotly_json()["operations"]}
+    assert locations == {8, 9}
+    assert "Khói 4" in str(result[9].to_plotly_json())
+    assert result[1] is dash.no_update  # cameras did not change
+
+
+def test_metric_falls_back_to_camera_counts_without_dossiers(store: Store) -> None:
+    patch, ranking = overview.pick_metric_at(NOW, "total", "vi")
+    trace = patch.to_plotly_json()["operations"][0]["params"]["value"]
+    assert list(trace["z"]) == [1.0, 0.0, 2.0]  # cameras in W1, W2, W3
+    assert "Chưa có số liệu" in str(ranking)
+
+
+def test_unit_page_lists_its_cameras_reports_and_incidents(store: Store) -> None:
+    result = unit.refresh_at(NOW, None, "W1", "vi")
+    figure, title, _cards, _kpis, cameras, reports, incidents = result[:7]
+    assert isinstance(figure, go.Figure) and title == "Phường Xuân Hương - Đà Lạt"
+    assert "Chưa có ảnh chụp" in str(cameras)  # no snapshot yet
+    assert "Có mặt: quá hạn 1 giờ 00 phút" in str(reports)  # nobody on site yet
+    assert "Khói 2" in str(incidents)
+    assert unit.refresh_at(NOW, result[7], "W1", "vi")[0] is dash.no_update
+    missing = unit.refresh_at(NOW, None, "nope", "vi")[1]
+    assert "Không tìm thấy đơn vị mã nope" in missing
+
+
+def test_wall_raises_an_alert_only_for_incidents_it_has_not_seen(store: Store) -> None:
+    first = wall.refresh_at(NOW, None, None, None, "vi")
+    assert first[8] is dash.no_update and first[10] == 2  # first look: no alert
+    add_incident(store, 5, minutes=0)
+    again = wall.refresh_at(NOW, first[11], first[10], None, "vi")
+    assert "SỰ CỐ MỚI" in str(again[8]) and "Khói 5" in str(again[8])
+    assert again[9] > NOW.timestamp() * 1000 and again[10] == 5
+    assert len(again[7]) <= 8  # the ticker is bounded
+
+
+def test_wall_rotation_time_is_checked() -> None:
+    assert wall.rotate_ms("2") == 3000 and wall.rotate_ms(None) == 20_000
+    assert wall.rotate_ms("45") == 45_000
+
+
+def test_leader_ranks_units_and_exports_csv(store: Store) -> None:
+    backfill(store, ["W1", "W2", "W3"], (NOW - timedelta(days=70)).date(), NOW.date())
+    table, figure, config, period = leader.refresh_at(NOW, "month", "total", "vi")
+    rows = table.to_plotly_json()["props"]["children"][1].children
+    assert len(rows) == 3 and period == "Kỳ 2026-03"
+    assert config["toImageButtonOptions"]["filename"] == "ioc-lam-dong-total-month-2026-03"
+    assert figure.data[0].name == "Toàn tỉnh" and len(figure.data[0].x) == 8
+    sent = leader.export_at(NOW, "week", "total", "vi")
+    assert sent["filename"].startswith("xep-hang-total-week-2026-W")
+    assert sent["content"].startswith("\ufeffrank,unit_code")
+    assert sent["content"].count("\n") == 4
