@@ -14,10 +14,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import shapely
+
 from ioc.config import Settings
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
-from ioc.store.models import Detection
+from ioc.store.models import Detection, Incident
 
 T0 = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)  # 13:00 in Đà Lạt, dry season
 
@@ -138,3 +140,27 @@ def add_detection(
         session.add(row)
         session.flush()
         return row.id
+
+
+def add_incident(store: Store, opened_at: datetime, **fields: Any) -> int:
+    """Store one open smoke incident near Đà Lạt (fields override); returns its id."""
+    values: dict[str, Any] = {
+        "kind": "smoke",
+        "severity": "high",
+        "status": "new",
+        "title": "Phát hiện khói",
+        "unit_code": "24778",
+        "lon": 108.43,
+        "lat": 11.9,
+        "opened_at": opened_at,
+        "updated_at": opened_at,
+        "member_count": 1,
+        "escalation_level": 0,
+        **fields,
+    }
+    values["geom"] = shapely.Point(values["lon"], values["lat"])
+    with store.session() as session:
+        row = Incident(**values)
+        session.add(row)
+        session.flush()
+        return int(row.id)

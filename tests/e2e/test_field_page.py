@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import shapely
 from sqlalchemy import select
 
 from ioc.config import Settings
@@ -19,6 +18,7 @@ from ioc.store.models_incidents import IncidentEvent
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
 from tests.e2e.conftest import LiveServer
+from tests.incidents_support import add_incident
 
 pytestmark = pytest.mark.e2e
 
@@ -39,25 +39,15 @@ def seed(store: Store, var_dir: Path) -> int:
     (var_dir / "snapshots" / "CAM-A").mkdir(parents=True)
     (var_dir / "snapshots" / "CAM-A" / "a.jpg").write_bytes(JPEG)
     now = utcnow()
-    with store.session() as session:
-        row = Incident(
-            kind="smoke",
-            severity="high",
-            status="new",
-            title="Phát hiện khói: Đồi A",
-            unit_code="U1",
-            lon=108.43,
-            lat=11.9,
-            geom=shapely.Point(108.43, 11.9),
-            opened_at=now - timedelta(minutes=2),
-            updated_at=now,
-            member_count=3,
-            snapshot="snapshots/CAM-A/a.jpg",
-            escalation_level=0,
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+    return add_incident(
+        store,
+        now - timedelta(minutes=2),
+        title="Phát hiện khói: Đồi A",
+        unit_code="U1",
+        updated_at=now,
+        member_count=3,
+        snapshot="snapshots/CAM-A/a.jpg",
+    )
 
 
 def test_field_page_on_a_phone_acknowledges_an_incident(

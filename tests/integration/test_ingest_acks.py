@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import shapely
 from sqlalchemy import select
 
 from ioc.ingest.messages import InboundMessage, IncidentAck, Rejected
@@ -15,29 +14,13 @@ from ioc.ingest.writer import BatchWriter
 from ioc.store import Store
 from ioc.store.models import DeadLetter, Incident
 from ioc.store.models_incidents import IncidentEvent
+from tests.incidents_support import add_incident
 
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 
 
 def open_incident(store: Store) -> int:
-    with store.session() as session:
-        row = Incident(
-            kind="smoke",
-            severity="high",
-            status="new",
-            title="Khói: Đồi Robin",
-            unit_code="24778",
-            lon=108.43,
-            lat=11.9,
-            geom=shapely.Point(108.43, 11.9),
-            opened_at=NOW - timedelta(minutes=3),
-            updated_at=NOW,
-            member_count=1,
-            escalation_level=0,
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+    return add_incident(store, NOW - timedelta(minutes=3), title="Khói: Đồi Robin")
 
 
 def ack(incident_id: int | str, msg_id: str, action: str = "acknowledge") -> InboundMessage:

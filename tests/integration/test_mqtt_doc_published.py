@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import paho.mqtt.client as mqtt
 import pytest
-import shapely
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import func, select
 
@@ -22,6 +21,7 @@ from ioc.store import Store
 from ioc.store.models import DeadLetter, Incident
 from ioc.timeutil import utcnow
 from tests.helpers import add_cameras, wait_for
+from tests.incidents_support import add_incident
 from tests.unit.test_mqtt_doc import examples
 
 pytestmark = pytest.mark.mosquitto
@@ -31,26 +31,9 @@ def prepare(store: Store) -> None:
     """What the examples refer to: units, categories, camera LD-DL-01, incident 42."""
     seed_default_units(store)
     add_cameras(store, "LD-DL-01")
-    now = utcnow()
     with store.session() as session:
         seed_categories(session)
-        session.add(
-            Incident(
-                id=42,
-                kind="smoke",
-                severity="high",
-                status="new",
-                title="Khói",
-                unit_code="24778",
-                lon=108.44,
-                lat=11.94,
-                geom=shapely.Point(108.44, 11.94),
-                opened_at=now - timedelta(minutes=5),
-                updated_at=now,
-                member_count=1,
-                escalation_level=0,
-            )
-        )
+    add_incident(store, utcnow() - timedelta(minutes=5), id=42, title="Khói")
 
 
 @pytest.fixture
