@@ -31,9 +31,10 @@ def load_layer(name: str) -> ModuleType:
     return import_module(LAYERS[name])
 
 
-def dark_basemap(background: str = BACKGROUND) -> dict[str, Any]:
-    """A MapLibre style with one background layer and a local glyphs URL."""
-    return {
+def dark_basemap(background: str = BACKGROUND, tiles: str | None = None) -> dict[str, Any]:
+    """A MapLibre style with one background layer and a local glyphs URL; with ``tiles``
+    (a local ``/tiles/{z}/{x}/{y}`` URL template) a raster base map above the background."""
+    style: dict[str, Any] = {
         "version": 8,
         "name": "ioc-dark",
         "glyphs": GLYPHS_PATH + "/{fontstack}/{range}.pbf",
@@ -44,3 +45,14 @@ def dark_basemap(background: str = BACKGROUND) -> dict[str, Any]:
             {"id": "background", "type": "background", "paint": {"background-color": background}}
         ],
     }
+    if tiles:
+        style["sources"]["ioc-base"] = {"type": "raster", "tiles": [tiles], "tileSize": 256}
+        style["layers"].append(
+            {
+                "id": "ioc-base",
+                "type": "raster",
+                "source": "ioc-base",
+                "paint": {"raster-opacity": 0.55},
+            }
+        )
+    return style

@@ -20,6 +20,7 @@ from ioc.i18n import t
 from ioc.pages.feeds import IncidentItem, StationReading
 from ioc.store.cameras import CameraState
 from ioc.store.models import AdminUnit
+from ioc.web.tiles import tile_url_template
 from layers import dark_basemap
 from layers.areas import area_outline_trace, value_choropleth_trace
 from layers.cameras import camera_traces, cone_trace
@@ -122,15 +123,21 @@ def build_map(
             traces.append(trace)
     figure = go.Figure(traces, layout=base_layout(legend))
     view = map_view(data.areas or data.districts, size_px)
-    figure.update_layout(map={"style": DARK_STYLE, **view})
+    figure.update_layout(map={"style": map_style(), **view})
     return figure
+
+
+def map_style() -> dict[str, Any]:
+    """The dark style, with the self-hosted raster base map when one is configured."""
+    tiles = tile_url_template()
+    return dark_basemap(tiles=tiles) if tiles else DARK_STYLE
 
 
 def base_layout(legend: bool = True) -> dict[str, Any]:
     """Map style, fonts and legend shared by every map."""
     return {
         "template": "none",
-        "map": {"style": DARK_STYLE, **DEFAULT_VIEW},
+        "map": {"style": map_style(), **DEFAULT_VIEW},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "font": {"family": FONT, "color": "#e6edf7", "size": 18},

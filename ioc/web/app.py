@@ -34,6 +34,7 @@ from ioc.web.context import LANG_STORE_ID, aria_label, attach
 from ioc.web.files import files
 from ioc.web.metrics import metrics
 from ioc.web.nav import nav
+from ioc.web.tiles import tiles
 from layers import GLYPHS_PATH
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
@@ -64,6 +65,7 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
     app.server.add_url_rule("/healthz", "healthz", healthz)
     app.server.register_blueprint(open311_blueprint())
     app.server.register_blueprint(metrics)
+    app.server.register_blueprint(tiles)
     app.server.register_blueprint(files)
     app.server.add_url_rule(f"{GLYPHS_PATH}/<path:_glyphs>", "map_glyphs", empty_glyphs)
     dash.register_page(  # type: ignore[no-untyped-call]
