@@ -158,6 +158,11 @@ class WebSettings(Section):
     refresh_s: float = Field(2.0, ge=0.5, description="How often pages poll for changes.")
     language: Literal["vi", "en"] = Field("vi", description="Default interface language.")
     debug: bool = Field(False, description="Dash debug mode (never in production).")
+    kpi_warm_up: bool = Field(
+        False,
+        description="Keep the KPI scores of recent periods computed in the background "
+        "(python app.py and production servers turn it on).",
+    )
     mbtiles: str = Field(
         "", description="Optional MBTiles file of raster tiles drawn under the maps (self-hosted)."
     )

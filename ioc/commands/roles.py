@@ -49,6 +49,7 @@ def run_all(args: argparse.Namespace, settings: Settings) -> int:
     roles = ["web", "ingest", "incidents", *simulated]
     if settings.broker.embedded:
         roles.insert(0, "broker")
+    settings.web.kpi_warm_up = True  # one web process, always on: keep the KPI pages quick
     return _run_roles(settings, roles, demo=True)
 
 

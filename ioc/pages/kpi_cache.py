@@ -4,12 +4,20 @@ A period's counts are one GROUP BY over the dossiers (``ioc.kpi.queries``); page
 the same periods again and again (every unit page, every rotation of the wall), so the
 counts are cached per process: a minute for a period still running, half an hour for a
 closed one. Weeks are periods too (:class:`Week`), for the leader's weekly trend.
+
+A trend's missing periods are counted together in ONE query
+(:func:`ioc.kpi.queries.dossier_counts_many`), and :func:`start_warm_up` (called by
+``create_app``) fills the cache in a background thread with the periods every page asks
+for, then keeps them fresh, so that no visitor waits for a cold cache.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -19,16 +27,21 @@ from sqlalchemy.orm import Session
 from ioc.i18n import t
 from ioc.kpi.decision766 import Score, score
 from ioc.kpi.periods import Era, Period, default_era, local_midnight, period_of
-from ioc.kpi.queries import dossier_counts
+from ioc.kpi.queries import dossier_counts, dossier_counts_many
 from ioc.kpi.ratio import PROVINCE, add_counts
 from ioc.kpi.weights import default_weights
-from ioc.timeutil import to_local
+from ioc.store import Store
+from ioc.timeutil import to_local, utcnow
 
 TrendKind = Literal["week", "month", "quarter"]
 TREND_KINDS: tuple[TrendKind, ...] = ("week", "month", "quarter")
 RUNNING_TTL_S = 60.0
 CLOSED_TTL_S = 1800.0
 MAX_ENTRIES = 512
+WARM_STEPS = 8  # periods of each kind kept warm: the leader's trends (the unit pages use 6)
+WARM_EVERY_S = 15.0  # how often the warm-up looks for entries about to expire
+WARM_MARGIN = 0.75  # ... i.e. older than this share of their TTL
+log = logging.getLogger(__name__)
 _CACHE: dict[tuple[str, ...], tuple[float, Any]] = {}
 
 
@@ -82,14 +95,73 @@ def clear() -> None:
     _CACHE.clear()
 
 
+def _key(session: Session, period: Period, era: Era | None) -> tuple[str, ...]:
+    return (str(session.get_bind().engine.url), type(period).__name__, str(period), str(era))
+
+
+def _ttl(period: Period, now: datetime) -> float:
+    return RUNNING_TTL_S if period.bounds()[1] > now else CLOSED_TTL_S
+
+
 def period_counts(
     session: Session, period: Period, era: Era | None, now: datetime
 ) -> Mapping[str, Mapping[str, int]]:
     """Counts per unit for a period (cached; see the module's docstring)."""
-    running = period.bounds()[1] > now
-    key = (str(session.get_bind().engine.url), type(period).__name__, str(period), str(era))
-    ttl = RUNNING_TTL_S if running else CLOSED_TTL_S
-    return cached(key, ttl, lambda: dossier_counts(session, period, era, now))  # type: ignore[no-any-return]
+    key = _key(session, period, era)
+    return cached(key, _ttl(period, now), lambda: dossier_counts(session, period, era, now))  # type: ignore[no-any-return]
+
+
+def prefetch(
+    session: Session, periods: Sequence[Period], now: datetime, margin: float = 1.0
+) -> int:
+    """Count in ONE query the periods (default era) not cached within ``margin`` × TTL.
+
+    Returns how many periods were counted.
+    """
+    clock = time.monotonic()
+    wanted: dict[tuple[str, ...], tuple[Period, Era, float]] = {}
+    for period in periods:
+        era = default_era(period)
+        key = _key(session, period, era)
+        found = _CACHE.get(key)
+        ttl = _ttl(period, now)
+        if found is None or clock - found[0] >= ttl * margin:
+            wanted[key] = (period, era, ttl)
+    if not wanted:
+        return 0
+    counted = dossier_counts_many(session, [(p, era) for p, era, _ttl in wanted.values()], now)
+    if len(_CACHE) + len(wanted) > MAX_ENTRIES:
+        _CACHE.clear()
+    for key, counts in zip(wanted, counted, strict=True):
+        _CACHE[key] = (clock, counts)
+    return len(wanted)
+
+
+def warm_periods(now: datetime, steps: int = WARM_STEPS) -> list[Period]:
+    """The periods the pages ask for: the last ``steps`` weeks, months and quarters."""
+    return [period_at(now, kind).shift(-back) for kind in TREND_KINDS for back in range(steps)]
+
+
+def _warm_loop(store_ref: weakref.ref[Store]) -> None:
+    """Warm the cache, then refresh entries about to expire; ends with its store."""
+    while (store := store_ref()) is not None:
+        try:
+            now = utcnow()
+            with store.session() as session:
+                prefetch(session, warm_periods(now), now, WARM_MARGIN)
+        except Exception:  # a warm-up is best effort: pages count on demand
+            log.warning("KPI cache warm-up failed", exc_info=True)
+        del store
+        time.sleep(WARM_EVERY_S)
+
+
+def start_warm_up(store: Store) -> threading.Thread:
+    """Fill and keep fresh this process's cache in a daemon thread (see the docstring)."""
+    thread = threading.Thread(
+        target=_warm_loop, args=(weakref.ref(store),), name="kpi-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def period_scores(
@@ -130,6 +202,7 @@ def series(
 ) -> list[tuple[Period, dict[str, Score]]]:
     """Scores of the last ``steps`` periods of ``kind``, oldest first."""
     current = period_at(now, kind)
+    prefetch(session, [current.shift(-back) for back in range(steps)], now)
     return [
         (current.shift(-back), period_scores(session, current.shift(-back), now))
         for back in range(steps - 1, -1, -1)

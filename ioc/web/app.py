@@ -28,6 +28,7 @@ from ioc.pages import reports as reports_page
 from ioc.pages import system as system_page
 from ioc.pages import unit as unit_page
 from ioc.pages import wall as wall_page
+from ioc.pages.kpi_cache import start_warm_up
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
@@ -55,6 +56,8 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     attach(app.server, settings, store)
+    if settings.web.kpi_warm_up:
+        start_warm_up(store)  # KPI scores of recent periods, refreshed in the background
     kpi_page.register(app)  # /kpi and its printable reports; before adopting callbacks
     field_page.register(lang)  # /field (before adopting callbacks)
     system_page.register(lang)  # /system

@@ -1,0 +1,99 @@
+"""The multi-period count query gives exactly the counts of one query per period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ioc.kpi.dossiers import DossierIn, upsert_dossiers
+from ioc.kpi.periods import REFORM_AT, Era, Period, default_era
+from ioc.kpi.queries import dossier_counts, dossier_counts_many
+from ioc.pages import kpi_cache
+from ioc.pages.kpi_cache import Week, period_at
+from ioc.store import Store
+from tests.kpi_helpers import dossier, local, seed_units
+
+NOW = local(2026, 11, 12, 15)
+UNITS = ("672", "673", "24778", "24781")
+
+
+def varied_dossiers(count: int) -> list[DossierIn]:
+    """Dossiers over 2025-03..2026-12 (both eras, open, late, on bounds, in the future)."""
+    start = local(2025, 3, 1, 0)
+    rows = []
+    for i in range(count):
+        received = start + timedelta(hours=i * 53 % 15000, minutes=i % 3 * 30)
+        if i % 17 == 0:
+            received = local(2025 + i % 2, 1 + i % 12, 1, 0)  # exactly a local midnight
+        if i % 23 == 0:
+            received = REFORM_AT - timedelta(hours=i % 5)
+        due = None if i % 9 == 0 else received + timedelta(days=i % 11, hours=i % 4)
+        finished = None if i % 7 == 0 else received + timedelta(days=i % 13)
+        if i % 19 == 0 and due is not None:
+            finished = due  # finished exactly at the deadline
+        rows.append(
+            dossier(
+                f"M{i}",
+                UNITS[i % 4],
+                received,
+                due_at=due,
+                finished_at=finished,
+                event_at=finished or received,
+                procedure_level=2 + i % 3,
+                channel="online" if i % 5 < 3 else "in_person",
+                fee_required=i % 2 == 0,
+                paid_online=i % 4 == 0,
+                digitised=i % 5 != 0,
+                result_digitised=i % 3 == 0,
+                e_result=i % 6 == 0,
+                rating=None if i % 3 else 1 + i % 5,
+                published=i % 10 != 0,
+            )
+        )
+    return rows
+
+
+def requests() -> list[tuple[Period, Era | None]]:
+    """Trends of each kind, the reform's month and week, the future, and every era choice."""
+    periods: list[Period] = [
+        period_at(NOW, kind).shift(-back)
+        for kind in ("week", "month", "quarter")
+        for back in range(8)
+    ]
+    periods += [Period("month", 2025, 7), Week.of(REFORM_AT.date()), Period("year", 2025)]
+    periods += [Period("month", 2027, 1), Period("quarter", 2025, 1)]
+    found: list[tuple[Period, Era | None]] = [(p, default_era(p)) for p in periods]
+    found += [(p, era) for p in periods[-5:] for era in (None, "pre2025", "post2025")]
+    return found
+
+
+def test_many_periods_in_one_query_equal_one_query_per_period(store: Store) -> None:
+    seed_units(store)
+    with store.session() as session:
+        upsert_dossiers(session, varied_dossiers(1500), store.is_postgis)
+    asked = requests()
+    with store.session() as session:
+        many = dossier_counts_many(session, asked, NOW)
+        each = [dossier_counts(session, period, era, NOW) for period, era in asked]
+        assert dossier_counts_many(session, [], NOW) == []
+    assert len(many) == len(each)
+    for (period, era), got, expected in zip(asked, many, each, strict=True):
+        assert got == expected, (str(period), era)
+    assert sum(len(counts) for counts in each) > 0
+    assert any(c["overdue_open"] for counts in each for c in counts.values())
+
+
+def test_prefetch_fills_the_cache_with_the_same_counts(store: Store) -> None:
+    seed_units(store)
+    with store.session() as session:
+        upsert_dossiers(session, varied_dossiers(400), store.is_postgis)
+    periods = kpi_cache.warm_periods(NOW, 4)
+    kpi_cache.clear()
+    try:
+        with store.session() as session:
+            assert kpi_cache.prefetch(session, periods, NOW) == len(periods)
+            assert kpi_cache.prefetch(session, periods, NOW) == 0  # all cached now
+            cached = [kpi_cache.period_counts(session, p, default_era(p), NOW) for p in periods]
+            direct = [dossier_counts(session, p, default_era(p), NOW) for p in periods]
+        assert cached == direct
+    finally:
+        kpi_cache.clear()
