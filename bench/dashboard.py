@@ -128,15 +128,27 @@ def start_web(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
+SLOWEST: list[tuple[float, str]] = []
+
+
 def watch_callbacks(page: Any, times: list[float]) -> None:
     """Record the server time (request sent → first response byte) of every callback."""
 
     def finished(request: Any) -> None:
         if "/_dash-update-component" in request.url:
             timing = request.timing
-            times.append((timing["responseStart"] - timing["requestStart"]) / 1000)
+            seconds = (timing["responseStart"] - timing["requestStart"]) / 1000
+            times.append(seconds)
+            output = str((request.post_data_json or {}).get("output", ""))[:90]
+            SLOWEST.append((seconds, f"{page.url.split('/', 3)[-1] or '/'} {output}"))
 
     page.on("requestfinished", finished)
+
+
+def report_slowest(count: int = 6) -> None:
+    """The slowest callbacks, to stderr: where the p95 comes from."""
+    for seconds, what in sorted(SLOWEST, reverse=True)[:count]:
+        print(f"  slow callback {seconds:.3f} s  {what}", file=sys.stderr)
 
 
 def time_overview(page: Any, url: str) -> float:
@@ -212,6 +224,7 @@ def main() -> int:
         "callback_p50_s": round(percentile(times, 0.5), 3),
         "callback_p95_s": round(percentile(times, 0.95), 3), "callback_max_s": round(times[-1], 3),
     }  # fmt: skip
+    report_slowest()
     print(json.dumps(result))
     return 0
 

@@ -63,6 +63,7 @@ def area_fill_trace(
 ) -> go.Choroplethmap:
     """One choropleth trace drawing every area in one colour, with the unit name on hover."""
     return go.Choroplethmap(
+        _validate=False,
         geojson=feature_collection(areas, tolerance),
         locations=[area.code for area in areas],
         z=[1] * len(areas),
@@ -106,6 +107,7 @@ def area_outline_trace(
             lons.append(None)
             lats.append(None)
     return go.Scattermap(
+        _validate=False,
         lon=lons,
         lat=lats,
         mode="lines",
@@ -154,6 +156,7 @@ def value_choropleth_trace(
     z = [values.get(a.code) for a in areas]
     labels = [value_format.format(v) if v is not None else no_data for v in z]
     return go.Choroplethmap(
+        _validate=False,
         geojson=feature_collection(areas, tolerance),
         locations=[area.code for area in areas],
         z=[floor if v is None else v for v in z],

@@ -74,6 +74,7 @@ def camera_trace(
     chosen = [state for state in states if state.status is status]
     style = STATUS_STYLE[status]
     return go.Scattermap(
+        _validate=False,
         lon=[state.lon for state in chosen],
         lat=[state.lat for state in chosen],
         customdata=[state.id for state in chosen],
@@ -133,6 +134,7 @@ def cone_trace(states: Sequence[CameraState], name: str) -> go.Scattermap:
         lons.append(None)
         lats.append(None)
     return go.Scattermap(
+        _validate=False,
         lon=lons,
         lat=lats,
         mode="lines",

@@ -64,6 +64,7 @@ def incident_traces(
         "legendgroup": "incidents",
     }
     halo = go.Scattermap(
+        _validate=False,
         **common,
         marker={"size": 56, "color": colors, "opacity": 0.3},
         hoverinfo="skip",
@@ -73,6 +74,7 @@ def incident_traces(
         uid="incidents-halo",
     )
     core = go.Scattermap(
+        _validate=False,
         **common,
         customdata=[item.id for item in placed],
         text=[hover_text(item, lang, unit_names) for item in placed],

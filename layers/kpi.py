@@ -32,6 +32,7 @@ def kpi_choropleth_trace(
     scored = [a for a in areas if scores.get(a.code) is not None]
     values = [float(scores[a.code] or 0.0) for a in scored]
     return go.Choroplethmap(
+        _validate=False,
         geojson=feature_collection(scored, tolerance),
         locations=[a.code for a in scored],
         z=values,

@@ -85,6 +85,7 @@ def report_trace(
     if len(points) > max_points:
         return cell_trace(grid_cells(points, cell_deg), lang)
     return go.Scattermap(
+        _validate=False,
         lon=[p.lon for p in points],
         lat=[p.lat for p in points],
         customdata=[p.id for p in points],
@@ -100,6 +101,7 @@ def report_trace(
 def cell_trace(cells: Sequence[Cell], lang: str) -> go.Scattermap:
     label = t("reports.layer.cell", lang)
     return go.Scattermap(
+        _validate=False,
         lon=[c.lon for c in cells],
         lat=[c.lat for c in cells],
         customdata=[c.count for c in cells],

@@ -30,6 +30,7 @@ def reading_text(reading: StationReading, lang: str) -> str:
 def sensor_trace(readings: Sequence[StationReading], lang: str) -> go.Scattermap:
     """The stations as teal markers (one per station)."""
     return go.Scattermap(
+        _validate=False,
         lon=[r.lon for r in readings],
         lat=[r.lat for r in readings],
         customdata=[r.station_id for r in readings],

@@ -167,12 +167,23 @@ def start_warm_up(store: Store) -> threading.Thread:
 def period_scores(
     session: Session, period: Period, now: datetime, era: Era | None = None
 ) -> dict[str, Score]:
-    """Each unit's score in ``period`` and the province's (key ``PROVINCE``, from all counts)."""
-    counts = period_counts(session, period, era or default_era(period), now)
-    weights = default_weights()
-    scores = {code: score(values, weights) for code, values in counts.items()}
-    scores[PROVINCE] = score(add_counts(counts.values()), weights)
-    return scores
+    """Each unit's score in ``period`` and the province's (key ``PROVINCE``, from all counts).
+
+    Cached like the counts they come from, so a page asking three times scores once.
+    """
+    era = era or default_era(period)
+    running = period.bounds()[1] > now
+    url = str(session.get_bind().engine.url)
+    key = ("scores", url, type(period).__name__, str(period), str(era))
+
+    def compute() -> dict[str, Score]:
+        counts = period_counts(session, period, era, now)
+        weights = default_weights()
+        scores = {code: score(values, weights) for code, values in counts.items()}
+        scores[PROVINCE] = score(add_counts(counts.values()), weights)
+        return scores
+
+    return cached(key, RUNNING_TTL_S if running else CLOSED_TTL_S, compute)  # type: ignore[no-any-return]
 
 
 def metric_of(found: Score | None, metric: str) -> float | None:

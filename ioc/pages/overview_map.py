@@ -121,7 +121,7 @@ def build_map(
         for trace in layer:
             trace.visible = name in data.layers
             traces.append(trace)
-    figure = go.Figure(traces, layout=base_layout(legend))
+    figure = go.Figure(traces, layout=base_layout(legend), _validate=False)
     view = map_view(data.areas or data.districts, size_px)
     figure.update_layout(map={"style": map_style(), **view})
     return figure
