@@ -126,10 +126,31 @@ def report_counts(session: Session, now: datetime, unit_code: str | None = None)
     return int(row[0] or 0), int(row[1] or 0)
 
 
+_REPORT_LAYERS: dict[tuple[str, ...], list[ReportPoint] | list[Cell]] = {}
+
+
 def report_layer(
-    session: Session, now: datetime, unit_code: str | None = None
+    session: Session, now: datetime, unit_code: str | None = None, version: str | None = None
 ) -> list[ReportPoint] | list[Cell]:
-    """Report points, or grid cells counted in SQL once there are too many points."""
+    """Report points, or grid cells counted in SQL once there are too many points.
+
+    With the reports ``version`` (see :func:`reports_version`) the result is kept for as
+    long as that version and the day stay the same: every page and gunicorn thread asking
+    for an unchanged layer gets it without binning the reports again.
+    """
+    if version is None:
+        return _report_layer(session, now, unit_code)
+    key = (str(session.get_bind().engine.url), str(unit_code), version, str(now.date()))
+    if key not in _REPORT_LAYERS:
+        if len(_REPORT_LAYERS) > 64:
+            _REPORT_LAYERS.clear()
+        _REPORT_LAYERS[key] = _report_layer(session, now, unit_code)
+    return _REPORT_LAYERS[key]
+
+
+def _report_layer(
+    session: Session, now: datetime, unit_code: str | None
+) -> list[ReportPoint] | list[Cell]:
     where = _shown_reports(now, unit_code)
     total = int(session.scalar(select(func.count(CitizenReport.id)).where(*where)) or 0)
     if total > MAX_REPORT_POINTS:

@@ -7,7 +7,7 @@ colours units by a Decision 766 score, falling back to camera counts without dos
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -108,6 +108,7 @@ def read_map_data(
     parts: set[str],
     layers: Sequence[str] | None,
     unit: str | None = None,
+    versions: Mapping[str, str] | None = None,
 ) -> MapData:
     """The map's data; only the feeds named in ``parts`` are read (others stay empty)."""
     values, label, is_count = (
@@ -121,7 +122,8 @@ def read_map_data(
         states=read_states(session, now, unit) if "cameras" in parts else [],
         names=unit_names(session),
         incidents=feeds.open_incidents(session, unit) if "incidents" in parts else [],
-        reports=feeds.report_layer(session, now, unit) if "reports" in parts else [],
+        reports=(feeds.report_layer(session, now, unit, (versions or {}).get("reports"))
+                 if "reports" in parts else []),
         sensors=feeds.latest_readings(session, now) if "sensors" in parts else [],
         layers=list(LAYER_NAMES) if layers is None else list(layers),
     )  # fmt: skip

@@ -203,7 +203,14 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
         if recolour:
             parts.add("areas")
         data = map_data.read_map_data(
-            session, now, lang, areas=areas, metric=metric, parts=parts, layers=layers
+            session,
+            now,
+            lang,
+            areas=areas,
+            metric=metric,
+            parts=parts,
+            layers=layers,
+            versions=new_version,
         )
         figure: Any = (
             build_map(data, lang, show_districts=show_districts)

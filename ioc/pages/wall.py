@@ -136,7 +136,8 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
                  else map_data.load_areas(session, map_data.local_today(now)))  # fmt: skip
         parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras", "incidents"}
         data = map_data.read_map_data(session, now, lang, areas=areas, metric="total",
-                                      parts=parts, layers=None, unit=code)  # fmt: skip
+                                      parts=parts, layers=None, unit=code,
+                                      versions=new_version)  # fmt: skip
         figure: Any = (
             build_map(data, lang, size_px=map_size(screen), legend=False)
             if first
