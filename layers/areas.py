@@ -39,6 +39,21 @@ def _light(geom: shapely.Geometry, tolerance: float) -> shapely.Geometry:
     return shapely.set_precision(simple, 10**-DECIMALS)
 
 
+_GEOMETRIES: dict[tuple[bytes, float], dict[str, Any]] = {}
+
+
+def light_geojson(geom: shapely.Geometry, tolerance: float) -> dict[str, Any]:
+    """The simplified GeoJSON geometry, kept per shape: boundaries change once in years,
+    maps are drawn many times a minute."""
+    key = (shapely.to_wkb(geom), tolerance)
+    found = _GEOMETRIES.get(key)
+    if found is None:
+        if len(_GEOMETRIES) > 4096:
+            _GEOMETRIES.clear()
+        found = _GEOMETRIES[key] = shapely.geometry.mapping(_light(geom, tolerance))
+    return found
+
+
 def feature_collection(areas: Iterable[Area], tolerance: float = SIMPLIFY_DEG) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the areas, each feature's id being the unit code."""
     features = [
@@ -46,7 +61,7 @@ def feature_collection(areas: Iterable[Area], tolerance: float = SIMPLIFY_DEG) -
             "type": "Feature",
             "id": area.code,
             "properties": {"name": area.name},
-            "geometry": shapely.geometry.mapping(_light(area.geom, tolerance)),
+            "geometry": light_geojson(area.geom, tolerance),
         }
         for area in areas
     ]
