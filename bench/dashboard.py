@@ -33,8 +33,8 @@ from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.test_overview_page import FILLED_JS  # noqa: E402
 from tests.helpers import free_port, wait_for  # noqa: E402
+from tests.overview_support import FILLED_JS  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_dashboard"
 WARDS = "(SELECT array_agg(code ORDER BY code) c, array_agg(center_lon ORDER BY code) x, " \

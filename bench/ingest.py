@@ -147,20 +147,13 @@ def start_worker(url: str, port: int, prefix: str, batch_size: int) -> subproces
         "IOC_INGEST__BATCH_SIZE": str(batch_size),
         "IOC_LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "ioc.cli", "ingest"]
-    if os.environ.get("BENCH_PROFILE"):
-        command = [
-            "py-spy",
-            "record",
-            "-o",
-            os.environ["BENCH_PROFILE"],
-            "-f",
-            "raw",
-            "--threads",
-            "--",
-            *command,
-        ]
-    return subprocess.Popen(command, env=env, cwd=ROOT)
+    return subprocess.Popen([sys.executable, "-m", "ioc.cli", "ingest"], env=env, cwd=ROOT)
+
+
+def publish_once(port: int, topic: str, body: dict[str, Any]) -> None:
+    """One QoS 1 MQTT v5 message through Mosquitto's own client."""
+    command = ["mosquitto_pub", "-p", str(port), "-q", "1", "-V", "5", "-t", topic]
+    subprocess.run([*command, "-m", json.dumps(body)], check=True)
 
 
 def wait_until_subscribed(engine: Any, port: int, prefix: str, timeout: float = 60) -> None:
@@ -175,22 +168,7 @@ def wait_until_subscribed(engine: Any, port: int, prefix: str, timeout: float = 
             "lat": 11.938,
             "readings": [{"q": "pm25_ugm3", "value": 1.0}],
         }
-        subprocess.run(
-            [
-                "mosquitto_pub",
-                "-p",
-                str(port),
-                "-q",
-                "1",
-                "-V",
-                "5",
-                "-t",
-                f"{prefix}/sensor/{STATION}/reading",
-                "-m",
-                json.dumps(body),
-            ],
-            check=True,
-        )
+        publish_once(port, f"{prefix}/sensor/{STATION}/reading", body)
         time.sleep(0.5)
         if stored_count(engine) > 0:
             with engine.begin() as conn:

@@ -27,16 +27,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import ensure_database, percentile  # noqa: E402
+from bench.ingest import ensure_database, percentile, publish_once  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.models import Camera, Detection  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.test_overview_page import FIGURE_JS  # noqa: E402
 from tests.helpers import free_port, wait_for  # noqa: E402
 from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
+from tests.overview_support import FIGURE_JS  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_live"
 
@@ -129,22 +129,7 @@ def publish(port: int, prefix: str, camera_id: str) -> None:
         "kind": "smoke",
         "score": 0.9,
     }
-    subprocess.run(
-        [
-            "mosquitto_pub",
-            "-p",
-            str(port),
-            "-q",
-            "1",
-            "-V",
-            "5",
-            "-t",
-            f"{prefix}/camera/{camera_id}/detection",
-            "-m",
-            json.dumps(body),
-        ],
-        check=True,
-    )
+    publish_once(port, f"{prefix}/camera/{camera_id}/detection", body)
 
 
 def in_alarm_js(camera_id: str) -> str:

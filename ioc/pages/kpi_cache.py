@@ -149,8 +149,10 @@ def _warm_loop(store_ref: weakref.ref[Store]) -> None:
             now = utcnow()
             with store.session() as session:
                 prefetch(session, warm_periods(now), now, WARM_MARGIN)
-        except Exception:  # a warm-up is best effort: pages count on demand
-            log.warning("KPI cache warm-up failed", exc_info=True)
+        except Exception as exc:  # best effort: pages count on demand; at shutdown the store
+            # goes away under it, which is no reason for a traceback in the log
+            log.warning("KPI cache warm-up skipped: %s", type(exc).__name__)
+            log.debug("KPI cache warm-up failure", exc_info=True)
         del store
         time.sleep(WARM_EVERY_S)
 

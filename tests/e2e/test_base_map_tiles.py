@@ -15,8 +15,8 @@ from ioc.store.migrate import upgrade
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
 from tests.e2e.conftest import LiveServer, WatchedPage
-from tests.e2e.test_overview_page import FILLED_JS, seed
 from tests.mbtiles_support import make_mbtiles
+from tests.overview_support import FILLED_JS, seed
 
 pytestmark = pytest.mark.e2e
 

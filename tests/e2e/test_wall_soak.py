@@ -21,8 +21,8 @@ from ioc.store.migrate import upgrade
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
 from tests.e2e.conftest import LiveServer, WatchedPage
-from tests.e2e.test_overview_page import seed
 from tests.incidents_support import add_incident
+from tests.overview_support import seed
 
 pytestmark = pytest.mark.e2e
 NODES_JS = "() => document.getElementsByTagName('*').length"

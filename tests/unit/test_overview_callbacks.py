@@ -3,65 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dash
 import plotly.graph_objects as go
 import pytest
-import shapely
 from flask import Flask
 
 from ioc.config import Settings
 from ioc.pages import overview
 from ioc.store import Store
-from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera
-from ioc.store.units import UnitRecord, insert_units
 from ioc.web.app import create_app, header_texts
 from ioc.web.context import attach
+from tests.overview_support import seed_units_and_cameras
 
 NOW = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Lâm Đồng
 
 
-def box(x0: float, y0: float, x1: float, y1: float) -> shapely.MultiPolygon:
-    return shapely.MultiPolygon([shapely.box(x0, y0, x1, y1)])
-
-
 def seed(store: Store) -> None:
-    """Two old districts, three new wards, three cameras (online, offline, alarm)."""
-    old, new = (date(2004, 1, 1), date(2025, 6, 30)), date(2025, 7, 1)
+    """The page tests' small province: cam-1 online, cam-2 offline, cam-3 in alarm at NOW."""
     with store.session() as session:
-        insert_units(
-            session,
-            [
-                UnitRecord(
-                    "D1", "Thành phố Đà Lạt", "district", box(108.3, 11.8, 108.6, 12.1), *old
-                ),
-                UnitRecord(
-                    "D2", "Huyện Lạc Dương", "district", box(108.3, 12.1, 108.7, 12.4), *old
-                ),
-                UnitRecord(
-                    "W1",
-                    "Phường Xuân Hương - Đà Lạt",
-                    "commune",
-                    box(108.3, 11.8, 108.45, 12.1),
-                    new,
-                ),
-                UnitRecord(
-                    "W2", "Phường Lâm Viên - Đà Lạt", "commune", box(108.45, 11.8, 108.6, 12.1), new
-                ),
-                UnitRecord("W3", "Xã Lạc Dương", "commune", box(108.3, 12.1, 108.7, 12.4), new),
-            ],
-        )
-        upsert_cameras(
-            session,
-            [
-                CameraSpec("cam-1", "Hồ Xuân Hương", 108.44, 11.94, "W1"),
-                CameraSpec("cam-2", "Đỉnh Langbiang", 108.44, 12.15, "W3"),
-                CameraSpec("cam-3", "Rừng thông Lạc Dương", 108.55, 12.25, "W3"),
-            ],
-        )
+        seed_units_and_cameras(session)
         session.flush()
         touch(session.get(Camera, "cam-1"), heartbeat=NOW - timedelta(seconds=5))
         touch(session.get(Camera, "cam-3"), heartbeat=NOW, detection=NOW - timedelta(seconds=30))
