@@ -1,0 +1,1 @@
+"""Who may see and do what: accounts, sessions, roles and unit scope."""

@@ -1,0 +1,168 @@
+"""Server-side sessions and kiosk tokens: issue, resolve to a principal, revoke.
+
+A session token is 32 random bytes (URL-safe text) sent once in a cookie; the database keeps
+its SHA-256 only. Every sign-in makes a new token (no session id chosen before sign-in is
+ever honoured, so session fixation has nothing to fix). A session ends at its absolute
+lifetime or after an idle period, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ioc.auth.principal import Principal
+from ioc.auth.roles import Role
+from ioc.auth.scope import unit_scope
+from ioc.store.models_auth import KioskToken, User, WebSession
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    """How long a session lives in all, and without being used."""
+
+    absolute: timedelta = timedelta(hours=12)
+    idle: timedelta = timedelta(hours=2)
+    kiosk_absolute: timedelta = timedelta(days=30)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def open_session(
+    session: Session,
+    now: datetime,
+    *,
+    user: User | None = None,
+    kiosk: KioskToken | None = None,
+    client: str = "",
+    lifetimes: Lifetimes = Lifetimes(),
+) -> tuple[str, WebSession]:
+    """A new session for a user or a kiosk: the cookie token and the stored row."""
+    if (user is None) == (kiosk is None):
+        raise ValueError("a session belongs to exactly one user or kiosk")
+    token = new_token()
+    life = lifetimes.absolute if user is not None else lifetimes.kiosk_absolute
+    row = WebSession(
+        token_hash=token_hash(token),
+        user_id=user.id if user is not None else None,
+        kiosk_id=kiosk.id if kiosk is not None else None,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + life,
+        last_seen_at=now,
+        client=client[:200],
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def resolve(
+    session: Session, token: str | None, now: datetime, lifetimes: Lifetimes = Lifetimes()
+) -> Principal | None:
+    """The principal of a live session, touching its idle clock; None when not live."""
+    if not token or len(token) > 128:
+        return None
+    row = session.get(WebSession, token_hash(token))
+    if row is None or row.expires_at <= now:
+        return None
+    if row.user_id is not None:
+        if now - row.last_seen_at > lifetimes.idle:
+            return None
+        user = session.get(User, row.user_id)
+        if user is None or not user.active:
+            return None
+        principal = user_principal(session, user, row.csrf_token)
+    else:
+        kiosk = session.get(KioskToken, row.kiosk_id)
+        if kiosk is None or not kiosk_live(kiosk, now):
+            return None
+        principal = kiosk_principal(session, kiosk, row.csrf_token)
+    if now - row.last_seen_at > timedelta(minutes=1):  # one write a minute, not per request
+        row.last_seen_at = now
+    return principal
+
+
+def user_principal(session: Session, user: User, csrf_token: str = "") -> Principal:
+    return Principal(
+        name=user.username,
+        role=Role(user.role),
+        unit_code=user.unit_code,
+        units=unit_scope(session, user.unit_code) if user.unit_code else None,
+        user_id=user.id,
+        csrf_token=csrf_token,
+    )
+
+
+def kiosk_principal(session: Session, kiosk: KioskToken, csrf_token: str = "") -> Principal:
+    return Principal(
+        name=f"kiosk:{kiosk.label}",
+        role=Role.KIOSK,
+        unit_code=kiosk.unit_code,
+        units=unit_scope(session, kiosk.unit_code) if kiosk.unit_code else None,
+        kiosk_id=kiosk.id,
+        csrf_token=csrf_token,
+    )
+
+
+def close_session(session: Session, token: str | None) -> None:
+    """Sign out: the session row is deleted, the token is worthless from now on."""
+    if token:
+        session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
+
+
+def close_user_sessions(session: Session, user_id: int) -> None:
+    """Every session of a user (password change, account disabled)."""
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
+def purge_expired(session: Session, now: datetime) -> int:
+    """Delete sessions past their absolute lifetime; returns how many."""
+    result = session.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def issue_kiosk_token(
+    session: Session,
+    label: str,
+    unit_code: str | None,
+    now: datetime,
+    valid_for: timedelta | None = None,
+) -> tuple[str, KioskToken]:
+    """A new kiosk token (shown once) for a wall display of ``unit_code``."""
+    token = new_token()
+    row = KioskToken(
+        label=label[:200],
+        unit_code=unit_code or None,
+        token_hash=token_hash(token),
+        created_at=now,
+        expires_at=now + valid_for if valid_for is not None else None,
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def find_kiosk(session: Session, token: str, now: datetime) -> KioskToken | None:
+    """The live kiosk token matching ``token``, or None."""
+    if not token or len(token) > 128:
+        return None
+    row = session.scalar(select(KioskToken).where(KioskToken.token_hash == token_hash(token)))
+    return row if row is not None and kiosk_live(row, now) else None
+
+
+def kiosk_live(kiosk: KioskToken, now: datetime) -> bool:
+    if kiosk.revoked_at is not None:
+        return False
+    return kiosk.expires_at is None or kiosk.expires_at > now
