@@ -1,4 +1,8 @@
-"""The append-only audit trail of incidents: every change as one ``incident_events`` row."""
+"""The append-only audit trail of incidents: every change as one ``incident_events`` row.
+
+Each change is also appended to the province-wide, hash-chained audit log
+(:mod:`ioc.audit.log`) in the same transaction, so ``ioc audit verify`` covers incidents.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ioc.audit import log as audit_log
 from ioc.store.models import Incident
 from ioc.store.models_incidents import IncidentEvent
 
@@ -42,6 +47,16 @@ def record(
         detail=detail,
     )
     session.add(event)
+    audit_log.append(
+        session,
+        f"incident.{action}",
+        actor=actor,
+        target=f"incident:{incident.id}",
+        unit_code=incident.unit_code,
+        client=client,
+        detail={"from": from_status, "to": incident.status, "note": note[:500]} | (detail or {}),
+        at=at,
+    )
     return event
 
 
