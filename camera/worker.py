@@ -1,10 +1,13 @@
-"""The camera worker (``ioc cameras run``): one capture thread per camera in the registry.
+"""The camera worker (``ioc cameras run``): one capture thread per camera of its shard.
 
-Cameras with a non-empty ``stream_url`` are read from the store at start. Each gets a
+Cameras with a non-empty ``stream_url`` are read from the store at start, and the worker
+keeps those of its shard (:mod:`camera.shards`; one shard of one: all of them). Each gets a
 :class:`CameraRunner` (capture loop → chain → events) in its own thread; one more loop sends
 every camera's heartbeat (its picture health, ``no_signal`` while the stream is down, and
 the frames actually analysed per second) every ``heartbeat_interval_s``. Everything stops
 when the shared stop event is set: :func:`camera_task` hands the worker to the orchestrator.
+Every ``stats_interval_s`` the worker puts its shard, its cameras and their analysed frames
+in the store (:mod:`camera.worker_stats`) for ``/metrics`` and ``/system``.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from camera.chain import Chain, ChainEvent
 from camera.detectors import Detector, load_detectors
 from camera.events import MqttPublisher, detection_payload, heartbeat_payload, write_event_files
 from camera.motion import Polygon
+from camera.shards import select_shard
 from camera.types import Image
+from camera.worker_stats import WorkerReport, counters, worker_id
 from ioc.config import Settings
 from ioc.ingest.payloads import CameraHealth
 from ioc.runtime import Task
@@ -75,6 +80,10 @@ class CameraRunner:
     analysed: int = 0
     events: int = 0
     latencies: list[float] = field(default_factory=list)
+
+    @property
+    def camera_id(self) -> str:
+        return self.source.id
 
     def __post_init__(self) -> None:
         cw = self.settings.camera_worker
@@ -138,7 +147,11 @@ class CameraRunner:
 
 
 class CameraWorker:
-    """Runs every camera's runner in a thread and sends their heartbeats until stopped."""
+    """Runs each of its cameras' runners in a thread and sends their heartbeats until stopped.
+
+    The worker keeps only the cameras of its shard (``camera_worker.shard_index`` of
+    ``shard_count``, see :mod:`camera.shards`), so several workers split one registry.
+    """
 
     def __init__(
         self,
@@ -156,48 +169,90 @@ class CameraWorker:
             self.own_publisher = MqttPublisher(settings.mqtt, client_id)
             publisher = self.own_publisher
         self.publisher = publisher
-        self.runners: list[CameraRunner] = []
+        cw = settings.camera_worker
+        self.report = WorkerReport(
+            settings.database_url, worker_id(cw.shard_index, cw.shard_count), utcnow()
+        )
+        self.active: dict[str, tuple[CameraRunner, threading.Thread]] = {}
+        self.lock = threading.Lock()
 
-    def run(self, stop: threading.Event) -> None:
+    @property
+    def runners(self) -> list[CameraRunner]:
+        """The cameras this worker analyses now, by id."""
+        with self.lock:
+            return [runner for _id, (runner, _t) in sorted(self.active.items())]
+
+    def my_sources(self) -> list[CameraSource]:
+        """This shard's cameras of the registry (or of the sources given)."""
         sources = self.sources
         if sources is None:
             sources = cameras_from_store(self.settings.database_url)
+        cw = self.settings.camera_worker
+        mine = select_shard(sources, cw.shard_index, cw.shard_count, key=lambda s: s.id)
+        log.info(
+            "camera worker %s: shard %d of %d takes %d of %d camera(s) with a stream: %s",
+            self.report.worker_id,
+            cw.shard_index,
+            cw.shard_count,
+            len(mine),
+            len(sources),
+            ", ".join(s.id for s in mine) or "none",
+        )
+        return mine
+
+    def run(self, stop: threading.Event) -> None:
+        sources = self.my_sources()
         detectors = load_detectors(self.settings.camera_worker)
-        self.runners = [
-            CameraRunner(s, self.settings, self.publisher, detectors, self.realtime)
-            for s in sources
-        ]
-        log.info("camera worker: %d camera(s) with a stream", len(self.runners))
         if self.own_publisher is not None:
             self.own_publisher.start()
-        threads = [
-            threading.Thread(target=r.run, args=(stop,), name=f"camera-{r.source.id}", daemon=True)
-            for r in self.runners
-        ]
-        for thread in threads:
-            thread.start()
+        for source in sources:
+            self.start_camera(source, detectors, stop)
         try:
             self._heartbeats(stop)
         finally:
             stop.set()
+            with self.lock:
+                threads = [thread for _runner, thread in self.active.values()]
             for thread in threads:
                 thread.join(timeout=10)
+            self.save_stats()
+            self.report.close()
             if self.own_publisher is not None:
                 self.own_publisher.stop()
 
+    def start_camera(
+        self, source: CameraSource, detectors: Sequence[Detector[Any]], stop: threading.Event
+    ) -> None:
+        runner = CameraRunner(source, self.settings, self.publisher, detectors, self.realtime)
+        thread = threading.Thread(
+            target=runner.run, args=(stop,), name=f"camera-{source.id}", daemon=True
+        )
+        with self.lock:
+            self.active[source.id] = (runner, thread)
+        thread.start()
+
+    def save_stats(self) -> bool:
+        cw = self.settings.camera_worker
+        return self.report.save(counters(self.runners, cw.shard_index, cw.shard_count))
+
     def _heartbeats(self, stop: threading.Event) -> None:
-        interval = self.settings.camera_worker.heartbeat_interval_s
-        counts = {id(r): 0 for r in self.runners}
+        cw = self.settings.camera_worker
+        counts: dict[str, int] = {}
         last = time.monotonic()
+        next_stats = last
         while True:
             now = time.monotonic()
             for runner in self.runners:
-                fps = (runner.analysed - counts[id(runner)]) / max(now - last, 1e-3)
-                counts[id(runner)] = runner.analysed
+                done = counts.get(runner.source.id, 0)
+                fps = (runner.analysed - done) / max(now - last, 1e-3)
+                counts[runner.source.id] = runner.analysed
                 payload = heartbeat_payload(utcnow(), runner.current_health(), fps)
                 self.publisher.publish(runner.source.id, "heartbeat", payload)
             last = now
-            if stop.wait(interval):
+            if now >= next_stats:
+                self.save_stats()
+                next_stats = now + cw.stats_interval_s
+            if stop.wait(cw.heartbeat_interval_s):
                 return
 
 
