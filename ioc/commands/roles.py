@@ -54,7 +54,7 @@ def register(subparsers: Any) -> None:
     )
     serve.set_defaults(handler=serve_dashboard)
     ingest = add_command(subparsers, "ingest", "Chỉ chạy tiến trình nhận MQTT / ingest only")
-    ingest.set_defaults(handler=lambda a, s: _run_roles(s, ["ingest"]))
+    ingest.set_defaults(handler=run_ingest)
     simulate = add_command(
         subparsers, "simulate", "Mô phỏng camera qua MQTT / publish simulated camera traffic"
     )
@@ -71,6 +71,11 @@ def serve_dashboard(args: argparse.Namespace, settings: Settings) -> int:
         os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
     DashboardServer(args.gunicorn_config).run()  # returns only by SystemExit
     return 0
+
+
+def run_ingest(_args: argparse.Namespace, settings: Settings) -> int:
+    """The ingest role: one MQTT ingest worker (run several with a shared group)."""
+    return _run_roles(settings, ["ingest"])
 
 
 def run_all(args: argparse.Namespace, settings: Settings) -> int:
