@@ -22,11 +22,12 @@ from tests.deploy_support import (
 )
 
 UNITS = DEPLOY / "systemd"
-ROLES = {  # unit file → the handler its ExecStart must reach
-    "ioc-serve.service": "ioc.commands.roles.serve_dashboard",
-    "ioc-ingest@.service": "ioc.commands.roles.run_ingest",
-    "ioc-cameras@.service": "ioc.commands.cameras.run_worker",
-    "ioc-incidents.service": "ioc.incidents.commands.run_worker",
+ROLES = {  # unit file → the handlers its ExecStart lines must reach
+    "ioc-serve.service": ["ioc.commands.roles.serve_dashboard"],
+    "ioc-ingest@.service": ["ioc.commands.roles.run_ingest"],
+    "ioc-cameras@.service": ["ioc.commands.cameras.run_worker"],
+    "ioc-incidents.service": ["ioc.incidents.commands.run_worker"],
+    "ioc-migrate.service": ["ioc.commands.db.db_upgrade", "ioc.geography.commands.units_seed"],
 }
 HARDENING = {
     "NoNewPrivileges": "yes",
@@ -101,17 +102,20 @@ def settings_of(
 @pytest.mark.parametrize("name", sorted(ROLES))
 def test_unit_runs_a_real_ioc_command_hardened(name: str) -> None:
     unit = parse_unit(UNITS / name)
-    argv = shlex.split(one(unit, "Service", "ExecStart"))
-    assert argv[0] == "/opt/ioc/venv/bin/ioc"
-    assert ioc_command(argv) == ROLES[name]
+    argvs = [shlex.split(line) for line in unit["Service"]["ExecStart"]]
+    assert all(argv[0] == "/opt/ioc/venv/bin/ioc" for argv in argvs)
+    assert [ioc_command(argv) for argv in argvs] == ROLES[name]
     service = unit["Service"]
     for key, value in HARDENING.items():
         assert service.get(key) == [value], f"{name}: {key}"
     var_dir = read_env_file(UNITS / "ioc.env.example")["IOC_VAR_DIR"]
     assert var_dir in " ".join(service["ReadWritePaths"]).split()
     assert one(unit, "Service", "User") not in ("root", "0")
-    assert one(unit, "Unit", "PartOf") == "ioc.target"
-    assert one(unit, "Install", "WantedBy") == "ioc.target"
+    if name == "ioc-migrate.service":  # started by hand, on one host, never with the target
+        assert one(unit, "Service", "Type") == "oneshot" and "Install" not in unit
+    else:
+        assert one(unit, "Unit", "PartOf") == "ioc.target"
+        assert one(unit, "Install", "WantedBy") == "ioc.target"
     assert ("%i" in (UNITS / name).read_text(encoding="utf-8")) == ("@" in name)
     for entry in service.get("LoadCredential", []):
         assert entry.split(":")[0] in env_names(), entry
@@ -132,6 +136,7 @@ def test_serve_unit_runs_gunicorn_with_sd_notify() -> None:
         ("ioc-cameras@.service", "0"),
         ("ioc-cameras@.service", "1"),
         ("ioc-incidents.service", ""),
+        ("ioc-migrate.service", ""),
     ],
 )
 def test_unit_environment_loads(
@@ -170,7 +175,7 @@ def test_systemd_analyze_verify(tmp_path: Path) -> None:
         text = path.read_text(encoding="utf-8").replace("/opt/ioc/venv/bin/ioc", str(stub))
         (units / path.name).write_text(text, encoding="utf-8")
     names = ["ioc-serve.service", "ioc-ingest@1.service", "ioc-cameras@0.service"]
-    names += ["ioc-incidents.service", "ioc.target"]
+    names += ["ioc-incidents.service", "ioc-migrate.service", "ioc.target"]
     result = subprocess.run(
         [analyze, "verify", *[str(units / n) for n in names]],
         capture_output=True,
