@@ -18,6 +18,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc.config import CameraWorkerSettings
 from ioc.store import Store, open_store
 from ioc.store.worker_stats import save_stats
 from ioc.timeutil import utcnow
@@ -38,16 +39,21 @@ class CameraCounts(Protocol):
     events: int
 
 
-def worker_id(shard_index: int, shard_count: int) -> str:
-    """Host, process and shard: unique per running worker, readable on /system."""
-    return f"{socket.gethostname()}:{os.getpid()}:cameras-{shard_index}/{shard_count}"
+def worker_id(settings: CameraWorkerSettings) -> str:
+    """Host, process and shard (or lease mode): unique per running worker, read on /system."""
+    if settings.assignment == "lease":
+        mode = "lease"
+    else:
+        mode = f"{settings.shard_index}/{settings.shard_count}"
+    return f"{socket.gethostname()}:{os.getpid()}:cameras-{mode}"
 
 
-def counters(
-    cameras: Iterable[CameraCounts], shard_index: int, shard_count: int
-) -> dict[str, float]:
-    """Flat counters: the shard, totals, and each camera's analysed frames."""
-    flat: dict[str, float] = {"shard_index": shard_index, "shard_count": shard_count}
+def counters(cameras: Iterable[CameraCounts], settings: CameraWorkerSettings) -> dict[str, float]:
+    """Flat counters: the shard (or lease mode), totals, and each camera's analysed frames."""
+    if settings.assignment == "lease":
+        flat: dict[str, float] = {"lease_mode": 1}
+    else:
+        flat = {"shard_index": settings.shard_index, "shard_count": settings.shard_count}
     total = events = n = 0
     for camera in cameras:
         flat[CAMERA_KEY + camera.camera_id] = camera.analysed

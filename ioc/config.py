@@ -172,6 +172,15 @@ class CameraWorkerSettings(Section):
     stats_interval_s: float = Field(
         10, gt=0, description="How often the worker puts its counters in the store (/metrics)."
     )
+    assignment: Literal["static", "lease"] = Field(
+        "static",
+        description="static: the shard_index of shard_count by a hash of the camera id; "
+        "lease: workers claim fair shares of the cameras in the database and take over a "
+        "stopped worker's cameras when its leases expire (shard settings ignored).",
+    )
+    lease_s: float = Field(
+        30, ge=3, le=3600, description="Lease of a camera (lease mode), renewed every third."
+    )
 
     @field_validator("shard_index")
     @classmethod

@@ -61,6 +61,7 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "No camera worker has reported yet. Start ioc cameras run.",
     },
     "system.col.shard": {"vi": "Phân đoạn", "en": "Shard"},
+    "system.lease_mode": {"vi": "cấp phát động", "en": "leases"},
     "system.col.cameras": {"vi": "Camera đang phân tích", "en": "Cameras analysed"},
     "system.col.analysed": {"vi": "Khung hình đã phân tích", "en": "Frames analysed"},
     "nav.overview": {"vi": "Tổng quan", "en": "Overview"},

@@ -45,7 +45,10 @@ def register(subparsers: Any) -> None:
         sub, "shards", "Camera nào thuộc tiến trình nào / which worker (shard) takes which camera"
     )
     shards.add_argument(
-        "--count", type=int, help="number of shards (default: camera_worker.shard_count)"
+        "--count",
+        type=int,
+        help="number of static shards (default: camera_worker.shard_count; in lease mode "
+        "without --count: the leases held now)",
     )
     shards.set_defaults(handler=show_shards)
     synth = add_command(sub, "synth", "Tạo clip tổng hợp / write the synthetic clip set")
@@ -94,22 +97,47 @@ def import_cameras(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def show_shards(args: argparse.Namespace, settings: Settings) -> int:
-    """Each shard's cameras (those with a stream) for the registry in the store."""
+    """Each shard's cameras (those with a stream); in lease mode, who holds which now."""
     from camera.shards import assignment
-    from camera.worker import cameras_from_store
 
-    count = args.count or settings.camera_worker.shard_count
+    count = settings.camera_worker.shard_count if args.count is None else args.count
     if count < 1:
         print("shards: --count phải ≥ 1 / must be at least 1", file=sys.stderr)
         return 2
     try:
-        ids = [source.id for source in cameras_from_store(settings.database_url)]
+        ids, held = _registry_and_leases(settings)
     except SQLAlchemyError as exc:
         print(f"shards: cannot read the camera registry: {exc}", file=sys.stderr)
         return 1
+    if settings.camera_worker.assignment == "lease" and args.count is None:
+        by_worker: dict[str, list[str]] = {}
+        for camera in ids:
+            by_worker.setdefault(held.get(camera, "(chưa ai giữ / unheld)"), []).append(camera)
+        for worker, cameras in sorted(by_worker.items()):
+            print(f"{worker}: {len(cameras)} camera(s) {' '.join(cameras)}")
+        return 0
     for shard, cameras in assignment(ids, count).items():
         print(f"shard {shard}/{count}: {len(cameras)} camera(s) {' '.join(cameras)}".rstrip())
     return 0
+
+
+def _registry_and_leases(settings: Settings) -> tuple[list[str], dict[str, str]]:
+    """Camera ids with a stream, and camera → worker of every valid lease."""
+    from camera.leases import holders
+    from camera.registry import stream_cameras
+    from ioc.store import open_store
+    from ioc.timeutil import utcnow
+
+    store = open_store(settings.database_url)
+    try:
+        with store.session() as session:
+            ids = [source.id for source in stream_cameras(session)]
+            held = (
+                holders(session, utcnow()) if settings.camera_worker.assignment == "lease" else {}
+            )
+        return ids, held
+    finally:
+        store.dispose()
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -91,6 +91,8 @@ def camera_worker_table(rows: list[WorkerStat], now: datetime, lang: str) -> htm
         counters = row.counters
         cameras = sorted(k.removeprefix(CAMERA_KEY) for k in counters if k.startswith(CAMERA_KEY))
         shard = f"{counters.get('shard_index', 0):g}/{counters.get('shard_count', 1):g}"
+        if counters.get("lease_mode"):
+            shard = t("system.lease_mode", lang)
         cells = [
             html.Td(row.worker_id),
             html.Td(

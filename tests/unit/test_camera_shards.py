@@ -13,7 +13,7 @@ import pytest
 
 from camera.shards import assignment, in_shard, select_shard, shard_of
 from camera.worker_stats import counters
-from ioc.config import ConfigError, load_settings
+from ioc.config import CameraWorkerSettings, ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 IDS = [f"LD-{district}-{n:02d}" for district in ("DL", "BL", "DT", "LH", "DR") for n in range(60)]
@@ -105,7 +105,8 @@ class Counted:
 
 
 def test_worker_counters_name_each_camera() -> None:
-    values = counters([Counted("LD-DL-01", 40, 1), Counted("LD-BL-07", 35, 0)], 1, 2)
+    cameras = [Counted("LD-DL-01", 40, 1), Counted("LD-BL-07", 35, 0)]
+    values = counters(cameras, CameraWorkerSettings(shard_count=2, shard_index=1))
     assert values == {
         "shard_index": 1,
         "shard_count": 2,
@@ -115,3 +116,7 @@ def test_worker_counters_name_each_camera() -> None:
         "analysed": 75,
         "events": 1,
     }
+
+    lease = counters(cameras, CameraWorkerSettings(assignment="lease"))
+    assert lease["lease_mode"] == 1 and "shard_index" not in lease
+    assert lease["cameras"] == 2
