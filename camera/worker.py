@@ -1,7 +1,9 @@
 """The camera worker (``ioc cameras run``): one capture thread per camera of its shard.
 
 Cameras with a non-empty ``stream_url`` are read from the store at start, and the worker
-keeps those of its shard (:mod:`camera.shards`; one shard of one: all of them). Each gets a
+keeps those of its shard (:mod:`camera.shards`; one shard of one: all of them) — or, in
+lease mode, those it holds a lease on, re-balanced as workers come and go
+(:mod:`camera.leases`). Each gets a
 :class:`CameraRunner` (capture loop → chain → events) in its own thread; one more loop sends
 every camera's heartbeat (its picture health, ``no_signal`` while the stream is down, and
 the frames actually analysed per second) every ``heartbeat_interval_s``. Everything stops
