@@ -1,15 +1,21 @@
-"""The camera worker (``ioc cameras run``): one capture thread per camera in the registry.
+"""The camera worker (``ioc cameras run``): one capture thread per camera of its shard.
 
-Cameras with a non-empty ``stream_url`` are read from the store at start. Each gets a
+Cameras with a non-empty ``stream_url`` are read from the store at start, and the worker
+keeps those of its shard (:mod:`camera.shards`; one shard of one: all of them) — or, in
+lease mode, those it holds a lease on, re-balanced as workers come and go
+(:mod:`camera.leases`). Each gets a
 :class:`CameraRunner` (capture loop → chain → events) in its own thread; one more loop sends
 every camera's heartbeat (its picture health, ``no_signal`` while the stream is down, and
 the frames actually analysed per second) every ``heartbeat_interval_s``. Everything stops
 when the shared stop event is set: :func:`camera_task` hands the worker to the orchestrator.
+Every ``stats_interval_s`` the worker puts its shard, its cameras and their analysed frames
+in the store (:mod:`camera.worker_stats`) for ``/metrics`` and ``/system``.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 import uuid
@@ -17,19 +23,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import select
-
 from camera.capture import CaptureLoop, CaptureOptions
 from camera.chain import Chain, ChainEvent
 from camera.detectors import Detector, load_detectors
 from camera.events import MqttPublisher, detection_payload, heartbeat_payload, write_event_files
-from camera.motion import Polygon
+from camera.leases import LeaseKeeper
+from camera.registry import CameraSource, cameras_from_store
+from camera.shards import select_shard
 from camera.types import Image
+from camera.worker_stats import WorkerReport, counters, worker_id
 from ioc.config import Settings
 from ioc.ingest.payloads import CameraHealth
 from ioc.runtime import Task
-from ioc.store import open_store
-from ioc.store.models import Camera
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -37,29 +42,6 @@ log = logging.getLogger(__name__)
 
 class Publisher(Protocol):
     def publish(self, camera_id: str, message_type: str, payload: dict[str, Any]) -> None: ...
-
-
-@dataclass(frozen=True)
-class CameraSource:
-    """What the worker needs of a registered camera."""
-
-    id: str
-    url: str
-    analysis_fps: float | None = None
-    masks: Sequence[Polygon] = ()
-
-
-def cameras_from_store(database_url: str) -> list[CameraSource]:
-    """Registered cameras that have a stream URL, ordered by id."""
-    store = open_store(database_url)
-    try:
-        with store.session() as session:
-            rows = session.scalars(
-                select(Camera).where(Camera.stream_url != "").order_by(Camera.id)
-            )
-            return [CameraSource(r.id, r.stream_url, r.analysis_fps, r.masks or ()) for r in rows]
-    finally:
-        store.dispose()
 
 
 @dataclass
@@ -75,6 +57,10 @@ class CameraRunner:
     analysed: int = 0
     events: int = 0
     latencies: list[float] = field(default_factory=list)
+
+    @property
+    def camera_id(self) -> str:
+        return self.source.id
 
     def __post_init__(self) -> None:
         cw = self.settings.camera_worker
@@ -138,7 +124,12 @@ class CameraRunner:
 
 
 class CameraWorker:
-    """Runs every camera's runner in a thread and sends their heartbeats until stopped."""
+    """Runs each of its cameras' runners in a thread and sends their heartbeats until stopped.
+
+    Which cameras: those of its shard (``camera_worker.shard_index`` of ``shard_count``, see
+    :mod:`camera.shards`), or in lease mode those it holds a lease on (:mod:`camera.leases`),
+    re-balanced every third of ``lease_s`` as workers come and go.
+    """
 
     def __init__(
         self,
@@ -156,49 +147,128 @@ class CameraWorker:
             self.own_publisher = MqttPublisher(settings.mqtt, client_id)
             publisher = self.own_publisher
         self.publisher = publisher
-        self.runners: list[CameraRunner] = []
+        cw = settings.camera_worker
+        self.report = WorkerReport(settings.database_url, worker_id(cw), utcnow())
+        self.leases: LeaseKeeper | None = None
+        if cw.assignment == "lease":
+            self.leases = LeaseKeeper(settings.database_url, self.report.worker_id, cw.lease_s)
+        self.active: dict[str, tuple[CameraRunner, threading.Thread, threading.Event]] = {}
+        self.lock = threading.Lock()
+        self.detectors: Sequence[Detector[Any]] = ()
 
-    def run(self, stop: threading.Event) -> None:
+    @property
+    def runners(self) -> list[CameraRunner]:
+        """The cameras this worker analyses now, by id."""
+        with self.lock:
+            return [entry[0] for _id, entry in sorted(self.active.items())]
+
+    def my_sources(self) -> list[CameraSource]:
+        """This shard's cameras of the registry (or of the sources given)."""
         sources = self.sources
         if sources is None:
             sources = cameras_from_store(self.settings.database_url)
-        detectors = load_detectors(self.settings.camera_worker)
-        self.runners = [
-            CameraRunner(s, self.settings, self.publisher, detectors, self.realtime)
-            for s in sources
-        ]
-        log.info("camera worker: %d camera(s) with a stream", len(self.runners))
+        cw = self.settings.camera_worker
+        mine = select_shard(sources, cw.shard_index, cw.shard_count, key=lambda s: s.id)
+        log.info(
+            "camera worker %s: shard %d of %d takes %d of %d camera(s) with a stream: %s",
+            self.report.worker_id,
+            cw.shard_index,
+            cw.shard_count,
+            len(mine),
+            len(sources),
+            ", ".join(s.id for s in mine) or "none",
+        )
+        return mine
+
+    def run(self, stop: threading.Event) -> None:
+        self.detectors = load_detectors(self.settings.camera_worker)
         if self.own_publisher is not None:
             self.own_publisher.start()
-        threads = [
-            threading.Thread(target=r.run, args=(stop,), name=f"camera-{r.source.id}", daemon=True)
-            for r in self.runners
-        ]
-        for thread in threads:
-            thread.start()
+        if self.leases is None:
+            for source in self.my_sources():
+                self.start_camera(source)
         try:
-            self._heartbeats(stop)
+            self._loop(stop)
         finally:
             stop.set()
-            for thread in threads:
-                thread.join(timeout=10)
+            self.save_stats()  # the last word on what it analysed, before letting go
+            self.stop_cameras(list(self.active))
+            if self.leases is not None:
+                self.leases.leave()
+            self.report.close()
             if self.own_publisher is not None:
                 self.own_publisher.stop()
 
-    def _heartbeats(self, stop: threading.Event) -> None:
-        interval = self.settings.camera_worker.heartbeat_interval_s
-        counts = {id(r): 0 for r in self.runners}
+    def start_camera(self, source: CameraSource) -> None:
+        runner = CameraRunner(source, self.settings, self.publisher, self.detectors, self.realtime)
+        halt = threading.Event()
+        thread = threading.Thread(
+            target=runner.run, args=(halt,), name=f"camera-{source.id}", daemon=True
+        )
+        with self.lock:
+            self.active[source.id] = (runner, thread, halt)
+        thread.start()
+
+    def stop_cameras(self, camera_ids: Sequence[str]) -> None:
+        """Stop these cameras' runners (all signalled first, then awaited)."""
+        with self.lock:
+            stopping = [self.active.pop(camera) for camera in camera_ids]
+        for _runner, _thread, halt in stopping:
+            halt.set()
+        for _runner, thread, _halt in stopping:
+            thread.join(timeout=10)
+
+    def rebalance(self) -> None:
+        """Lease mode: run exactly the cameras this worker holds after a lease round."""
+        assert self.leases is not None
+        held = self.leases.round()
+        if held is None:
+            return
+        running = set(self.active)
+        self.stop_cameras(sorted(running - set(held)))
+        for camera in sorted(set(held) - running):
+            self.start_camera(held[camera])
+        if set(held) != running:
+            log.info(
+                "camera worker %s: holds %d camera(s): %s",
+                self.report.worker_id,
+                len(held),
+                ", ".join(held) or "none",
+            )
+
+    def save_stats(self) -> bool:
+        return self.report.save(counters(self.runners, self.settings.camera_worker))
+
+    def _loop(self, stop: threading.Event) -> None:
+        """Heartbeats, counters and (lease mode) lease rounds, each on its own schedule."""
+        cw = self.settings.camera_worker
+        every = {"heartbeats": cw.heartbeat_interval_s, "stats": cw.stats_interval_s}
+        if self.leases is not None:
+            every["leases"] = cw.lease_s / 3
+        due = dict.fromkeys(every, 0.0)
+        counts: dict[str, int] = {}
         last = time.monotonic()
         while True:
             now = time.monotonic()
-            for runner in self.runners:
-                fps = (runner.analysed - counts[id(runner)]) / max(now - last, 1e-3)
-                counts[id(runner)] = runner.analysed
-                payload = heartbeat_payload(utcnow(), runner.current_health(), fps)
-                self.publisher.publish(runner.source.id, "heartbeat", payload)
-            last = now
-            if stop.wait(interval):
+            if now >= due.get("leases", math.inf):
+                self.rebalance()
+            if now >= due["heartbeats"]:
+                self._heartbeats(counts, max(now - last, 1e-3))
+                last = now
+            if now >= due["stats"]:
+                self.save_stats()
+            for job, interval in every.items():
+                if now >= due[job]:
+                    due[job] = now + interval
+            if stop.wait(max(0.05, min(due.values()) - time.monotonic())):
                 return
+
+    def _heartbeats(self, counts: dict[str, int], elapsed: float) -> None:
+        for runner in self.runners:
+            fps = (runner.analysed - counts.get(runner.source.id, 0)) / elapsed
+            counts[runner.source.id] = runner.analysed
+            payload = heartbeat_payload(utcnow(), runner.current_health(), fps)
+            self.publisher.publish(runner.source.id, "heartbeat", payload)
 
 
 def camera_task(settings: Settings) -> Task:

@@ -1,7 +1,8 @@
 """One typed settings tree for every role of the IOC.
 
 Settings come, highest priority first, from keyword arguments, environment variables
-``IOC_*`` (nested with ``__``, e.g. ``IOC_DATABASE__URL``), a ``.env`` file and a YAML file
+``IOC_*`` (nested with ``__``, e.g. ``IOC_DATABASE__URL``), secret files named like those
+variables in ``IOC_SECRETS_DIR`` (:mod:`ioc.secret_files`), a ``.env`` file and a YAML file
 (``IOC_CONFIG`` or ``--config``). Every field has a default, so the IOC runs with no
 configuration at all: an SQLite file and an in-process MQTT broker under the var directory.
 Unknown keys are rejected wherever they come from, and :func:`explain_errors` says where each
@@ -18,9 +19,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     YamlConfigSettingsSource,
@@ -28,11 +37,13 @@ from pydantic_settings import (
 
 from ioc.incidents.settings import IncidentSettings
 from ioc.reports.settings import ReportsSettings
+from ioc.secret_files import SECRETS_ENV, SecretFiles, read_secret_files
 
 ENV_PREFIX = "IOC_"
 ENV_NESTED = "__"
 CONFIG_ENV = "IOC_CONFIG"
 _YAML_FILE: ContextVar[str | None] = ContextVar("ioc_yaml_file", default=None)
+_SECRETS: ContextVar[SecretFiles | None] = ContextVar("ioc_secret_files", default=None)
 
 
 class Section(BaseModel):
@@ -150,6 +161,37 @@ class CameraWorkerSettings(Section):
     )
     onnx_input_size: int = Field(640, ge=32, le=2048, description="ONNX model input size (px).")
     onnx_confidence: float = Field(0.4, gt=0, le=1, description="ONNX score threshold.")
+    shard_count: int = Field(
+        1, ge=1, le=1000, description="Camera workers splitting the cameras; 1: this one takes all."
+    )
+    shard_index: int = Field(
+        0,
+        ge=0,
+        description="This worker's shard, 0 to shard_count-1 (a stable hash of camera ids).",
+    )
+    stats_interval_s: float = Field(
+        10, gt=0, description="How often the worker puts its counters in the store (/metrics)."
+    )
+    assignment: Literal["static", "lease"] = Field(
+        "static",
+        description="static: the shard_index of shard_count by a hash of the camera id; "
+        "lease: workers claim fair shares of the cameras in the database and take over a "
+        "stopped worker's cameras when its leases expire (shard settings ignored).",
+    )
+    lease_s: float = Field(
+        30, ge=3, le=3600, description="Lease of a camera (lease mode), renewed every third."
+    )
+
+    @field_validator("shard_index")
+    @classmethod
+    def _shard_in_range(cls, value: int, info: ValidationInfo) -> int:
+        count = info.data.get("shard_count", 1)
+        if value >= count:
+            raise ValueError(
+                f"shard_index {value} must be below shard_count {count} "
+                f"(phải nhỏ hơn số phân đoạn {count})"
+            )
+        return value
 
 
 class WebSettings(Section):
@@ -165,6 +207,17 @@ class WebSettings(Section):
     )
     mbtiles: str = Field(
         "", description="Optional MBTiles file of raster tiles drawn under the maps (self-hosted)."
+    )
+    workers: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="Dashboard processes under gunicorn (ioc serve --gunicorn); 0: from the CPUs.",
+    )
+    threads: int = Field(4, ge=1, le=64, description="Threads of each gunicorn process.")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies (comma-separated IPs, or *) whose X-Forwarded-* headers are trusted.",
     )
 
 
@@ -222,7 +275,11 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings, dotenv_settings]
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        secrets = _SECRETS.get()
+        if secrets is not None:
+            sources.append(SecretFilesSource(settings_cls, secrets.values))
+        sources.append(dotenv_settings)
         yaml_path = _YAML_FILE.get() or os.environ.get(CONFIG_ENV)
         if yaml_path:
             sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_path))
@@ -234,6 +291,17 @@ class Settings(BaseSettings):
         if self.database.url:
             return self.database.url
         return f"sqlite:///{(self.var_dir / 'ioc.db').resolve()}"
+
+
+class SecretFilesSource(EnvSettingsSource):
+    """Values of secret files, read exactly like environment variables of the same names."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: Mapping[str, str]) -> None:
+        self._values = {name.lower(): value for name, value in values.items()}
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return dict(self._values)
 
 
 @dataclass(frozen=True)
@@ -259,35 +327,49 @@ class ConfigError(Exception):
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
     """Read settings from all sources; raise :class:`ConfigError` naming each bad key's origin."""
     yaml_path = str(config_file) if config_file is not None else os.environ.get(CONFIG_ENV)
+    secrets_dir = os.environ.get(SECRETS_ENV)
+    secrets = read_secret_files(Path(secrets_dir)) if secrets_dir else None
     problems = _unknown_env_keys(os.environ) + _yaml_problems(yaml_path)
+    if secrets is not None:
+        problems += _secret_problems(secrets)
     if problems:
         raise ConfigError(problems)
-    token = _YAML_FILE.set(yaml_path)
+    token, secrets_token = _YAML_FILE.set(yaml_path), _SECRETS.set(secrets)
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        raise ConfigError(explain_errors(exc, os.environ, yaml_path)) from exc
+        raise ConfigError(explain_errors(exc, os.environ, yaml_path, secrets)) from exc
     finally:
         _YAML_FILE.reset(token)
+        _SECRETS.reset(secrets_token)
 
 
 def explain_errors(
-    exc: ValidationError, environ: Mapping[str, str], yaml_path: str | None = None
+    exc: ValidationError,
+    environ: Mapping[str, str],
+    yaml_path: str | None = None,
+    secrets: SecretFiles | None = None,
 ) -> list[ConfigProblem]:
     """Turn a pydantic error into problems that say which source set each bad key."""
     problems = []
     for err in exc.errors():
         key = ".".join(str(part) for part in err["loc"])
-        problems.append(ConfigProblem(key, err["msg"], _origin_of(key, environ, yaml_path)))
+        origin = _origin_of(key, environ, yaml_path, secrets)
+        problems.append(ConfigProblem(key, err["msg"], origin))
     return problems
 
 
-def _origin_of(key: str, environ: Mapping[str, str], yaml_path: str | None) -> str:
+def _origin_of(
+    key: str, environ: Mapping[str, str], yaml_path: str | None, secrets: SecretFiles | None
+) -> str:
     env_name = ENV_PREFIX + key.replace(".", ENV_NESTED).upper()
     section_env = ENV_PREFIX + key.split(".", maxsplit=1)[0].upper()
     for name in (env_name, section_env):
         if name in environ:
             return f"environment variable {name}"
+    for name in (env_name, section_env):
+        if secrets is not None and name in secrets.values:
+            return f"secret file {secrets.path_of(name)}"
     dotenv = Path(".env")
     if dotenv.is_file() and env_name in dotenv.read_text(encoding="utf-8"):
         return f".env file {dotenv.resolve()}"
@@ -310,17 +392,39 @@ def known_keys() -> set[str]:
     return set(_field_paths(Settings))
 
 
+def env_names() -> set[str]:
+    """Every environment variable name that sets a key or a whole section (``IOC_WEB``)."""
+    keys = known_keys()
+    names = {ENV_PREFIX + k.replace(".", ENV_NESTED).upper() for k in keys}
+    return names | {ENV_PREFIX + k.split(".")[0].upper() for k in keys if "." in k}
+
+
 def _unknown_env_keys(environ: Mapping[str, str]) -> list[ConfigProblem]:
-    known = {ENV_PREFIX + k.replace(".", ENV_NESTED).upper() for k in known_keys()}
-    sections = {ENV_PREFIX + k.split(".")[0].upper() for k in known_keys() if "." in k}
+    known = env_names()
     problems = []
     for name in sorted(environ):
         upper = name.upper()
-        if not upper.startswith(ENV_PREFIX) or upper in known or upper in sections:
+        if not upper.startswith(ENV_PREFIX) or upper in known:
             continue
-        if upper == CONFIG_ENV or upper.startswith("IOC_TEST_"):  # IOC_TEST_*: the test suite's
+        if upper in (CONFIG_ENV, SECRETS_ENV) or upper.startswith("IOC_TEST_"):  # the tests'
             continue
         problems.append(ConfigProblem(name, "unknown setting", f"environment variable {name}"))
+    return problems
+
+
+def _secret_problems(secrets: SecretFiles) -> list[ConfigProblem]:
+    problems = [
+        ConfigProblem(name, reason, f"secret file {secrets.path_of(name)}")
+        if name
+        else ConfigProblem(
+            SECRETS_ENV, f"{reason}: {secrets.directory}", f"environment variable {SECRETS_ENV}"
+        )
+        for name, reason in secrets.errors.items()
+    ]
+    known = env_names()
+    for name in sorted(set(secrets.values) - known):
+        origin = f"secret file {secrets.path_of(name)}"
+        problems.append(ConfigProblem(name, "unknown setting", origin))
     return problems
 
 

@@ -1,4 +1,5 @@
-"""``ioc cameras run|eval|synth``: the forest-watch camera worker and its evaluation."""
+"""``ioc cameras run|import|shards|eval|synth``: the forest-watch camera worker, the camera
+registry, how several workers split the cameras, and the evaluation of its detectors."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import argparse
 import json
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.commands import add_command
 from ioc.config import Settings
@@ -29,6 +33,24 @@ def register(subparsers: Any) -> None:
     ev.add_argument("directory", type=Path, help="folder with manifest.csv or manifest.json")
     ev.add_argument("--fps", type=float, help="analysis frames per second (default: config)")
     ev.set_defaults(handler=run_eval)
+    imp = add_command(
+        sub,
+        "import",
+        "Đăng ký camera từ CSV / add or update cameras from a CSV "
+        "(id,name,lon,lat[,unit_code,height_m,direction_deg,fov_deg,stream_url])",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE.csv", help="camera list, UTF-8 CSV")
+    imp.set_defaults(handler=import_cameras)
+    shards = add_command(
+        sub, "shards", "Camera nào thuộc tiến trình nào / which worker (shard) takes which camera"
+    )
+    shards.add_argument(
+        "--count",
+        type=int,
+        help="number of static shards (default: camera_worker.shard_count; in lease mode "
+        "without --count: the leases held now)",
+    )
+    shards.set_defaults(handler=show_shards)
     synth = add_command(sub, "synth", "Tạo clip tổng hợp / write the synthetic clip set")
     synth.add_argument("directory", type=Path, help="output folder (clips + manifest.csv)")
     synth.add_argument("--seconds", type=float, default=8.0, help="length of each clip")
@@ -43,6 +65,79 @@ def run_worker(_args: argparse.Namespace, settings: Settings) -> int:
     orchestrator.add("cameras", camera_task(settings))
     orchestrator.install_signal_handlers()
     return orchestrator.run()
+
+
+def import_cameras(args: argparse.Namespace, settings: Settings) -> int:
+    """Register the file's cameras, each in the unit its point falls in today."""
+    from ioc.demo import locate_cameras
+    from ioc.store import open_store
+    from ioc.store.cameras import read_camera_csv, upsert_cameras
+
+    try:
+        specs = read_camera_csv(args.file)
+    except KeyError as exc:
+        print(f"import: thiếu cột / missing column {exc} in {args.file}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:
+        print(f"import: tệp không đọc được / cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    store = open_store(settings.database_url)
+    try:
+        located = locate_cameras(store, specs, date.today(), settings.var_dir)
+        with store.session() as session:
+            count = upsert_cameras(session, located)
+    except SQLAlchemyError as exc:
+        print(f"import: cannot write the camera registry: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    streams = sum(1 for spec in located if spec.stream_url)
+    print(f"{count} camera(s) registered, {streams} with a stream")
+    return 0
+
+
+def show_shards(args: argparse.Namespace, settings: Settings) -> int:
+    """Each shard's cameras (those with a stream); in lease mode, who holds which now."""
+    from camera.shards import assignment
+
+    count = settings.camera_worker.shard_count if args.count is None else args.count
+    if count < 1:
+        print("shards: --count phải ≥ 1 / must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        ids, held = _registry_and_leases(settings)
+    except SQLAlchemyError as exc:
+        print(f"shards: cannot read the camera registry: {exc}", file=sys.stderr)
+        return 1
+    if settings.camera_worker.assignment == "lease" and args.count is None:
+        by_worker: dict[str, list[str]] = {}
+        for camera in ids:
+            by_worker.setdefault(held.get(camera, "(chưa ai giữ / unheld)"), []).append(camera)
+        for worker, cameras in sorted(by_worker.items()):
+            print(f"{worker}: {len(cameras)} camera(s) {' '.join(cameras)}")
+        return 0
+    for shard, cameras in assignment(ids, count).items():
+        print(f"shard {shard}/{count}: {len(cameras)} camera(s) {' '.join(cameras)}".rstrip())
+    return 0
+
+
+def _registry_and_leases(settings: Settings) -> tuple[list[str], dict[str, str]]:
+    """Camera ids with a stream, and camera → worker of every valid lease."""
+    from camera.leases import holders
+    from camera.registry import stream_cameras
+    from ioc.store import open_store
+    from ioc.timeutil import utcnow
+
+    store = open_store(settings.database_url)
+    try:
+        with store.session() as session:
+            ids = [source.id for source in stream_cameras(session)]
+            held = (
+                holders(session, utcnow()) if settings.camera_worker.assignment == "lease" else {}
+            )
+        return ids, held
+    finally:
+        store.dispose()
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:

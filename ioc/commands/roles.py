@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from camera.worker import camera_task
 from ioc.broker import BrokerStartError
 from ioc.commands import add_command
-from ioc.config import Settings
+from ioc.config import CONFIG_ENV, Settings
 from ioc.demo import prepare_store
 from ioc.incidents.simulate import field_officer_task
 from ioc.incidents.worker import incidents_task
@@ -19,6 +21,8 @@ from ioc.runtime import Orchestrator, Task
 from ioc.store import Store, open_store
 
 log = logging.getLogger(__name__)
+
+DEFAULT_GUNICORN_CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
 
 
 def register(subparsers: Any) -> None:
@@ -35,13 +39,43 @@ def register(subparsers: Any) -> None:
     )
     run.set_defaults(handler=run_all)
     serve = add_command(subparsers, "serve", "Chỉ chạy bảng điều khiển / dashboard only")
-    serve.set_defaults(handler=lambda a, s: _run_roles(s, ["web"]))
+    serve.add_argument(
+        "--gunicorn",
+        action="store_true",
+        help="production: several processes under gunicorn, tuned by --gunicorn-config "
+        "(default: one threaded process)",
+    )
+    serve.add_argument(
+        "--gunicorn-config",
+        metavar="FILE.py",
+        type=Path,
+        default=DEFAULT_GUNICORN_CONFIG,
+        help=f"gunicorn settings file (default: {DEFAULT_GUNICORN_CONFIG})",
+    )
+    serve.set_defaults(handler=serve_dashboard)
     ingest = add_command(subparsers, "ingest", "Chỉ chạy tiến trình nhận MQTT / ingest only")
-    ingest.set_defaults(handler=lambda a, s: _run_roles(s, ["ingest"]))
+    ingest.set_defaults(handler=run_ingest)
     simulate = add_command(
         subparsers, "simulate", "Mô phỏng camera qua MQTT / publish simulated camera traffic"
     )
     simulate.set_defaults(handler=lambda a, s: _run_roles(s, ["simulator"]))
+
+
+def serve_dashboard(args: argparse.Namespace, settings: Settings) -> int:
+    """The web role: one threaded process, or gunicorn's master and its workers."""
+    if not args.gunicorn:
+        return _run_roles(settings, ["web"])
+    from ioc.web.serving import DashboardServer
+
+    if args.config:  # the config file and the workers read the same YAML file
+        os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
+    DashboardServer(args.gunicorn_config).run()  # returns only by SystemExit
+    return 0
+
+
+def run_ingest(_args: argparse.Namespace, settings: Settings) -> int:
+    """The ingest role: one MQTT ingest worker (run several with a shared group)."""
+    return _run_roles(settings, ["ingest"])
 
 
 def run_all(args: argparse.Namespace, settings: Settings) -> int:

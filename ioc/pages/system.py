@@ -1,8 +1,9 @@
 """Page ``/system``: is the data flowing? Each worker's counters, recent rejects by reason.
 
 Operators can tell "no alert" from "nothing arrives": the ingest workers' counters (the
-same numbers as ``/metrics``), how long ago each worker reported, and what the dead-letter
-table received in the last 24 hours, by reason.
+same numbers as ``/metrics``), how long ago each worker reported, which camera worker
+(shard) analyses which cameras, and what the dead-letter table received in the last 24
+hours, by reason.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ioc.timeutil import utcnow
 from ioc.web.context import LANG_STORE_ID, current_settings, current_store
 
 COUNTERS = ("received", "stored", "duplicates", "readings", "db_errors", "lag_seconds")
+CAMERA_KEY = "camera."  # a camera worker's per-camera counters (camera.worker_stats)
 STALE_AFTER_S = 60
 
 
@@ -42,6 +44,8 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
         [
             html.H2(t("system.heading", lang), className="reports-heading"),
             html.Div(id="system-workers"),
+            html.H2(t("system.cameras_heading", lang), className="reports-heading"),
+            html.Div(id="system-camera-workers"),
             html.H2(t("system.rejects", lang), className="reports-heading"),
             html.Div(id="system-rejects"),
             dcc.Interval(id="system-interval", interval=refresh_ms),
@@ -75,6 +79,38 @@ def worker_table(rows: list[WorkerStat], now: datetime, lang: str) -> html.Table
     )
 
 
+def camera_worker_table(rows: list[WorkerStat], now: datetime, lang: str) -> html.Table | html.P:
+    """One row per camera worker: its shard, its cameras and the frames it analysed."""
+    if not rows:
+        return html.P(t("system.no_camera_workers", lang), className="reports-empty")
+    keys = ("system.col.worker", "system.col.age", "system.col.shard")
+    head = [t(key, lang) for key in (*keys, "system.col.analysed", "system.col.cameras")]
+    body = []
+    for row in rows:
+        age = (now - row.updated_at).total_seconds()
+        counters = row.counters
+        cameras = sorted(k.removeprefix(CAMERA_KEY) for k in counters if k.startswith(CAMERA_KEY))
+        shard = f"{counters.get('shard_index', 0):g}/{counters.get('shard_count', 1):g}"
+        if counters.get("lease_mode"):
+            shard = t("system.lease_mode", lang)
+        cells = [
+            html.Td(row.worker_id),
+            html.Td(
+                t("system.age", lang, seconds=f"{age:.0f}"),
+                className="reports-overdue" if age > STALE_AFTER_S else "",
+            ),
+            html.Td(shard),
+            html.Td(f"{counters.get('analysed', 0):g}"),
+            html.Td(f"{len(cameras)}: {', '.join(cameras)}"),
+        ]
+        body.append(html.Tr(cells))
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+        className="reports-table",
+        id="system-camera-table",
+    )
+
+
 def reject_table(counts: list[tuple[str, int]], lang: str) -> html.Table | html.P:
     if not counts:
         return html.P(t("system.no_rejects", lang), className="reports-empty")
@@ -100,16 +136,21 @@ def reject_counts(since: datetime) -> list[tuple[str, int]]:
 
 @callback(
     Output("system-workers", "children"),
+    Output("system-camera-workers", "children"),
     Output("system-rejects", "children"),
     Input("system-interval", "n_intervals"),
     Input(LANG_STORE_ID, "data"),
 )
-def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any]:
-    """Both tables, fresh from the store."""
+def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any, Any]:
+    """The three tables, fresh from the store."""
     lang = language_or_default(lang)
     now = utcnow()
     with current_store().session() as session:
         workers = list(all_stats(session))
-    return worker_table(workers, now, lang), reject_table(
-        reject_counts(now - timedelta(hours=24)), lang
+    ingest = [w for w in workers if w.role != "cameras"]
+    cameras = [w for w in workers if w.role == "cameras"]
+    return (
+        worker_table(ingest, now, lang),
+        camera_worker_table(cameras, now, lang),
+        reject_table(reject_counts(now - timedelta(hours=24)), lang),
     )

@@ -13,8 +13,17 @@ from ioc.store import (
     models_auth,
     models_incidents,
     models_kpi,
+    models_leases,
     models_reports,
 )
 
 metadata = models.Base.metadata
-MODEL_MODULES = (models, models_kpi, models_reports, models_incidents, models_auth, models_audit)
+MODEL_MODULES = (
+    models,
+    models_kpi,
+    models_reports,
+    models_incidents,
+    models_leases,
+    models_auth,
+    models_audit,
+)

@@ -41,8 +41,12 @@ from layers import GLYPHS_PATH
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 
 
-def create_app(settings: Settings, store: Store) -> dash.Dash:
-    """A ready Dash app over ``store``; its Flask server is ``app.server``."""
+def create_app(settings: Settings, store: Store, start_background: bool = True) -> dash.Dash:
+    """A ready Dash app over ``store``; its Flask server is ``app.server``.
+
+    ``start_background=False`` leaves background threads (the KPI warm-up) to the caller: a
+    gunicorn master that forks its workers starts them in each worker (``ioc.web.serving``).
+    """
     lang = settings.web.language
     app = dash.Dash(
         __name__,
@@ -56,7 +60,7 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     attach(app.server, settings, store)
-    if settings.web.kpi_warm_up:
+    if settings.web.kpi_warm_up and start_background:
         start_warm_up(store)  # KPI scores of recent periods, refreshed in the background
     kpi_page.register(app)  # /kpi and its printable reports; before adopting callbacks
     field_page.register(lang)  # /field (before adopting callbacks)

@@ -34,6 +34,9 @@ def worker_lines(rows: Iterable[tuple[str, str, dict[str, float], float]]) -> li
             if key.startswith("rejected."):
                 reason = _label(key.split(".", 1)[1])
                 lines.append(f'ioc_ingest_rejected_total{{{labels},reason="{reason}"}} {value}')
+            elif key.startswith("camera."):  # a camera worker's frames analysed per camera
+                camera = _label(key.split(".", 1)[1])
+                lines.append(f'ioc_camera_frames_analysed{{{labels},camera="{camera}"}} {value}')
             else:
                 lines.append(f"ioc_{role}_{NAME.sub('_', key)}{{{labels}}} {value}")
         lines.append(f"ioc_worker_report_age_seconds{{{labels}}} {age:.1f}")

@@ -1,4 +1,5 @@
-"""/system in Chromium: workers' counters and the last day's rejects, no console errors."""
+"""/system in Chromium: ingest and camera workers' counters and the last day's rejects, no
+console errors."""
 
 from __future__ import annotations
 
@@ -36,6 +37,21 @@ def test_system_page_shows_workers_and_rejects(
             now=now,
             counters={"received": 1200, "stored": 1190, "duplicates": 4},
         )
+        save_stats(
+            session,
+            "host:2:cameras-1/2",
+            "cameras",
+            started_at=now,
+            now=now,
+            counters={
+                "shard_index": 1,
+                "shard_count": 2,
+                "cameras": 2,
+                "analysed": 75,
+                "camera.LD-DL-01": 40,
+                "camera.LD-BL-07": 35,
+            },
+        )
         for reason in ("not_json: Expecting value", "not_json: x", "unknown_camera: 'X'"):
             session.add(
                 DeadLetter(
@@ -53,6 +69,10 @@ def test_system_page_shows_workers_and_rejects(
     page.wait_for_selector("#system-worker-table")
     workers = page.inner_text("#system-worker-table")
     assert "host:1:ioc-ingest" in workers and "1200" in workers and "1190" in workers
+    assert "cameras-1/2" not in workers  # camera workers have their own table
+    cameras = page.inner_text("#system-camera-table")
+    assert "host:2:cameras-1/2" in cameras and "1/2" in cameras and "75" in cameras
+    assert "2: LD-BL-07, LD-DL-01" in cameras
     rows = page.locator("#system-reject-table tbody tr").all_inner_texts()
     assert [row.split() for row in rows] == [["not_json", "2"], ["unknown_camera", "1"]]
     assert watched_page.problems() == []

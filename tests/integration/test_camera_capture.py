@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 from camera.capture import CaptureLoop, CaptureOptions
+from camera.registry import CameraSource
 from camera.synthetic import ClipSpec, render_frames, write_video
-from camera.worker import CameraSource, CameraWorker
+from camera.worker import CameraWorker
 from ioc.config import Settings
 from tests.helpers import free_port, wait_for
 

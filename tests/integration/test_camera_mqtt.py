@@ -15,8 +15,9 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import select
 
+from camera.registry import cameras_from_store
 from camera.synthetic import ClipSpec, render_frames, write_video
-from camera.worker import CameraWorker, cameras_from_store
+from camera.worker import CameraWorker
 from ioc.config import Settings
 from ioc.ingest.payloads import DetectionV1
 from ioc.ingest.worker import IngestWorker

@@ -80,3 +80,39 @@ def test_dotenv_is_read(tmp_path: Path) -> None:
 def test_test_suite_variables_are_not_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IOC_TEST_REQUIRE_SERVICES", "1")
     assert load_settings().web.port == 8050
+
+
+def test_secret_files_are_settings_named_like_env_vars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "IOC_DATABASE__URL").write_text("postgresql+psycopg://ioc:s3cret@db/ioc\n")
+    (secrets / "IOC_MQTT__PASSWORD").write_text("mqtt pass with spaces\n")
+    (secrets / "postgres_password").write_text("not ours, ignored")
+    monkeypatch.setenv("IOC_SECRETS_DIR", str(secrets))
+    settings = load_settings()
+    assert settings.database_url == "postgresql+psycopg://ioc:s3cret@db/ioc"
+    assert settings.mqtt.password == "mqtt pass with spaces"
+    monkeypatch.setenv("IOC_MQTT__PASSWORD", "from-env")  # the environment wins
+    assert load_settings().mqtt.password == "from-env"
+
+
+def test_bad_secret_files_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    monkeypatch.setenv("IOC_SECRETS_DIR", str(secrets))
+    (secrets / "IOC_MQTT__PORT").write_text("eighty\n")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert [(p.key, p.origin) for p in err.value.problems] == [
+        ("mqtt.port", f"secret file {secrets / 'IOC_MQTT__PORT'}")
+    ]
+    (secrets / "IOC_MQTT__PASWORD").write_text("typo")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    [problem] = err.value.problems
+    assert (problem.key, problem.message) == ("IOC_MQTT__PASWORD", "unknown setting")
+    monkeypatch.setenv("IOC_SECRETS_DIR", str(tmp_path / "missing"))
+    with pytest.raises(ConfigError, match="secrets directory not found"):
+        load_settings()

@@ -19,3 +19,15 @@ def test_counters_become_labelled_lines() -> None:
 def test_label_values_are_escaped() -> None:
     [line, _] = worker_lines([('a"b', "ingest", {"stored": 1}, 0.0)])
     assert 'worker="a\\"b"' in line
+
+
+def test_camera_workers_name_their_cameras() -> None:
+    lines = worker_lines(
+        [("h:7:cameras-1/2", "cameras", {"cameras": 1, "camera.LD-DL-01": 40}, 2.0)]
+    )
+    labels = 'worker="h:7:cameras-1/2",role="cameras"'
+    assert lines == [
+        f'ioc_camera_frames_analysed{{{labels},camera="LD-DL-01"}} 40',
+        f"ioc_cameras_cameras{{{labels}}} 1",
+        f"ioc_worker_report_age_seconds{{{labels}}} 2.0",
+    ]

@@ -1,0 +1,227 @@
+"""deploy/mosquitto as it ships (TLS, passwords, ACL) on a real Mosquitto of the test's own,
+with certificates made the way docs/operations.md makes them: the IOC's own MQTT clients
+connect over TLS with their settings, the camera workers publish for every camera, a device
+only under its own id, anonymous clients are refused and the health user reads one $SYS
+topic and nothing else."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+
+from camera.events import MqttPublisher
+from ioc.config import MqttSettings
+from ioc.ingest.transport import make_client
+from tests.conftest import unavailable
+from tests.helpers import free_port, wait_for
+
+pytestmark = pytest.mark.mosquitto
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto"
+USERS = {"ioc-ingest": "in-pass", "ioc-cameras": "cam-pass", "ioc-health": "hp", "LD-DL-01": "d1"}
+
+
+@dataclass
+class Broker:
+    tls_port: int
+    local_port: int
+    ca: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def make_certificates(folder: Path) -> Path:
+    """A private CA and a server certificate for 127.0.0.1 (docs/operations.md, step 2)."""
+    folder.mkdir()
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]  # quick
+    run("req", "-x509", *key, "-days", "2", "-subj", "/CN=Test CA", "-keyout", "ca.key",
+        "-out", "ca.crt")  # fmt: skip
+    run("req", *key, "-subj", "/CN=localhost", "-keyout", "server.key", "-out", "server.csr")
+    (folder / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+        "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.crt")  # fmt: skip
+    return folder / "ca.crt"
+
+
+def production_config(workdir: Path, tls_port: int, local_port: int) -> str:
+    """The shipped mosquitto.conf with only its paths and ports moved into ``workdir``."""
+    text = (DEPLOY / "mosquitto.conf").read_text(encoding="utf-8")
+    moves = {
+        "password_file /etc/mosquitto/ioc/passwd": f"password_file {workdir}/passwd",
+        "acl_file /etc/mosquitto/ioc/acl": f"acl_file {DEPLOY}/acl",
+        "listener 8883\n": f"listener {tls_port} 127.0.0.1\n",
+        "/etc/mosquitto/ioc/certs/": f"{workdir}/certs/",
+        "listener 1883 127.0.0.1": f"listener {local_port} 127.0.0.1",
+        "persistence_location /var/lib/mosquitto/": f"persistence_location {workdir}/",
+    }
+    for shipped, moved in moves.items():
+        assert shipped in text, f"deploy/mosquitto/mosquitto.conf no longer has {shipped!r}"
+        text = text.replace(shipped, moved)
+    return text + "\n# tests run as root: keep root to read the test's files\nuser root\n"
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    tmp_path = tmp_path_factory.mktemp("mosquitto")
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    for tool in (binary, shutil.which("mosquitto_passwd"), shutil.which("openssl")):
+        if tool is None or not Path(tool).exists():
+            unavailable("mosquitto, mosquitto_passwd or openssl not installed")
+    ca = make_certificates(tmp_path / "certs")
+    passwd = tmp_path / "passwd"
+    for user, password in USERS.items():
+        create = ["-c"] if not passwd.exists() else []
+        subprocess.run(["mosquitto_passwd", *create, "-b", str(passwd), user, password], check=True)
+    tls_port, local_port = free_port(), free_port()
+    conf = tmp_path / "mosquitto.conf"
+    conf.write_text(production_config(tmp_path, tls_port, local_port), encoding="utf-8")
+    log = tmp_path / "mosquitto.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([binary, "-c", str(conf)], stdout=out, stderr=out)
+    listening = wait_for(lambda: port_open(tls_port) and port_open(local_port), 10)
+    assert listening, log.read_text(errors="replace")
+    yield Broker(tls_port, local_port, ca, process, log)
+    process.terminate()
+    process.wait(10)
+
+
+def port_open(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def ioc_settings(broker: Broker, user: str) -> MqttSettings:
+    """The IOC's MQTT settings for a TLS broker (IOC_MQTT__TLS, __CA_FILE, user, password)."""
+    return MqttSettings(
+        host="127.0.0.1",
+        port=broker.tls_port,
+        tls=True,
+        ca_file=str(broker.ca),
+        username=user,
+        password=USERS[user],
+        protocol="5",
+    )
+
+
+class Inbox:
+    """A connected subscriber collecting messages; ``refused`` when the broker said no."""
+
+    def __init__(self, client: mqtt.Client, host: str, port: int, topic: str) -> None:
+        self.client = client
+        self.messages: list[tuple[str, bytes]] = []
+        self.ready, self.refused = threading.Event(), threading.Event()
+        client.on_connect = self._connected
+        client.on_subscribe = lambda *_: self.ready.set()
+        client.on_message = lambda _c, _u, m: self.messages.append((m.topic, bytes(m.payload)))
+        self.topic = topic
+        client.connect(host, port)
+        client.loop_start()
+
+    def _connected(self, client: mqtt.Client, *args: object) -> None:
+        reason = args[2]
+        if getattr(reason, "is_failure", False):
+            self.refused.set()
+            return
+        client.subscribe(self.topic, qos=1)
+
+    def topics(self) -> list[str]:
+        return [topic for topic, _ in self.messages]
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def plain_client(user: str | None, client_id: str) -> mqtt.Client:
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id=client_id)
+    if user is not None:
+        client.username_pw_set(user, USERS[user])
+    return client
+
+
+def heartbeat(n: int) -> str:
+    return json.dumps({"v": 1, "msg_id": f"hb-{n}", "ts": "2026-11-25T07:00:00Z"})
+
+
+def test_production_broker_tls_and_acl(broker: Broker) -> None:
+    ingest = Inbox(
+        make_client(ioc_settings(broker, "ioc-ingest"), "ioc-ingest-1", persistent=False),
+        "127.0.0.1",
+        broker.tls_port,
+        "ioc/v1/#",
+    )
+    assert ingest.ready.wait(10), broker.log.read_text(errors="replace")
+    cameras = MqttPublisher(ioc_settings(broker, "ioc-cameras"), "ioc-cameras-test")
+    cameras.start()
+    assert cameras.connected.wait(10)
+    for camera in ("LD-DL-01", "LD-BL-07"):  # the camera workers publish for every camera
+        cameras.publish(camera, "heartbeat", {"v": 1, "msg_id": f"w-{camera}"})
+    expected = {"ioc/v1/camera/LD-DL-01/heartbeat", "ioc/v1/camera/LD-BL-07/heartbeat"}
+    assert wait_for(lambda: set(ingest.topics()) >= expected, 10), ingest.topics()
+
+    device_settings = ioc_settings(broker, "LD-DL-01").model_copy(update={"protocol": "3.1.1"})
+    device = make_client(device_settings, "LD-DL-01", persistent=False)
+    device.connect("127.0.0.1", broker.tls_port)
+    device.loop_start()
+    attempts = [
+        "ioc/v1/camera/LD-BL-07/heartbeat",  # another camera's id: refused
+        "ioc/v1/sensor/DL-AQ-09/reading",  # another station's id: refused
+        "ioc/v1/incident/1/ack",  # not a device's topic: refused
+        "ioc/v1/camera/LD-DL-01/heartbeat",  # its own id: let through
+        "ioc/v1/sensor/LD-DL-01/reading",  # its own id as a station: let through
+    ]
+    for n, topic in enumerate(attempts):
+        device.publish(topic, heartbeat(n), qos=1).wait_for_publish(5)
+    assert wait_for(lambda: any(b'"hb-4"' in p for _, p in ingest.messages), 10)
+    time.sleep(0.3)  # what the ACL let through would have arrived by now, in order
+    from_device = [t for t, p in ingest.messages if b'"hb-' in p]
+    assert from_device == attempts[3:], ingest.messages  # only under its own id
+    device.disconnect()
+    device.loop_stop()
+    cameras.stop()
+    ingest.close()
+
+
+def test_anonymous_is_refused_and_health_reads_only_sys(broker: Broker) -> None:
+    anonymous = plain_client(None, "anon")
+    anonymous.tls_set(ca_certs=str(broker.ca))
+    refused = Inbox(anonymous, "127.0.0.1", broker.tls_port, "ioc/v1/#")
+    assert refused.refused.wait(10)  # allow_anonymous false, on TLS too
+    refused.close()
+    local = Inbox(plain_client(None, "anon-local"), "127.0.0.1", broker.local_port, "$SYS/#")
+    assert local.refused.wait(10)  # and on the local health-check listener
+    local.close()
+    health = Inbox(plain_client("ioc-health", "health"), "127.0.0.1", broker.local_port,
+                   "$SYS/broker/uptime")  # fmt: skip
+    assert wait_for(lambda: bool(health.messages), 15), broker.log.read_text(errors="replace")
+    health.close()
+    nosy = Inbox(plain_client("ioc-health", "health-2"), "127.0.0.1", broker.local_port,
+                 "ioc/v1/#")  # fmt: skip
+    assert nosy.ready.wait(10)
+    publisher = MqttPublisher(ioc_settings(broker, "ioc-cameras"), "ioc-cameras-2")
+    publisher.start()
+    assert publisher.connected.wait(10)
+    publisher.publish("LD-DL-01", "heartbeat", {"v": 1, "msg_id": "x"})
+    time.sleep(1)
+    assert nosy.messages == []  # the health user reads nothing of the IOC's traffic
+    publisher.stop()
+    nosy.close()
