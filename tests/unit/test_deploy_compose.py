@@ -1,14 +1,13 @@
 """deploy/docker-compose.yml, its Dockerfile and nginx config, checked without Docker: the
 structure (services, images, health checks, dependencies, volumes, secrets), every IOC role's
 environment loaded by the IOC's own settings loader, every command parsed by the IOC's CLI,
-and no secret in plain text. ``docker compose config -q`` too when the plugin is installed."""
+and no secret in plain text. (Debian has no Compose v2 and v1 rejects the current Compose
+Spec, so ``docker compose config`` cannot run here: this structural check is the gate.)"""
 
 from __future__ import annotations
 
 import re
 import shlex
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -230,29 +229,3 @@ def test_dockerfile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert env and role_settings(monkeypatch, tmp_path, env).var_dir == Path(env["IOC_VAR_DIR"])
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".git", "var", ".env", "deploy/secrets", "deploy/certs"} <= set(ignored)
-
-
-def compose_plugin() -> bool:
-    docker = shutil.which("docker")
-    if docker is None:
-        return False
-    probe = subprocess.run([docker, "compose", "version"], capture_output=True, check=False)
-    return probe.returncode == 0
-
-
-def test_docker_compose_config(tmp_path: Path) -> None:
-    if not compose_plugin():
-        pytest.skip("docker compose plugin not installed (the structure is checked above)")
-    work = tmp_path / "deploy"
-    shutil.copytree(DEPLOY, work)
-    for name, spec in yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))["secrets"].items():
-        path = work / spec["file"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"dummy {name}\n", encoding="utf-8")
-    result = subprocess.run(
-        ["docker", "compose", "-f", str(work / "docker-compose.yml"), "config", "-q"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
