@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "ioc.notify.commands",
     "ioc.kpi.commands",
     "ioc.reports.commands",
+    "ioc.maintenance.commands",
 )
 
 
