@@ -24,6 +24,7 @@ OPEN_INCIDENT = ("new", "acknowledged", "dispatched")  # not resolved / false_al
 CLOSED_REPORT = ("resolved", "rejected", "duplicate")
 REPORT_DAYS = 30  # the map shows the last month's reports and every one still open
 SENSOR_HOURS = 24
+SNAPSHOT_DAYS = 90  # newest snapshot looked for this far back when files are kept forever
 MAX_REPORT_POINTS = 3000
 CELL_DEG = 0.02
 
@@ -189,22 +190,33 @@ def report_cells(session: Session, where: Sequence[ColumnElement[bool]]) -> list
     ]
 
 
-def sensors_version(session: Session) -> str:
-    return str(session.scalar(select(func.max(SensorReading.id))) or 0)
+def _recent_readings(now: datetime) -> ColumnElement[bool]:
+    """The sensor layer's window; on PostGIS it also limits the partitions read."""
+    return SensorReading.observed_at >= now - timedelta(hours=SENSOR_HOURS)
+
+
+def sensors_version(session: Session, now: datetime) -> str:
+    """The newest reading id of the sensor layer's window (the partitions of today)."""
+    query = select(func.max(SensorReading.id)).where(_recent_readings(now))
+    return str(session.scalar(query) or 0)
 
 
 def latest_readings(session: Session, now: datetime) -> list[StationReading]:
-    """The newest reading of each station heard in the last day (with a position)."""
+    """The newest reading of each station heard in the last day (with a position).
+
+    Both the inner and the outer query bound ``observed_at``, so PostgreSQL reads only the
+    last day's partitions (an ``id IN (...)`` alone would probe every month's).
+    """
+    recent = _recent_readings(now)
     newest = (
         select(func.max(SensorReading.id))
-        .where(
-            SensorReading.observed_at >= now - timedelta(hours=SENSOR_HOURS),
-            SensorReading.lon.is_not(None),
-        )
+        .where(recent, SensorReading.lon.is_not(None))
         .group_by(SensorReading.station_id)
     )
     rows = session.scalars(
-        select(SensorReading).where(SensorReading.id.in_(newest)).order_by(SensorReading.station_id)
+        select(SensorReading)
+        .where(SensorReading.id.in_(newest), recent)
+        .order_by(SensorReading.station_id)
     ).all()
     return [
         StationReading(r.station_id, r.quantity, r.value, r.unit, r.lon or 0.0, r.lat or 0.0,
@@ -220,17 +232,21 @@ def cameras_per_unit(session: Session) -> dict[str, float]:
     return {code: float(count) for code, count in rows if code}
 
 
-def latest_snapshots(session: Session, camera_ids: Sequence[str]) -> dict[str, str]:
-    """Each camera's newest detection snapshot (a path relative to ``var_dir``)."""
+def latest_snapshots(
+    session: Session, camera_ids: Sequence[str], since: datetime
+) -> dict[str, str]:
+    """Each camera's newest detection snapshot since ``since`` (a path relative to
+    ``var_dir``); the bound keeps PostgreSQL to the recent partitions."""
     if not camera_ids:
         return {}
+    recent = Detection.observed_at >= since
     newest = (
         select(func.max(Detection.id))
-        .where(Detection.camera_id.in_(camera_ids), Detection.snapshot.is_not(None))
+        .where(Detection.camera_id.in_(camera_ids), Detection.snapshot.is_not(None), recent)
         .group_by(Detection.camera_id)
     )
     rows = session.execute(
-        select(Detection.camera_id, Detection.snapshot).where(Detection.id.in_(newest))
+        select(Detection.camera_id, Detection.snapshot).where(Detection.id.in_(newest), recent)
     ).all()
     return {camera: path for camera, path in rows if path}
 
