@@ -24,6 +24,7 @@ OPEN_INCIDENT = ("new", "acknowledged", "dispatched")  # not resolved / false_al
 CLOSED_REPORT = ("resolved", "rejected", "duplicate")
 REPORT_DAYS = 30  # the map shows the last month's reports and every one still open
 SENSOR_HOURS = 24
+FUTURE_SLACK = timedelta(days=1)
 SNAPSHOT_DAYS = 90  # newest snapshot looked for this far back when files are kept forever
 MAX_REPORT_POINTS = 3000
 CELL_DEG = 0.02
@@ -190,9 +191,16 @@ def report_cells(session: Session, where: Sequence[ColumnElement[bool]]) -> list
     ]
 
 
+def time_window(column: Any, since: datetime, now: datetime) -> ColumnElement[bool]:
+    """``since <= column < now + a day``: bounded on both sides, so PostgreSQL reads only the
+    partitions of those days (neither the months made ahead nor the default partition).
+    The day of slack keeps readings from clocks a little ahead of ours."""
+    return and_(column >= since, column < now + FUTURE_SLACK)
+
+
 def _recent_readings(now: datetime) -> ColumnElement[bool]:
-    """The sensor layer's window; on PostGIS it also limits the partitions read."""
-    return SensorReading.observed_at >= now - timedelta(hours=SENSOR_HOURS)
+    """The sensor layer's window."""
+    return time_window(SensorReading.observed_at, now - timedelta(hours=SENSOR_HOURS), now)
 
 
 def sensors_version(session: Session, now: datetime) -> str:
@@ -233,13 +241,13 @@ def cameras_per_unit(session: Session) -> dict[str, float]:
 
 
 def latest_snapshots(
-    session: Session, camera_ids: Sequence[str], since: datetime
+    session: Session, camera_ids: Sequence[str], now: datetime, since: datetime
 ) -> dict[str, str]:
     """Each camera's newest detection snapshot since ``since`` (a path relative to
-    ``var_dir``); the bound keeps PostgreSQL to the recent partitions."""
+    ``var_dir``); the time window keeps PostgreSQL to the recent partitions."""
     if not camera_ids:
         return {}
-    recent = Detection.observed_at >= since
+    recent = time_window(Detection.observed_at, since, now)
     newest = (
         select(func.max(Detection.id))
         .where(Detection.camera_id.in_(camera_ids), Detection.snapshot.is_not(None), recent)

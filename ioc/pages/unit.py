@@ -147,7 +147,7 @@ def refresh_at(
         kpis = kpi_view(session, now, code, lang) if first or "kpi" in changed else skip
         days = current_settings().retention.snapshot_days or feeds.SNAPSHOT_DAYS
         since = now - timedelta(days=days)  # older snapshot files are gone from disk
-        snapshots = feeds.latest_snapshots(session, [s.id for s in data.states], since)
+        snapshots = feeds.latest_snapshots(session, [s.id for s in data.states], now, since)
         categories = feeds.category_names(session, lang)
         reports = report_list(feeds.open_reports(session, code), categories, now, lang)
     return (
