@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from ioc.config import RetentionSettings
 from ioc.store import Store
@@ -88,7 +88,7 @@ def expire_rows(
     for table, spec in PARTITIONED.items():
         try:
             _expire_table(run, table, spec)
-        except OperationalError as exc:  # a lock not had in time: the next run tries again
+        except DBAPIError as exc:  # a lock not had in time, say: the next run tries again
             run.result.failures.append(f"{table}: {exc.orig}")
             say(f"  {table}: bỏ qua, thử lại lần sau / skipped, will retry: {exc.orig}")
     return run.result

@@ -140,6 +140,7 @@ def is_partitioned(connection: Connection, table: str) -> bool:
 
 def partitions(connection: Connection, table: str) -> list[Partition]:
     """The partitions of ``table`` with their bounds, oldest first, the default last."""
+    zone = connection.execute(text("SELECT current_setting('TimeZone')")).scalar()
     connection.execute(text("SET LOCAL TimeZone = 'UTC'"))  # bounds come back in UTC
     rows = connection.execute(
         text(
@@ -148,6 +149,7 @@ def partitions(connection: Connection, table: str) -> list[Partition]:
         ),
         {"t": table},
     ).all()
+    connection.execute(text("SELECT set_config('TimeZone', :zone, true)"), {"zone": zone})
     found = []
     for name, expression in rows:
         bounds = parse_bound(expression)

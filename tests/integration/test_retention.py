@@ -239,3 +239,22 @@ def test_cli_dry_run_then_run(
     assert main(["retention", "run"]) == 0
     assert "deleted 1" in capsys.readouterr().out
     assert not old.exists()
+
+
+@pytest.mark.postgis
+def test_a_busy_table_is_skipped_and_done_on_the_next_run(
+    pg: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(pg)
+    monkeypatch.setattr(retention_rows, "LOCK_TIMEOUT", "200ms")
+    settings = settings_for(tmp_path, detections_months=12, sensor_readings_months=6)
+    with pg.engine.connect() as reader:  # a long report holding detections open
+        reader.execute(text("SELECT count(*) FROM detections"))
+        busy = run_retention(settings, pg, NOW, say=lambda _line: None)
+        reader.rollback()
+    assert [failure.split(":")[0] for failure in busy.rows.failures] == ["detections"]
+    assert partition_names(pg, "sensor_readings")[0] == "sensor_readings_p202605"
+    assert count(pg, Detection) == 16
+    later = run_retention(settings, pg, NOW, say=lambda _line: None)
+    assert later.rows.failures == []
+    assert count(pg, Detection) == 13
