@@ -244,18 +244,26 @@ def latest_snapshots(
     session: Session, camera_ids: Sequence[str], now: datetime, since: datetime
 ) -> dict[str, str]:
     """Each camera's newest detection snapshot since ``since`` (a path relative to
-    ``var_dir``); the time window keeps PostgreSQL to the recent partitions."""
+    ``var_dir``).
+
+    One correlated ``ORDER BY id DESC LIMIT 1`` per camera walks the (camera, id) index
+    backwards and stops at the first row with a snapshot, instead of grouping every
+    detection of the window; the time window keeps PostgreSQL to the recent partitions.
+    """
     if not camera_ids:
         return {}
-    recent = time_window(Detection.observed_at, since, now)
     newest = (
-        select(func.max(Detection.id))
-        .where(Detection.camera_id.in_(camera_ids), Detection.snapshot.is_not(None), recent)
-        .group_by(Detection.camera_id)
+        select(Detection.snapshot)
+        .where(
+            Detection.camera_id == Camera.id,
+            Detection.snapshot.is_not(None),
+            time_window(Detection.observed_at, since, now),
+        )
+        .order_by(Detection.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    rows = session.execute(
-        select(Detection.camera_id, Detection.snapshot).where(Detection.id.in_(newest), recent)
-    ).all()
+    rows = session.execute(select(Camera.id, newest).where(Camera.id.in_(camera_ids))).all()
     return {camera: path for camera, path in rows if path}
 
 
