@@ -27,6 +27,7 @@ from ioc.maintenance import rows as retention_rows
 from ioc.maintenance.job import maintenance_task, run_retention
 from ioc.store import Store
 from ioc.store.models import Detection, Incident, SensorReading
+from ioc.store.models_incidents import IncidentMember
 from ioc.store.partitions import PARTITIONED, drop_partition, ensure_partitions, partitions
 from ioc.store.schema import metadata
 from ioc.timeutil import utcnow
@@ -177,6 +178,26 @@ def add_incident(store: Store, ident: int, status: str, snapshot: str) -> None:
                              opened_at=NOW, updated_at=NOW, snapshot=snapshot))  # fmt: skip
 
 
+def add_member(store: Store, incident: int, snapshot: str, clip: str) -> None:
+    """A detection with its files, member of ``incident``."""
+    add_cameras(store, "cam1")
+    with store.session() as session:
+        det = Detection(
+            msg_id="m1",
+            camera_id="cam1",
+            kind="smoke",
+            score=0.9,
+            snapshot=snapshot,
+            clip=clip,
+            observed_at=NOW,
+            received_at=NOW,
+        )
+        session.add(det)
+        session.flush()
+        session.add(IncidentMember(incident_id=incident, source="detection", ref_id=det.id,
+                                   camera_id="cam1", observed_at=NOW))  # fmt: skip
+
+
 def test_file_sweep_deletes_only_old_files_inside_the_folder(
     sqlite_store: Store, tmp_path: Path
 ) -> None:
@@ -195,18 +216,21 @@ def test_file_sweep_deletes_only_old_files_inside_the_folder(
     outside = touch(tmp_path / "elsewhere" / "keep.jpg", 400 * day)
     (cam / "link.jpg").symlink_to(outside)
     (var / "snapshots" / "escape").symlink_to(outside.parent, target_is_directory=True)
+    member = touch(cam / "member.jpg", 100 * day)
+    member_clip = touch(cam / "member-clip.jpg", 100 * day)
     add_incident(sqlite_store, 1, "acknowledged", "snapshots/cam1/open.jpg")
     add_incident(sqlite_store, 2, "resolved", "snapshots/cam1/closed.jpg")
+    add_member(sqlite_store, 1, "snapshots/cam1/member.jpg", "snapshots/cam1/member-clip.jpg")
     settings = settings_for(var, snapshot_days=90, clip_days=30)
 
     dry = run_retention(settings, sqlite_store, NOW, dry_run=True, say=lambda _line: None)
-    assert (dry.files.deleted, dry.files.kept_open) == (3, 2)
+    assert (dry.files.deleted, dry.files.kept_open) == (3, 4)
     assert old.exists() and closed.exists() and old_strip.exists()
     report = run_retention(settings, sqlite_store, NOW, say=lambda _line: None)
 
     assert (report.files.deleted, report.files.freed_bytes) == (3, 12)
     assert not old.exists() and not closed.exists() and not old_strip.exists()
-    for kept in (mid, new, new_strip, shown, shown_strip, photo, outside):
+    for kept in (mid, new, new_strip, shown, shown_strip, member, member_clip, photo, outside):
         assert kept.exists(), kept
     assert (cam / "link.jpg").is_symlink() and (var / "snapshots" / "escape").is_symlink()
 
