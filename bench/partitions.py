@@ -6,7 +6,9 @@ stations, SQL ``generate_series``), times the hot reads, migrates to the heads (
 monthly partitions; the migration is timed too), times the same reads again, then times
 a retention run that drops the expired months. Each read is timed both as the pages send
 it now (``observed_at`` bounded on both sides) and unbounded as before migration 0010.
-The last line printed is one JSON object.
+Wall times on a shared machine are noisy; each read's shared buffers and the number of
+tables or partitions it reads (from ``EXPLAIN (ANALYZE, BUFFERS)``) are not. The last line
+printed is one JSON object.
 
     python bench/partitions.py --detections 5000000 --readings 5000000 --months 24
 """
@@ -38,6 +40,7 @@ from ioc.store import Store, open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.models import Detection, SensorReading  # noqa: E402
 from ioc.timeutil import utcnow  # noqa: E402
+from tests.partition_support import blocks, explained, relations  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_partitions"
 CAMERAS = 300
@@ -141,9 +144,11 @@ def reads(now: datetime) -> dict[str, Callable[[Session], object]]:
     }
 
 
-def time_reads(store: Store, now: datetime, repeat: int) -> dict[str, float]:
-    """Median milliseconds of each read (after one untimed warm-up run)."""
-    medians = {}
+def time_reads(store: Store, now: datetime, repeat: int) -> dict[str, dict[str, float]]:
+    """Per read: median wall milliseconds (after one untimed run), and from EXPLAIN
+    (ANALYZE, BUFFERS) the shared buffers it used and the tables or partitions it read —
+    the last two do not depend on how busy the machine is."""
+    measured = {}
     for name, read in reads(now).items():
         times = []
         for attempt in range(repeat + 1):
@@ -152,9 +157,12 @@ def time_reads(store: Store, now: datetime, repeat: int) -> dict[str, float]:
                 read(session)
                 if attempt:
                     times.append(time.perf_counter() - began)
-        medians[name] = round(statistics.median(times) * 1000, 2)
-        say(f"  {name}: {medians[name]} ms")
-    return medians
+        _, plans = explained(store, read, "ANALYZE, BUFFERS, FORMAT JSON")
+        touched = set().union(*(relations(plan) for plan in plans)) - {"cameras"}
+        measured[name] = {"ms": round(statistics.median(times) * 1000, 2),
+                          "buffers": blocks(plans), "relations": len(touched)}  # fmt: skip
+        say(f"  {name}: {measured[name]}")
+    return measured
 
 
 def main() -> int:
@@ -188,7 +196,7 @@ def main() -> int:
         "migration_s": round(migrated, 1), "retention_s": round(retention_s, 2),
         "partitions_dropped": len(report.rows.dropped),
         "rows_dropped": sum(report.rows.dropped.values()),
-        "plain_ms": plain, "partitioned_ms": partitioned,
+        "plain": plain, "partitioned": partitioned,
     }  # fmt: skip
     print(json.dumps(result))
     return 0

@@ -6,13 +6,11 @@ with its own parameters; the relations the plan reads must be this month's parti
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ioc.pages import feeds
@@ -20,7 +18,7 @@ from ioc.store import Store
 from ioc.store.models import SensorReading
 from ioc.store.partitions import PARTITIONED, ensure_partitions
 from tests.helpers import add_cameras
-from tests.partition_support import scratch_store
+from tests.partition_support import explained, relations, scratch_store
 
 pytestmark = pytest.mark.postgis
 
@@ -55,41 +53,11 @@ def store() -> Iterator[Store]:
         yield store
 
 
-def relations(plan: Any) -> set[str]:
-    """Every relation a JSON plan scans."""
-    found = set()
-    if isinstance(plan, dict):
-        if "Relation Name" in plan:
-            found.add(plan["Relation Name"])
-        for value in plan.values():
-            found |= relations(value)
-    elif isinstance(plan, list):
-        for value in plan:
-            found |= relations(value)
-    return found
-
-
 def scanned(store: Store, call: Callable[[Session], object]) -> tuple[object, set[str]]:
     """What ``call`` returns, and the relations the plans of its statements read."""
-    sent: list[tuple[str, Any]] = []
-
-    def catch(_conn: Any, _cursor: Any, statement: str, params: Any, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            sent.append((statement, params))
-
-    event.listen(store.engine, "before_cursor_execute", catch)
-    try:
-        with store.session() as session:
-            result = call(session)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", catch)
-    assert sent
-    found: set[str] = set()
-    with store.engine.connect() as conn:
-        for statement, params in sent:
-            plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", params).scalar()
-            found |= relations(plan if isinstance(plan, list) else json.loads(str(plan)))
-    return result, found
+    result, plans = explained(store, call)
+    assert plans
+    return result, set().union(*(relations(plan) for plan in plans))
 
 
 def test_latest_readings_read_only_this_months_partition(store: Store) -> None:
