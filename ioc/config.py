@@ -241,6 +241,42 @@ class SimulatorSettings(Section):
     seed: int = Field(68, description="Random seed, so a demo is repeatable.")
 
 
+class RetentionSettings(Section):
+    """How long time-keyed rows and snapshot files are kept (``ioc retention run``)."""
+
+    detections_months: int = Field(
+        12, ge=0, description="Months of camera detections kept (0: keep forever)."
+    )
+    sensor_readings_months: int = Field(
+        6, ge=0, description="Months of sensor readings kept (0: keep forever)."
+    )
+    audit_log_months: int = Field(
+        0, ge=0, description="Months of the audit log kept (0: keep forever, the default)."
+    )
+    snapshot_days: int = Field(
+        90, ge=0, description="Days detection snapshots stay on disk (0: keep forever)."
+    )
+    clip_days: int = Field(
+        30, ge=0, description="Days detection clips (frame strips, videos) stay on disk (0: keep)."
+    )
+    months_ahead: int = Field(
+        3, ge=1, le=36, description="PostGIS: monthly partitions created ahead of time."
+    )
+    enabled: bool = Field(
+        True, description="Run retention daily (and at start) in python app.py / ioc maintenance."
+    )
+    interval_h: float = Field(24, gt=0, description="Hours between scheduled retention runs.")
+
+    def keep_months(self, table: str) -> int:
+        """Months of ``table`` kept (0: forever; tables without a setting are kept)."""
+        months = {
+            "detections": self.detections_months,
+            "sensor_readings": self.sensor_readings_months,
+            "audit_log": self.audit_log_months,
+        }
+        return months.get(table, 0)
+
+
 class Settings(BaseSettings):
     """The whole configuration of one IOC installation."""
 
@@ -265,6 +301,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @classmethod
     def settings_customise_sources(

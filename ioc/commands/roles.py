@@ -16,6 +16,7 @@ from ioc.config import CONFIG_ENV, Settings
 from ioc.demo import prepare_store
 from ioc.incidents.simulate import field_officer_task
 from ioc.incidents.worker import incidents_task
+from ioc.maintenance.job import maintenance_task
 from ioc.roles import broker_task, ingest_task, simulator_task, web_task
 from ioc.runtime import Orchestrator, Task
 from ioc.store import Store, open_store
@@ -59,6 +60,13 @@ def register(subparsers: Any) -> None:
         subparsers, "simulate", "Mô phỏng camera qua MQTT / publish simulated camera traffic"
     )
     simulate.set_defaults(handler=lambda a, s: _run_roles(s, ["simulator"]))
+    maintenance = add_command(
+        subparsers,
+        "maintenance",
+        "Bảo trì định kỳ: lưu giữ dữ liệu mỗi ngày / scheduled housekeeping: retention at "
+        "start and every retention.interval_h hours (one per installation)",
+    )
+    maintenance.set_defaults(handler=lambda a, s: _run_roles(s, ["maintenance"]))
 
 
 def serve_dashboard(args: argparse.Namespace, settings: Settings) -> int:
@@ -80,7 +88,7 @@ def run_ingest(_args: argparse.Namespace, settings: Settings) -> int:
 
 def run_all(args: argparse.Namespace, settings: Settings) -> int:
     simulated = [] if args.no_simulator else ["simulator", "cameras", "field-officer"]
-    roles = ["web", "ingest", "incidents", *simulated]
+    roles = ["web", "ingest", "incidents", "maintenance", *simulated]
     if settings.broker.embedded:
         roles.insert(0, "broker")
     settings.web.kpi_warm_up = True  # one web process, always on: keep the KPI pages quick
@@ -115,6 +123,7 @@ ROLES: dict[str, TaskFactory] = {
     "incidents": lambda settings, _store: incidents_task(settings),
     "field-officer": lambda settings, _store: field_officer_task(settings),
     "simulator": simulator_task,
+    "maintenance": maintenance_task,
 }
 
 

@@ -1,4 +1,5 @@
-"""Camera records into the store: detections (idempotent on msg_id) and live camera state."""
+"""Camera records into the store: detections (idempotent on msg_id and time) and live camera
+state."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ioc.ingest.messages import CameraDetection, CameraHeartbeat, CameraRecord
-from ioc.store.models import Camera, Detection
+from ioc.store.models import MESSAGE_KEY, Camera, Detection
 from ioc.store.types import UtcDateTime
 
 DETECTIONS = Detection.__table__
@@ -68,7 +69,7 @@ CAMERA_UPDATE = (
 def insert_detections(
     session: Session, detections: Sequence[CameraDetection], now: datetime, postgis: bool
 ) -> int:
-    """Insert detections, skipping message ids already stored; returns how many were new."""
+    """Insert detections, skipping messages already stored; returns how many were new."""
     if not detections:
         return 0
     rows = [
@@ -88,7 +89,7 @@ def insert_detections(
     dialect = postgresql if postgis else sqlite
     statement = (
         dialect.insert(DETECTIONS)
-        .on_conflict_do_nothing(index_elements=["msg_id"])
+        .on_conflict_do_nothing(index_elements=list(MESSAGE_KEY))
         .returning(DETECTIONS.c.msg_id)
     )
     return len(session.connection().execute(statement, rows).all())

@@ -1,4 +1,4 @@
-"""Sensor readings into the store, idempotent on ``<msg_id>#<index>``.
+"""Sensor readings into the store, idempotent on ``<msg_id>#<index>`` and the reading's time.
 
 PostGIS gets COPY into a temporary staging table and one INSERT ... ON CONFLICT DO NOTHING
 from it (bulk speed with exactly-once rows); SQLite gets one executemany of INSERT OR
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from ioc.ingest.messages import SensorReadings
-from ioc.store.models import SensorReading
+from ioc.store.models import MESSAGE_KEY, SensorReading
 
 READINGS = SensorReading.__table__
 COLUMNS = (
@@ -67,7 +67,9 @@ def insert_readings(
 
 
 def _insert_sqlite(session: Session, rows: list[tuple[Any, ...]]) -> int:
-    statement = sqlite.insert(SensorReading).on_conflict_do_nothing(index_elements=["msg_id"])
+    statement = sqlite.insert(SensorReading).on_conflict_do_nothing(
+        index_elements=list(MESSAGE_KEY)
+    )
     result = session.connection().execute(
         statement, [dict(zip(COLUMNS, r, strict=True)) for r in rows]
     )
@@ -86,6 +88,6 @@ def _copy_postgres(session: Session, rows: list[tuple[Any, ...]]) -> int:
                 copy.write_row(row)
         cursor.execute(
             f"INSERT INTO sensor_readings ({columns}) SELECT {columns} FROM {STAGE} "
-            "ON CONFLICT (msg_id) DO NOTHING"
+            f"ON CONFLICT ({', '.join(MESSAGE_KEY)}) DO NOTHING"
         )
         return int(cursor.rowcount)

@@ -24,6 +24,8 @@ OPEN_INCIDENT = ("new", "acknowledged", "dispatched")  # not resolved / false_al
 CLOSED_REPORT = ("resolved", "rejected", "duplicate")
 REPORT_DAYS = 30  # the map shows the last month's reports and every one still open
 SENSOR_HOURS = 24
+FUTURE_SLACK = timedelta(days=1)
+SNAPSHOT_DAYS = 90  # newest snapshot looked for this far back when files are kept forever
 MAX_REPORT_POINTS = 3000
 CELL_DEG = 0.02
 
@@ -189,22 +191,40 @@ def report_cells(session: Session, where: Sequence[ColumnElement[bool]]) -> list
     ]
 
 
-def sensors_version(session: Session) -> str:
-    return str(session.scalar(select(func.max(SensorReading.id))) or 0)
+def time_window(column: Any, since: datetime, now: datetime) -> ColumnElement[bool]:
+    """``since <= column < now + a day``: bounded on both sides, so PostgreSQL reads only the
+    partitions of those days (neither the months made ahead nor the default partition).
+    The day of slack keeps readings from clocks a little ahead of ours."""
+    return and_(column >= since, column < now + FUTURE_SLACK)
+
+
+def _recent_readings(now: datetime) -> ColumnElement[bool]:
+    """The sensor layer's window."""
+    return time_window(SensorReading.observed_at, now - timedelta(hours=SENSOR_HOURS), now)
+
+
+def sensors_version(session: Session, now: datetime) -> str:
+    """The newest reading id of the sensor layer's window (the partitions of today)."""
+    query = select(func.max(SensorReading.id)).where(_recent_readings(now))
+    return str(session.scalar(query) or 0)
 
 
 def latest_readings(session: Session, now: datetime) -> list[StationReading]:
-    """The newest reading of each station heard in the last day (with a position)."""
+    """The newest reading of each station heard in the last day (with a position).
+
+    Both the inner and the outer query bound ``observed_at``, so PostgreSQL reads only the
+    last day's partitions (an ``id IN (...)`` alone would probe every month's).
+    """
+    recent = _recent_readings(now)
     newest = (
         select(func.max(SensorReading.id))
-        .where(
-            SensorReading.observed_at >= now - timedelta(hours=SENSOR_HOURS),
-            SensorReading.lon.is_not(None),
-        )
+        .where(recent, SensorReading.lon.is_not(None))
         .group_by(SensorReading.station_id)
     )
     rows = session.scalars(
-        select(SensorReading).where(SensorReading.id.in_(newest)).order_by(SensorReading.station_id)
+        select(SensorReading)
+        .where(SensorReading.id.in_(newest), recent)
+        .order_by(SensorReading.station_id)
     ).all()
     return [
         StationReading(r.station_id, r.quantity, r.value, r.unit, r.lon or 0.0, r.lat or 0.0,
@@ -220,18 +240,30 @@ def cameras_per_unit(session: Session) -> dict[str, float]:
     return {code: float(count) for code, count in rows if code}
 
 
-def latest_snapshots(session: Session, camera_ids: Sequence[str]) -> dict[str, str]:
-    """Each camera's newest detection snapshot (a path relative to ``var_dir``)."""
+def latest_snapshots(
+    session: Session, camera_ids: Sequence[str], now: datetime, since: datetime
+) -> dict[str, str]:
+    """Each camera's newest detection snapshot since ``since`` (a path relative to
+    ``var_dir``).
+
+    One correlated ``ORDER BY id DESC LIMIT 1`` per camera walks the (camera, id) index
+    backwards and stops at the first row with a snapshot, instead of grouping every
+    detection of the window; the time window keeps PostgreSQL to the recent partitions.
+    """
     if not camera_ids:
         return {}
     newest = (
-        select(func.max(Detection.id))
-        .where(Detection.camera_id.in_(camera_ids), Detection.snapshot.is_not(None))
-        .group_by(Detection.camera_id)
+        select(Detection.snapshot)
+        .where(
+            Detection.camera_id == Camera.id,
+            Detection.snapshot.is_not(None),
+            time_window(Detection.observed_at, since, now),
+        )
+        .order_by(Detection.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    rows = session.execute(
-        select(Detection.camera_id, Detection.snapshot).where(Detection.id.in_(newest))
-    ).all()
+    rows = session.execute(select(Camera.id, newest).where(Camera.id.in_(camera_ids))).all()
     return {camera: path for camera, path in rows if path}
 
 

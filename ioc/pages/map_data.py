@@ -68,7 +68,7 @@ def versions(session: Session, now: datetime, unit: str | None = None) -> dict[s
         "cameras": change_version(last_change(session), now),
         "incidents": feeds.incidents_version(session, unit),
         "reports": feeds.reports_version(session, unit),
-        "sensors": feeds.sensors_version(session),
+        "sensors": feeds.sensors_version(session, now),
         "kpi": str(int(now.timestamp() // RUNNING_TTL_S)),
     }
 

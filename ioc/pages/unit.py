@@ -7,7 +7,7 @@ it has, and re-reads only what moved; the map gets patches of the changed layers
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import dash
@@ -145,7 +145,9 @@ def refresh_at(
         )
         summary = cards(map_data.summary_cards(session, now, data.states, lang, code), "unit-card")
         kpis = kpi_view(session, now, code, lang) if first or "kpi" in changed else skip
-        snapshots = feeds.latest_snapshots(session, [s.id for s in data.states])
+        days = current_settings().retention.snapshot_days or feeds.SNAPSHOT_DAYS
+        since = now - timedelta(days=days)  # older snapshot files are gone from disk
+        snapshots = feeds.latest_snapshots(session, [s.id for s in data.states], now, since)
         categories = feeds.category_names(session, lang)
         reports = report_list(feeds.open_reports(session, code), categories, now, lang)
     return (

@@ -8,6 +8,7 @@ Administrative units carry validity dates: a code may exist in several eras.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Final
 
 import shapely
 from sqlalchemy import (
@@ -95,13 +96,30 @@ class Camera(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
 
 
+MESSAGE_KEY: Final = ("msg_id", "observed_at")
+"""What makes a detection or reading row unique, on both backends (migration 0010).
+
+PostgreSQL wants the partition key in every unique constraint of a partitioned table, so
+the key is the message id *with* its time. Exactly-once storage still holds: a message the
+broker delivers again is the same bytes, so it carries the same ``ts`` and maps to the same
+pair. Only a device re-using one msg_id for a different observation time would now get
+two rows (docs/mqtt.md asks devices to re-send the same payload).
+"""
+
+
 class Detection(Base):
-    """One smoke or fire detection reported by a camera."""
+    """One smoke or fire detection reported by a camera.
+
+    On PostGIS the table is range-partitioned by month on ``observed_at`` (see
+    :mod:`ioc.store.partitions`) and its primary key is ``(id, observed_at)``; ``id`` still
+    comes from one sequence, so it stays unique and the ORM keys rows on it alone.
+    """
 
     __tablename__ = "detections"
+    __table_args__ = (UniqueConstraint(*MESSAGE_KEY, name="uq_detections_msg_id_observed_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    msg_id: Mapped[str] = mapped_column(String(64), unique=True)
+    msg_id: Mapped[str] = mapped_column(String(64))
     camera_id: Mapped[str] = mapped_column(ForeignKey("cameras.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # smoke | fire
     score: Mapped[float] = mapped_column(Float)
@@ -113,12 +131,16 @@ class Detection(Base):
 
 
 class SensorReading(Base):
-    """One environmental reading (rain, water level, PM2.5...) from a station."""
+    """One environmental reading (rain, water level, PM2.5...) from a station.
+
+    Partitioned like :class:`Detection` on PostGIS; ``msg_id`` is ``<message id>#<index>``.
+    """
 
     __tablename__ = "sensor_readings"
+    __table_args__ = (UniqueConstraint(*MESSAGE_KEY, name="uq_sensor_readings_msg_id_observed_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    msg_id: Mapped[str] = mapped_column(String(80), unique=True)
+    msg_id: Mapped[str] = mapped_column(String(80))
     station_id: Mapped[str] = mapped_column(String(64), index=True)
     quantity: Mapped[str] = mapped_column(String(32))
     value: Mapped[float] = mapped_column(Float)
