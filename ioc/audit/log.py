@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ioc.audit.chain import GENESIS, canonical, link
@@ -57,12 +59,17 @@ def append(
 
 
 def _locked_head(session: Session) -> AuditHead:
-    locked = session.execute(
-        update(AuditHead).where(AuditHead.id == HEAD_ID).values(last_id=AuditHead.last_id)
-    )
-    if not getattr(locked, "rowcount", 0):
-        session.add(AuditHead(id=HEAD_ID, last_id=0, last_hash=GENESIS))
-        session.flush()
+    lock = update(AuditHead).where(AuditHead.id == HEAD_ID).values(last_id=AuditHead.last_id)
+    if not getattr(session.execute(lock), "rowcount", 0):
+        # An empty log: make the head, racing other first appends harmlessly, then lock it.
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert(AuditHead)
+            .values(id=HEAD_ID, last_id=0, last_hash=GENESIS)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        session.execute(lock)
     head = session.get(AuditHead, HEAD_ID, populate_existing=True)
     assert head is not None
     return head

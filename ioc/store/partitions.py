@@ -36,6 +36,7 @@ class PartitionKey:
 PARTITIONED: Final[dict[str, PartitionKey]] = {
     "detections": PartitionKey("observed_at"),
     "sensor_readings": PartitionKey("observed_at"),
+    "audit_log": PartitionKey("at"),
 }
 
 

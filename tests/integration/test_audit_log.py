@@ -112,3 +112,17 @@ def test_audit_verify_command_exit_codes(store: Store, tmp_path: Path) -> None:
     without_guard(store, "UPDATE audit_log SET detail = NULL WHERE id = 1")
     bad = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert bad.returncode == 1 and "row 1" in bad.stdout
+
+
+def test_audit_log_is_partitioned_by_month_on_postgis(postgis_store: Store) -> None:
+    """Rows land in monthly partitions; the guard still holds on every partition."""
+    fill(postgis_store, 3)
+    with postgis_store.engine.begin() as conn:
+        kind = conn.execute(
+            text("SELECT relkind FROM pg_class WHERE relname = 'audit_log'")
+        ).scalar_one()
+        where = conn.execute(text("SELECT DISTINCT tableoid::regclass::text FROM audit_log")).all()
+    assert kind == "p"
+    assert [row[0] for row in where] == ["audit_log_p202611"]
+    with pytest.raises(Exception, match="append-only"), postgis_store.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log_p202611 SET actor = 'x' WHERE id = 1"))
