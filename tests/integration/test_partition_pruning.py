@@ -46,9 +46,9 @@ def store() -> Iterator[Store]:
         add_cameras(store, "c1")
         steps = int((NOW - FIRST).total_seconds() // (6 * 3600))
         with store.engine.begin() as conn:
-            for table, spec in PARTITIONED.items():
-                ensure_partitions(conn, table, spec, FIRST, NOW)
-                conn.execute(text(SEED[table]), {"first": FIRST, "steps": steps})
+            for table, sql in SEED.items():
+                ensure_partitions(conn, table, PARTITIONED[table], FIRST, NOW)
+                conn.execute(text(sql), {"first": FIRST, "steps": steps})
                 conn.execute(text(f"ANALYZE {table}"))
         yield store
 
