@@ -23,8 +23,8 @@ from ioc.timeutil import utcnow
 from ioc.web import cookies
 from ioc.web.clients import client_of
 from ioc.web.context import current_settings, current_store
-from ioc.web.gate import csrf_ok, error_json, language
-from ioc.web.plain_pages import login_page, message_page
+from ioc.web.gate import csrf_ok, error_json, language, principal_cache
+from ioc.web.plain_pages import login_page, logout_page_html, message_page
 
 login = Blueprint("ioc_login", __name__)
 FORM_LIFETIME = timedelta(hours=1)
@@ -112,6 +112,7 @@ def _close_previous_session() -> None:
     """A session the browser had before signing in again ends (it is never reused)."""
     old = request.cookies.get(cookies.SESSION_COOKIE)
     if old:
+        principal_cache().forget(old)
         with current_store().session() as session:
             sessions.close_session(session, old)
 
@@ -127,9 +128,25 @@ def logout() -> BaseResponse:
             if not csrf_ok(principal):
                 return error_json(403, t("auth.csrf", language()), code="csrf")
             sign_out(session, token, principal, client_of(request, auth), now)
+            principal_cache().forget(token)
     response = redirect("/login", 303)
     cookies.clear_session(response, request, auth)
     return response
+
+
+@login.get("/logout")
+def logout_page() -> BaseResponse:
+    """Typed into the address bar: a page with the sign-out button (a GET changes nothing)."""
+    lang = language()
+    auth = current_settings().auth
+    with current_store().session() as session:
+        principal = sessions.resolve(
+            session, request.cookies.get(cookies.SESSION_COOKIE), utcnow(), auth.lifetimes()
+        )
+    if principal is None:
+        return redirect("/login", 303)
+    html = logout_page_html(lang, principal.csrf_token)
+    return Response(html, mimetype="text/html")
 
 
 @login.get("/kiosk/<token>")

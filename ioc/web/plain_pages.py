@@ -80,6 +80,23 @@ def login_page(
     return document(t("auth.login.title", lang), form, lang)
 
 
+def logout_page_html(lang: str, csrf_token: str) -> str:
+    """A sign-out button for someone who typed /logout (signing out is always a POST)."""
+    body = Markup(
+        '<h1 class="login-heading">{heading}</h1>'
+        '<form class="login-form" method="post" action="/logout">'
+        '<input type="hidden" name="csrf_token" value="{csrf}">'
+        '<button class="login-button" type="submit">{button}</button></form>'
+        '<p class="login-foot"><a class="login-link" href="/">{home}</a></p>'
+    ).format(
+        heading=t("auth.sign_out", lang),
+        csrf=csrf_token,
+        button=t("auth.sign_out", lang),
+        home=t("error.home", lang),
+    )
+    return document(t("auth.sign_out", lang), body, lang)
+
+
 def message_page(lang: str, title: str, text: str, *, link: str = "/", link_text: str = "") -> str:
     """A short page saying what happened, with one link onwards."""
     body = Markup(
