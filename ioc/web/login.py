@@ -9,6 +9,7 @@ afterwards (session fixation). ``/logout`` is a POST carrying the session's CSRF
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
@@ -29,6 +30,7 @@ from ioc.web.plain_pages import login_page, logout_page_html, message_page
 login = Blueprint("ioc_login", __name__)
 FORM_LIFETIME = timedelta(hours=1)
 FORM_FIELDS_MAX = 200
+TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def safe_next(value: str | None) -> str:
@@ -47,7 +49,10 @@ def safe_next(value: str | None) -> str:
 def _form(
     lang: str, next_path: str, *, status: int = 200, error: str = "", user: str = ""
 ) -> Response:
-    token = secrets.token_urlsafe(32)
+    kept = request.cookies.get(cookies.LOGIN_CSRF_COOKIE, "")
+    # One token per browser while it is fresh: a second tab (or a stray request sent here)
+    # must not make the form already on screen stale.
+    token = kept if TOKEN.fullmatch(kept) else secrets.token_urlsafe(32)
     html = login_page(lang, csrf_token=token, next_path=next_path, username=user, error=error)
     response = Response(html, status=status, mimetype="text/html")
     auth = current_settings().auth
@@ -92,7 +97,8 @@ def login_submit() -> BaseResponse:
         limited.headers["Retry-After"] = str(result.retry_after)
         return limited
     if not result.ok:
-        return _form(lang, next_path, status=401, error=t("auth.login.bad", lang), user=username)
+        # the form again with the error; 200, like any page a browser shows without complaint
+        return _form(lang, next_path, error=t("auth.login.bad", lang), user=username)
     response = redirect(next_path, 303)
     response.delete_cookie(cookies.LOGIN_CSRF_COOKIE, path="/login")
     _close_previous_session()

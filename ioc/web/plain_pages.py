@@ -23,7 +23,8 @@ def document(title: str, body: Markup, lang: str) -> str:
         f'<html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · {escape(t('app.short_title', lang))}</title>"
-        f'<link rel="stylesheet" href="{STYLESHEET}"></head>'
+        f'<link rel="icon" href="/_favicon.ico"><link rel="stylesheet" href="{STYLESHEET}">'
+        "</head>"
         f'<body class="login-body"><main class="login-card">{_brand(lang)}{body}</main>'
         "</body></html>\n"
     )
