@@ -377,3 +377,30 @@ def test_disabled_account_is_out_at_once(store: Store, tmp_path: Path) -> None:
     assert client.get("/leader").status_code == 302
     put_cookies(client, sign_in(store, Role.VIEWER))  # a new session of a disabled account
     assert client.get("/leader").status_code == 302
+
+
+def test_camera_stream_credentials_never_reach_a_browser(app: dash.Dash, store: Store) -> None:
+    from ioc.pages.overview import DEFAULT_METRIC
+    from ioc.pages.overview_map import LAYER_NAMES
+    from ioc.store.cameras import CameraSpec, upsert_cameras
+
+    stream = "rtsp://camuser:S3cretStreamPw@10.0.0.9:554/live"
+    with store.session() as session:
+        upsert_cameras(session, [CameraSpec("CAM-1", "Hồ Xuân Hương", 108.44, 11.94, "672",
+                                            stream_url=stream)])  # fmt: skip
+    client = signed_in_client(app.server, Role.ADMIN)
+    headers = csrf_headers(client)
+    values = {"shell-lang": "vi", "unit-code": "672", "wall-unit": "672",
+              "overview-metric": DEFAULT_METRIC, "overview-layers": list(LAYER_NAMES)}  # fmt: skip
+    bodies = [
+        callback_body(app, key, values)
+        for key in app.callback_map
+        if key.startswith(("..overview-map.figure...", "..unit-map.figure", "..wall-map.figure"))
+    ]
+    assert len(bodies) == 3
+    answers = [client.post("/_dash-update-component", json=b, headers=headers) for b in bodies]
+    assert all(a.status_code == 200 and "CAM-1" in a.get_data(as_text=True) for a in answers)
+    answers += [client.get("/_dash-layout"), client.get("/unit/672")]
+    for answer in answers:
+        text = answer.get_data(as_text=True)
+        assert "S3cretStreamPw" not in text and "rtsp://" not in text
