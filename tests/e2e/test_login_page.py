@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from ioc.auth import sessions
 from ioc.auth.roles import Role
 from ioc.config import Settings
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
+from ioc.store.models_auth import WebSession
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
 from tests.auth_support import PASSWORD, add_account
@@ -69,6 +71,17 @@ def test_sign_in_see_the_overview_and_sign_out(site: Site, watched_page: Watched
     page.goto(site.live.url + "/leader")
     assert page.url.startswith(site.live.url + "/login?next=/leader")
     assert watched_page.problems() == []
+
+
+def test_a_page_whose_session_ends_goes_to_sign_in(site: Site, watched_page: WatchedPage) -> None:
+    watched_page.sign_in(site.live)
+    page = watched_page.page
+    page.goto(site.live.url + "/reports")
+    page.wait_for_selector("#reports-table", timeout=15_000)
+    with site.store.session() as session:
+        session.execute(delete(WebSession))  # signed out from elsewhere
+    page.wait_for_url(site.live.url + "/login?next=%2Freports", timeout=15_000)
+    assert page.inner_text("h1") == "Đăng nhập hệ thống"
 
 
 def test_english_sign_in_page(site: Site, watched_page: WatchedPage) -> None:
