@@ -157,10 +157,21 @@ def logout_page() -> BaseResponse:
 
 @login.get("/kiosk/<token>")
 def kiosk(token: str) -> BaseResponse:
-    """A wall display opens its kiosk URL: a read-only session for its unit's wall."""
+    """A wall display opens its kiosk URL: a read-only session for its unit's wall.
+
+    A browser where a person is signed in keeps that session: a link to someone else's kiosk
+    URL must not sign its reader out.
+    """
     lang = language()
     auth = current_settings().auth
     with current_store().session() as session:
+        current = sessions.resolve(
+            session, request.cookies.get(cookies.SESSION_COOKIE), utcnow(), auth.lifetimes()
+        )
+        if current is not None and current.kiosk_id is None:
+            text = t("auth.kiosk.signed_in", lang, name=current.name)
+            html = message_page(lang, t("auth.login.title", lang), text)
+            return Response(html, status=409, mimetype="text/html")
         result = kiosk_sign_in(session, token, client_of(request, auth), utcnow(), auth)
     if not result.ok or result.principal is None:
         html = message_page(lang, t("auth.forbidden.title", lang), t("auth.kiosk.unknown", lang))

@@ -218,6 +218,9 @@ def test_kiosk_token_opens_its_wall_only(app: dash.Dash, store: Store) -> None:
         == 403
     )
     assert app.server.test_client().get("/kiosk/" + "x" * 43).status_code == 404
+    person = signed_in_client(app.server, Role.LEADER)  # a link followed by a signed-in person
+    assert person.get(f"/kiosk/{token}").status_code == 409
+    assert person.get("/leader").status_code == 200  # still that person
     actions = [a for a, _, _ in audit_actions(store)]
     assert actions == ["auth.kiosk_sign_in", "auth.kiosk_refused"]
 
