@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "ioc.reports.commands",
     "ioc.audit.commands",
     "ioc.maintenance.commands",
+    "ioc.auth.commands",
 )
 
 

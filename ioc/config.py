@@ -35,6 +35,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from ioc.auth.settings import AuthSettings
 from ioc.incidents.settings import IncidentSettings
 from ioc.reports.settings import ReportsSettings
 from ioc.secret_files import SECRETS_ENV, SecretFiles, read_secret_files
@@ -302,6 +303,7 @@ class Settings(BaseSettings):
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
 
     @classmethod
     def settings_customise_sources(

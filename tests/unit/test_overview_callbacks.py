@@ -17,6 +17,7 @@ from ioc.store import Store
 from ioc.store.models import Camera
 from ioc.web.app import create_app, header_texts
 from ioc.web.context import attach
+from tests.auth_support import signed_in_client
 from tests.overview_support import seed_units_and_cameras
 
 NOW = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Lâm Đồng
@@ -153,7 +154,7 @@ def test_header_texts_follow_the_language() -> None:
 
 def test_app_serves_health_and_page_offline(sqlite_store: Store) -> None:
     app = create_app(Settings(), sqlite_store)
-    client = app.server.test_client()
+    client = signed_in_client(app.server)
     health = client.get("/healthz")
     assert health.status_code == 200 and health.get_json() == {"status": "ok"}
     index = client.get("/").get_data(as_text=True)
