@@ -28,6 +28,20 @@ def unit_code_or_none(value: object) -> str | None:
     return None
 
 
+MAX_ROW_ID = 2**31 - 1  # integer primary keys: 32 bits on PostgreSQL
+
+
+def row_id_or_none(value: object) -> int | None:
+    """A row id sent by a client (an int or its digits) when it can be one, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        value = int(value)
+    if isinstance(value, int) and 0 < value <= MAX_ROW_ID:
+        return value
+    return None
+
+
 def sees(principal: Principal | None, code: str | None) -> bool:
     """Whether ``principal`` may see a thing of unit ``code`` (no principal: never)."""
     return principal is not None and principal.sees_unit(code)

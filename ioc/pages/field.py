@@ -17,7 +17,13 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from ioc.auth.guard import incidents_seen, may_act_on_incident, sees_incident, unit_code_or_none
+from ioc.auth.guard import (
+    incidents_seen,
+    may_act_on_incident,
+    row_id_or_none,
+    sees_incident,
+    unit_code_or_none,
+)
 from ioc.auth.principal import Principal
 from ioc.i18n import language_or_default, t
 from ioc.incidents.actions import apply_action
@@ -234,9 +240,8 @@ def act(
     if not isinstance(trigger, Mapping) or not any(c.get("value") for c in ctx.triggered):
         return dash.no_update, dash.no_update
     language = language_or_default(lang)
-    try:
-        incident_id, action = int(trigger["incident"]), str(trigger["action"])
-    except (KeyError, TypeError, ValueError):
+    incident_id, action = row_id_or_none(trigger.get("incident")), trigger.get("action")
+    if incident_id is None or not isinstance(action, str):
         return dash.no_update, denied(language)
     note, contents = _state_for(incident_id, 0), _state_for(incident_id, 1)
     message = perform(incident_id, action, language, str(note or ""), contents)
@@ -247,6 +252,8 @@ def perform(incident_id: int, action: str, lang: str, note: str = "", contents: 
     """As the signed-in person: check, save the photo (if any), apply, say what happened."""
     principal = viewer()
     now = utcnow()
+    if row_id_or_none(incident_id) is None:
+        return t("field.error", lang, reason=t("incident.error.unknown_incident", lang))
     with current_store().session() as session:
         incident = session.get(Incident, incident_id)
         error = refusal(principal, incident)

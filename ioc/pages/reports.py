@@ -16,7 +16,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
-from ioc.auth.guard import unit_code_or_none
+from ioc.auth.guard import row_id_or_none, unit_code_or_none
 from ioc.auth.principal import Principal
 from ioc.i18n import language_or_default, t
 from ioc.pages.access import denied, viewer
@@ -275,6 +275,8 @@ def apply_action(report_id: int, to: str, now: datetime, client: str = "") -> st
     """Move one report to ``to`` as the signed-in principal; None when done, else the
     error code (``unknown``, ``forbidden``, ``not_allowed``)."""
     principal = viewer()
+    if row_id_or_none(report_id) is None:
+        return "unknown"
     with current_store().session() as session:
         report = session.get(CitizenReport, report_id)
         if report is None or principal is None or not principal.sees_unit(report.unit_code):
@@ -302,9 +304,8 @@ def act(_clicks: list[int | None], changed: int | None, lang: str | None) -> Any
     if not isinstance(trigger, Mapping) or not any(c.get("value") for c in ctx.triggered):
         return dash.no_update, dash.no_update
     language = language_or_default(lang)
-    try:
-        report_id, to = int(trigger["report"]), str(trigger["to"])
-    except (KeyError, TypeError, ValueError):
+    report_id, to = row_id_or_none(trigger.get("report")), trigger.get("to")
+    if report_id is None or not isinstance(to, str):
         return dash.no_update, denied(language)
     error = apply_action(report_id, to, utcnow(), web_client())
     if error is not None:

@@ -110,6 +110,7 @@ def refresh(
 ) -> tuple[Any, ...]:  # fmt: skip
     """Fill the wall, then re-read only what changed; raise the alert for a new incident."""
     chosen = language_or_default(lang)
+    seen = seen if isinstance(seen, int) and not isinstance(seen, bool) else None
     try:
         return refresh_at(utcnow(), version, seen, unit, chosen, screen)
     except SQLAlchemyError as exc:
@@ -117,8 +118,13 @@ def refresh(
 
 
 def map_size(screen: list[int] | None) -> tuple[int, int]:
-    """The map's pixels on this screen (the map takes about 64 % × 82 % of it)."""
-    width, height = (screen or [1920, 1080])[:2]
+    """The map's pixels on this screen (the map takes about 64 % × 82 % of it); a screen
+    that is not two sensible numbers (forged input) counts as 1920×1080."""
+    width, height = 1920, 1080
+    if isinstance(screen, list) and len(screen) >= 2:
+        sizes = screen[:2]
+        if all(isinstance(v, int | float) and 100 <= v <= 20_000 for v in sizes):
+            width, height = int(sizes[0]), int(sizes[1])
     return int(width * 0.64), int(height * 0.8)
 
 
