@@ -22,7 +22,7 @@ from ioc.geography.defaults import seed_default_units
 from ioc.reports.categories import seed_categories
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
-from ioc.store.models import AdminUnit, CitizenReport
+from ioc.store.models import AdminUnit, CitizenReport, SensorReading
 from tests.incidents_support import add_incident
 
 ADMIN = Principal("admin", Role.ADMIN, user_id=1)
@@ -79,8 +79,8 @@ def _report(session: Session, unit: str, lon: float, lat: float, text: str) -> i
 
 def seed_two_cities(store: Store, var_dir: Path) -> TwoCities:
     """Default units and categories; per city a camera (with a secret in its stream URL),
-    an open incident and a report; a Bảo Lộc incident assigned to ``field.672``; snapshot
-    files of both cameras and a field photo of each city's incident."""
+    a rain gauge, an open incident and a report; a Bảo Lộc incident assigned to
+    ``field.672``; snapshot files of both cameras and a field photo of each incident."""
     seed_default_units(store)
     with store.session() as session:
         seed_categories(session)
@@ -90,6 +90,10 @@ def seed_two_cities(store: Store, var_dir: Path) -> TwoCities:
             CameraSpec("CAM-BL", "Đồi chè Bảo Lộc", 107.81, 11.55, PHUONG_1_BAO_LOC,
                        stream_url=f"rtsp://{STREAM_SECRET}@10.1.2.5:554/bl"),
         ])  # fmt: skip
+        for station, lon, lat in (("QT-DL", 108.441, 11.941), ("QT-BL", 107.811, 11.551)):
+            session.add(SensorReading(msg_id=f"{station}-1", station_id=station, quantity="rain_mm",
+                                      value=3.0, unit="mm", lon=lon, lat=lat,
+                                      observed_at=NOW - timedelta(minutes=5)))  # fmt: skip
         report_dl = _report(session, XUAN_HUONG, 108.44, 11.94, "Rác ở Đà Lạt")
         report_bl = _report(session, PHUONG_1_BAO_LOC, 107.81, 11.55, "Rác ở Bảo Lộc")
     opened = NOW - timedelta(minutes=10)

@@ -86,6 +86,7 @@ def test_unit_page_refuses_a_unit_out_of_scope(store: Store, city: Any) -> None:
     with acting_as(server, operator(store)):
         mine = unit.refresh_at(NOW, None, XUAN_HUONG, "vi")
         assert mine[1] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(mine)
+        assert "QT-DL" in dump(mine[0]) and "QT-BL" not in dump(mine[0])  # the map's gauges
         forged = unit.refresh_at(NOW, None, PHUONG_1_BAO_LOC, "vi")
         assert DENIED in dump(forged[1])
         assert "Bảo Lộc" not in dump(forged) and "CAM-BL" not in dump(forged)
@@ -110,6 +111,7 @@ def test_wall_shows_the_principal_unit_and_refuses_others(store: Store, city: An
         assert ward[1] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(ward[3])
         ranked = dump(ward[6])
         assert "Bảo Lộc" not in ranked and "Bảo Lộc" not in dump(ward)
+        assert "QT-BL" not in dump(ward)
     with acting_as(server, LEADER):
         province = wall.refresh_at(NOW, None, None, None, "vi")
         assert "Khói Bảo Lộc" in dump(province[3]) and "Khói Đà Lạt" in dump(province[3])
