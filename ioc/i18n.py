@@ -337,10 +337,6 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "vi": "Hiện không có sự cố nào cần xử lý. Trang tự cập nhật khi có sự cố mới.",
         "en": "No open incident right now. This page updates itself when one comes in.",
     },
-    "field.no_unit": {
-        "vi": "Chưa chọn đơn vị: thêm ?unit=<mã đơn vị> vào địa chỉ trang.",
-        "en": "No unit chosen: add ?unit=<unit code> to the page address.",
-    },
     "field.no_snapshot": {"vi": "Chưa có ảnh hiện trường", "en": "No picture yet"},
     "field.snapshot_alt": {"vi": "Ảnh sự cố số {id}", "en": "Picture of incident {id}"},
     "field.opened": {"vi": "Phát hiện lúc {time}", "en": "Detected at {time}"},
@@ -349,7 +345,6 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "field.map": {"vi": "Xem bản đồ", "en": "Open map"},
     "field.assignee": {"vi": "Người xử lý: {name}", "en": "Assigned to: {name}"},
     "field.note": {"vi": "Ghi chú hiện trường", "en": "Field note"},
-    "field.actor": {"vi": "Họ tên người xử lý", "en": "Your name"},
     "field.photo": {"vi": "Chụp / chọn ảnh hiện trường", "en": "Take / choose a field photo"},
     "field.photo_ready": {"vi": "Đã chọn ảnh", "en": "Photo attached"},
     "field.done": {
