@@ -3,6 +3,7 @@ gate leaves on ``flask.g``), so page callbacks can be called as plain functions.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,3 +141,55 @@ def seed_two_cities(store: Store, var_dir: Path) -> TwoCities:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(JPEG)
     return TwoCities(dl, bl, assigned, report_dl, report_bl, files)
+
+
+def callback_specs(app: Any) -> list[dict[str, Any]]:
+    """The server-side callbacks of a Dash app (clientside ones never reach the server)."""
+    return [s for s in app._callback_list if not s.get("clientside_function")]
+
+
+def spec_for(app: Any, output: str) -> dict[str, Any]:
+    """The callback whose outputs include ``output`` (``"unit-map.figure"``)."""
+    for spec in callback_specs(app):
+        if output in outputs_of(spec["output"]):
+            return spec
+    raise KeyError(output)
+
+
+def outputs_of(key: str) -> list[str]:
+    """``"..a.b...c.d.."`` (or ``"a.b"``) as ``["a.b", "c.d"]``."""
+    return key[2:-2].split("...") if key.startswith("..") else [key]
+
+
+def _dep(dep: dict[str, str], values: dict[str, Any]) -> Any:
+    key = f"{dep['id']}.{dep['property']}"
+    if dep["id"].startswith("{"):  # a pattern (ALL): the matched components, each a value
+        return [
+            {"id": ident, "property": dep["property"], "value": value}
+            for ident, value in values.get(key, [])
+        ]
+    return {"id": dep["id"], "property": dep["property"], "value": values.get(key)}
+
+
+def callback_body(
+    app: Any, output: str, values: dict[str, Any], changed: list[str] | None = None
+) -> dict[str, Any]:
+    """The JSON Dash's renderer POSTs to ``/_dash-update-component`` for the callback of
+    ``output``: ``values`` by ``"id.property"`` (a pattern's: a list of ``(id, value)``)."""
+    spec = spec_for(app, output)
+    outputs = []
+    for item in outputs_of(spec["output"]):
+        ident, _, prop = item.rpartition(".")
+        outputs.append({"id": ident, "property": prop})
+    return {
+        "output": spec["output"],
+        "outputs": outputs if spec["output"].startswith("..") else outputs[0],
+        "inputs": [_dep(d, values) for d in spec["inputs"]],
+        "state": [_dep(d, values) for d in spec["state"]],
+        "changedPropIds": changed or [],
+    }
+
+
+def pattern_prop(ident: dict[str, Any], prop: str) -> str:
+    """How the renderer names a changed property of a pattern-matched component."""
+    return json.dumps(ident, sort_keys=True, separators=(",", ":")) + "." + prop
