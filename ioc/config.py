@@ -26,6 +26,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from ioc.auth.settings import AuthSettings
 from ioc.incidents.settings import IncidentSettings
 from ioc.reports.settings import ReportsSettings
 
@@ -212,6 +213,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -403,6 +403,67 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "vi": "Chuyển cấp: trực ban tỉnh (chưa có người tiếp nhận)",
         "en": "Escalated to the province duty officer (nobody acknowledged)",
     },
+    # Sign-in (ioc/web/login.py, ioc/web/plain_pages.py) and the shell's user badge
+    "auth.login.title": {"vi": "Đăng nhập", "en": "Sign in"},
+    "auth.login.heading": {"vi": "Đăng nhập hệ thống", "en": "Sign in to the IOC"},
+    "auth.login.username": {"vi": "Tên đăng nhập", "en": "User name"},
+    "auth.login.password": {"vi": "Mật khẩu", "en": "Password"},
+    "auth.login.submit": {"vi": "Đăng nhập", "en": "Sign in"},
+    "auth.login.other_language": {"vi": "English", "en": "Tiếng Việt"},
+    "auth.login.bad": {
+        "vi": "Sai tên đăng nhập hoặc mật khẩu.",
+        "en": "Wrong user name or password.",
+    },
+    "auth.login.limited": {
+        "vi": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+        "en": "Too many failed sign-ins. Please try again in {minutes} min.",
+    },
+    "auth.login.stale_form": {
+        "vi": "Biểu mẫu đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
+        "en": "The sign-in form has expired. Please sign in again.",
+    },
+    "auth.kiosk.unknown": {
+        "vi": "Mã màn hình không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
+        "en": "This display token is not valid, has expired or was revoked.",
+    },
+    "auth.signed_in_as": {"vi": "Người dùng", "en": "Signed in"},
+    "auth.sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
+    "auth.forbidden.title": {"vi": "Không có quyền truy cập", "en": "Access denied"},
+    "auth.forbidden.text": {
+        "vi": "Tài khoản của bạn không được phép xem trang này.",
+        "en": "Your account may not open this page.",
+    },
+    "auth.sign_in_needed": {
+        "vi": "Vui lòng đăng nhập để tiếp tục.",
+        "en": "Please sign in to continue.",
+    },
+    "auth.csrf": {
+        "vi": "Yêu cầu không hợp lệ (thiếu mã chống giả mạo). Vui lòng tải lại trang.",
+        "en": "Request refused (missing or wrong CSRF token). Please reload the page.",
+    },
+    "role.admin": {"vi": "Quản trị", "en": "Administrator"},
+    "role.leader": {"vi": "Lãnh đạo", "en": "Leader"},
+    "role.operator": {"vi": "Vận hành", "en": "Operator"},
+    "role.field": {"vi": "Hiện trường", "en": "Field staff"},
+    "role.viewer": {"vi": "Xem", "en": "Viewer"},
+    "role.kiosk": {"vi": "Màn hình tường", "en": "Wall display"},
+    # Error pages (ioc/web/errors.py)
+    "error.home": {"vi": "Về trang chính", "en": "Back to the start page"},
+    "error.400": {"vi": "Yêu cầu không hợp lệ.", "en": "Bad request."},
+    "error.401": {"vi": "Vui lòng đăng nhập.", "en": "Please sign in."},
+    "error.403": {"vi": "Không có quyền truy cập.", "en": "Access denied."},
+    "error.404": {"vi": "Không tìm thấy trang.", "en": "Page not found."},
+    "error.405": {"vi": "Phương thức không được hỗ trợ.", "en": "Method not allowed."},
+    "error.413": {"vi": "Dữ liệu gửi lên quá lớn.", "en": "Upload too large."},
+    "error.429": {
+        "vi": "Quá nhiều yêu cầu. Vui lòng thử lại sau.",
+        "en": "Too many requests. Please try again later.",
+    },
+    "error.500": {
+        "vi": "Hệ thống gặp lỗi. Sự cố đã được ghi lại; vui lòng thử lại sau.",
+        "en": "Something went wrong. It has been logged; please try again later.",
+    },
+    "error.other": {"vi": "Không thể xử lý yêu cầu.", "en": "The request could not be handled."},
 }
 
 

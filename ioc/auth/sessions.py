@@ -162,6 +162,17 @@ def find_kiosk(session: Session, token: str, now: datetime) -> KioskToken | None
     return row if row is not None and kiosk_live(row, now) else None
 
 
+def revoke_kiosk(session: Session, kiosk_id: int, now: datetime) -> KioskToken | None:
+    """Revoke a kiosk token and end the sessions it opened; None when there is no such id."""
+    kiosk = session.get(KioskToken, kiosk_id)
+    if kiosk is None:
+        return None
+    if kiosk.revoked_at is None:
+        kiosk.revoked_at = now
+    session.execute(delete(WebSession).where(WebSession.kiosk_id == kiosk_id))
+    return kiosk
+
+
 def kiosk_live(kiosk: KioskToken, now: datetime) -> bool:
     if kiosk.revoked_at is not None:
         return False

@@ -18,6 +18,9 @@ from dash import Input, Output, callback, clientside_callback, ctx, dcc, html
 from dash import _callback as dash_callbacks
 from flask import Response, jsonify
 
+from ioc.auth.current import principal_or_none
+from ioc.auth.principal import Principal
+from ioc.auth.roles import Role
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
 from ioc.pages import field as field_page
@@ -31,10 +34,13 @@ from ioc.pages import wall as wall_page
 from ioc.pages.kpi_cache import start_warm_up
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
+from ioc.web import errors, gate, headers
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
 from ioc.web.files import files
+from ioc.web.login import login
 from ioc.web.metrics import metrics
 from ioc.web.nav import nav
+from ioc.web.page_guard import guard_pages
 from ioc.web.tiles import tiles
 from layers import GLYPHS_PATH
 
@@ -79,7 +85,12 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
         name=t("page.overview", lang),
     )
     reports_page.register(lang)
-    app.layout = shell_layout(lang)
+    guard_pages()  # the router renders a page only for those the gate lets in
+    app.server.register_blueprint(login)
+    gate.install(app)
+    headers.install(app)
+    errors.install(app.server)
+    app.layout = lambda: shell_layout(lang, principal_or_none())
     return app
 
 
@@ -130,8 +141,32 @@ def empty_glyphs(_glyphs: str) -> Response:
     return Response(b"", mimetype="application/x-protobuf")
 
 
-def shell_layout(lang: str) -> html.Div:
-    """Header (emblem, title, clock, language switch) above the routed page."""
+def user_block(lang: str, principal: Principal | None) -> html.Div:
+    """Who is signed in, their role and a sign-out button (a plain form: POST /logout)."""
+    shown = principal is not None and principal.role is not Role.KIOSK
+    role = t(f"role.{principal.role.value}", lang) if principal is not None else ""
+    return html.Div(
+        [
+            html.Span(principal.name if shown and principal else "", id="shell-user-name",
+                      className="shell-user-name", title=t("auth.signed_in_as", lang)),
+            html.Span(role if shown else "", id="shell-user-role", className="shell-user-role"),
+            html.Form(
+                html.Button(t("auth.sign_out", lang), id="shell-signout", type="submit",
+                            name="csrf_token",  # the pressed button's value is sent
+                            value=principal.csrf_token if shown and principal else "",
+                            className="shell-signout"),
+                action="/logout",
+                method="post",
+                className="shell-signout-form",
+            ),
+        ],
+        id="shell-user",
+        className="shell-user" if shown else "shell-user shell-user-none",
+    )  # fmt: skip
+
+
+def shell_layout(lang: str, principal: Principal | None = None) -> html.Div:
+    """Header (emblem, title, clock, user, language switch) above the routed page."""
     return html.Div(
         [
             dcc.Store(id=LANG_STORE_ID, storage_type="local", data=lang),
@@ -145,7 +180,7 @@ def shell_layout(lang: str) -> html.Div:
                                 [
                                     html.P(t("app.subtitle", lang), id="shell-subtitle"),
                                     html.H1(t("app.title", lang), id="shell-title"),
-                                    nav(lang),
+                                    nav(lang, principal),
                                 ],
                                 className="shell-titles",
                             ),
@@ -161,6 +196,7 @@ def shell_layout(lang: str) -> html.Div:
                                 ],
                                 className="shell-clock",
                             ),
+                            user_block(lang, principal),
                             html.Div(
                                 dcc.RadioItems(
                                     id="shell-lang-switch",
@@ -208,6 +244,19 @@ def sync_language(chosen: str | None, stored: str | None) -> tuple[Any, Any]:
 def header_texts(lang: str | None) -> tuple[str, str]:
     """Header texts in the chosen language."""
     return t("app.title", lang or ""), t("app.subtitle", lang or "")
+
+
+@callback(
+    Output("shell-user-role", "children"),
+    Output("shell-signout", "children"),
+    Input(LANG_STORE_ID, "data"),
+)
+def user_texts(lang: str | None) -> tuple[str, str]:
+    """The role and the sign-out button in the chosen language."""
+    principal = principal_or_none()
+    shown = principal is not None and principal.role is not Role.KIOSK
+    role = t(f"role.{principal.role.value}", lang or "") if shown and principal else ""
+    return role, t("auth.sign_out", lang or "")
 
 
 _TITLES = json.dumps({code: t("app.title", code) for code in LANGUAGES}, ensure_ascii=False)

@@ -1,12 +1,17 @@
 """The shell's page navigation: one row of links under the title, in the chosen language.
 
-Hidden on the wall display (a kiosk has no mouse) by CSS; the field page keeps it compact.
+Only the pages the signed-in principal may open are linked (the server refuses the others
+anyway; see :mod:`ioc.auth.routes`). Hidden on the wall display (a kiosk has no mouse) by
+CSS; the field page keeps it compact.
 """
 
 from __future__ import annotations
 
 from dash import Input, Output, callback, dcc, html
 
+from ioc.auth.current import principal_or_none
+from ioc.auth.principal import Principal
+from ioc.auth.routes import may_open
 from ioc.i18n import t
 from ioc.web.context import LANG_STORE_ID
 
@@ -22,19 +27,26 @@ PAGES = (
 )
 
 
-def nav_links(lang: str) -> list[dcc.Link]:
+def visible_pages(principal: Principal | None) -> list[tuple[str, str]]:
+    """The pages to link for ``principal`` (None, outside a request: all of them)."""
+    if principal is None:
+        return list(PAGES)
+    return [(path, key) for path, key in PAGES if may_open(principal, path)]
+
+
+def nav_links(lang: str, principal: Principal | None = None) -> list[dcc.Link]:
     return [
         dcc.Link(t(key, lang), href=path, className="shell-nav-link", id=f"shell-nav-{i}")
-        for i, (path, key) in enumerate(PAGES)
+        for i, (path, key) in enumerate(visible_pages(principal))
     ]
 
 
-def nav(lang: str) -> html.Nav:
+def nav(lang: str, principal: Principal | None = None) -> html.Nav:
     """The navigation bar as laid out on first load."""
-    return html.Nav(nav_links(lang), id="shell-nav", className="shell-nav")
+    return html.Nav(nav_links(lang, principal), id="shell-nav", className="shell-nav")
 
 
 @callback(Output("shell-nav", "children"), Input(LANG_STORE_ID, "data"))
 def nav_texts(lang: str | None) -> list[dcc.Link]:
     """The links again in the chosen language."""
-    return nav_links(lang or "")
+    return nav_links(lang or "", principal_or_none())

@@ -1,5 +1,8 @@
 """End-to-end fixtures: a real Chromium (Playwright) and a live IOC web server in a thread.
 
+Pages need a signed-in session: ``watched_page.sign_in(live)`` (admin unless a role is
+given) or ``live.sign_in(context, role, unit)`` for a context a test makes itself.
+
 Chromium is Debian's ``/usr/bin/chromium`` (or ``IOC_TEST_CHROMIUM``); when it is missing the
 tests skip, unless ``IOC_TEST_REQUIRE_SERVICES=1``, where they fail. Each page records console
 errors, failed requests and any request that leaves the server under test: the IOC must run
@@ -16,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from ioc.auth.roles import Role
+from tests.auth_support import SignedIn, sign_in_browser, store_of
 from tests.conftest import unavailable
 
 CHROMIUM = Path(os.environ.get("IOC_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -59,6 +65,12 @@ class LiveServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_port}"
 
+    def sign_in(self, context: Any, role: Role = Role.ADMIN, unit: str | None = None) -> SignedIn:
+        """Give a browser context a session of ``role`` on this server (see auth_support)."""
+        app = self.server.app
+        assert isinstance(app, Flask), "serve() a Flask server to sign in to it"
+        return sign_in_browser(context, self.url, store_of(app), role, unit)
+
     def stop(self) -> None:
         self.server.shutdown()
         self.thread.join(timeout=10)
@@ -95,6 +107,11 @@ class WatchedPage:
 
     def problems(self) -> list[str]:
         return self.console_errors + self.failed_requests + self.outside_requests
+
+    def sign_in(self, live: LiveServer, role: Role = Role.ADMIN, unit: str | None = None) -> None:
+        """Watch requests to ``live`` as local and sign this page's context in there."""
+        self.origin = live.url
+        live.sign_in(self.page.context, role, unit)
 
 
 def _watch(watched: WatchedPage) -> None:

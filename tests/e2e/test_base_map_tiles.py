@@ -14,6 +14,7 @@ from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
+from tests.auth_support import signed_in_client
 from tests.e2e.conftest import LiveServer, WatchedPage
 from tests.mbtiles_support import make_mbtiles
 from tests.overview_support import FILLED_JS, seed
@@ -35,12 +36,12 @@ def test_overview_uses_local_tiles(
     watched_page.page.on(
         "response", lambda r: served.append((r.status, r.url)) if "/tiles/" in r.url else None
     )
-    watched_page.origin = live.url
+    watched_page.sign_in(live)
     watched_page.page.goto(live.url + "/")
     watched_page.page.wait_for_function(FILLED_JS, timeout=15_000)
     watched_page.page.wait_for_timeout(1500)
     assert 200 in [s for s, _ in served], served[:8]
     assert watched_page.problems() == []
-    client = create_app(settings, store).server.test_client()
+    client = signed_in_client(create_app(settings, store).server)
     assert client.get("/tiles/0/0/0").status_code == 204  # outside the file's coverage
     store.dispose()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from ioc.auth.roles import Role
 from ioc.config import Settings
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
@@ -59,6 +60,7 @@ def test_field_page_on_a_phone_acknowledges_an_incident(
     settings = Settings.model_validate({"var_dir": str(tmp_path), "web": {"refresh_s": 1}})
     live = serve(create_app(settings, store).server)
     context = browser.new_context(viewport=PHONE, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    live.sign_in(context, Role.FIELD, "U1")
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -98,6 +100,7 @@ def test_field_page_empty_state(
     upgrade(store)
     live = serve(create_app(Settings(var_dir=tmp_path), store).server)
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    live.sign_in(context)
     page = context.new_page()
     try:
         page.goto(f"{live.url}/field?unit=U9")

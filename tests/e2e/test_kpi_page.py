@@ -38,7 +38,7 @@ def test_kpi_page_ranks_units_and_changes_period(
             dossier("P0", "24781", before, finished_at=before + timedelta(hours=1)),
         ], False)  # fmt: skip
     live = serve(create_app(Settings(var_dir=tmp_path), store).server)
-    watched_page.origin = live.url
+    watched_page.sign_in(live)
     page = watched_page.page
     page.goto(live.url + "/kpi")
     page.wait_for_selector("#kpi-ranking tr[data-unit='24778']", timeout=15_000)

@@ -38,7 +38,7 @@ def site(tmp_path: Path, serve: Callable[[Any], LiveServer]) -> Any:
 def test_leader_ranks_switches_to_weeks_and_exports(
     site: Site, watched_page: WatchedPage, tmp_path: Path
 ) -> None:
-    watched_page.origin = site.live.url
+    watched_page.sign_in(site.live)
     page = watched_page.page
     page.goto(site.live.url + "/leader")
     page.wait_for_selector("#leader-table tbody tr", timeout=15_000)

@@ -89,7 +89,7 @@ def test_published_detection_turns_marker_to_alarm(
     watched_page: WatchedPage,
 ) -> None:
     live = serve(create_app(settings, postgis_store).server)
-    watched_page.origin = live.url
+    watched_page.sign_in(live)
     page = watched_page.page
     page.goto(live.url + "/")
     page.wait_for_function(FILLED_JS, timeout=15_000)

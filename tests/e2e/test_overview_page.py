@@ -41,7 +41,7 @@ def site(tmp_path: Path, serve: Callable[[Any], LiveServer]) -> Any:
 
 
 def open_overview(watched: WatchedPage, site: Site) -> Any:
-    watched.origin = site.live.url
+    watched.sign_in(site.live)
     page = watched.page
     page.goto(site.live.url + "/")
     page.wait_for_function(FILLED_JS, timeout=15_000)

@@ -31,7 +31,7 @@ def test_reports_page_moves_a_report_to_assigned(
         item = ReportIn("moi_truong", *HO_XUAN_HUONG, "Rác tồn đọng", external_id="e2e-1")
         report_id = create_reports(session, store, [item])[0].id
     live = serve(create_app(Settings(var_dir=tmp_path, web={"refresh_s": 1.0}), store).server)
-    watched_page.origin = live.url
+    watched_page.sign_in(live)
     page = watched_page.page
     page.goto(live.url + "/reports")
     row = page.locator(f"#reports-row-{report_id}")

@@ -47,7 +47,7 @@ def test_system_page_shows_workers_and_rejects(
                 )
             )
     live = serve(create_app(Settings(var_dir=tmp_path, web={"refresh_s": 1.0}), store).server)
-    watched_page.origin = live.url
+    watched_page.sign_in(live)
     page = watched_page.page
     page.goto(live.url + "/system")
     page.wait_for_selector("#system-worker-table")

@@ -44,7 +44,7 @@ def site(tmp_path: Path, serve: Callable[[Any], LiveServer]) -> Any:
 
 
 def test_unit_page_shows_its_cameras_and_map(site: Site, watched_page: WatchedPage) -> None:
-    watched_page.origin = site.live.url
+    watched_page.sign_in(site.live)
     page = watched_page.page
     page.goto(site.live.url + "/unit/W3")
     page.wait_for_selector("#unit-cameras .unit-camera", timeout=15_000)
@@ -67,7 +67,7 @@ def test_unit_page_shows_its_cameras_and_map(site: Site, watched_page: WatchedPa
 def test_snapshot_is_shown_and_unknown_unit_is_explained(
     site: Site, watched_page: WatchedPage
 ) -> None:
-    watched_page.origin = site.live.url
+    watched_page.sign_in(site.live)
     page = watched_page.page
     page.goto(site.live.url + "/unit/W1")
     page.wait_for_selector("#unit-cameras img.unit-camera-img", timeout=15_000)
@@ -90,7 +90,7 @@ def test_snapshot_is_shown_and_unknown_unit_is_explained(
 
 
 def test_back_link_returns_to_the_province(site: Site, watched_page: WatchedPage) -> None:
-    watched_page.origin = site.live.url
+    watched_page.sign_in(site.live)
     page = watched_page.page
     page.goto(site.live.url + "/unit/W1")
     page.wait_for_selector("#unit-cameras .unit-camera", timeout=15_000)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import shapely
 
+from ioc.auth.roles import Role
 from ioc.config import Settings
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
@@ -39,7 +40,7 @@ def site(tmp_path: Path, serve: Callable[[Any], LiveServer]) -> Any:
 def test_wall_rotates_and_a_new_incident_takes_the_screen(
     site: Site, watched_page: WatchedPage
 ) -> None:
-    watched_page.origin = site.live.url
+    watched_page.sign_in(site.live)
     page = watched_page.page
     page.goto(site.live.url + "/wall?rotate=3")
     page.wait_for_selector("#wall-map .js-plotly-plot", timeout=15_000)
@@ -68,6 +69,7 @@ def test_wall_rotates_and_a_new_incident_takes_the_screen(
 
 def test_wall_fills_a_4k_screen_without_scrollbars(site: Site, browser: Any) -> None:
     context = browser.new_context(viewport={"width": 3840, "height": 2160})
+    site.live.sign_in(context, Role.KIOSK, "W3")  # a wall display runs on a kiosk token
     page = context.new_page()
     page.goto(site.live.url + "/wall?unit=W3")
     page.wait_for_function(

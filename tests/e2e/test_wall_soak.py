@@ -52,7 +52,7 @@ def test_wall_does_not_grow(
     seed(store, utcnow())
     settings = Settings(var_dir=tmp_path, web={"refresh_s": 1.0})
     live = serve(create_app(settings, store).server)
-    watched_page.origin = live.url
+    watched_page.sign_in(live)
     page = watched_page.page
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")

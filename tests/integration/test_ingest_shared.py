@@ -13,6 +13,7 @@ from ioc.config import Settings
 from ioc.store import Store
 from ioc.store.models import WorkerStat
 from ioc.web.app import create_app
+from tests.auth_support import signed_in_client
 from tests.helpers import wait_for
 from tests.ingest_procs import Publisher, WorkerProcess, stored
 from tests.mosquitto_proc import MosquittoProcess
@@ -57,7 +58,7 @@ def stats(store: Store) -> dict[str, float]:
 
 def metrics_text(store: Store, var_dir: Path) -> str:
     app = create_app(Settings(var_dir=var_dir), store)
-    response = app.server.test_client().get("/metrics")
+    response = signed_in_client(app.server).get("/metrics")  # an admin
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
     return str(response.get_data(as_text=True))

@@ -12,6 +12,7 @@ from ioc.kpi.dossiers import upsert_dossiers
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.web.app import create_app
+from tests.auth_support import signed_in_client
 from tests.kpi_helpers import dossier, local, seed_units
 
 
@@ -28,7 +29,7 @@ def client(tmp_path: Path):
                     due_at=local(2026, 10, 5)),
         ], False)  # fmt: skip
     app = create_app(Settings(var_dir=tmp_path), store)
-    yield app.server.test_client()
+    yield signed_in_client(app.server)  # province-wide: every unit's report
     store.dispose()
 
 

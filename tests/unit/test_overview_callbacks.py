@@ -17,6 +17,7 @@ from ioc.store import Store
 from ioc.store.models import Camera
 from ioc.web.app import create_app, header_texts
 from ioc.web.context import attach
+from tests.auth_support import signed_in_client
 from tests.overview_support import seed_units_and_cameras
 from tests.scope_support import ADMIN, acting_as
 
@@ -154,7 +155,7 @@ def test_header_texts_follow_the_language() -> None:
 
 def test_app_serves_health_and_page_offline(sqlite_store: Store) -> None:
     app = create_app(Settings(), sqlite_store)
-    client = app.server.test_client()
+    client = signed_in_client(app.server)
     health = client.get("/healthz")
     assert health.status_code == 200 and health.get_json() == {"status": "ok"}
     index = client.get("/").get_data(as_text=True)

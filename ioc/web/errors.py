@@ -1,0 +1,57 @@
+"""Error answers without stack traces: a short Vietnamese page for browsers, JSON otherwise.
+
+Every HTTP error and every exception a route or callback lets escape ends here. The
+exception and its traceback go to the server log; the browser gets the status and one
+sentence. Headers the error carries (``Retry-After``, ``Allow``) are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ioc.i18n import TEXTS, t
+from ioc.web.gate import language
+from ioc.web.plain_pages import message_page
+
+log = logging.getLogger(__name__)
+
+
+def install(server: Flask) -> None:
+    server.register_error_handler(HTTPException, http_error)
+    server.register_error_handler(Exception, unexpected)
+
+
+def message(status: int, lang: str) -> str:
+    key = f"error.{status}"
+    return t(key if key in TEXTS else "error.other", lang)
+
+
+def wants_html() -> bool:
+    if request.method not in ("GET", "HEAD") or request.path.startswith("/_dash"):
+        return False
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "text/html"
+
+
+def http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    lang = language()
+    text = message(status, lang)
+    if wants_html():
+        response = Response(message_page(lang, text, ""), status=status, mimetype="text/html")
+    else:
+        response = jsonify({"error": str(status), "message": text})
+        response.status_code = status
+    for name in ("Retry-After", "Allow", "WWW-Authenticate"):
+        value = exc.get_response().headers.get(name)
+        if value:
+            response.headers[name] = value
+    return response
+
+
+def unexpected(exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    return http_error(InternalServerError())
