@@ -148,46 +148,13 @@ def callback_specs(app: Any) -> list[dict[str, Any]]:
     return [s for s in app._callback_list if not s.get("clientside_function")]
 
 
-def spec_for(app: Any, output: str) -> dict[str, Any]:
-    """The callback whose outputs include ``output`` (``"unit-map.figure"``)."""
+def output_key(app: Any, output: str) -> str:
+    """The key of the callback whose outputs include ``output`` (``"unit-map.figure"``)."""
     for spec in callback_specs(app):
-        if output in outputs_of(spec["output"]):
-            return spec
+        key = spec["output"]
+        if output in (key[2:-2].split("...") if key.startswith("..") else [key]):
+            return str(key)
     raise KeyError(output)
-
-
-def outputs_of(key: str) -> list[str]:
-    """``"..a.b...c.d.."`` (or ``"a.b"``) as ``["a.b", "c.d"]``."""
-    return key[2:-2].split("...") if key.startswith("..") else [key]
-
-
-def _dep(dep: dict[str, str], values: dict[str, Any]) -> Any:
-    key = f"{dep['id']}.{dep['property']}"
-    if dep["id"].startswith("{"):  # a pattern (ALL): the matched components, each a value
-        return [
-            {"id": ident, "property": dep["property"], "value": value}
-            for ident, value in values.get(key, [])
-        ]
-    return {"id": dep["id"], "property": dep["property"], "value": values.get(key)}
-
-
-def callback_body(
-    app: Any, output: str, values: dict[str, Any], changed: list[str] | None = None
-) -> dict[str, Any]:
-    """The JSON Dash's renderer POSTs to ``/_dash-update-component`` for the callback of
-    ``output``: ``values`` by ``"id.property"`` (a pattern's: a list of ``(id, value)``)."""
-    spec = spec_for(app, output)
-    outputs = []
-    for item in outputs_of(spec["output"]):
-        ident, _, prop = item.rpartition(".")
-        outputs.append({"id": ident, "property": prop})
-    return {
-        "output": spec["output"],
-        "outputs": outputs if spec["output"].startswith("..") else outputs[0],
-        "inputs": [_dep(d, values) for d in spec["inputs"]],
-        "state": [_dep(d, values) for d in spec["state"]],
-        "changedPropIds": changed or [],
-    }
 
 
 def pattern_prop(ident: dict[str, Any], prop: str) -> str:

@@ -60,20 +60,22 @@ def scope_text(principal: Principal, unit: str | None, lang: str) -> str:
 
 
 def layout(lang: str = "vi", unit: str | None = None, **_query: Any) -> Any:
-    """The page skeleton for the signed-in person; the first refresh fills the list."""
+    """The page skeleton for the signed-in person; the first refresh fills the list.
+
+    Like every layout it is also called to learn the page's ids (then with nobody's name):
+    it must always carry every id, so who may open the page is decided by the gate and
+    what it shows by the callbacks, never here."""
     lang = language_or_default(lang)
-    principal = viewer()
-    if principal is None:
-        return html.Div(denied(lang), className="field")
+    principal = viewer()  # the skeleton holds no data: only this person's name
     refresh_ms = int(current_settings().web.refresh_s * 1000)
-    chosen = chosen_unit(principal, unit)
+    chosen = chosen_unit(principal, unit) if principal else None
     return html.Div(
         [
             html.H2(t("field.heading", lang), className="field-heading"),
-            html.P(scope_text(principal, chosen, lang), id="field-unit-label",
-                   className="field-unit"),
-            html.P(t("access.actor", lang, name=principal.name), id="field-actor",
-                   className="field-actor"),
+            html.P(scope_text(principal, chosen, lang) if principal else "",
+                   id="field-unit-label", className="field-unit"),
+            html.P(t("access.actor", lang, name=principal.name) if principal else "",
+                   id="field-actor", className="field-actor"),
             html.Div(id="field-status", role="status", className="field-status"),
             html.Div(id="field-list", className="field-list"),
             dcc.Store(id="field-unit", data=chosen or ""),

@@ -48,8 +48,6 @@ def _radio(ident: str, options: list[dict[str, str]], value: str) -> dcc.RadioIt
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
     """The page skeleton; :func:`refresh` fills it (nothing is read from the store here)."""
-    if not province_wide(viewer()):
-        return html.Div(province_only(lang), className="kpi")
     periods = period_choices("month")
     kinds = [{"label": t(f"kpi.kind.{k}", lang), "value": k} for k in KINDS]
     eras = [{"label": t(f"kpi.era.{e}", lang), "value": e} for e in ERAS]

@@ -57,8 +57,6 @@ def graph_config(filename: str) -> Any:
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
     """The skeleton; :func:`refresh` fills it."""
-    if not province_wide(viewer()):
-        return html.Div(province_only(lang), className="leader")
     sort_options = [{"label": metric_name(k, lang), "value": k} for k in metrics()]
     return html.Div(
         [

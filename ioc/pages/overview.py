@@ -113,8 +113,6 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
 
     The skeleton reads nothing from the store: Dash also renders it to validate callbacks.
     """
-    if not province_wide(viewer()):
-        return html.Div(province_only(lang), className="overview")
     refresh_ms = int(current_settings().web.refresh_s * 1000)
     graph_config: Any = {"displayModeBar": False, "scrollZoom": True, "responsive": True}
     return html.Div(

@@ -39,8 +39,6 @@ def register(lang: str) -> None:
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
     lang = language_or_default(lang)
-    if not province_wide(viewer()):
-        return html.Div(province_only(lang), className="reports system")
     refresh_ms = int(current_settings().web.refresh_s * 2000)
     return html.Div(
         [

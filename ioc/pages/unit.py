@@ -34,8 +34,6 @@ MAP_PX = (700, 860)
 
 def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
     """The skeleton for unit ``code``; :func:`refresh` fills it (no store read here)."""
-    if refuses_unit(viewer(), code):
-        return html.Div(denied(lang), className="unit")
     refresh_ms = int(current_settings().web.refresh_s * 1000)
     section = "unit-heading"
     return html.Div(

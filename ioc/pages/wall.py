@@ -46,8 +46,6 @@ def rotate_ms(rotate: Any) -> int:
 
 def layout(lang: str = "vi", unit: str = "", rotate: Any = None, **_query: Any) -> Any:
     """The wall skeleton; :func:`refresh` fills it (nothing is read from the store here)."""
-    if refuses_unit(viewer(), wall_unit(viewer(), unit)):
-        return html.Div(denied(lang), className="wall")
     refresh_ms = int(current_settings().web.refresh_s * 1000)
     names = panel_names(lang)
     return html.Div(

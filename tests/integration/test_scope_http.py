@@ -21,7 +21,7 @@ from ioc.pages import kpi_cache
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident
 from ioc.web.app import create_app
-from tests.auth_support import csrf_headers, signed_in_client
+from tests.auth_support import callback_body, csrf_headers, router_body, signed_in_client
 from tests.scope_support import (
     BAO_LOC,
     DA_LAT,
@@ -29,8 +29,8 @@ from tests.scope_support import (
     STREAM_SECRET,
     XUAN_HUONG,
     TwoCities,
-    callback_body,
     callback_specs,
+    output_key,
     pattern_prop,
     seed_two_cities,
 )
@@ -58,11 +58,12 @@ def text_of(answer: str) -> str:
 def test_forged_unit_in_a_callback_is_refused(site: Any) -> None:
     app, _ = site
     client = signed_in_client(app.server, Role.OPERATOR, DA_LAT)
-    values = {"unit-code.data": XUAN_HUONG, "shell-lang.data": "vi", "unit-interval.n_intervals": 1}
-    status, mine = post(client, callback_body(app, "unit-map.figure", values))
+    key = output_key(app, "unit-map.figure")
+    values = {"unit-code": XUAN_HUONG, "shell-lang": "vi", "unit-interval": 1}
+    status, mine = post(client, callback_body(app, key, values))
     assert status == 200 and "Khói Đà Lạt" in text_of(mine)
-    values["unit-code.data"] = PHUONG_1_BAO_LOC
-    status, forged = post(client, callback_body(app, "unit-map.figure", values))
+    values["unit-code"] = PHUONG_1_BAO_LOC
+    status, forged = post(client, callback_body(app, key, values))
     assert status == 200 and "Không có quyền" in text_of(forged)
     assert "Bảo Lộc" not in text_of(forged) and "CAM-BL" not in forged
 
@@ -72,11 +73,12 @@ def test_forged_report_button_changes_nothing(site: Any, store: Store) -> None:
     client = signed_in_client(app.server, Role.OPERATOR, DA_LAT)
     button = {"report": seeded.report_bl, "to": "resolved", "type": "reports-action"}
     values = {
-        '{"report":["ALL"],"to":["ALL"],"type":"reports-action"}.n_clicks': [(button, 1)],
-        "reports-changed.data": 0,
-        "shell-lang.data": "vi",
+        '{"report":["ALL"],"to":["ALL"],"type":"reports-action"}': [(button, 1)],
+        "reports-changed": 0,
+        "shell-lang": "vi",
     }
-    body = callback_body(app, "reports-changed.data", values, [pattern_prop(button, "n_clicks")])
+    key = output_key(app, "reports-changed.data")
+    body = callback_body(app, key, values, [pattern_prop(button, "n_clicks")])
     status, answer = post(client, body)
     assert status == 200 and "không tìm thấy phản ánh" in text_of(answer)
     with store.session() as session:
@@ -87,12 +89,13 @@ def test_forged_report_button_changes_nothing(site: Any, store: Store) -> None:
 def test_field_button_acts_as_the_signed_in_user(site: Any, store: Store) -> None:
     app, seeded = site
     client = signed_in_client(app.server, Role.FIELD, DA_LAT)  # user "field.672"
-    pattern = '{"action":["ALL"],"incident":["ALL"],"type":"field-action"}.n_clicks'
+    pattern = '{"action":["ALL"],"incident":["ALL"],"type":"field-action"}'
+    key = output_key(app, "field-changed.data")
 
     def press(incident_id: int, action: str) -> str:
         button = {"action": action, "incident": incident_id, "type": "field-action"}
-        values = {pattern: [(button, 1)], "field-changed.data": 0, "shell-lang.data": "vi"}
-        body = callback_body(app, "field-changed.data", values, [pattern_prop(button, "n_clicks")])
+        values = {pattern: [(button, 1)], "field-changed": 0, "shell-lang": "vi"}
+        body = callback_body(app, key, values, [pattern_prop(button, "n_clicks")])
         status, answer = post(client, body)
         assert status == 200, answer
         return text_of(answer)
@@ -106,14 +109,10 @@ def test_field_button_acts_as_the_signed_in_user(site: Any, store: Store) -> Non
         assert other is not None and other.status == "new"
 
 
-def page_layout(app: Any, client: FlaskClient, path: str) -> str:
-    client.get("/healthz")  # Dash adds its page-routing callback on the first request
-    values = {
-        "_pages_location.pathname": path,
-        "_pages_location.search": "",
-        "shell-lang.data": "vi",
-    }
-    status, answer = post(client, callback_body(app, "_pages_content.children", values))
+def page_layout(client: FlaskClient, path: str) -> str:
+    """What Dash's router renders for a navigation to ``path`` (query included)."""
+    pathname, _, query = path.partition("?")
+    status, answer = post(client, router_body(pathname, f"?{query}" if query else ""))
     assert status == 200, answer
     return text_of(answer)
 
@@ -121,9 +120,9 @@ def page_layout(app: Any, client: FlaskClient, path: str) -> str:
 def test_page_layouts_refuse_what_the_principal_may_not_open(site: Any) -> None:
     app, _ = site
     client = signed_in_client(app.server, Role.OPERATOR, DA_LAT)
-    assert "Không có quyền" in page_layout(app, client, f"/unit/{PHUONG_1_BAO_LOC}")
-    assert "Không có quyền" not in page_layout(app, client, f"/unit/{XUAN_HUONG}")
-    assert "Không có quyền" in page_layout(app, client, "/wall?unit=673")
+    assert "Không có quyền" in page_layout(client, f"/unit/{PHUONG_1_BAO_LOC}")
+    assert "Không có quyền" not in page_layout(client, f"/unit/{XUAN_HUONG}")
+    assert "Không có quyền" in page_layout(client, "/wall?unit=673")
 
 
 def test_files_over_http_follow_the_scope(site: Any) -> None:
@@ -144,19 +143,17 @@ def test_no_page_or_callback_answer_carries_a_stream_url(site: Any) -> None:
         response = client.get(path)
         assert response.status_code == 200, path
         texts.append(response.get_data(as_text=True))
-    defaults = {
-        "shell-lang.data": "vi",
-        "unit-code.data": XUAN_HUONG,
-        "_pages_location.pathname": f"/unit/{XUAN_HUONG}",
-        "_pages_location.search": "",
-    }
+    defaults = {"shell-lang": "vi", "unit-code": XUAN_HUONG}
     answered = 0
     for spec in callback_specs(app):
-        first = spec["output"].removeprefix("..").split("...")[0].removesuffix("..")
-        status, answer = post(client, callback_body(app, first, defaults))
+        if spec["output"].startswith(".._pages_content"):
+            body = router_body(f"/unit/{XUAN_HUONG}")
+        else:
+            body = callback_body(app, spec["output"], defaults)
+        status, answer = post(client, body)
         assert status in (200, 204), (spec["output"], status, answer[:300])
         answered += status == 200
-        texts.append(answer)
+        texts.append(text_of(answer))
     assert answered >= 10
     everything = "\n".join(texts)
     assert "Khói Đà Lạt" in everything  # the data is there...
