@@ -26,12 +26,15 @@ from ioc.store.models import Camera, CitizenReport, Incident
 from ioc.store.models_audit import AuditEntry
 from ioc.web.app import create_app
 from ioc.web.context import attach
+from tests.auth_support import callback_body, csrf_headers, signed_in_client
 from tests.scope_support import (
     ADMIN,
     DA_LAT,
     NOW,
     XUAN_HUONG,
     acting_as,
+    output_key,
+    pattern_prop,
     seed_two_cities,
     unit_principal,
 )
@@ -205,4 +208,58 @@ def test_open311_query_parameters_survive_injection(
             assert b"Traceback" not in response.data
         one = client.get(f"/open311/v2/requests/{quote(payload[:3000], safe='')}.json")
         assert one.status_code in (400, 404), payload
+    assert counts(store) == before
+
+
+# Over real HTTP (the sign-in gate, Dash's dispatch): each callback with every component
+# id a client sends set to the same payload.
+HTTP_CALLS: dict[str, list[str]] = {
+    "unit-map.figure": ["unit-code", "unit-version", "shell-lang"],
+    "wall-map.figure": ["wall-unit", "wall-screen", "wall-version", "wall-seen"],
+    "field-list.children": ["field-unit", "field-version"],
+    "reports-table.children": [
+        "reports-filter-unit", "reports-filter-category", "reports-filter-status",
+    ],
+    "kpi-cards.children": ["kpi-period", "kpi-era", "kpi-unit"],
+    "leader-table.children": ["leader-kind", "leader-sort"],
+    "overview-cards.children": [
+        "overview-version", "overview-metric", "overview-layers", "overview-districts",
+    ],
+}  # fmt: skip
+PROVINCE_OUTPUTS = {"kpi-cards.children", "leader-table.children", "overview-cards.children"}
+BUTTONS = {
+    "reports-changed.data": ('{"report":["ALL"],"to":["ALL"],"type":"reports-action"}',
+                             ("report", "to")),
+    "field-changed.data": ('{"action":["ALL"],"incident":["ALL"],"type":"field-action"}',
+                           ("incident", "action")),
+}  # fmt: skip
+
+
+def test_forged_callback_requests_over_http(seeded: Any) -> None:
+    store, _server, var_dir = seeded
+    app = create_app(Settings(var_dir=var_dir), store)
+    before = counts(store)
+    for role, unit_code in ((Role.ADMIN, None), (Role.OPERATOR, DA_LAT)):
+        client = signed_in_client(app.server, role, unit_code)
+        headers = csrf_headers(client)
+        for output, ids in HTTP_CALLS.items():
+            key = output_key(app, output)
+            for payload in CORE:
+                body = callback_body(app, key, {i: payload for i in ids} | {"shell-lang": "vi"})
+                response = client.post("/_dash-update-component", json=body, headers=headers)
+                gated = unit_code is not None and output in PROVINCE_OUTPUTS  # the gate's 403
+                expected = (403,) if gated else (200, 204)
+                assert response.status_code in expected, (role, output, payload)
+                if unit_code:
+                    assert "Bảo Lộc" not in json.dumps(response.get_json(silent=True) or "",
+                                                       ensure_ascii=False)  # fmt: skip
+        for output, (pattern, fields) in BUTTONS.items():
+            key = output_key(app, output)
+            for payload in CORE:
+                button = {"type": pattern.split('"type":"')[1].rstrip('"}')}
+                button |= {field: payload for field in fields}
+                values = {pattern: [(button, 1)], "shell-lang": "vi"}
+                body = callback_body(app, key, values, [pattern_prop(button, "n_clicks")])
+                response = client.post("/_dash-update-component", json=body, headers=headers)
+                assert response.status_code in (200, 204), (role, output, payload)
     assert counts(store) == before
