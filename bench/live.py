@@ -28,11 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import ensure_database, percentile, publish_once  # noqa: E402
+from ioc.auth.roles import Role  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.models import Camera, Detection  # noqa: E402
+from tests.auth_support import browser_cookies, sign_in  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.helpers import free_port, wait_for  # noqa: E402
 from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
@@ -168,7 +170,11 @@ def main() -> int:
             url = f"http://127.0.0.1:{web_port}/"
             assert wait_for(lambda: _up(url), timeout=60), "dashboard did not start"
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            context = browser.new_context(viewport={"width": 1920, "height": 1080})
+            store = open_store(args.database_url)
+            context.add_cookies(browser_cookies(url, sign_in(store, Role.ADMIN)))
+            store.dispose()
+            page = context.new_page()
             page.goto(url)
             page.wait_for_function(f"() => ({FIGURE_JS})() !== null", timeout=30_000)
             time.sleep(2)  # the worker subscribes

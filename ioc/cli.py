@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "ioc.kpi.commands",
     "ioc.reports.commands",
     "ioc.audit.commands",
+    "ioc.auth.commands",
 )
 
 

@@ -1,4 +1,5 @@
-"""Prepare a store for the embedded demo: schema, default geography, demo cameras."""
+"""Prepare a store for the embedded demo: schema, default geography, demo cameras, and
+(SQLite only) one demo account per role and a kiosk token for the Đà Lạt wall."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ioc.auth.demo import issue_demo_kiosk, seed_demo_accounts
 from ioc.config import Settings
 from ioc.demo_streams import resolve_stream
 from ioc.kpi.simulate import backfill
@@ -56,6 +58,11 @@ def prepare_store(settings: Settings, at: date | None = None) -> Store:
     with store.session() as session:
         seed_categories(session)
     seed_dossier_history(store, at or date.today())
+    seed_demo_accounts(store)
+    kiosk = issue_demo_kiosk(store)
+    if kiosk:
+        base = f"http://{settings.web.host}:{settings.web.port}"
+        log.info("demo wall display of Đà Lạt (kiosk, read-only): %s%s", base, kiosk)
     return store
 
 

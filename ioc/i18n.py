@@ -426,6 +426,11 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "vi": "Mã màn hình không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
         "en": "This display token is not valid, has expired or was revoked.",
     },
+    "auth.kiosk.signed_in": {
+        "vi": "Trình duyệt này đang đăng nhập với tài khoản {name}. Hãy đăng xuất trước khi "
+        "dùng mã màn hình tường.",
+        "en": "This browser is signed in as {name}. Sign out before opening a wall-display token.",
+    },
     "auth.signed_in_as": {"vi": "Người dùng", "en": "Signed in"},
     "auth.sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
     "auth.forbidden.title": {"vi": "Không có quyền truy cập", "en": "Access denied"},

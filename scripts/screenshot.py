@@ -17,6 +17,7 @@ import tempfile
 import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -27,6 +28,7 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ioc.auth.roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.kpi.simulate import backfill  # noqa: E402
@@ -43,6 +45,7 @@ from ioc.store.models import (  # noqa: E402
 from ioc.store.units import unit_at, units_valid_at  # noqa: E402
 from ioc.timeutil import to_local, utcnow  # noqa: E402
 from ioc.web.app import create_app  # noqa: E402
+from tests.auth_support import browser_cookies, sign_in  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 OFFLINE = {"LD-DL-05"}
@@ -141,20 +144,24 @@ def add_activity(store: Store, var_dir: Path) -> None:
     backfill(store, [w[0] for w in wards], today - timedelta(days=120), today, per_unit_day=1)
 
 
-def shoot(base: str, out: Path, pages: list[str]) -> None:
+def shoot(base: str, out: Path, pages: list[str], cookies: list[dict[str, Any]]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              args=CHROMIUM_ARGS)  # fmt: skip
         for name in pages:
             path, ready = PAGES[name]
             for suffix, viewport in (("", (1920, 1080)), ("-phone", (390, 844))):
-                page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+                context = browser.new_context(
+                    viewport={"width": viewport[0], "height": viewport[1]}
+                )
+                context.add_cookies(cookies)  # signed in as an admin
+                page = context.new_page()
                 page.goto(base + path)
                 page.wait_for_selector(ready, state="attached", timeout=60_000)
                 page.wait_for_timeout(3000)  # let the maps finish drawing
                 target = out / f"{name}{suffix}.png"
                 page.screenshot(path=str(target))
-                page.close()
+                context.close()
                 print(f"wrote {target}")
         browser.close()
 
@@ -172,7 +179,9 @@ def main(argv: list[str]) -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             args.out.mkdir(parents=True, exist_ok=True)
-            shoot(f"http://127.0.0.1:{server.server_port}", args.out, args.pages.split(","))
+            base = f"http://127.0.0.1:{server.server_port}"
+            cookies = browser_cookies(base, sign_in(store, Role.ADMIN))
+            shoot(base, args.out, args.pages.split(","), cookies)
         finally:
             server.shutdown()
             store.dispose()

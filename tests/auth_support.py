@@ -133,7 +133,7 @@ def csrf_headers(client: FlaskClient) -> dict[str, str]:
     return {CSRF_HEADER: cookie.value if cookie is not None else ""}
 
 
-def browser_cookies(base_url: str, signed: SignedIn) -> list[dict[str, Any]]:
+def browser_cookies(base_url: str, signed: SignedIn) -> Any:  # Playwright SetCookieParam list
     host = urlsplit(base_url).hostname or "127.0.0.1"
     return [
         {"name": SESSION_COOKIE, "value": signed.token, "domain": host, "path": "/",

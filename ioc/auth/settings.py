@@ -44,6 +44,13 @@ class AuthSettings(BaseModel):
     kiosk_days: float = Field(
         30, gt=0, le=366, description="A kiosk (wall display) session lasts this many days."
     )
+    principal_cache_s: float = Field(
+        5,
+        ge=0,
+        le=60,
+        description="Seconds a web process may reuse a resolved session without asking the "
+        "store (a revocation elsewhere takes effect within this time). 0: always ask.",
+    )
     login_window_minutes: float = Field(
         15, gt=0, description="Window in which failed sign-ins are counted."
     )

@@ -87,7 +87,7 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
     reports_page.register(lang)
     guard_pages()  # the router renders a page only for those the gate lets in
     app.server.register_blueprint(login)
-    gate.install(app)
+    gate.install(app, settings.auth)
     headers.install(app)
     errors.install(app.server)
     app.layout = lambda: shell_layout(lang, principal_or_none())

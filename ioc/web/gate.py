@@ -17,13 +17,14 @@ from typing import Any
 from urllib.parse import quote
 
 import dash
-from flask import Response, current_app, g, jsonify, redirect, request
+from flask import Response, abort, current_app, g, jsonify, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from ioc.auth import routes, sessions
 from ioc.auth.accounts import normalise_username
 from ioc.auth.current import principal_or_none, set_principal
 from ioc.auth.principal import Principal
+from ioc.auth.principal_cache import PrincipalCache
 from ioc.auth.routes import Decision, Kind, Need, Outcome
 from ioc.auth.settings import AuthSettings
 from ioc.auth.signin import header_sign_in
@@ -36,19 +37,24 @@ from ioc.web.plain_pages import message_page
 
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CALLBACK_PATH = "/_dash-update-component"
+DASH_PAGES_RULE = "/<path:path>"  # Dash serves every page (and any unknown path) here
 PAGE_DECISION = "ioc_page_decision"  # flask.g: the router's target, decided like a page
 NEW_SESSION = "ioc_new_session"  # flask.g: (token, csrf) of a session opened by SSO
+CACHE_KEY = "IOC_PRINCIPALS"  # app config: this process's PrincipalCache
 
 
-def install(app: dash.Dash) -> None:
+def install(app: dash.Dash, settings: AuthSettings) -> None:
     """Put the gate in front of every route of ``app``'s server (before Dash's own hooks)."""
     server = app.server
+    server.config[CACHE_KEY] = PrincipalCache(settings.principal_cache_s)
     server.before_request_funcs.setdefault(None, []).insert(0, before_request)
     server.after_request(after_request)
 
 
 def before_request() -> BaseResponse | None:
     rule, _parts = routes.find_rule(request.path)
+    if rule.kind is Kind.API and served_as_page():
+        abort(404)  # e.g. /files/snapshots//etc/passwd: no file route, never the app's page
     if rule.need is Need.PUBLIC:
         return None
     settings = current_settings()
@@ -70,6 +76,11 @@ def before_request() -> BaseResponse | None:
     return answer(decision, rule.kind)
 
 
+def served_as_page() -> bool:
+    """Whether Flask routed this request to Dash's catch-all page route."""
+    return request.url_rule is not None and request.url_rule.rule == DASH_PAGES_RULE
+
+
 def request_query() -> dict[str, str]:
     raw = request.query_string.decode("utf-8", "replace")
     return routes.parse_query("?" + raw) if raw else {}
@@ -80,6 +91,12 @@ def resolve_principal() -> Principal | None:
     auth = current_settings().auth
     token = request.cookies.get(cookies.SESSION_COOKIE)
     sso_name = trusted_user(auth)
+    remembered = principal_cache().get(token)
+    if remembered is not None and (
+        sso_name is None or remembered.name == normalise_username(sso_name)
+    ):
+        set_principal(remembered)
+        return remembered
     now = utcnow()
     with current_store().session() as session:
         principal = sessions.resolve(session, token, now, auth.lifetimes())
@@ -94,8 +111,17 @@ def resolve_principal() -> Principal | None:
             if result.ok:
                 setattr(g, NEW_SESSION, (result.token, result.csrf_token))
             principal = result.principal
+    if principal is not None and getattr(g, NEW_SESSION, None) is None:
+        principal_cache().put(token, principal)
     set_principal(principal)
     return principal
+
+
+def principal_cache() -> PrincipalCache:
+    cache = current_app.config.get(CACHE_KEY)
+    if not isinstance(cache, PrincipalCache):
+        cache = current_app.config[CACHE_KEY] = PrincipalCache(0)
+    return cache
 
 
 def trusted_user(auth: AuthSettings) -> str | None:

@@ -9,6 +9,7 @@ afterwards (session fixation). ``/logout`` is a POST carrying the session's CSRF
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
@@ -23,12 +24,13 @@ from ioc.timeutil import utcnow
 from ioc.web import cookies
 from ioc.web.clients import client_of
 from ioc.web.context import current_settings, current_store
-from ioc.web.gate import csrf_ok, error_json, language
-from ioc.web.plain_pages import login_page, message_page
+from ioc.web.gate import csrf_ok, error_json, language, principal_cache
+from ioc.web.plain_pages import login_page, logout_page_html, message_page
 
 login = Blueprint("ioc_login", __name__)
 FORM_LIFETIME = timedelta(hours=1)
 FORM_FIELDS_MAX = 200
+TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def safe_next(value: str | None) -> str:
@@ -47,7 +49,10 @@ def safe_next(value: str | None) -> str:
 def _form(
     lang: str, next_path: str, *, status: int = 200, error: str = "", user: str = ""
 ) -> Response:
-    token = secrets.token_urlsafe(32)
+    kept = request.cookies.get(cookies.LOGIN_CSRF_COOKIE, "")
+    # One token per browser while it is fresh: a second tab (or a stray request sent here)
+    # must not make the form already on screen stale.
+    token = kept if TOKEN.fullmatch(kept) else secrets.token_urlsafe(32)
     html = login_page(lang, csrf_token=token, next_path=next_path, username=user, error=error)
     response = Response(html, status=status, mimetype="text/html")
     auth = current_settings().auth
@@ -92,7 +97,8 @@ def login_submit() -> BaseResponse:
         limited.headers["Retry-After"] = str(result.retry_after)
         return limited
     if not result.ok:
-        return _form(lang, next_path, status=401, error=t("auth.login.bad", lang), user=username)
+        # the form again with the error; 200, like any page a browser shows without complaint
+        return _form(lang, next_path, error=t("auth.login.bad", lang), user=username)
     response = redirect(next_path, 303)
     response.delete_cookie(cookies.LOGIN_CSRF_COOKIE, path="/login")
     _close_previous_session()
@@ -112,6 +118,7 @@ def _close_previous_session() -> None:
     """A session the browser had before signing in again ends (it is never reused)."""
     old = request.cookies.get(cookies.SESSION_COOKIE)
     if old:
+        principal_cache().forget(old)
         with current_store().session() as session:
             sessions.close_session(session, old)
 
@@ -127,17 +134,44 @@ def logout() -> BaseResponse:
             if not csrf_ok(principal):
                 return error_json(403, t("auth.csrf", language()), code="csrf")
             sign_out(session, token, principal, client_of(request, auth), now)
+            principal_cache().forget(token)
     response = redirect("/login", 303)
     cookies.clear_session(response, request, auth)
     return response
 
 
-@login.get("/kiosk/<token>")
-def kiosk(token: str) -> BaseResponse:
-    """A wall display opens its kiosk URL: a read-only session for its unit's wall."""
+@login.get("/logout")
+def logout_page() -> BaseResponse:
+    """Typed into the address bar: a page with the sign-out button (a GET changes nothing)."""
     lang = language()
     auth = current_settings().auth
     with current_store().session() as session:
+        principal = sessions.resolve(
+            session, request.cookies.get(cookies.SESSION_COOKIE), utcnow(), auth.lifetimes()
+        )
+    if principal is None:
+        return redirect("/login", 303)
+    html = logout_page_html(lang, principal.csrf_token)
+    return Response(html, mimetype="text/html")
+
+
+@login.get("/kiosk/<token>")
+def kiosk(token: str) -> BaseResponse:
+    """A wall display opens its kiosk URL: a read-only session for its unit's wall.
+
+    A browser where a person is signed in keeps that session: a link to someone else's kiosk
+    URL must not sign its reader out.
+    """
+    lang = language()
+    auth = current_settings().auth
+    with current_store().session() as session:
+        current = sessions.resolve(
+            session, request.cookies.get(cookies.SESSION_COOKIE), utcnow(), auth.lifetimes()
+        )
+        if current is not None and current.kiosk_id is None:
+            text = t("auth.kiosk.signed_in", lang, name=current.name)
+            html = message_page(lang, t("auth.login.title", lang), text)
+            return Response(html, status=409, mimetype="text/html")
         result = kiosk_sign_in(session, token, client_of(request, auth), utcnow(), auth)
     if not result.ok or result.principal is None:
         html = message_page(lang, t("auth.forbidden.title", lang), t("auth.kiosk.unknown", lang))

@@ -23,7 +23,8 @@ def document(title: str, body: Markup, lang: str) -> str:
         f'<html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · {escape(t('app.short_title', lang))}</title>"
-        f'<link rel="stylesheet" href="{STYLESHEET}"></head>'
+        f'<link rel="icon" href="/_favicon.ico"><link rel="stylesheet" href="{STYLESHEET}">'
+        "</head>"
         f'<body class="login-body"><main class="login-card">{_brand(lang)}{body}</main>'
         "</body></html>\n"
     )
@@ -78,6 +79,23 @@ def login_page(
         switch_text=t("auth.login.other_language", lang),
     )
     return document(t("auth.login.title", lang), form, lang)
+
+
+def logout_page_html(lang: str, csrf_token: str) -> str:
+    """A sign-out button for someone who typed /logout (signing out is always a POST)."""
+    body = Markup(
+        '<h1 class="login-heading">{heading}</h1>'
+        '<form class="login-form" method="post" action="/logout">'
+        '<input type="hidden" name="csrf_token" value="{csrf}">'
+        '<button class="login-button" type="submit">{button}</button></form>'
+        '<p class="login-foot"><a class="login-link" href="/">{home}</a></p>'
+    ).format(
+        heading=t("auth.sign_out", lang),
+        csrf=csrf_token,
+        button=t("auth.sign_out", lang),
+        home=t("error.home", lang),
+    )
+    return document(t("auth.sign_out", lang), body, lang)
 
 
 def message_page(lang: str, title: str, text: str, *, link: str = "/", link_text: str = "") -> str:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import signal
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ioc.auth.demo import DEMO_PASSWORD
 from ioc.store import open_store
 from ioc.store.models import AdminUnit, Camera, CitizenReport, SensorReading
 from tests.helpers import free_port, wait_for
@@ -24,6 +28,18 @@ def http_ok(url: str) -> bool:
             return bool(response.status == 200)
     except OSError:
         return False
+
+
+def demo_admin_sees_the_overview(base: str) -> bool:
+    """Sign in through the real form as the demo admin, then open the overview."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{base}/login", timeout=10) as response:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode())
+    assert token is not None
+    form = {"csrf_token": token[1], "next": "/", "username": "admin", "password": DEMO_PASSWORD}
+    with opener.open(f"{base}/login", urllib.parse.urlencode(form).encode(), timeout=30) as done:
+        return done.url == f"{base}/" and b"_dash-config" in done.read()
 
 
 def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
@@ -50,8 +66,10 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        assert wait_for(lambda: http_ok(f"http://127.0.0.1:{web}/healthz"), timeout=60)
-        assert http_ok(f"http://127.0.0.1:{web}/")
+        # the first start renders the demo clips and hashes the demo accounts: slow on a busy box
+        assert wait_for(lambda: http_ok(f"http://127.0.0.1:{web}/healthz"), timeout=150)
+        assert http_ok(f"http://127.0.0.1:{web}/")  # the sign-in page
+        assert demo_admin_sees_the_overview(f"http://127.0.0.1:{web}")
         store = open_store(f"sqlite:///{tmp_path / 'ioc.db'}")
 
         def flowing() -> bool:
@@ -74,3 +92,4 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
         output = process.communicate(timeout=30)[0].decode(errors="replace")
     assert process.returncode == 0, output[-3000:]
     assert "Traceback" not in output, output[-3000:]
+    assert "demo accounts created" in output and f"127.0.0.1:{web}/kiosk/" in output

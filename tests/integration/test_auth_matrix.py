@@ -90,6 +90,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("POST", "/login", "ok ok ok ok ok ok ok ok"),  # no form token: the form again, 400
     ("GET", "/kiosk/not-a-token", "ok ok ok ok ok ok ok ok"),
     ("POST", "/logout", "ok deny deny deny deny deny deny deny"),  # no CSRF token
+    ("GET", "/logout", "ok ok ok ok ok ok ok ok"),  # a page with the sign-out button
     ("GET", "/assets/ioc.css", "ok ok ok ok ok ok ok ok"),
     ("GET", "/_dash-component-suites/dash/dcc/async-graph.js", "ok ok ok ok ok ok ok ok"),
     ("GET", "/_favicon.ico", "ok ok ok ok ok ok ok ok"),
@@ -179,7 +180,7 @@ def request(app: dash.Dash, client: FlaskClient, method: str, target: str) -> An
         path, _, query = target[7:].partition("?")
         body = router_body(path, f"?{query}" if query else "")
         return client.post("/_dash-update-component", json=body, headers=headers)
-    if target == "/logout":
+    if (method, target) == ("POST", "/logout"):
         return client.post(target)  # without the CSRF token, on purpose
     return client.open(target, method=method, headers=headers)
 

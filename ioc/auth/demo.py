@@ -1,0 +1,124 @@
+"""Demo accounts of ``python app.py``: one per role, with a published password.
+
+Only the embedded demo (SQLite) gets them, and only while it has no account at all, so an
+installation that removed or replaced them never sees them come back; a PostGIS store
+(production) never gets any. Each start also issues a fresh kiosk token for the Đà Lạt
+wall display (the previous demo token is revoked) and logs its URL.
+
+**Demo only**: anyone who read the README knows these passwords. Change or remove them
+(``ioc users passwd`` / ``ioc users disable``) before real use.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from ioc.audit.log import append
+from ioc.auth import sessions
+from ioc.auth.accounts import create_user
+from ioc.auth.roles import Role
+from ioc.store import Store
+from ioc.store.models import AdminUnit
+from ioc.store.models_auth import KioskToken, User
+from ioc.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "demo-ioc-lamdong"
+DEMO_UNIT = "672"  # Thành phố Đà Lạt (until 30/06/2025; its wards follow in scope)
+KIOSK_LABEL = "Demo: màn hình tường Đà Lạt"
+KIOSK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: Role
+    unit: str | None
+    display_name: str
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin", Role.ADMIN, None, "Quản trị hệ thống (demo)"),
+    DemoAccount("lanhdao", Role.LEADER, None, "Lãnh đạo tỉnh (demo)"),
+    DemoAccount("vanhanh.dalat", Role.OPERATOR, DEMO_UNIT, "Vận hành IOC Đà Lạt (demo)"),
+    DemoAccount("hientruong.dalat", Role.FIELD, DEMO_UNIT, "Cán bộ hiện trường Đà Lạt (demo)"),
+    DemoAccount("xem", Role.VIEWER, None, "Người xem (demo)"),
+)
+
+
+def seed_demo_accounts(store: Store) -> int:
+    """Create the demo accounts in an embedded store without accounts; how many were made."""
+    if store.is_postgis:
+        return 0
+    now = utcnow()
+    with store.session() as session:
+        if session.scalar(select(func.count()).select_from(User)):
+            return 0
+        units = set(session.scalars(select(AdminUnit.code)).all())
+        made = 0
+        for account in DEMO_ACCOUNTS:
+            if account.unit is not None and account.unit not in units:
+                continue
+            create_user(
+                session,
+                account.username,
+                DEMO_PASSWORD,
+                account.role,
+                now,
+                unit_code=account.unit,
+                display_name=account.display_name,
+            )
+            append(
+                session,
+                "account.create",
+                actor="demo",
+                target=f"user:{account.username}",
+                unit_code=account.unit,
+                client="python app.py",
+                detail={"role": account.role.value, "demo": True},
+                at=now,
+            )
+            made += 1
+    log.warning(
+        "demo accounts created (%s), password %r: DEMO ONLY, change or remove them before "
+        "real use (ioc users passwd / ioc users disable)",
+        ", ".join(a.username for a in DEMO_ACCOUNTS),
+        DEMO_PASSWORD,
+    )
+    return made
+
+
+def issue_demo_kiosk(store: Store) -> str | None:
+    """A new kiosk token for the Đà Lạt wall (the previous demo token revoked); its path."""
+    if store.is_postgis:
+        return None
+    now = utcnow()
+    with store.session() as session:
+        if session.scalar(select(AdminUnit.id).where(AdminUnit.code == DEMO_UNIT).limit(1)) is None:
+            return None
+        old = session.scalars(
+            select(KioskToken.id).where(
+                KioskToken.label == KIOSK_LABEL, KioskToken.revoked_at.is_(None)
+            )
+        ).all()
+        for kiosk_id in old:
+            sessions.revoke_kiosk(session, kiosk_id, now)
+        token, kiosk = sessions.issue_kiosk_token(
+            session, KIOSK_LABEL, DEMO_UNIT, now, timedelta(days=KIOSK_DAYS)
+        )
+        append(
+            session,
+            "kiosk.issue",
+            actor="demo",
+            target=f"kiosk:{kiosk.id}",
+            unit_code=DEMO_UNIT,
+            client="python app.py",
+            detail={"label": KIOSK_LABEL, "days": KIOSK_DAYS, "demo": True},
+            at=now,
+        )
+    return f"/kiosk/{token}"

@@ -1,0 +1,158 @@
+"""``ioc users`` and ``ioc kiosk`` on both real stores: accounts, passwords, tokens, audit."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+import shapely
+from sqlalchemy import select
+
+from ioc.auth import sessions
+from ioc.auth.accounts import authenticate
+from ioc.cli import main
+from ioc.store import Store
+from ioc.store.models_audit import AuditEntry
+from ioc.store.units import UnitRecord, insert_units
+from ioc.timeutil import utcnow
+from tests.auth_support import open_user_session
+
+PASSWORD = "mật-khẩu-mới-đủ-dài"
+
+
+@pytest.fixture
+def ioc(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """The ``ioc`` command pointed at ``store`` (through the environment, as in production)."""
+    monkeypatch.setenv("IOC_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("IOC_DATABASE__URL", store.engine.url.render_as_string(hide_password=False))
+    with store.session() as session:
+        insert_units(
+            session,
+            [UnitRecord("672", "Thành phố Đà Lạt", "district",
+                        shapely.MultiPolygon([shapely.box(108.3, 11.8, 108.6, 12.1)]),
+                        utcnow().date())],
+        )  # fmt: skip
+    return store
+
+
+def run(monkeypatch: pytest.MonkeyPatch, *argv: str, stdin: str = "") -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return main(list(argv))
+
+
+def actions(store: Store) -> list[str]:
+    with store.session() as session:
+        return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def test_accounts_from_creation_to_disabling(
+    ioc: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add = ("users", "add", "vanhanh.dalat", "--role", "operator", "--unit", "672")
+    assert (
+        run(monkeypatch, *add, "--name", "Vận hành", "--password-stdin", stdin=PASSWORD + "\n") == 0
+    )
+    assert "vanhanh.dalat (operator, 672)" in capsys.readouterr().out
+    assert run(monkeypatch, "users", "list") == 0
+    assert re.search(r"vanhanh\.dalat\s+operator\s+672\s+hoạt động", capsys.readouterr().out)
+    with ioc.session() as session:
+        assert authenticate(session, "vanhanh.dalat", PASSWORD, utcnow()) is not None
+    signed = open_user_session(ioc, "vanhanh.dalat")
+    assert run(monkeypatch, "users", "disable", "vanhanh.dalat") == 0
+    with ioc.session() as session:
+        assert sessions.resolve(session, signed.token, utcnow()) is None  # signed out at once
+        assert authenticate(session, "vanhanh.dalat", PASSWORD, utcnow()) is None
+    assert run(monkeypatch, "users", "enable", "vanhanh.dalat") == 0
+    signed = open_user_session(ioc, "vanhanh.dalat")
+    assert run(monkeypatch, "users", "passwd", "vanhanh.dalat", "--password-stdin",
+               stdin="một-mật-khẩu-khác\n") == 0  # fmt: skip
+    with ioc.session() as session:
+        assert sessions.resolve(session, signed.token, utcnow()) is None
+        assert authenticate(session, "vanhanh.dalat", "một-mật-khẩu-khác", utcnow()) is not None
+    assert actions(ioc) == [
+        "account.create",
+        "account.disable",
+        "account.enable",
+        "account.password",
+    ]
+    with ioc.session() as session:
+        entries = session.scalars(select(AuditEntry)).all()
+        assert all(e.actor.startswith("cli:") and PASSWORD not in str(e.detail) for e in entries)
+
+
+def test_password_from_a_file(ioc: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secret = tmp_path / "pw"
+    secret.write_text(PASSWORD + "\nignored\n", encoding="utf-8")
+    assert run(monkeypatch, "users", "add", "lanhdao", "--role", "leader",
+               "--password-file", str(secret)) == 0  # fmt: skip
+    with ioc.session() as session:
+        assert authenticate(session, "lanhdao", PASSWORD, utcnow()) is not None
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (("--role", "chief", "--password-stdin"), PASSWORD, "unknown role"),
+        (("--role", "operator", "--password-stdin"), PASSWORD, "needs a unit"),
+        (("--role", "leader", "--unit", "672", "--password-stdin"), PASSWORD, "province-wide"),
+        (("--role", "field", "--unit", "999", "--password-stdin"), PASSWORD, "unknown unit"),
+        (("--role", "viewer", "--password-stdin"), "short", "too short"),
+        (
+            (
+                "--role",
+                "viewer",
+            ),
+            "",
+            "no terminal",
+        ),
+    ],
+)
+def test_account_errors_are_clear(
+    ioc: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[tuple[str, ...], str, str],
+) -> None:
+    argv, stdin, message = case
+    assert run(monkeypatch, "users", "add", "someone", *argv, stdin=stdin) in (1, 2)
+    assert message in capsys.readouterr().err
+    assert actions(ioc) == []
+
+
+def test_password_is_never_an_argument(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SystemExit):
+        run(monkeypatch, "users", "add", "x", "--role", "viewer", "--password", PASSWORD)
+
+
+def test_kiosk_tokens(
+    ioc: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("kiosk", "add", "--unit", "672", "--label", "Tường Đà Lạt", "--days", "3")
+    assert run(monkeypatch, *argv, "--base-url", "https://ioc.lamdong.example") == 0
+    printed = capsys.readouterr().out
+    found = re.search(r"https://ioc\.lamdong\.example/kiosk/(\S+)", printed)
+    assert found is not None
+    with ioc.session() as session:
+        kiosk = sessions.find_kiosk(session, found[1], utcnow())
+        assert kiosk is not None and kiosk.unit_code == "672"
+        cookie, _ = sessions.open_session(session, utcnow(), kiosk=kiosk)
+    assert run(monkeypatch, "kiosk", "list") == 0
+    assert re.search(r"#1\s+672\s+hiệu lực", capsys.readouterr().out)
+    assert run(monkeypatch, "kiosk", "revoke", "1") == 0
+    with ioc.session() as session:
+        assert sessions.find_kiosk(session, found[1], utcnow()) is None
+        assert sessions.resolve(session, cookie, utcnow()) is None
+    assert run(monkeypatch, "kiosk", "revoke", "7") == 1
+    assert run(monkeypatch, "kiosk", "add", "--unit", "999", "--label", "x") == 1
+    assert actions(ioc) == ["kiosk.issue", "kiosk.revoke"]
+
+
+@pytest.mark.parametrize("command", ["users", "kiosk"])
+def test_help(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        run(monkeypatch, command, "--help")
+    assert done.value.code == 0 and "/" in capsys.readouterr().out
