@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 import uuid
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from ioc.config import MqttSettings
 from ioc.ingest.payloads import CameraHealth, DetectionV1, HeartbeatV1
 from ioc.ingest.topics import topic_for
 from ioc.ingest.transport import make_client
+from ioc.store.cameras import snapshot_folder
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,6 @@ COLOURS = {"smoke": (200, 200, 200), "fire": (0, 80, 255)}
 class EventFiles:
     snapshot: str
     clip: str
-
-
-def safe_name(text: str) -> str:
-    """A camera id made safe as one path component."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text).strip(".") or "camera"
 
 
 def stamp(ts: datetime) -> str:
@@ -82,7 +77,7 @@ def write_event_files(
     quality: int = 85,
 ) -> EventFiles:
     """Write the snapshot and the strip JPEGs; return their paths relative to ``var_dir``."""
-    folder = Path(subdir) / safe_name(camera_id)
+    folder = Path(subdir) / snapshot_folder(camera_id)
     (var_dir / folder).mkdir(parents=True, exist_ok=True)
     det = event.detection
     base = f"{stamp(ts)}-{det.kind}-{uuid.uuid4().hex[:6]}"

@@ -165,6 +165,41 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Could not read the data ({reason}). The page retries by itself.",
     },
     "common.no_data": {"vi": "chưa có dữ liệu", "en": "no data yet"},
+    # Unit scope inside pages and callbacks (ioc/auth/guard.py, ioc/pages/access.py)
+    "access.denied": {
+        "vi": "Không có quyền xem hoặc thao tác với dữ liệu này.",
+        "en": "You have no permission to see or change this.",
+    },
+    "access.province_only": {
+        "vi": "Không có quyền: trang này chỉ dành cho tài khoản cấp tỉnh.",
+        "en": "No permission: this page is for province-wide accounts only.",
+    },
+    "access.actor": {"vi": "Người thực hiện: {name}", "en": "Acting as: {name}"},
+    "field.scope": {
+        "vi": "Sự cố của đơn vị {unit} và sự cố giao cho bạn",
+        "en": "Incidents of unit {unit} and those assigned to you",
+    },
+    "incident.error.forbidden": {
+        "vi": "không có quyền với sự cố này",
+        "en": "no permission for this incident",
+    },
+    "reports.done": {
+        "vi": "Đã chuyển phản ánh số {id} sang: {status}",
+        "en": "Report {id} moved to: {status}",
+    },
+    "reports.failed": {
+        "vi": "Không thực hiện được với phản ánh số {id}: {reason}",
+        "en": "Could not change report {id}: {reason}",
+    },
+    "reports.error.forbidden": {
+        "vi": "không có quyền với phản ánh này",
+        "en": "no permission for this report",
+    },
+    "reports.error.not_allowed": {
+        "vi": "bước này không hợp lệ ở trạng thái hiện tại",
+        "en": "this step is not allowed in the current status",
+    },
+    "reports.error.unknown": {"vi": "không tìm thấy phản ánh", "en": "no such report"},
     "metric.label": {"vi": "Tô màu đơn vị theo", "en": "Colour units by"},
     "metric.total": {"vi": "Chỉ số 766 – tổng điểm", "en": "Decision 766 – total"},
     "metric.cameras": {"vi": "Số camera", "en": "Number of cameras"},
@@ -311,10 +346,6 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "vi": "Hiện không có sự cố nào cần xử lý. Trang tự cập nhật khi có sự cố mới.",
         "en": "No open incident right now. This page updates itself when one comes in.",
     },
-    "field.no_unit": {
-        "vi": "Chưa chọn đơn vị: thêm ?unit=<mã đơn vị> vào địa chỉ trang.",
-        "en": "No unit chosen: add ?unit=<unit code> to the page address.",
-    },
     "field.no_snapshot": {"vi": "Chưa có ảnh hiện trường", "en": "No picture yet"},
     "field.snapshot_alt": {"vi": "Ảnh sự cố số {id}", "en": "Picture of incident {id}"},
     "field.opened": {"vi": "Phát hiện lúc {time}", "en": "Detected at {time}"},
@@ -323,7 +354,6 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "field.map": {"vi": "Xem bản đồ", "en": "Open map"},
     "field.assignee": {"vi": "Người xử lý: {name}", "en": "Assigned to: {name}"},
     "field.note": {"vi": "Ghi chú hiện trường", "en": "Field note"},
-    "field.actor": {"vi": "Họ tên người xử lý", "en": "Your name"},
     "field.photo": {"vi": "Chụp / chọn ảnh hiện trường", "en": "Take / choose a field photo"},
     "field.photo_ready": {"vi": "Đã chọn ảnh", "en": "Photo attached"},
     "field.done": {

@@ -152,18 +152,23 @@ def sign_in_browser(
     return signed
 
 
-def callback_body(app: Any, output: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
+def callback_body(
+    app: Any, output: str, values: dict[str, Any] | None = None, changed: list[str] | None = None
+) -> dict[str, Any]:
     """The JSON Dash's renderer posts to run the callback whose output key is ``output``.
 
-    ``values`` gives input/state values by component id (missing: None); pattern-matching
-    (ALL) inputs match no component. Use ``output`` as in ``app.callback_map``.
+    ``values`` gives input/state values by component id (missing: None); a pattern-matching
+    (ALL) input, by its pattern id as in the callback's spec, gets a list of ``(component id,
+    value)`` (missing: it matches no component). ``changed`` names the properties that
+    triggered the call (default: the first input). Use ``output`` as in ``app.callback_map``.
     """
     spec = next(s for s in app._callback_list if s["output"] == output)
     given = values or {}
 
     def item(dep: dict[str, Any]) -> Any:
         if dep["id"].startswith("{"):
-            return []  # an ALL pattern matching no component
+            matched = given.get(dep["id"], [])
+            return [{"id": i, "property": dep["property"], "value": v} for i, v in matched]
         return {"id": dep["id"], "property": dep["property"], "value": given.get(dep["id"])}
 
     outputs = [
@@ -176,7 +181,7 @@ def callback_body(app: Any, output: str, values: dict[str, Any] | None = None) -
         "outputs": outputs if output.startswith("..") else outputs[0],
         "inputs": [item(dep) for dep in spec["inputs"]],
         "state": [item(dep) for dep in spec["state"]],
-        "changedPropIds": [f"{first['id']}.{first['property']}"],
+        "changedPropIds": changed or [f"{first['id']}.{first['property']}"],
     }
 
 

@@ -88,7 +88,8 @@ ROUTES: tuple[Rule, ...] = (
     Rule(r"/kpi/report/(?P<unit>[^/]+)/[^/]+", Need.KPI_REPORT, Kind.PAGE),
     Rule(r"/static/.+", Need.USER),
     Rule(r"/", Need.HOME, Kind.PAGE),
-    Rule(r"/(leader|kpi|reports)", Need.PROVINCE, Kind.PAGE),
+    Rule(r"/(leader|kpi)", Need.PROVINCE, Kind.PAGE),
+    Rule(r"/reports", Need.USER, Kind.PAGE),  # the page lists only the user's units' reports
     Rule(r"/system", Need.SYSTEM, Kind.PAGE),
     Rule(r"/field", Need.FIELD_PAGE, Kind.PAGE),
     Rule(r"/unit/(?P<unit>.+)", Need.UNIT, Kind.PAGE),  # like Dash: the rest is the code
@@ -104,7 +105,7 @@ CALLBACK_NEEDS: Mapping[str, Need] = {
     "overview": Need.PROVINCE,
     "leader": Need.PROVINCE,
     "kpi": Need.PROVINCE,
-    "reports": Need.PROVINCE,
+    "reports": Need.USER,  # rows filtered by unit scope inside ioc/pages/reports.py
     "system": Need.SYSTEM,
     "unit": Need.USER,
     "field": Need.FIELD,

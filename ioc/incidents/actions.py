@@ -11,6 +11,7 @@ Actions: ``acknowledge``, ``dispatch`` (needs an ``assignee``), ``resolve``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,11 +48,18 @@ def apply_action(  # noqa: PLR0917 (the shared signature of page and ack stream)
     *,
     assignee: str | None = None,
     photo: str | None = None,
+    may: Callable[[Incident], bool] | None = None,
 ) -> Result:
-    """Apply one person's action to an incident and record it in the audit trail."""
+    """Apply one person's action to an incident and record it in the audit trail.
+
+    ``may`` is asked about the locked incident before anything changes (the web pages pass
+    the signed-in principal's check); when it says no, the result's error is ``forbidden``.
+    """
     incident = session.get(Incident, incident_id, with_for_update=True)
     if incident is None:
         return Result(False, incident_id, action, error="unknown_incident")
+    if may is not None and not may(incident):
+        return Result(False, incident_id, action, incident.status, error="forbidden")
     if not actor.strip():
         return Result(False, incident_id, action, incident.status, error="no_actor")
     step = transition(incident.status, action)

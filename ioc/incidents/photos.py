@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
+FIELD_FOLDER = "field"  # under snapshots/: one folder per incident
 MAX_BYTES = 5 * 1024 * 1024
 MAGIC = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
 
@@ -35,7 +36,7 @@ def save_photo(var_dir: Path, incident_id: int, contents: str, at: datetime) -> 
     suffix = next((ext for magic, ext in MAGIC.items() if raw.startswith(magic)), None)
     if suffix is None:
         return None
-    relative = Path("snapshots") / "field" / str(int(incident_id))
+    relative = Path("snapshots") / FIELD_FOLDER / str(int(incident_id))
     (var_dir / relative).mkdir(parents=True, exist_ok=True)
     name = f"{at.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:6]}{suffix}"
     (var_dir / relative / name).write_bytes(raw)

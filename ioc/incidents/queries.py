@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from ioc.incidents.lifecycle import OPEN_STATUSES
@@ -18,10 +18,15 @@ SEVERITY_ORDER = case(
 
 
 def open_incidents(
-    session: Session, unit_code: str | None, province_code: str, limit: int = 50
+    session: Session,
+    unit_code: str | None,
+    province_code: str,
+    limit: int = 50,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> Sequence[Incident]:
-    """Open incidents of a unit (all of them for the province or no unit), worst first."""
-    query = select(Incident).where(Incident.status.in_(OPEN_STATUSES))
+    """Open incidents of a unit (all of them for the province or no unit), worst first;
+    ``where`` narrows them further (a reader's scope)."""
+    query = select(Incident).where(Incident.status.in_(OPEN_STATUSES), *where)
     if unit_code and unit_code != province_code:
         query = query.where(Incident.unit_code == unit_code)
     return session.scalars(

@@ -1,9 +1,12 @@
-"""Page ``/field?unit=<code>``: a phone-sized list of a unit's open incidents.
+"""Page ``/field``: a phone-sized list of the open incidents the signed-in person handles.
 
-Each card shows the snapshot, place (``geo:`` directions and a map link), and buttons for
-the actions the incident's status allows; a press goes through
-:func:`ioc.incidents.actions.apply_action`, like an acknowledgement from the ack topic.
-The list is rebuilt only when an incident changed, so a note being typed is never wiped.
+Field staff see the incidents assigned to them and those of their unit's scope, operators
+their scope; only a province-wide account may narrow the list with ``?unit=<code>``. Each
+card shows the snapshot, place (``geo:`` directions and a map link), and buttons for the
+actions the incident's status allows, when this person may act on it; a press goes through
+:func:`ioc.incidents.actions.apply_action`, like an acknowledgement from the ack topic, with
+the signed-in person as the actor (checked again on the locked incident). The list is
+rebuilt only when an incident changed, so a note being typed is never wiped.
 """
 
 from __future__ import annotations
@@ -13,17 +16,25 @@ from typing import Any
 
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
-from flask import request
 
+from ioc.auth.guard import (
+    incidents_seen,
+    may_act_on_incident,
+    row_id_or_none,
+    sees_incident,
+    unit_code_or_none,
+)
+from ioc.auth.principal import Principal
 from ioc.i18n import language_or_default, t
 from ioc.incidents.actions import apply_action
 from ioc.incidents.lifecycle import allowed_actions
 from ioc.incidents.photos import save_photo
 from ioc.incidents.queries import open_incidents, version_of
 from ioc.notify.message import geo_uri, map_url, snapshot_url
+from ioc.pages.access import denied, viewer
 from ioc.store.models import Incident
 from ioc.timeutil import format_local, utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store
+from ioc.web.context import LANG_STORE_ID, current_settings, current_store, web_client
 
 
 def register(lang: str) -> None:
@@ -37,30 +48,43 @@ def register(lang: str) -> None:
     )
 
 
+def chosen_unit(principal: Principal, unit: object) -> str | None:
+    """The unit the list is narrowed to: ``?unit=`` for a province-wide account only."""
+    return unit_code_or_none(unit) if principal.province_wide else None
+
+
+def scope_text(principal: Principal, unit: str | None, lang: str) -> str:
+    if not principal.province_wide:
+        return t("field.scope", lang, unit=principal.unit_code or "")
+    return t("field.unit", lang, unit=unit) if unit else t("field.all_units", lang)
+
+
 def layout(lang: str = "vi", unit: str | None = None, **_query: Any) -> Any:
-    """The page skeleton; the first refresh fills the list."""
+    """The page skeleton for the signed-in person; the first refresh fills the list.
+
+    Like every layout it is also called to learn the page's ids (then with nobody's name):
+    it must always carry every id, so who may open the page is decided by the gate and
+    what it shows by the callbacks, never here."""
     lang = language_or_default(lang)
+    principal = viewer()  # the skeleton holds no data: only this person's name
     refresh_ms = int(current_settings().web.refresh_s * 1000)
-    unit_text = t("field.unit", lang, unit=unit) if unit else t("field.no_unit", lang)
+    chosen = chosen_unit(principal, unit) if principal else None
     return html.Div(
         [
             html.H2(t("field.heading", lang), className="field-heading"),
-            html.P(unit_text, id="field-unit-label", className="field-unit"),
-            html.Label(
-                [
-                    html.Span(t("field.actor", lang), className="field-label"),
-                    dcc.Input(id="field-actor", type="text", className="field-actor"),
-                ]
-            ),
+            html.P(scope_text(principal, chosen, lang) if principal else "",
+                   id="field-unit-label", className="field-unit"),
+            html.P(t("access.actor", lang, name=principal.name) if principal else "",
+                   id="field-actor", className="field-actor"),
             html.Div(id="field-status", role="status", className="field-status"),
             html.Div(id="field-list", className="field-list"),
-            dcc.Store(id="field-unit", data=unit or ""),
+            dcc.Store(id="field-unit", data=chosen or ""),
             dcc.Store(id="field-version", data=""),
             dcc.Store(id="field-changed", data=0),
             dcc.Interval(id="field-interval", interval=refresh_ms),
         ],
         className="field",
-    )
+    )  # fmt: skip
 
 
 def snapshot_block(incident: Incident, lang: str) -> Any:
@@ -95,7 +119,10 @@ def place_block(incident: Incident, lang: str) -> Any:
     )
 
 
-def action_buttons(incident: Incident, lang: str) -> list[Any]:
+def action_buttons(incident: Incident, lang: str, principal: Principal) -> list[Any]:
+    """The actions the status allows, only when this person may act on the incident."""
+    if not may_act_on_incident(principal, incident):
+        return []
     return [
         html.Button(
             t(f"incident.action.{action}", lang),
@@ -108,7 +135,7 @@ def action_buttons(incident: Incident, lang: str) -> list[Any]:
     ]
 
 
-def card(incident: Incident, lang: str) -> html.Article:
+def card(incident: Incident, lang: str, principal: Principal) -> html.Article:
     """One incident as a card."""
     parts: list[Any] = [
         html.Div(
@@ -149,7 +176,7 @@ def card(incident: Incident, lang: str) -> html.Article:
             accept="image/jpeg,image/png",
             className="field-photo",
         ),
-        html.Div(action_buttons(incident, lang), className="field-buttons"),
+        html.Div(action_buttons(incident, lang, principal), className="field-buttons"),
     ]
     return html.Article(parts, id=f"field-card-{incident.id}", className="field-card")
 
@@ -168,14 +195,22 @@ def refresh(
 ) -> tuple[Any, Any]:
     """Rebuild the list when an open incident changed (or the language did)."""
     language = language_or_default(lang)
+    principal = viewer()
+    if principal is None:
+        return denied(language), ""
     with current_store().session() as session:
-        incidents = open_incidents(session, unit or None, current_settings().province_code)
-        new_version = f"{language}#" + version_of(incidents)
+        incidents = open_incidents(
+            session,
+            chosen_unit(principal, unit),
+            current_settings().province_code,
+            where=incidents_seen(principal),
+        )
+        new_version = f"{language}#{principal.name}#" + version_of(incidents)
         if new_version == version:
             return dash.no_update, dash.no_update
         if not incidents:
             return html.P(t("field.empty", language), className="field-empty"), new_version
-        return [card(incident, language) for incident in incidents], new_version
+        return [card(incident, language, principal) for incident in incidents], new_version
 
 
 def _state_for(incident_id: int, index: int) -> Any:
@@ -191,8 +226,6 @@ def _state_for(incident_id: int, index: int) -> Any:
     Input({"type": "field-action", "incident": ALL, "action": ALL}, "n_clicks"),
     State({"type": "field-note", "incident": ALL}, "value"),
     State({"type": "field-photo", "incident": ALL}, "contents"),
-    State("field-actor", "value"),
-    State("field-unit", "data"),
     State("field-changed", "data"),
     State(LANG_STORE_ID, "data"),
     prevent_initial_call=True,
@@ -201,8 +234,6 @@ def act(
     _clicks: list[int | None],
     _notes: list[str | None],
     _photos: list[str | None],
-    actor: str | None,
-    unit: str | None,
     changed: int | None,
     lang: str | None,
 ) -> tuple[Any, Any]:
@@ -211,35 +242,53 @@ def act(
     if not isinstance(trigger, Mapping) or not any(c.get("value") for c in ctx.triggered):
         return dash.no_update, dash.no_update
     language = language_or_default(lang)
-    incident_id, action = int(trigger["incident"]), str(trigger["action"])
-    message = perform(incident_id, action, (actor or "").strip(), unit or "", language)
+    incident_id, action = row_id_or_none(trigger.get("incident")), trigger.get("action")
+    if incident_id is None or not isinstance(action, str):
+        return dash.no_update, denied(language)
+    note, contents = _state_for(incident_id, 0), _state_for(incident_id, 1)
+    message = perform(incident_id, action, language, str(note or ""), contents)
     return (changed or 0) + 1, message
 
 
-def perform(incident_id: int, action: str, actor: str, unit: str, lang: str) -> str:
-    """Save the photo (if any), apply the action, and say what happened."""
+def perform(incident_id: int, action: str, lang: str, note: str = "", contents: Any = None) -> str:
+    """As the signed-in person: check, save the photo (if any), apply, say what happened."""
+    principal = viewer()
     now = utcnow()
-    note = _state_for(incident_id, 0) or ""
-    contents = _state_for(incident_id, 1)
-    photo = None
-    if contents:
-        photo = save_photo(current_settings().var_dir, incident_id, str(contents), now)
-        if photo is None:
-            return t("field.error", lang, reason=t("incident.error.bad_photo", lang))
-    who = actor or f"field:{unit or '?'}"
-    client = f"web {request.remote_addr or '-'} {request.user_agent.string[:120]}"
+    if row_id_or_none(incident_id) is None:
+        return t("field.error", lang, reason=t("incident.error.unknown_incident", lang))
     with current_store().session() as session:
+        incident = session.get(Incident, incident_id)
+        error = refusal(principal, incident)
+        if error is not None or principal is None:
+            return t("field.error", lang, reason=t(f"incident.error.{error}", lang))
+        photo = None
+        if contents:
+            photo = save_photo(current_settings().var_dir, incident_id, str(contents), now)
+            if photo is None:
+                return t("field.error", lang, reason=t("incident.error.bad_photo", lang))
         result = apply_action(
             session,
             incident_id,
             action,
-            who,
-            str(note),
-            client,
+            principal.name,
+            note,
+            web_client(),
             now,
-            assignee=actor or None,
+            assignee=principal.name,
             photo=photo,
+            may=lambda locked: may_act_on_incident(principal, locked),
         )
     if not result.ok:
+        if photo is not None:
+            (current_settings().var_dir / photo).unlink(missing_ok=True)
         return t("field.error", lang, reason=t(f"incident.error.{result.error}", lang))
     return t("field.done", lang, action=t(f"incident.action.{action}", lang), id=incident_id)
+
+
+def refusal(principal: Principal | None, incident: Incident | None) -> str | None:
+    """Why this person may not act on the incident (an error code), or None."""
+    if incident is None or not sees_incident(principal, incident):
+        return "unknown_incident"  # out of sight: not even admitted to exist
+    if not may_act_on_incident(principal, incident):
+        return "forbidden"
+    return None

@@ -16,11 +16,13 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from flask import Response, request
 
+from ioc.auth.guard import province_wide, unit_code_or_none
 from ioc.i18n import language_or_default, t
 from ioc.kpi.periods import ERAS, Era, Period, PeriodKind, default_era, period_of
 from ioc.kpi.ranking import KpiTable, compute_table, trend
 from ioc.kpi.ratio import PROVINCE
 from ioc.kpi.report import UnitReport, to_csv, to_html, to_xlsx
+from ioc.pages.access import province_only, viewer
 from ioc.pages.kpi_views import cards, detail, ranking, trend_figure
 from ioc.timeutil import to_local, utcnow
 from ioc.web.context import LANG_STORE_ID, current_settings, current_store
@@ -94,6 +96,15 @@ def pick_kind(kind: str | None) -> tuple[list[str], str]:
     return choices, choices[0]
 
 
+def checked_period(text: object) -> Period:
+    """The period asked for when it is one the page offers, else this month (forged input)."""
+    if isinstance(text, str):
+        for kind in KINDS:
+            if text in period_choices(kind):
+                return Period.parse(text)
+    return Period.parse(period_choices("month")[0])
+
+
 def unit_options(table: KpiTable, lang: str) -> list[dict[str, str]]:
     first = [{"label": t("kpi.province", lang), "value": PROVINCE}]
     return first + [{"label": u.name, "value": u.code} for u in table.units]
@@ -115,10 +126,13 @@ def refresh(
 ) -> tuple[Any, ...]:
     """Everything on the page for the chosen period, era and unit."""
     lang = language_or_default(lang)
-    period = Period.parse(period_text or period_choices("month")[0])
+    if not province_wide(viewer()):
+        return province_only(lang), None, {}, [], None
+    period = checked_period(period_text)
     chosen: Era = era if era in ERAS else default_era(period)  # type: ignore[assignment,unused-ignore]
     with current_store().session() as session:
         table = compute_table(session, period, chosen)
+        unit = unit if isinstance(unit, str) and table.unit(unit) is not None else None
         steps = TREND_STEPS[period.kind]
         series = [(t("kpi.province", lang), trend(session, period, steps))]
         if unit and unit != PROVINCE:
@@ -146,8 +160,13 @@ def pick_unit(clicks: list[int | None], current: str | None) -> Any:
 
 
 def report_response(unit: str, period_text: str) -> Response:
-    """``/kpi/report/<unit>/<period>[?format=csv|xlsx&era=...&lang=...]``."""
+    """``/kpi/report/<unit>/<period>[?format=csv|xlsx&era=...&lang=...]``: the province's
+    report for a province-wide account, a unit's for an account that sees the unit."""
     lang = language_or_default(request.args.get("lang"))
+    principal = viewer()
+    whole = unit in ("province", PROVINCE, current_settings().province_code)
+    if principal is None or not principal.sees_unit(None if whole else unit_code_or_none(unit)):
+        return Response(t("access.denied", lang), status=403, mimetype="text/plain")
     try:
         period = Period.parse(period_text)
     except ValueError as exc:
@@ -156,7 +175,6 @@ def report_response(unit: str, period_text: str) -> Response:
     era: Era = era_arg if era_arg in ERAS else default_era(period)  # type: ignore[assignment,unused-ignore]
     with current_store().session() as session:
         table = compute_table(session, period, era)
-    whole = unit in ("province", PROVINCE, current_settings().province_code)
     found = table.province if whole else table.unit(unit)
     if found is None:
         return Response(f"unknown unit {unit}", status=404, mimetype="text/plain")

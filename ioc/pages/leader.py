@@ -17,9 +17,11 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.dcc.express import send_string
 from sqlalchemy.orm import Session
 
+from ioc.auth.guard import province_wide
 from ioc.i18n import language_or_default, t
 from ioc.kpi.ratio import PROVINCE
 from ioc.pages import map_data
+from ioc.pages.access import province_only, viewer
 from ioc.pages.kpi_cache import (
     TREND_KINDS,
     TrendKind,
@@ -142,6 +144,8 @@ def checked(kind: str | None, sort: str | None) -> tuple[TrendKind, str]:
 
 
 def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> tuple[Any, ...]:
+    if not province_wide(viewer()):
+        return province_only(lang), {}, graph_config("ioc"), ""
     chosen, metric = checked(kind, sort)
     with current_store().session() as session:
         period, rows = current_rows(session, now, chosen, metric)
@@ -171,7 +175,9 @@ def export(clicks: int | None, kind: str | None, sort: str | None, lang: str | N
     return export_at(utcnow(), kind, sort, language_or_default(lang))
 
 
-def export_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> dict[str, Any]:
+def export_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> Any:
+    if not province_wide(viewer()):
+        return dash.no_update
     chosen, metric = checked(kind, sort)
     with current_store().session() as session:
         period, rows = current_rows(session, now, chosen, metric)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -124,9 +125,24 @@ def read_map_data(
         incidents=feeds.open_incidents(session, unit) if "incidents" in parts else [],
         reports=(feeds.report_layer(session, now, unit, (versions or {}).get("reports"))
                  if "reports" in parts else []),
-        sensors=feeds.latest_readings(session, now) if "sensors" in parts else [],
+        sensors=(readings_in(feeds.latest_readings(session, now), areas.current if unit else None)
+                 if "sensors" in parts else []),
         layers=list(LAYER_NAMES) if layers is None else list(layers),
     )  # fmt: skip
+
+
+def readings_in(
+    readings: Sequence[feeds.StationReading], areas: Sequence[AdminUnit] | None
+) -> list[feeds.StationReading]:
+    """The stations inside ``areas`` (a unit's map shows no station of another unit);
+    every station when ``areas`` is None (the province)."""
+    if areas is None:
+        return list(readings)
+    shapes = [a.geom for a in areas if a.geom is not None]
+    if not shapes:
+        return []
+    area = shapely.union_all(shapes)
+    return [r for r in readings if area.covers(shapely.Point(r.lon, r.lat))]
 
 
 def summary_cards(session: Session, now: datetime, states: Sequence[CameraState], lang: str,

@@ -14,11 +14,14 @@ from typing import Any
 
 import dash
 from dash import Input, Output, Patch, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc.auth.guard import province_wide
 from ioc.camera_status import CameraStatus
 from ioc.i18n import language_or_default, t
 from ioc.pages import map_data
+from ioc.pages.access import province_only, viewer
 from ioc.pages.camera_panel import alarm_items, counter, counts, status_items
 from ioc.pages.kpi_cache import group_keys, metric_max, metric_name
 from ioc.pages.overview_map import (
@@ -166,7 +169,10 @@ def refresh(
     """Fill the page, then re-read only the feeds whose version moved."""
     chosen = language_or_default(lang)
     try:
-        return refresh_at(utcnow(), version, chosen, bool(districts), metric or "total", layers)
+        return refresh_at(
+            utcnow(), version, chosen, bool(districts), checked_metric(metric),
+            layers if isinstance(layers, list) else None,
+        )  # fmt: skip
     except SQLAlchemyError as exc:
         reason = type(exc).__name__
         return (*[dash.no_update] * 7, t("common.error", chosen, reason=reason),
@@ -187,6 +193,8 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
     sent once; afterwards only patches of the changed layers, and nothing when unchanged.
     """
     skip = dash.no_update
+    if not province_wide(viewer()):
+        return (empty_figure(), "–", "–", "–", None, [], None, "", province_only(lang), None, None)
     with current_store().session() as session:
         new_version = map_data.versions(session, now)
         changed = map_data.changed_feeds(version, new_version)
@@ -260,7 +268,8 @@ def ranking_view(rows: list[tuple[str, str, float | None]], metric: str, lang: s
     prevent_initial_call=True,
 )
 def toggle_districts(value: list[str] | None) -> Patch:
-    """Show or hide the pre-2025 district outlines without resending the figure."""
+    """Show or hide the pre-2025 district outlines without resending the figure (no data,
+    only a visibility flag: no scope check needed)."""
     patch = Patch()
     patch["data"][TRACE["districts"]]["visible"] = bool(value)
     return patch
@@ -273,7 +282,7 @@ def toggle_districts(value: list[str] | None) -> Patch:
 )
 def toggle_layers(value: list[str] | None) -> Patch:
     """Show the chosen layers, hide the others (a patch of ``visible`` flags only)."""
-    return visibility_patch(value)
+    return visibility_patch(value if isinstance(value, list) else None)
 
 
 @callback(
@@ -285,10 +294,18 @@ def toggle_layers(value: list[str] | None) -> Patch:
 )
 def pick_metric(metric: str | None, lang: str | None) -> tuple[Patch, Any]:
     """Recolour the units by the chosen KPI and rank them by it."""
-    return pick_metric_at(utcnow(), metric or DEFAULT_METRIC, language_or_default(lang))
+    return pick_metric_at(utcnow(), checked_metric(metric), language_or_default(lang))
+
+
+def checked_metric(metric: object) -> str:
+    """The metric asked for when the page offers it, else the default (forged input)."""
+    offered = {"total", "cameras", *group_keys()}
+    return metric if isinstance(metric, str) and metric in offered else DEFAULT_METRIC
 
 
 def pick_metric_at(now: datetime, metric: str, lang: str) -> tuple[Patch, Any]:
+    if not province_wide(viewer()):
+        raise PreventUpdate
     with current_store().session() as session:
         areas = map_data.load_areas(session, map_data.local_today(now))
         data = map_data.read_map_data(

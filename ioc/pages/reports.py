@@ -16,7 +16,10 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
+from ioc.auth.guard import row_id_or_none, unit_code_or_none
+from ioc.auth.principal import Principal
 from ioc.i18n import language_or_default, t
+from ioc.pages.access import denied, viewer
 from ioc.pages.overview import data_attrs
 from ioc.pages.reports_cards import kpi_cards
 from ioc.reports.categories import Category, load_categories
@@ -26,11 +29,10 @@ from ioc.reports.queries import ReportFilter, find_reports
 from ioc.reports.workflow import STATUSES, TransitionError, allowed_next, change_status
 from ioc.store.models import AdminUnit, CitizenReport
 from ioc.timeutil import format_local, utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store
+from ioc.web.context import LANG_STORE_ID, current_settings, current_store, web_client
 
 MAX_ROWS = 50
 KPI_DAYS = 30
-ACTOR = "dashboard"
 
 
 def register(lang: str) -> None:
@@ -72,6 +74,7 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
                 className="reports-filters",
             ),
             html.H2(t("reports.list", lang), className="reports-heading"),
+            html.Div(id="reports-message", role="status", className="reports-message"),
             html.Div(id="reports-table"),
             dcc.Interval(id="reports-interval", interval=refresh_ms),
             dcc.Store(id="reports-changed", data=0),
@@ -92,7 +95,10 @@ def sla_text(report: CitizenReport, now: datetime, lang: str) -> str:
     return t(f"reports.sla.{state.phase}", lang, time=countdown(state.remaining))
 
 
-def action_buttons(report: CitizenReport, lang: str) -> list[Any]:
+def action_buttons(report: CitizenReport, lang: str, principal: Principal) -> list[Any]:
+    """The workflow steps, only for a principal that may change this report."""
+    if not principal.changes_unit(report.unit_code):
+        return []
     return [
         html.Button(
             t(f"reports.action.{to}", lang),
@@ -110,6 +116,8 @@ def table_row(
     names: Mapping[str, str],
     lang: str,
     now: datetime,
+    *,
+    principal: Principal,
 ) -> html.Tr:
     category = categories.get(report.service_code)
     place = report.address or names.get(report.unit_code or "", report.unit_code or "")
@@ -131,7 +139,7 @@ def table_row(
                 sla_text(report, now, lang),
                 className="reports-sla reports-overdue" if state.overdue else "reports-sla",
             ),
-            html.Td(action_buttons(report, lang)),
+            html.Td(action_buttons(report, lang, principal)),
         ],
         id=f"reports-row-{report.id}",
         **data_attrs(report_id=str(report.id)),
@@ -144,6 +152,8 @@ def report_table(
     names: Mapping[str, str],
     lang: str,
     now: datetime,
+    *,
+    principal: Principal,
 ) -> Any:
     """The report table, or the plain-Vietnamese empty state."""
     if not reports:
@@ -152,15 +162,22 @@ def report_table(
     return html.Table(
         [
             html.Thead(html.Tr([html.Th(t(f"reports.col.{h}", lang)) for h in heads])),
-            html.Tbody([table_row(r, categories, names, lang, now) for r in reports]),
+            html.Tbody(
+                [table_row(r, categories, names, lang, now, principal=principal) for r in reports]
+            ),
         ],
         className="reports-table",
     )
 
 
-def options(session: Any, categories: Mapping[str, Category], lang: str) -> tuple[list[Any], ...]:
-    """Dropdown options: units that have reports, categories, statuses."""
-    codes = session.scalars(select(CitizenReport.unit_code).distinct()).all()
+def options(
+    session: Any, categories: Mapping[str, Category], lang: str, within: frozenset[str] | None
+) -> tuple[list[Any], ...]:
+    """Dropdown options: units (in the reader's scope) that have reports, categories, statuses."""
+    query = select(CitizenReport.unit_code).distinct()
+    if within is not None:
+        query = query.where(CitizenReport.unit_code.in_(sorted(within)))
+    codes = session.scalars(query).all()
     names = dict(session.execute(select(AdminUnit.code, AdminUnit.name)).all())
     units = sorted((names.get(c, c), c) for c in codes if c)
     return (
@@ -170,25 +187,54 @@ def options(session: Any, categories: Mapping[str, Category], lang: str) -> tupl
     )
 
 
+def chosen_filters(
+    category: Any, status: Any, categories: Mapping[str, Category]
+) -> tuple[str | None, str | None]:
+    """Category and status as the page offers them; anything else (forged) filters nothing."""
+    return (
+        category if isinstance(category, str) and category in categories else None,
+        status if isinstance(status, str) and status in STATUSES else None,
+    )
+
+
+def refused_unit(principal: Principal | None, unit: Any) -> bool:
+    """True when the unit filter is not a unit this principal sees (or nobody signed in)."""
+    if principal is None:
+        return True
+    if unit is None or unit == "":
+        return False
+    code = unit_code_or_none(unit)
+    return code is None or not principal.sees_unit(code)
+
+
 def refresh_at(
     now: datetime, unit: str | None, category: str | None, status: str | None, lang: str
 ) -> tuple[Any, ...]:
-    """Cards, table and filter options at ``now`` (``refresh`` with a fixed clock)."""
+    """Cards, table and filter options at ``now`` (``refresh`` with a fixed clock), for the
+    signed-in principal's units only."""
+    principal = viewer()
+    if principal is None or refused_unit(principal, unit):
+        return [], denied(lang), [], [], []
+    within, unit = principal.units, unit or None
     with current_store().session() as session:
         categories = load_categories(session)
+        category, status = chosen_filters(category, status, categories)
         chosen = ReportFilter(
             service_codes=(category,) if category else (),
             statuses=(status,) if status else (),
             unit_code=unit,
             limit=MAX_ROWS,
+            within=within,
         )
         reports = find_reports(session, chosen)
         names = dict(session.execute(select(AdminUnit.code, AdminUnit.name)).all())
-        period = ReportFilter(unit_code=unit, start=now - timedelta(days=KPI_DAYS), limit=10**9)
+        period = ReportFilter(
+            unit_code=unit, start=now - timedelta(days=KPI_DAYS), limit=10**9, within=within
+        )
         rows = [kpi_row(r) for r in find_reports(session, period)]
-        unit_opts, category_opts, status_opts = options(session, categories, lang)
+        unit_opts, category_opts, status_opts = options(session, categories, lang, within)
     cards = kpi_cards(compute_kpis(rows, now), categories, lang)
-    table = report_table(reports, categories, names, lang, now)
+    table = report_table(reports, categories, names, lang, now, principal=principal)
     return cards, table, unit_opts, category_opts, status_opts
 
 
@@ -225,29 +271,45 @@ def refresh(
     return refresh_at(utcnow(), unit, category, status, language_or_default(lang))
 
 
-def apply_action(report_id: int, to: str, now: datetime) -> bool:
-    """Move one report to ``to``; False when the workflow does not allow it."""
+def apply_action(report_id: int, to: str, now: datetime, client: str = "") -> str | None:
+    """Move one report to ``to`` as the signed-in principal; None when done, else the
+    error code (``unknown``, ``forbidden``, ``not_allowed``)."""
+    principal = viewer()
+    if row_id_or_none(report_id) is None:
+        return "unknown"
     with current_store().session() as session:
         report = session.get(CitizenReport, report_id)
-        if report is None:
-            return False
+        if report is None or principal is None or not principal.sees_unit(report.unit_code):
+            return "unknown"  # a report out of scope is not even admitted to exist
+        if not principal.changes_unit(report.unit_code):
+            return "forbidden"
         try:
-            change_status(session, report, to, actor=ACTOR, at=now)
+            change_status(session, report, to, actor=principal.name, at=now, client=client)
         except TransitionError:
-            return False
-    return True
+            return "not_allowed"
+    return None
 
 
 @callback(
     Output("reports-changed", "data"),
+    Output("reports-message", "children"),
     Input({"type": "reports-action", "report": ALL, "to": ALL}, "n_clicks"),
     State("reports-changed", "data"),
+    State(LANG_STORE_ID, "data"),
     prevent_initial_call=True,
 )
-def act(_clicks: list[int | None], changed: int | None) -> Any:
+def act(_clicks: list[int | None], changed: int | None, lang: str | None) -> Any:
     """A workflow button was pressed: apply the step, then let the table refresh."""
     trigger = ctx.triggered_id
     if not isinstance(trigger, Mapping) or not any(c.get("value") for c in ctx.triggered):
-        return dash.no_update
-    apply_action(int(trigger["report"]), str(trigger["to"]), utcnow())
-    return (changed or 0) + 1
+        return dash.no_update, dash.no_update
+    language = language_or_default(lang)
+    report_id, to = row_id_or_none(trigger.get("report")), trigger.get("to")
+    if report_id is None or not isinstance(to, str):
+        return dash.no_update, denied(language)
+    error = apply_action(report_id, to, utcnow(), web_client())
+    if error is not None:
+        reason = t(f"reports.error.{error}", language)
+        return dash.no_update, t("reports.failed", language, id=report_id, reason=reason)
+    status = t(f"reports.status.{to}", language)
+    return (changed or 0) + 1, t("reports.done", language, id=report_id, status=status)

@@ -15,7 +15,9 @@ import dash
 from dash import Input, Output, callback, dcc, html
 from sqlalchemy import select
 
+from ioc.auth.guard import province_wide
 from ioc.i18n import language_or_default, t
+from ioc.pages.access import province_only, viewer
 from ioc.store.models import DeadLetter, WorkerStat
 from ioc.store.worker_stats import all_stats
 from ioc.timeutil import utcnow
@@ -144,6 +146,8 @@ def reject_counts(since: datetime) -> list[tuple[str, int]]:
 def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any, Any]:
     """The three tables, fresh from the store."""
     lang = language_or_default(lang)
+    if not province_wide(viewer()):
+        return province_only(lang), None
     now = utcnow()
     with current_store().session() as session:
         workers = list(all_stats(session))

@@ -16,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ioc.auth.guard import refuses_unit, unit_code_or_none
 from ioc.i18n import language_or_default, t
 from ioc.pages import feeds, map_data
+from ioc.pages.access import denied, viewer
 from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series
 from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, updated_text
@@ -113,10 +115,12 @@ def refresh(
 def refresh_at(
     now: datetime, version: dict[str, str] | None, code: str, lang: str
 ) -> tuple[Any, ...]:
-    """:func:`refresh` at a given moment (tests fix the time)."""
+    """:func:`refresh` at a given moment (tests fix the time); refused out of scope."""
     skip = dash.no_update
+    if refuses_unit(viewer(), code):
+        return (empty_figure(), denied(lang), *[None] * 6, "")
     with current_store().session() as session:
-        unit = find_unit(session, code)
+        unit = find_unit(session, code) if unit_code_or_none(code) else None
         if unit is None:
             missing = t("unit.not_found", lang, code=code)
             return (skip, missing, *[None] * 5, skip, updated_text(now, lang))

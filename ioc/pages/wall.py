@@ -16,11 +16,14 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc.auth.guard import refuses_unit, unit_code_or_none
+from ioc.auth.principal import Principal
 from ioc.i18n import language_or_default, t
 from ioc.pages import map_data
+from ioc.pages.access import denied, viewer
 from ioc.pages.camera_panel import alarm_items
 from ioc.pages.kpi_cache import metric_max, metric_name
-from ioc.pages.overview_map import LAYER_NAMES, build_map, layer_patch
+from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, ranking
 from ioc.pages.unit import find_unit
 from ioc.pages.wall_views import PANELS, alert, newest_unseen, panel_names, panels, ticker
@@ -105,6 +108,7 @@ def refresh(
 ) -> tuple[Any, ...]:  # fmt: skip
     """Fill the wall, then re-read only what changed; raise the alert for a new incident."""
     chosen = language_or_default(lang)
+    seen = seen if isinstance(seen, int) and not isinstance(seen, bool) else None
     try:
         return refresh_at(utcnow(), version, seen, unit, chosen, screen)
     except SQLAlchemyError as exc:
@@ -112,9 +116,22 @@ def refresh(
 
 
 def map_size(screen: list[int] | None) -> tuple[int, int]:
-    """The map's pixels on this screen (the map takes about 64 % × 82 % of it)."""
-    width, height = (screen or [1920, 1080])[:2]
+    """The map's pixels on this screen (the map takes about 64 % × 82 % of it); a screen
+    that is not two sensible numbers (forged input) counts as 1920×1080."""
+    width, height = 1920, 1080
+    if isinstance(screen, list) and len(screen) >= 2:
+        sizes = screen[:2]
+        if all(isinstance(v, int | float) and 100 <= v <= 20_000 for v in sizes):
+            width, height = int(sizes[0]), int(sizes[1])
     return int(width * 0.64), int(height * 0.8)
+
+
+def wall_unit(principal: Principal | None, unit: Any) -> Any:
+    """The unit a wall shows: the one asked for, else a unit-bound principal's own unit
+    (only a province-wide principal sees the whole province)."""
+    if unit or principal is None or principal.province_wide:
+        return unit or None
+    return principal.unit_code
 
 
 def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
@@ -124,8 +141,12 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
     """:func:`refresh` at a given moment (tests fix the time)."""
     skip = dash.no_update
     stamp = t("wall.updated", lang, time=format_local(now, "%H:%M:%S"))
+    principal = viewer()
+    unit = wall_unit(principal, unit)
+    if principal is None or refuses_unit(principal, unit):
+        return (empty_figure(), denied(lang), *[None] * 5, [], None, 0, None, None, "")
     with current_store().session() as session:
-        found = find_unit(session, unit) if unit else None
+        found = find_unit(session, unit) if unit_code_or_none(unit) else None
         code = found.code if found else None
         new_version = map_data.versions(session, now, code)
         changed = map_data.changed_feeds(version, new_version)
@@ -144,7 +165,11 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
             else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
         )
         summary = cards(map_data.summary_cards(session, now, data.states, lang, code), "wall-card")
-        all_units = province_units(session, now, areas, found) if first or "kpi" in changed else []
+        all_units = (
+            [a for a in province_units(session, now, areas, found) if principal.sees_unit(a.code)]
+            if first or "kpi" in changed
+            else []
+        )
         rows = map_data.ranking_rows(session, now, "total", all_units) if all_units else []
     fresh = newest_unseen(data.incidents, seen)
     newest = max((item.id for item in data.incidents), default=seen or 0)

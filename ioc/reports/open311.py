@@ -8,6 +8,7 @@ fitting HTTP status. See ``docs/open311.md``.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ from ioc.web.context import current_settings, current_store
 
 PREFIX = "/open311/v2"
 FORMATS = ("json", "xml")
+REQUEST_ID = re.compile(r"^[0-9]{1,9}$")  # ids fit the database's 32-bit integers
+SERVICE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+MAX_IDS = 200
 
 
 def open311_blueprint() -> Blueprint:
@@ -146,8 +150,11 @@ def date_range(max_days: int) -> tuple[datetime, datetime]:
     """``start_date``..``end_date`` of the query (default: the last ``max_days`` days)."""
     start, end = _when("start_date"), _when("end_date")
     span = timedelta(days=max_days)
-    end = end or (start + span if start else utcnow())
-    start = start or end - span
+    try:
+        end = end or (start + span if start else utcnow())
+        start = start or end - span
+    except OverflowError as exc:
+        raise Open311Error(400, "start_date/end_date out of range") from exc
     if end < start:
         raise Open311Error(400, "end_date is before start_date")
     if end - start > span:
@@ -156,18 +163,27 @@ def date_range(max_days: int) -> tuple[datetime, datetime]:
 
 
 def _ids() -> tuple[int, ...]:
-    text = request.args.get("service_request_id", "").strip()
-    try:
-        return tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError as exc:
-        raise Open311Error(400, "service_request_id must be a comma-separated list") from exc
+    parts = [p.strip() for p in request.args.get("service_request_id", "").split(",")]
+    parts = [p for p in parts if p]
+    if len(parts) > MAX_IDS or not all(REQUEST_ID.match(p) for p in parts):
+        raise Open311Error(
+            400, f"service_request_id must be a comma-separated list of up to {MAX_IDS} ids"
+        )
+    return tuple(int(p) for p in parts)
+
+
+def _service_codes() -> tuple[str, ...]:
+    codes = tuple(c.strip() for c in request.args.get("service_code", "").split(",") if c.strip())
+    if not all(SERVICE_CODE.match(c) for c in codes):
+        raise Open311Error(400, "service_code must be a comma-separated list of service codes")
+    return codes
 
 
 def list_requests(fmt: str) -> Response:
     ids, status = _ids(), request.args.get("status", "").strip()
     if status and status not in ("open", "closed"):
         raise Open311Error(400, "status must be open or closed")
-    codes = tuple(c for c in request.args.get("service_code", "").split(",") if c.strip())
+    codes = _service_codes()
     start, end = (None, None) if ids else date_range(_settings().max_range_days)
     chosen = ReportFilter(
         ids=ids,
@@ -184,7 +200,7 @@ def list_requests(fmt: str) -> Response:
 
 
 def one_request(req_id: str, fmt: str) -> Response:
-    if not req_id.isdigit():
+    if not REQUEST_ID.match(req_id):
         raise Open311Error(404, f"service request not found: {req_id}")
     with current_store().session() as session:
         categories = load_categories(session)

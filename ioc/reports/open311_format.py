@@ -1,7 +1,9 @@
 """Open311 GeoReport v2 documents: services, service definitions, requests and errors,
 as JSON-ready dicts and (optionally) XML.
 
-Only public fields are produced: a request carries no contact data of the reporter.
+Only public fields are produced: a request carries no contact data of the reporter, and
+its free texts (description, address, status notes) are published with e-mail addresses
+and phone numbers masked (:mod:`ioc.reports.privacy`).
 Times are W3C date-times in Vietnamese local time (``2026-03-01T08:00:00+07:00``).
 """
 
@@ -13,6 +15,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from ioc.reports.categories import Category
+from ioc.reports.privacy import redact
 from ioc.reports.workflow import open311_status
 from ioc.store.models import CitizenReport
 from ioc.timeutil import to_local
@@ -68,16 +71,16 @@ def request_dict(
     return {
         "service_request_id": str(report.id),
         "status": open311_status(report.status),
-        "status_notes": report.status_notes or report.status,
+        "status_notes": redact(report.status_notes) or report.status,
         "service_name": category.name(lang) if category else report.service_code,
         "service_code": report.service_code,
-        "description": report.description,
+        "description": redact(report.description),
         "agency_responsible": report.agency,
         "service_notice": "",
         "requested_datetime": w3c(report.created_at),
         "updated_datetime": w3c(report.updated_at),
         "expected_datetime": w3c(report.result_due_at),
-        "address": report.address,
+        "address": redact(report.address),
         "address_id": "",
         "zipcode": "",
         "lat": report.lat,

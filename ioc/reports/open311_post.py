@@ -8,6 +8,7 @@ Whether the point lies in the province (422) is decided by routing in the intake
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,14 @@ from ioc.reports.intake import ReportIn, point_problem
 from ioc.reports.media import MediaError, image_kind, save_upload
 from ioc.reports.settings import ReportsSettings
 from ioc.store.units import LEVEL_RANK, units_valid_at
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def field(form: MultiDict[str, str], name: str) -> str:
+    """A form field as text to keep: trimmed, without NUL and other control characters
+    (PostgreSQL refuses NUL in text; the rest only garbles pages and XML)."""
+    return CONTROL.sub("", form.get(name, "")).strip()
 
 
 class Open311Error(Exception):
@@ -47,7 +56,7 @@ def check_key(form: MultiDict[str, str], settings: ReportsSettings) -> None:
 
 
 def check_service(form: MultiDict[str, str], categories: Mapping[str, Category]) -> str:
-    code = form.get("service_code", "").strip()
+    code = field(form, "service_code")
     if not code:
         raise Open311Error(400, "service_code is required")
     if code not in categories:
@@ -68,7 +77,7 @@ def read_upload(file: FileStorage | None, settings: ReportsSettings) -> Upload |
 
 
 def _number(form: MultiDict[str, str], name: str) -> float | None:
-    text = form.get(name, "").strip()
+    text = field(form, name)
     if not text:
         return None
     try:
@@ -126,7 +135,7 @@ def build_report(
     check_key(form, settings)
     code = check_service(form, categories)
     upload = read_upload(media, settings)
-    description = form.get("description", "").strip()
+    description = field(form, "description")
     if len(description) > settings.max_description_chars:
         raise Open311Error(400, f"description longer than {settings.max_description_chars}")
     lon, lat = locate(session, form, upload, today)
@@ -135,14 +144,14 @@ def build_report(
         lon=lon,
         lat=lat,
         description=description,
-        address=form.get("address_string", "").strip()[:500],
+        address=field(form, "address_string")[:500],
         source="open311",
         media_path=_store_photo(upload, uploads, settings),
         attributes=_attributes(form),
-        first_name=form.get("first_name", "").strip(),
-        last_name=form.get("last_name", "").strip(),
-        email=form.get("email", "").strip(),
-        phone=form.get("phone", "").strip(),
+        first_name=field(form, "first_name"),
+        last_name=field(form, "last_name"),
+        email=field(form, "email"),
+        phone=field(form, "phone"),
     )
 
 
@@ -157,11 +166,11 @@ def _store_photo(upload: Upload | None, uploads: Path, settings: ReportsSettings
 
 def _attributes(form: MultiDict[str, str]) -> dict[str, str]:
     found = {
-        key[len("attribute[") : -1]: value[:500]
+        CONTROL.sub("", key[len("attribute[") : -1])[:100]: CONTROL.sub("", value)[:500]
         for key, value in form.items()
         if key.startswith("attribute[") and key.endswith("]")
     }
-    media_url = form.get("media_url", "").strip()
+    media_url = field(form, "media_url")
     if media_url.startswith(("http://", "https://")):
         found["media_url"] = media_url[:1000]
     return found

@@ -21,7 +21,8 @@ OPEN_STATUSES = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """Which reports to list; empty fields do not filter."""
+    """Which reports to list; empty fields do not filter. ``within`` is the set of unit codes
+    the reader may see (``None``: the whole province)."""
 
     ids: tuple[int, ...] = ()
     service_codes: tuple[str, ...] = ()
@@ -30,6 +31,7 @@ class ReportFilter:
     start: datetime | None = None
     end: datetime | None = None
     limit: int = 1000
+    within: frozenset[str] | None = None
 
 
 def statuses_of(open311: str) -> tuple[str, ...]:
@@ -47,6 +49,8 @@ def report_query(chosen: ReportFilter) -> Select[CitizenReport]:
         query = query.where(CitizenReport.status.in_(chosen.statuses))
     if chosen.unit_code:
         query = query.where(CitizenReport.unit_code == chosen.unit_code)
+    if chosen.within is not None:
+        query = query.where(CitizenReport.unit_code.in_(sorted(chosen.within)))
     if chosen.start is not None:
         query = query.where(CitizenReport.created_at >= chosen.start)
     if chosen.end is not None:

@@ -1,7 +1,8 @@
 """The life of a report: received → assigned → in_progress → resolved, or rejected /
 duplicate; a closed report is reopened when the citizen disputes it.
 
-Every change is a row of ``report_status_changes`` (who, when, from, to, note). Open311's
+Every change is a row of ``report_status_changes`` (who, when, from, to, note) and a row of
+the hash-chained audit log, in the same transaction. Open311's
 ``open``/``closed`` is derived from the status. The first move to ``in_progress`` (staff on
 site) or to a closing status stops the on-site clock; closing stops the result clock.
 """
@@ -14,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ioc.audit import log as audit_log
 from ioc.reports.clock import CLOSED_STATUSES
 from ioc.store.models import CitizenReport
 from ioc.store.models_reports import ReportStatusChange
@@ -76,8 +78,10 @@ def change_status(
     at: datetime,
     note: str = "",
     duplicate_of: int | None = None,
+    client: str = "",
 ) -> ReportStatusChange:
-    """Move ``report`` to ``to`` (or raise :class:`TransitionError`) and record the change."""
+    """Move ``report`` to ``to`` (or raise :class:`TransitionError`) and record the change
+    in the report's history and the audit log."""
     before = report.status
     if to not in TRANSITIONS.get(before, frozenset()):
         raise TransitionError(f"report {report.id}: {before} → {to} is not allowed")
@@ -96,6 +100,16 @@ def change_status(
         report.status_notes = note
     change = history_row(report.id, before, to, actor=actor, note=note, at=at)
     session.add(change)
+    audit_log.append(
+        session,
+        "report.status",
+        actor=actor,
+        target=f"report:{report.id}",
+        unit_code=report.unit_code,
+        client=client,
+        detail={"from": before, "to": to, "note": note[:500]},
+        at=at,
+    )
     session.flush()
     return change
 

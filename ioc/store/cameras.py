@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +48,12 @@ class CameraState:
     fov_deg: float | None
     last_heartbeat_at: datetime | None
     last_detection_at: datetime | None
+
+
+def snapshot_folder(camera_id: str) -> str:
+    """The folder (one path component) of a camera's snapshots under ``<var_dir>/snapshots``;
+    the camera worker writes there and the file route finds a file's camera by it."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", camera_id).strip(".") or "camera"
 
 
 def read_camera_csv(path: Path) -> list[CameraSpec]:

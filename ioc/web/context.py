@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 
 from ioc.config import Settings
 from ioc.store import Store
@@ -46,3 +46,10 @@ def current_settings() -> Settings:
 def aria_label(text: str) -> dict[str, Any]:
     """Keyword arguments giving an html component an ``aria-label``."""
     return {"aria-label": text}
+
+
+def web_client() -> str:
+    """Who sent the request, for audit rows: ``web <address> <user agent>``."""
+    if not has_request_context():
+        return "web"
+    return f"web {request.remote_addr or '-'} {request.user_agent.string[:120]}"

@@ -57,7 +57,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/", "login ok ok ok →/unit/672 →/unit/673 →/field?unit=672 →/wall?unit=672"),
     ("GET", "/leader", "login ok ok ok deny deny deny deny"),
     ("GET", "/kpi", "login ok ok ok deny deny deny deny"),
-    ("GET", "/reports", "login ok ok ok deny deny deny deny"),
+    ("GET", "/reports", "login ok ok ok ok ok ok deny"),  # rows: the user's units
     ("GET", "/system", "login ok ok deny deny deny deny deny"),
     ("GET", "/field", "login ok deny deny →/field?unit=672 →/field?unit=673 →/field?unit=672 deny"),
     ("GET", "/field?unit=672", "login ok deny deny ok deny ok deny"),
@@ -111,7 +111,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("POST", "cb:..wall-map.figure", "login ok ok ok ok in ok ok"),
     ("POST", "cb:..field-list.children", "login ok deny deny ok in ok deny"),
     ("POST", "cb:..field-changed.data", "login ok deny deny ok in ok deny"),  # changes state
-    ("POST", "cb:reports-changed.data", "login ok deny deny deny deny deny deny"),  # changes
+    ("POST", "cb:..reports-changed.data", "login ok deny deny ok ok ok deny"),  # changes
     ("POST", "router:/leader", "login ok ok ok deny deny deny deny"),
     ("POST", "router:/unit/673", "login ok ok ok deny ok deny deny"),
     ("POST", "router:/wall?unit=672", "login ok ok ok ok deny ok ok"),

@@ -1,4 +1,5 @@
-"""Snapshot files at /files/snapshots/<path>: served from <var_dir>/snapshots only."""
+"""Snapshot files at /files/snapshots/<path>: served from <var_dir>/snapshots only (to a
+province-wide principal here; who sees which file is tested in test_scope_pages)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from ioc.auth.current import set_principal
 from ioc.config import Settings
 from ioc.store import Store
 from ioc.web.context import attach
 from ioc.web.files import files
+from tests.scope_support import ADMIN
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 
@@ -24,6 +27,7 @@ def client(tmp_path: Path, sqlite_store: Store) -> object:
     app = Flask(__name__)
     attach(app, Settings(var_dir=tmp_path), sqlite_store)
     app.register_blueprint(files)
+    app.before_request(lambda: set_principal(ADMIN))  # what the sign-in gate leaves
     return app.test_client()
 
 

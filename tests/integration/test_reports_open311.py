@@ -185,3 +185,43 @@ def test_stored_row_has_unit_agency_and_deadlines(api: Any, store: Store) -> Non
     assert report.unit_code == "24781" and report.agency.startswith("Công an Phường")
     assert report.onsite_due_at is not None and report.result_due_at is not None
     assert report.result_due_at - report.created_at == timedelta(hours=6)
+
+
+def test_published_texts_mask_contacts_typed_into_them(api: Any, store: Store) -> None:
+    lon, lat = HO_XUAN_HUONG
+    created = post(
+        api,
+        lat=str(lat),
+        long=str(lon),
+        description="Rác đầy ngõ, gọi số 0909 123 456 hoặc lan@example.vn",
+        address_string="Ngõ 12 Trần Phú, SĐT nhà +84 263 3822 111",
+        **CONTACT,
+    )
+    request_id = created.get_json()[0]["service_request_id"]
+    with store.session() as session:
+        row = session.get(CitizenReport, int(request_id))
+        assert row is not None and "0909 123 456" in row.description  # staff still see it
+        row.status_notes = "Đã gọi lại số 0909123456"
+    for url in (f"{V2}/requests/{request_id}.json", f"{V2}/requests.json", f"{V2}/requests.xml"):
+        answer = api.get(url)
+        text = answer.get_data(as_text=True) if url.endswith(".xml") else str(answer.get_json())
+        assert "Rác đầy ngõ, gọi số *** hoặc ***" in text
+        assert "Ngõ 12 Trần Phú, SĐT nhà ***" in text and "Đã gọi lại số ***" in text
+        for private in ("0909", "lan@example.vn", "3822", *CONTACT.values()):
+            assert private not in text, (url, private)
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("/requests.json?service_request_id=99999999999", 400),
+        ("/requests.json?service_request_id=%C2%B2", 400),  # '²' is a digit to str.isdigit
+        ("/requests.json?service_code=moi_truong%00", 400),
+        ("/requests.json?start_date=9999-12-31T23:59:59", 400),
+        ("/requests.json?end_date=0001-01-01T00:00:00", 400),
+        ("/requests/99999999999.json", 404),
+        ("/requests/%C2%B2.json", 404),
+    ],
+)
+def test_out_of_range_query_values_are_client_errors(api: Any, url: str, code: int) -> None:
+    error_of(api.get(V2 + url), code)

@@ -13,12 +13,13 @@ from camera.capture import Backoff, downscale, is_file_source, redact_url
 from camera.chain import Chain, unmasked
 from camera.confirm import Confirmer
 from camera.evaluate import ClipResult, Event, Sample, metrics, read_manifest
-from camera.events import detection_payload, heartbeat_payload, safe_name, tile_strip
+from camera.events import detection_payload, heartbeat_payload, tile_strip
 from camera.health import HealthMonitor, picture_health
 from camera.motion import MotionGate, motion_regions
 from camera.types import Detection, iou
 from ioc.config import CameraWorkerSettings
 from ioc.ingest.payloads import CameraHealth, DetectionV1, HeartbeatV1
+from ioc.store.cameras import snapshot_folder
 
 
 @pytest.mark.parametrize(
@@ -123,7 +124,7 @@ def test_payloads_follow_the_v1_contract(tmp_path: Path) -> None:
     assert parsed.kind == "smoke" and parsed.bbox == (0.4, 0.4, 0.1, 0.1)
     hb = HeartbeatV1.model_validate(heartbeat_payload(ts, CameraHealth.NO_SIGNAL, 1.96))
     assert hb.health == CameraHealth.NO_SIGNAL and hb.fps == 1.96
-    assert safe_name("../LD DL/01") == "_LD_DL_01"
+    assert snapshot_folder("../LD DL/01") == "_LD_DL_01"
     strip = tile_strip([scene(), scene(1)], height=60)
     assert strip.shape == (60, 160, 3)
 

@@ -19,6 +19,7 @@ from ioc.web.app import create_app, header_texts
 from ioc.web.context import attach
 from tests.auth_support import signed_in_client
 from tests.overview_support import seed_units_and_cameras
+from tests.scope_support import ADMIN, acting_as
 
 NOW = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Lâm Đồng
 
@@ -45,7 +46,7 @@ def app_context(sqlite_store: Store) -> Iterator[Store]:
     seed(sqlite_store)
     flask_app = Flask("test")
     attach(flask_app, Settings(), sqlite_store)
-    with flask_app.app_context():
+    with acting_as(flask_app, ADMIN):
         yield sqlite_store
 
 

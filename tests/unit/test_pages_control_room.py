@@ -18,6 +18,7 @@ from ioc.pages.overview_map import LAYER_TRACES, visibility_patch
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident, SensorReading
 from ioc.web.context import attach
+from tests.scope_support import ADMIN, acting_as
 from tests.unit.test_overview_callbacks import NOW, seed
 
 
@@ -47,7 +48,7 @@ def store(sqlite_store: Store) -> Iterator[Store]:
                                   unit="mm", lon=108.5, lat=12.0, observed_at=NOW))  # fmt: skip
     flask_app = Flask("test")
     attach(flask_app, Settings(), sqlite_store)
-    with flask_app.app_context():
+    with acting_as(flask_app, ADMIN):
         yield sqlite_store
 
 
