@@ -130,11 +130,16 @@ def read_map_data(
 
 
 def summary_cards(session: Session, now: datetime, states: Sequence[CameraState], lang: str,
-                  unit: str | None = None) -> list[Card]:  # fmt: skip
-    """Index, open incidents, open and overdue reports, cameras online."""
+                  unit: str | None = None, *, versions: Mapping[str, str] | None = None,
+                  ) -> list[Card]:  # fmt: skip
+    """Index, open incidents, open and overdue reports, cameras online.
+
+    With the feeds' ``versions`` the report counts are the shared aggregate of the
+    reports' version instead of a count of every open report.
+    """
     _period, scores = latest_scores(session, now)
     index = metric_of(scores.get(unit or PROVINCE), "total")
-    open_reports, overdue = feeds.report_counts(session, now, unit)
+    open_reports, overdue = feeds.report_counts(session, now, unit, (versions or {}).get("reports"))
     incidents = feeds.open_incident_count(session, unit)
     online = sum(s.status is not CameraStatus.OFFLINE for s in states)
     return [

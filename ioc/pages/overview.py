@@ -217,7 +217,7 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
             if first
             else figure_patch(data, lang, changed)
         )
-        summary = map_data.summary_cards(session, now, data.states, lang)
+        summary = map_data.summary_cards(session, now, data.states, lang, versions=new_version)
         rows = map_data.ranking_rows(session, now, metric, areas.current) if recolour else []
     numbers = counts(data.states)
     cameras_changed = first or "cameras" in changed

@@ -137,13 +137,17 @@ def refresh_at(
             parts=parts | {"incidents"},
             layers=None,
             unit=code,
+            versions=new_version,
         )
         figure: Any = (
             build_map(data, lang, size_px=MAP_PX, legend=False)
             if first
             else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
         )
-        summary = cards(map_data.summary_cards(session, now, data.states, lang, code), "unit-card")
+        summary = cards(
+            map_data.summary_cards(session, now, data.states, lang, code, versions=new_version),
+            "unit-card",
+        )
         kpis = kpi_view(session, now, code, lang) if first or "kpi" in changed else skip
         snapshots = feeds.latest_snapshots(session, [s.id for s in data.states])
         categories = feeds.category_names(session, lang)

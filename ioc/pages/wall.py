@@ -143,7 +143,10 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
             if first
             else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
         )
-        summary = cards(map_data.summary_cards(session, now, data.states, lang, code), "wall-card")
+        summary = cards(
+            map_data.summary_cards(session, now, data.states, lang, code, versions=new_version),
+            "wall-card",
+        )
         all_units = province_units(session, now, areas, found) if first or "kpi" in changed else []
         rows = map_data.ranking_rows(session, now, "total", all_units) if all_units else []
     fresh = newest_unseen(data.incidents, seen)

@@ -7,7 +7,13 @@ is missed because nobody happened to import its module first.
 
 from __future__ import annotations
 
-from ioc.store import models, models_incidents, models_kpi, models_reports
+from ioc.store import (
+    models,
+    models_aggregates,
+    models_incidents,
+    models_kpi,
+    models_reports,
+)
 
 metadata = models.Base.metadata
-MODEL_MODULES = (models, models_kpi, models_reports, models_incidents)
+MODEL_MODULES = (models, models_kpi, models_reports, models_incidents, models_aggregates)

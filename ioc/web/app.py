@@ -18,6 +18,7 @@ from dash import Input, Output, callback, clientside_callback, ctx, dcc, html
 from dash import _callback as dash_callbacks
 from flask import Response, jsonify
 
+from ioc.aggregates.refresher import start_in_background
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
 from ioc.pages import field as field_page
@@ -28,7 +29,6 @@ from ioc.pages import reports as reports_page
 from ioc.pages import system as system_page
 from ioc.pages import unit as unit_page
 from ioc.pages import wall as wall_page
-from ioc.pages.kpi_cache import start_warm_up
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
@@ -56,8 +56,8 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     attach(app.server, settings, store)
-    if settings.web.kpi_warm_up:
-        start_warm_up(store)  # KPI scores of recent periods, refreshed in the background
+    if settings.aggregates.in_web:
+        start_in_background(settings, store)  # takes turns with other processes (a DB lock)
     kpi_page.register(app)  # /kpi and its printable reports; before adopting callbacks
     field_page.register(lang)  # /field (before adopting callbacks)
     system_page.register(lang)  # /system

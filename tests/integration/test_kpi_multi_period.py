@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+from ioc.aggregates.kpi import counts_key
+from ioc.aggregates.shared import read_payloads
 from ioc.kpi.dossiers import DossierIn, upsert_dossiers
-from ioc.kpi.periods import REFORM_AT, Era, Period, default_era
+from ioc.kpi.periods import REFORM_AT, Era, Period, Week, default_era, period_at, recent_periods
 from ioc.kpi.queries import dossier_counts, dossier_counts_many
 from ioc.pages import kpi_cache
-from ioc.pages.kpi_cache import Week, period_at
 from ioc.store import Store
 from tests.kpi_helpers import dossier, local, seed_units
 
@@ -82,18 +84,17 @@ def test_many_periods_in_one_query_equal_one_query_per_period(store: Store) -> N
     assert any(c["overdue_open"] for counts in each for c in counts.values())
 
 
-def test_prefetch_fills_the_cache_with_the_same_counts(store: Store) -> None:
+def test_prefetch_shares_the_same_counts(store: Store) -> None:
     seed_units(store)
     with store.session() as session:
         upsert_dossiers(session, varied_dossiers(400), store.is_postgis)
-    periods = kpi_cache.warm_periods(NOW, 4)
+    periods = recent_periods(NOW, 4)
     kpi_cache.clear()
-    try:
-        with store.session() as session:
-            assert kpi_cache.prefetch(session, periods, NOW) == len(periods)
-            assert kpi_cache.prefetch(session, periods, NOW) == 0  # all cached now
-            cached = [kpi_cache.period_counts(session, p, default_era(p), NOW) for p in periods]
-            direct = [dossier_counts(session, p, default_era(p), NOW) for p in periods]
-        assert cached == direct
-    finally:
-        kpi_cache.clear()
+    with store.session() as session:
+        kpi_cache.prefetch(session, periods, NOW)
+        keys = [counts_key(p, default_era(p)) for p in periods]
+        stored = read_payloads(session, keys)
+        direct = [dossier_counts(session, p, default_era(p), NOW) for p in periods]
+        cached = [kpi_cache.period_counts(session, p, default_era(p), NOW) for p in periods]
+    assert [json.loads(stored[key][1]) for key in keys] == direct
+    assert cached == direct
