@@ -146,11 +146,35 @@ _FLIGHTS: dict[tuple[str, str], threading.Lock] = {}
 _GUARD = threading.Lock()
 
 
+class ProcessMemo(Generic[T]):
+    """Values this process keeps by key (a key carries the version it was read for), for
+    what is cheap to share by version but too bulky for the table (camera states...)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.items: dict[tuple[str, ...], T] = {}
+        _MEMOS.append(self)
+
+    def get(self, key: tuple[str, ...]) -> T | None:
+        return self.items.get(key)
+
+    def put(self, key: tuple[str, ...], value: T) -> None:
+        with _GUARD:
+            if len(self.items) >= self.limit:
+                self.items.clear()
+            self.items[key] = value
+
+
+_MEMOS: list[ProcessMemo[Any]] = []
+
+
 def clear() -> None:
-    """Forget this process's copies (tests; the table is left as it is)."""
+    """Forget this process's copies and memos (tests; the table is left as it is)."""
     with _GUARD:
         _HELD.clear()
         _FLIGHTS.clear()
+        for memo in _MEMOS:
+            memo.items.clear()
 
 
 def _engine(session: Session) -> Engine:

@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ioc.aggregates.shared import ProcessMemo
 from ioc.camera_status import CameraStatus
 from ioc.i18n import t
 from ioc.kpi.ratio import PROVINCE
@@ -39,8 +40,32 @@ class Areas:
     districts: Sequence[AdminUnit]
 
 
+_AREAS: ProcessMemo[Areas] = ProcessMemo(limit=8)
+
+
+def units_version(session: Session) -> str:
+    """Changes whenever units are imported, replaced or removed (one small look)."""
+    row = session.execute(select(func.count(AdminUnit.id), func.max(AdminUnit.id))).one()
+    return f"{row[0]}|{row[1]}"
+
+
 def load_areas(session: Session, today: date) -> Areas:
-    """Today's most detailed units (wards/communes after 2025) and the old districts."""
+    """Today's most detailed units (wards/communes after 2025) and the old districts.
+
+    Read once per day and units version in this process (boundaries change once in years;
+    decoding a province of polygons on every first map load cost more than drawing it).
+    """
+    key = (str(session.get_bind().engine.url), str(today), units_version(session))
+    found = _AREAS.get(key)
+    if found is None:
+        found = _read_areas(session, today)
+        for unit in (*found.current, *found.districts):
+            session.expunge(unit)  # kept beyond this session, read-only
+        _AREAS.put(key, found)
+    return found
+
+
+def _read_areas(session: Session, today: date) -> Areas:
     valid = [unit for unit in units_valid_at(session, today) if unit.level != "province"]
     deepest = max((LEVEL_RANK.get(unit.level, 0) for unit in valid), default=0)
     current = [unit for unit in valid if LEVEL_RANK.get(unit.level, 0) == deepest]
@@ -79,8 +104,21 @@ def changed_feeds(old: dict[str, str] | None, new: dict[str, str]) -> set[str]:
     return {key for key, value in new.items() if old.get(key) != value}
 
 
-def read_states(session: Session, now: datetime, unit: str | None = None) -> list[CameraState]:
-    states = camera_states(session, now, current_settings().cameras)
+_STATES: ProcessMemo[list[CameraState]] = ProcessMemo(limit=8)
+
+
+def read_states(
+    session: Session, now: datetime, unit: str | None = None, version: str | None = None
+) -> list[CameraState]:
+    """Every camera's state (of one unit, or all). With the cameras' ``version`` (see
+    :func:`versions`) they are read once per version in this process, however many pages
+    and threads ask: a version changes with any camera row and every ``STATUS_RECHECK_S``."""
+    key = (str(session.get_bind().engine.url), version or "")
+    states = _STATES.get(key) if version else None
+    if states is None:
+        states = camera_states(session, now, current_settings().cameras)
+        if version:
+            _STATES.put(key, states)
     return states if unit is None else [s for s in states if s.unit_code == unit]
 
 
@@ -119,7 +157,8 @@ def read_map_data(
     return MapData(
         areas=areas.current, districts=areas.districts, values=values, metric_label=label,
         counts_metric=is_count,
-        states=read_states(session, now, unit) if "cameras" in parts else [],
+        states=(read_states(session, now, unit, (versions or {}).get("cameras"))
+                if "cameras" in parts else []),
         names=unit_names(session),
         incidents=feeds.open_incidents(session, unit) if "incidents" in parts else [],
         reports=(feeds.report_layer(session, now, unit, (versions or {}).get("reports"))

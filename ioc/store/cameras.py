@@ -103,8 +103,13 @@ def known_camera_ids(session: Session) -> set[str]:
 def camera_states(
     session: Session, now: datetime, status: CameraStatusSettings
 ) -> list[CameraState]:
-    """Every camera with its status at ``now``, ordered by id."""
-    rows = session.scalars(select(Camera).order_by(Camera.id)).all()
+    """Every camera with its status at ``now``, ordered by id (plain columns: no geometry
+    is decoded, the map needs lon/lat only)."""
+    c = Camera
+    rows = session.execute(
+        select(c.id, c.name, c.unit_code, c.lon, c.lat, c.health, c.direction_deg, c.fov_deg,
+               c.last_heartbeat_at, c.last_detection_at).order_by(c.id)
+    ).all()  # fmt: skip
     return [
         CameraState(
             id=row.id,

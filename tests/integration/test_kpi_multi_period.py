@@ -3,55 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from ioc.aggregates.kpi import counts_key
 from ioc.aggregates.shared import read_payloads
-from ioc.kpi.dossiers import DossierIn, upsert_dossiers
+from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import REFORM_AT, Era, Period, Week, default_era, period_at, recent_periods
 from ioc.kpi.queries import dossier_counts, dossier_counts_many
 from ioc.pages import kpi_cache
 from ioc.store import Store
-from tests.kpi_helpers import dossier, local, seed_units
+from tests.kpi_helpers import local, seed_units, varied_dossiers
 
 NOW = local(2026, 11, 12, 15)
-UNITS = ("672", "673", "24778", "24781")
-
-
-def varied_dossiers(count: int) -> list[DossierIn]:
-    """Dossiers over 2025-03..2026-12 (both eras, open, late, on bounds, in the future)."""
-    start = local(2025, 3, 1, 0)
-    rows = []
-    for i in range(count):
-        received = start + timedelta(hours=i * 53 % 15000, minutes=i % 3 * 30)
-        if i % 17 == 0:
-            received = local(2025 + i % 2, 1 + i % 12, 1, 0)  # exactly a local midnight
-        if i % 23 == 0:
-            received = REFORM_AT - timedelta(hours=i % 5)
-        due = None if i % 9 == 0 else received + timedelta(days=i % 11, hours=i % 4)
-        finished = None if i % 7 == 0 else received + timedelta(days=i % 13)
-        if i % 19 == 0 and due is not None:
-            finished = due  # finished exactly at the deadline
-        rows.append(
-            dossier(
-                f"M{i}",
-                UNITS[i % 4],
-                received,
-                due_at=due,
-                finished_at=finished,
-                event_at=finished or received,
-                procedure_level=2 + i % 3,
-                channel="online" if i % 5 < 3 else "in_person",
-                fee_required=i % 2 == 0,
-                paid_online=i % 4 == 0,
-                digitised=i % 5 != 0,
-                result_digitised=i % 3 == 0,
-                e_result=i % 6 == 0,
-                rating=None if i % 3 else 1 + i % 5,
-                published=i % 10 != 0,
-            )
-        )
-    return rows
 
 
 def requests() -> list[tuple[Period, Era | None]]:
