@@ -229,6 +229,7 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser_context(browser, url).new_page()
+            page.set_default_timeout(120_000)  # a loaded machine renders the leader slowly
             time_overview(page, url)  # warm the workers' caches once, untimed
             loads = sorted(time_overview(page, url) for _ in range(args.loads))
             watch_callbacks(page, times)

@@ -7,6 +7,7 @@ colours units by a Decision 766 score, falling back to camera counts without dos
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +31,7 @@ from ioc.web.context import current_settings
 
 LAST_DAY_OF_DISTRICTS = date(2025, 6, 30)
 STATUS_RECHECK_S = 15  # camera statuses also age with time: rebuild at least this often
+HEARTBEAT_SHOWN_S = 60  # the heartbeat times in camera hover texts may be this old
 
 
 @dataclass(frozen=True)
@@ -82,15 +84,40 @@ def unit_names(session: Session) -> dict[str, str]:
 
 
 def change_version(changed: datetime | None, now: datetime) -> str:
-    """What the page compares to decide whether the camera layer must be rebuilt."""
+    """When any camera row last changed, and the time bucket in which statuses are
+    recomputed (they also age: a silent camera turns offline with no row changing)."""
     stamp = changed.isoformat() if changed is not None else "-"
     return f"{stamp}|{int(now.timestamp() // STATUS_RECHECK_S)}"
+
+
+def visible_fingerprint(states: Sequence[CameraState], now: datetime) -> str:
+    """What the pages show of the cameras: changes with a status, a detection, a camera
+    added or moved — not with every heartbeat (hundreds a minute in a province), whose
+    times in the hover texts are refreshed once a minute (``HEARTBEAT_SHOWN_S``)."""
+    seen = [
+        (s.id, s.name, s.unit_code, s.lon, s.lat, s.status.value, s.health, s.direction_deg,
+         s.fov_deg, s.last_detection_at.isoformat() if s.last_detection_at else "")
+        for s in states
+    ]  # fmt: skip
+    digest = hashlib.blake2b(repr(seen).encode(), digest_size=8).hexdigest()
+    return f"{digest}|{int(now.timestamp() // HEARTBEAT_SHOWN_S)}"
+
+
+def camera_version(session: Session, now: datetime) -> str:
+    """The cameras' version the pages compare: see :func:`visible_fingerprint`. The states
+    behind it are read once per :func:`change_version` in this process."""
+    states = read_states(session, now, None, change_version(last_change(session), now))
+    url = str(session.get_bind().engine.url)
+    fingerprint = visible_fingerprint(states, now)
+    if _STATES.get((url, fingerprint)) is None:
+        _STATES.put((url, fingerprint), states)
+    return fingerprint
 
 
 def versions(session: Session, now: datetime, unit: str | None = None) -> dict[str, str]:
     """One short text per feed; a feed whose text moved must be re-read."""
     return {
-        "cameras": change_version(last_change(session), now),
+        "cameras": camera_version(session, now),
         "incidents": feeds.incidents_version(session, unit),
         "reports": feeds.reports_version(session, unit),
         "sensors": feeds.sensors_version(session),
@@ -104,15 +131,15 @@ def changed_feeds(old: dict[str, str] | None, new: dict[str, str]) -> set[str]:
     return {key for key, value in new.items() if old.get(key) != value}
 
 
-_STATES: ProcessMemo[list[CameraState]] = ProcessMemo(limit=8)
+_STATES: ProcessMemo[list[CameraState]] = ProcessMemo(limit=16)
 
 
 def read_states(
     session: Session, now: datetime, unit: str | None = None, version: str | None = None
 ) -> list[CameraState]:
-    """Every camera's state (of one unit, or all). With the cameras' ``version`` (see
-    :func:`versions`) they are read once per version in this process, however many pages
-    and threads ask: a version changes with any camera row and every ``STATUS_RECHECK_S``."""
+    """Every camera's state (of one unit, or all). With a cameras' version (the raw
+    :func:`change_version` or the pages' :func:`camera_version`) they are read once per
+    version in this process, however many pages and threads ask."""
     key = (str(session.get_bind().engine.url), version or "")
     states = _STATES.get(key) if version else None
     if states is None:

@@ -80,6 +80,10 @@ def create_app(settings: Settings, store: Store) -> dash.Dash:
     )
     reports_page.register(lang)
     app.layout = shell_layout(lang)
+    # Dash sets itself up on the first request it serves, marking itself done as it starts:
+    # on a threaded server (gunicorn --threads) the other first requests were served half
+    # set up (callbacks missing, "dictionary changed size during iteration"). Do it now.
+    app.server.test_client().get("/healthz")
     return app
 
 

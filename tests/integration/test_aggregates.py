@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import shapely
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from ioc.aggregates import reports as report_aggregates
 from ioc.aggregates import shared
@@ -32,6 +30,7 @@ from ioc.store import Store, open_store
 from ioc.store.models import CitizenReport
 from ioc.store.models_aggregates import DashboardAggregate
 from ioc.web.context import attach
+from tests.helpers import sql_statements
 from tests.kpi_helpers import local, seed_units, varied_dossiers
 from tests.overview_support import seed_units_and_cameras
 
@@ -74,21 +73,6 @@ def few_points(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(feeds, "MAX_REPORT_POINTS", 10)
 
 
-@contextmanager
-def statements(store: Store) -> Iterator[list[str]]:
-    """Every SQL statement sent to the database inside the block."""
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(store.engine, "before_cursor_execute", record)
-
-
 def stored(store: Store, key: str) -> Any:
     with store.session() as session:
         return json.loads(read_payloads(session, [key])[key][1])
@@ -125,7 +109,7 @@ def test_the_overview_reads_the_aggregates_instead_of_counting(province: Store) 
     shared.clear()  # as a web process that has never seen them
     flask_app = Flask("test")
     attach(flask_app, Settings(), province)
-    with flask_app.app_context(), statements(province) as sent:
+    with flask_app.app_context(), sql_statements(province) as sent:
         result = overview.refresh_at(NOW, None, "vi")
     assert not [s for s in sent if "dossiers" in s]  # no KPI counted
     assert not [s for s in sent if "citizen_reports" in s and "GROUP BY" in s.upper()]
@@ -152,11 +136,11 @@ def test_a_new_reports_version_is_computed_once_for_every_process(province: Stor
         first = feeds.reports_version(session)
         layer = feeds.report_layer(session, NOW, None, first)
     shared.clear()  # another process
-    with province.session() as session, statements(province) as sent:
+    with province.session() as session, sql_statements(province) as sent:
         assert feeds.report_layer(session, NOW, None, first) == layer
     assert not [s for s in sent if "citizen_reports" in s]  # found in the table
     add_reports(province, 3, start=100)
-    with province.session() as session, statements(province) as sent:
+    with province.session() as session, sql_statements(province) as sent:
         second = feeds.reports_version(session)
         fresh = feeds.report_layer(session, NOW, None, second)
     assert second != first and fresh != layer
