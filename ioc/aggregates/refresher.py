@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from ioc.aggregates import reports as report_aggregates
-from ioc.aggregates.kpi import COUNTS, count_periods, counts_key
+from ioc.aggregates.kpi import COUNTS, METRICS, count_periods, counts_key, score_periods
 from ioc.aggregates.lock import RefreshLock, lock_for
 from ioc.aggregates.shared import Computed, put, read_stamps
 from ioc.config import Settings
@@ -58,15 +58,15 @@ def periods_due(session: Session, now: datetime, refresh_s: float) -> list[Perio
 
 
 def refresh_kpi(store: Store, now: datetime, refresh_s: float) -> int:
-    """Count the due periods in one query and share them; returns how many."""
+    """Count the due periods in one query, score them, share both; returns how many."""
     with store.session() as session:
         due = periods_due(session, now, refresh_s)
         if not due:
             return 0
-        computed = count_periods(
-            session, [(p, default_era(p)) for p in due], now, RUNNING_HOLD * refresh_s
-        )
+        requests = [(p, default_era(p)) for p in due]
+        computed = count_periods(session, requests, now, RUNNING_HOLD * refresh_s)
     put(store.engine, computed, now, COUNTS)
+    put(store.engine, score_periods(computed, requests), now, METRICS)
     return len(computed)
 
 

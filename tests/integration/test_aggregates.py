@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ioc.aggregates import reports as report_aggregates
 from ioc.aggregates import shared
-from ioc.aggregates.kpi import COUNTS, counts_key
+from ioc.aggregates.kpi import COUNTS, counts_key, metrics_key, metrics_of
 from ioc.aggregates.lock import lock_for
 from ioc.aggregates.refresher import Refresher, refresh_once
 from ioc.aggregates.shared import Computed, put, read_payloads, read_stamps
@@ -87,6 +87,8 @@ def test_the_refresh_stores_what_the_direct_queries_give(province: Store) -> Non
         for period in periods:
             direct = dossier_counts(session, period, default_era(period), NOW)
             assert stored(province, counts_key(period, default_era(period))) == direct
+            scores = stored(province, metrics_key(period, default_era(period)))
+            assert scores == json.loads(json.dumps(metrics_of(direct)))
         assert any(stored(province, counts_key(p, default_era(p))) for p in periods)
         open_reports, overdue = feeds.count_open_reports(session, NOW)
         cells = feeds.report_cells(session, feeds._shown_reports(NOW, None))

@@ -9,7 +9,9 @@ from pathlib import Path
 from ioc.aggregates import kpi, reports
 from ioc.aggregates.lock import FileLock, MemoryLock
 from ioc.aggregates.shared import Stamp, Want, acceptable
+from ioc.kpi.decision766 import score
 from ioc.kpi.periods import Period, Week, is_running, period_at, recent_periods
+from ioc.kpi.ratio import PROVINCE, add_counts
 from layers.reports import Cell, ReportPoint
 
 NOW = datetime(2026, 3, 18, 3, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Lâm Đồng
@@ -88,3 +90,18 @@ def test_a_memory_lock_admits_one_refresher_per_database() -> None:
     assert second.acquire()
     second.release()
     other.release()
+
+
+def test_metrics_are_each_units_scores_and_the_provinces() -> None:
+    counts = {
+        "24778": {"received": 10, "published": 10, "finished": 8, "finished_on_time": 6},
+        "24781": {"received": 4, "published": 2, "finished": 4, "finished_on_time": 4},
+    }
+    metrics = kpi.metrics_of(counts)
+    assert set(metrics) == {"24778", "24781", PROVINCE}
+    for code in ("24778", "24781"):
+        expected = score(counts[code])
+        assert metrics[code]["total"] == expected.total
+        assert all(metrics[code][g.definition.key] == g.points for g in expected.groups)
+    assert metrics[PROVINCE]["total"] == score(add_counts(counts.values())).total
+    assert through_json(kpi.METRICS, metrics) == metrics
