@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ioc.aggregates.shared import ProcessMemo
 from ioc.i18n import language_or_default, t
 from ioc.pages import feeds, map_data
 from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series
@@ -149,9 +150,9 @@ def refresh_at(
             "unit-card",
         )
         kpis = kpi_view(session, now, code, lang) if first or "kpi" in changed else skip
-        snapshots = feeds.latest_snapshots(session, [s.id for s in data.states])
+        snapshots, items = unit_lists(session, code, [s.id for s in data.states], new_version)
         categories = feeds.category_names(session, lang)
-        reports = report_list(feeds.open_reports(session, code), categories, now, lang)
+        reports = report_list(items, categories, now, lang)
     return (
         figure,
         unit.name,
@@ -163,6 +164,22 @@ def refresh_at(
         new_version,
         updated_text(now, lang),
     )
+
+
+_LISTS: ProcessMemo[tuple[dict[str, str], list[feeds.ReportItem]]] = ProcessMemo(limit=64)
+
+
+def unit_lists(
+    session: Session, code: str, cameras: list[str], versions: dict[str, str]
+) -> tuple[dict[str, str], list[feeds.ReportItem]]:
+    """The unit's cameras' latest snapshots and its open reports, read once per cameras'
+    and reports' version in this process (every screen showing the unit asks the same)."""
+    key = (str(session.get_bind().engine.url), code, versions["cameras"], versions["reports"])
+    found = _LISTS.get(key)
+    if found is None:
+        found = (feeds.latest_snapshots(session, cameras), feeds.open_reports(session, code))
+        _LISTS.put(key, found)
+    return found
 
 
 def kpi_view(session: Session, now: datetime, code: str, lang: str) -> Any:
