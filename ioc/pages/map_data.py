@@ -8,9 +8,12 @@ colours units by a Decision 766 score, falling back to camera counts without dos
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,14 +26,13 @@ from ioc.pages import feeds
 from ioc.pages.kpi_cache import RUNNING_TTL_S, latest_scores, metric_name, metric_of
 from ioc.pages.overview_map import LAYER_NAMES, MapData
 from ioc.pages.panels import Card, number
-from ioc.store.cameras import CameraState, camera_states, last_change
+from ioc.store.cameras import CameraState, camera_rows, camera_states, state_of
 from ioc.store.models import AdminUnit
 from ioc.store.units import LEVEL_RANK, units_valid_at
 from ioc.timeutil import to_local
 from ioc.web.context import current_settings
 
 LAST_DAY_OF_DISTRICTS = date(2025, 6, 30)
-STATUS_RECHECK_S = 15  # camera statuses also age with time: rebuild at least this often
 HEARTBEAT_SHOWN_S = 60  # the heartbeat times in camera hover texts may be this old
 
 
@@ -83,13 +85,6 @@ def unit_names(session: Session) -> dict[str, str]:
     return {code: name for code, name in rows}
 
 
-def change_version(changed: datetime | None, now: datetime) -> str:
-    """When any camera row last changed, and the time bucket in which statuses are
-    recomputed (they also age: a silent camera turns offline with no row changing)."""
-    stamp = changed.isoformat() if changed is not None else "-"
-    return f"{stamp}|{int(now.timestamp() // STATUS_RECHECK_S)}"
-
-
 def visible_fingerprint(states: Sequence[CameraState], now: datetime) -> str:
     """What the pages show of the cameras: changes with a status, a detection, a camera
     added or moved — not with every heartbeat (hundreds a minute in a province), whose
@@ -103,10 +98,47 @@ def visible_fingerprint(states: Sequence[CameraState], now: datetime) -> str:
     return f"{digest}|{int(now.timestamp() // HEARTBEAT_SHOWN_S)}"
 
 
+@dataclass
+class _CameraBook:
+    """This process's copy of the camera rows, brought up to date incrementally."""
+
+    rows: dict[str, Any]
+    newest: datetime | None
+    loaded: float  # time.monotonic() of the last full read
+
+
+_BOOKS: ProcessMemo[_CameraBook] = ProcessMemo(limit=8)
+_BOOK_LOCK = threading.Lock()
+FULL_READ_S = 15  # a full read now and then also sees registry edits and removed cameras
+OVERLAP = timedelta(seconds=2)  # rows committed a little after a later-stamped one
+
+
+def current_states(session: Session, now: datetime) -> list[CameraState]:
+    """Every camera's state at ``now``: only the rows changed since this process's last
+    look are read (heartbeats change a few rows a second; pages look every second), and
+    the whole table every ``FULL_READ_S``."""
+    key = (str(session.get_bind().engine.url),)
+    with _BOOK_LOCK:
+        book = _BOOKS.get(key)
+        clock = time.monotonic()
+        if book is None or clock - book.loaded > FULL_READ_S:
+            rows = camera_rows(session)
+            book = _CameraBook({r.id: r for r in rows}, None, clock)
+            _BOOKS.put(key, book)
+        else:
+            rows = camera_rows(session, book.newest - OVERLAP if book.newest else None)
+            book.rows.update((r.id, r) for r in rows)
+        stamps = [r.updated_at for r in rows if r.updated_at is not None]
+        book.newest = max([*stamps, *([book.newest] if book.newest else [])], default=None)
+        ordered = [book.rows[name] for name in sorted(book.rows)]
+    status = current_settings().cameras
+    return [state_of(row, now, status) for row in ordered]
+
+
 def camera_version(session: Session, now: datetime) -> str:
-    """The cameras' version the pages compare: see :func:`visible_fingerprint`. The states
-    behind it are read once per :func:`change_version` in this process."""
-    states = read_states(session, now, None, change_version(last_change(session), now))
+    """The cameras' version the pages compare (see :func:`visible_fingerprint`); the
+    states behind it are kept for :func:`read_states` under that version."""
+    states = current_states(session, now)
     url = str(session.get_bind().engine.url)
     fingerprint = visible_fingerprint(states, now)
     if _STATES.get((url, fingerprint)) is None:
@@ -137,9 +169,8 @@ _STATES: ProcessMemo[list[CameraState]] = ProcessMemo(limit=16)
 def read_states(
     session: Session, now: datetime, unit: str | None = None, version: str | None = None
 ) -> list[CameraState]:
-    """Every camera's state (of one unit, or all). With a cameras' version (the raw
-    :func:`change_version` or the pages' :func:`camera_version`) they are read once per
-    version in this process, however many pages and threads ask."""
+    """Every camera's state (of one unit, or all). With the pages' cameras' version
+    (:func:`camera_version`) they are those that version was computed from."""
     key = (str(session.get_bind().engine.url), version or "")
     states = _STATES.get(key) if version else None
     if states is None:
