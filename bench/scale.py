@@ -73,6 +73,9 @@ def parse_args() -> argparse.Namespace:
     add("--ticks", type=int, default=10, help="refresh ticks of a dashboard between page loads")
     add("--refresh", type=float, default=1.0, help="seconds between a dashboard's ticks")
     add("--heartbeats", type=float, default=30, help="camera heartbeats/s during dashboards")
+    add("--stall-timeout", type=float, default=60, help="give an ingest run up after no progress")
+    add("--keep-data", action="store_true", help="reuse the database of a previous run")
+    add("--phases", default="ingest,dashboards", help="which phases to run, in order")
     return parser.parse_args()
 
 
@@ -130,9 +133,18 @@ def clear_readings(engine: Any) -> None:
         conn.execute(text("DELETE FROM sensor_readings"))
 
 
+def worker_counters(engine: Any) -> list[Any]:
+    """What each ingest worker last reported (received, stored, rejected...)."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT worker_id, counters FROM worker_stats")).all()
+    return [(row[0][-12:], row[1]) for row in rows]
+
+
 def wait_until_storing(engine: Any, port: int, prefix: str) -> None:
     """Probe readings until the workers store one (every worker has subscribed by then,
-    give or take a second), then remove them."""
+    give or take a couple of seconds), then remove them. Until a worker has subscribed,
+    the broker drops what is published: a run must not start before."""
+    clear_readings(engine)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         plan = Plan(5, 1, 0, tag=f"probe-{uuid.uuid4().hex[:6]}-")
@@ -142,20 +154,22 @@ def wait_until_storing(engine: Any, port: int, prefix: str) -> None:
         time.sleep(1)
         with engine.connect() as conn:
             if conn.scalar(text("SELECT count(*) FROM sensor_readings")):
-                time.sleep(1)
+                time.sleep(3)
                 clear_readings(engine)
                 return
     raise SystemExit("the ingest workers stored nothing within a minute")
 
 
-def ingest_run(engine: Any, port: int, prefix: str, plan: Plan) -> dict[str, float]:
+def ingest_run(engine: Any, port: int, prefix: str, plan: Plan, stall: float) -> dict[str, float]:
     """Publish ``plan`` and watch it stored: throughput, latency, lost, duplicated."""
     clear_readings(engine)
     done = mp.Event()
     publisher = mp.Process(target=publish, args=(port, prefix, plan, done))
     started = time.monotonic()
     publisher.start()
-    stored, finished = watch(engine, plan.messages, 30)
+    stored, finished = watch(engine, plan.messages, stall)
+    if stored < plan.messages:
+        say(f"  stalled at {stored:,}; workers' counters: {worker_counters(engine)}")
     done.set()
     publisher.join(60)
     stats = latency_and_dupes(engine)
@@ -176,10 +190,12 @@ def ingest_phase(args: argparse.Namespace, env: dict[str, str], port: int, prefi
         processes = [start_ingest(env, i) for i in range(workers)]
         try:
             wait_until_storing(engine, port, prefix)
-            full = ingest_run(engine, port, prefix, Plan(args.messages, 1, 0, f"w{workers}f-"))
+            plan = Plan(args.messages, 1, 0, f"w{workers}f-")
+            full = ingest_run(engine, port, prefix, plan, args.stall_timeout)
             say(f"  full speed: {full['msgs_per_s']:,} msg/s, lost {full['lost']}")
             fixed_n = int(args.rate * args.rate_seconds)
-            fixed = ingest_run(engine, port, prefix, Plan(fixed_n, 1, args.rate, f"w{workers}r-"))
+            plan = Plan(fixed_n, 1, args.rate, f"w{workers}r-")
+            fixed = ingest_run(engine, port, prefix, plan, args.stall_timeout)
             say(f"  at {args.rate:.0f}/s: p95 {fixed['p95_latency_s']} s, lost {fixed['lost']}")
         finally:
             stop(processes)
@@ -320,9 +336,10 @@ def dashboard_phase(args: argparse.Namespace, env: dict[str, str], url: str, *, 
 
 def main() -> int:
     args = parse_args()
-    say(f"fresh database {make_url(args.database_url).database}, province-year data set")
-    fresh_database(args.database_url)
-    generate(args)
+    if not args.keep_data:
+        say(f"fresh database {make_url(args.database_url).database}, province-year data set")
+        fresh_database(args.database_url)
+        generate(args)
     engine = open_store(args.database_url).engine
     prefix, web_port = f"scale-{uuid.uuid4().hex[:6]}/v1", free_port()
     url = f"http://127.0.0.1:{web_port}"
@@ -333,10 +350,14 @@ def main() -> int:
         roles = [start_aggregates(env), start_web(env, web_port, args.web_workers)]
         try:
             assert wait_for(lambda: _up(url + "/"), timeout=90), "dashboard did not start"
-            ingest = ingest_phase(args, env, broker.port, prefix, engine)
-            dashboards = dashboard_phase(
-                args, env, url, port=broker.port, prefix=prefix, web_pid=roles[1].pid
-            )
+            phases = args.phases.split(",")
+            ingest, dashboards = {}, {}
+            if "ingest" in phases:
+                ingest = ingest_phase(args, env, broker.port, prefix, engine)
+            if "dashboards" in phases:
+                dashboards = dashboard_phase(
+                    args, env, url, port=broker.port, prefix=prefix, web_pid=roles[1].pid
+                )
         finally:
             stop(roles)
             broker.stop()
