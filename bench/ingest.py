@@ -84,6 +84,7 @@ class Plan:
     messages: int
     batch: int
     rate: float
+    tag: str = "m"  # msg_id prefix: runs into the same table need their own
 
 
 def publish(port: int, prefix: str, plan: Plan, done: Any) -> None:
@@ -123,7 +124,7 @@ def publish(port: int, prefix: str, plan: Plan, done: Any) -> None:
                 time.sleep(delay)
         body = {
             "v": 1,
-            "msg_id": f"m{i}",
+            "msg_id": f"{plan.tag}{i}",
             "ts": datetime.now(UTC).isoformat(),
             "lon": 108.447,
             "lat": 11.938,

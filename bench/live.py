@@ -93,7 +93,7 @@ def environment(url: str, mqtt_port: int, prefix: str, refresh: float) -> dict[s
             "IOC_INGEST__MAX_LATENCY_S": "0.05",
             "IOC_WEB__REFRESH_S": str(refresh),
             "IOC_CAMERAS__OFFLINE_AFTER_S": "86400",
-            "IOC_WEB__KPI_WARM_UP": "true",
+            "IOC_AGGREGATES__IN_WEB": "true",
             "IOC_LOG_LEVEL": "WARNING",
         }
     )

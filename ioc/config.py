@@ -201,11 +201,6 @@ class WebSettings(Section):
     refresh_s: float = Field(2.0, ge=0.5, description="How often pages poll for changes.")
     language: Literal["vi", "en"] = Field("vi", description="Default interface language.")
     debug: bool = Field(False, description="Dash debug mode (never in production).")
-    kpi_warm_up: bool = Field(
-        False,
-        description="Keep the KPI scores of recent periods computed in the background "
-        "(python app.py and production servers turn it on).",
-    )
     mbtiles: str = Field(
         "", description="Optional MBTiles file of raster tiles drawn under the maps (self-hosted)."
     )
@@ -219,6 +214,19 @@ class WebSettings(Section):
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
         description="Proxies (comma-separated IPs, or *) whose X-Forwarded-* headers are trusted.",
+    )
+
+
+class AggregatesSettings(Section):
+    """The shared dashboard aggregates (KPI counts, report layer and counts)."""
+
+    refresh_s: float = Field(
+        30, ge=1, le=3600, description="How often the refresher recomputes the shared aggregates."
+    )
+    in_web: bool = Field(
+        False,
+        description="Also run a refresher inside every web process; they take turns through "
+        "one database lock (for deployments without a separate `ioc aggregates`).",
     )
 
 
@@ -300,6 +308,7 @@ class Settings(BaseSettings):
     reports: ReportsSettings = Field(default_factory=ReportsSettings)
     camera_worker: CameraWorkerSettings = Field(default_factory=CameraWorkerSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    aggregates: AggregatesSettings = Field(default_factory=AggregatesSettings)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)

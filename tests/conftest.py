@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from ioc.aggregates import shared
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.schema import metadata
@@ -54,6 +55,13 @@ def port_open(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True)
+def _no_held_aggregates() -> None:
+    """Every test starts with no shared aggregate held by this process (the stores' tables
+    are emptied or new, but a memory of them would outlive them)."""
+    shared.clear()
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import shapely
+from sqlalchemy import event
 
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
@@ -42,3 +45,18 @@ def add_cameras(store: Store, *ids: str) -> None:
 
 def point(lon: float, lat: float) -> shapely.Point:
     return shapely.Point(lon, lat)
+
+
+@contextmanager
+def sql_statements(store: Store) -> Iterator[list[str]]:
+    """Every SQL statement the store's engine sends inside the block."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)

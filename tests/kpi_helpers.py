@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import shapely
 
 from ioc.kpi.dossiers import DossierIn
+from ioc.kpi.periods import REFORM_AT
 from ioc.store import Store
 from ioc.store.units import UnitRecord, insert_units
 from ioc.timeutil import LOCAL_TZ
 
 OLD = (date(2004, 1, 1), date(2025, 6, 30))
+VARIED_UNITS = ("672", "673", "24778", "24781")  # the units of seed_units, both eras
 NEW = date(2025, 7, 1)
 
 
@@ -47,3 +49,39 @@ def seed_units(store: Store) -> None:
                 UnitRecord("24781", "Phường Lâm Viên - Đà Lạt", "commune", box(108.5), NEW),
             ],
         )
+
+
+def varied_dossiers(count: int) -> list[DossierIn]:
+    """Dossiers over 2025-03..2026-12 (both eras, open, late, on bounds, in the future)."""
+    start = local(2025, 3, 1, 0)
+    rows = []
+    for i in range(count):
+        received = start + timedelta(hours=i * 53 % 15000, minutes=i % 3 * 30)
+        if i % 17 == 0:
+            received = local(2025 + i % 2, 1 + i % 12, 1, 0)  # exactly a local midnight
+        if i % 23 == 0:
+            received = REFORM_AT - timedelta(hours=i % 5)
+        due = None if i % 9 == 0 else received + timedelta(days=i % 11, hours=i % 4)
+        finished = None if i % 7 == 0 else received + timedelta(days=i % 13)
+        if i % 19 == 0 and due is not None:
+            finished = due  # finished exactly at the deadline
+        rows.append(
+            dossier(
+                f"M{i}",
+                VARIED_UNITS[i % 4],
+                received,
+                due_at=due,
+                finished_at=finished,
+                event_at=finished or received,
+                procedure_level=2 + i % 3,
+                channel="online" if i % 5 < 3 else "in_person",
+                fee_required=i % 2 == 0,
+                paid_online=i % 4 == 0,
+                digitised=i % 5 != 0,
+                result_digitised=i % 3 == 0,
+                e_result=i % 6 == 0,
+                rating=None if i % 3 else 1 + i % 5,
+                published=i % 10 != 0,
+            )
+        )
+    return rows

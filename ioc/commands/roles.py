@@ -1,4 +1,4 @@
-"""``ioc run|serve|ingest|simulate``: start the IOC, all of it or one role."""
+"""``ioc run|serve|ingest|aggregates|simulate``: start the IOC, all of it or one role."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from camera.worker import camera_task
+from ioc.aggregates.refresher import aggregates_task, refresher_for
 from ioc.broker import BrokerStartError
 from ioc.commands import add_command
 from ioc.config import CONFIG_ENV, Settings
@@ -20,6 +21,7 @@ from ioc.maintenance.job import maintenance_task
 from ioc.roles import broker_task, ingest_task, simulator_task, web_task
 from ioc.runtime import Orchestrator, Task
 from ioc.store import Store, open_store
+from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,16 @@ def register(subparsers: Any) -> None:
     serve.set_defaults(handler=serve_dashboard)
     ingest = add_command(subparsers, "ingest", "Chỉ chạy tiến trình nhận MQTT / ingest only")
     ingest.set_defaults(handler=run_ingest)
+    aggregates = add_command(
+        subparsers,
+        "aggregates",
+        "Tính lại số liệu tổng hợp dùng chung cho bảng điều khiển / refresh the shared "
+        "dashboard aggregates every aggregates.refresh_s (one process at a time holds the lock)",
+    )
+    aggregates.add_argument(
+        "--once", action="store_true", help="refresh once and exit (when the lock is free)"
+    )
+    aggregates.set_defaults(handler=run_aggregates)
     simulate = add_command(
         subparsers, "simulate", "Mô phỏng camera qua MQTT / publish simulated camera traffic"
     )
@@ -88,11 +100,31 @@ def run_ingest(_args: argparse.Namespace, settings: Settings) -> int:
 
 def run_all(args: argparse.Namespace, settings: Settings) -> int:
     simulated = [] if args.no_simulator else ["simulator", "cameras", "field-officer"]
-    roles = ["web", "ingest", "incidents", "maintenance", *simulated]
+    roles = ["web", "ingest", "incidents", "maintenance", "aggregates", *simulated]
     if settings.broker.embedded:
         roles.insert(0, "broker")
-    settings.web.kpi_warm_up = True  # one web process, always on: keep the KPI pages quick
     return _run_roles(settings, roles, demo=True)
+
+
+def run_aggregates(args: argparse.Namespace, settings: Settings) -> int:
+    """``ioc aggregates``: the refresher role, or one refresh with ``--once``."""
+    if not args.once:
+        return _run_roles(settings, ["aggregates"])
+    store = open_store(settings.database_url)
+    try:
+        refresher = refresher_for(settings, store)
+        ran = refresher.tick(utcnow())
+        refresher.lock.release()
+    finally:
+        store.dispose()
+    if not ran:
+        print("another refresher holds the lock; nothing done")
+        return 0
+    assert refresher.last is not None
+    last = refresher.last
+    print(f"refreshed: {last.periods} KPI periods, {last.reports} report aggregates "
+          f"in {last.seconds:.2f} s")  # fmt: skip
+    return 0
 
 
 def _run_roles(settings: Settings, roles: list[str], demo: bool = False) -> int:
@@ -124,6 +156,7 @@ ROLES: dict[str, TaskFactory] = {
     "field-officer": lambda settings, _store: field_officer_task(settings),
     "simulator": simulator_task,
     "maintenance": maintenance_task,
+    "aggregates": aggregates_task,
 }
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from ioc.timeutil import LOCAL_TZ
+from ioc.timeutil import LOCAL_TZ, to_local
 
 PeriodKind = Literal["month", "quarter", "year"]
+TrendKind = Literal["week", "month", "quarter"]
+TREND_KINDS: tuple[TrendKind, ...] = ("week", "month", "quarter")
 Era = Literal["pre2025", "post2025"]
 ERAS: tuple[Era, ...] = ("pre2025", "post2025")
 REFORM_DAY = date(2025, 7, 1)
@@ -87,6 +89,49 @@ class Period:
 
     def previous(self) -> Period:
         return self.shift(-1)
+
+
+@dataclass(frozen=True, order=True)
+class Week(Period):
+    """An ISO week (Monday to Sunday, local time); ``index`` is the week number."""
+
+    @classmethod
+    def of(cls, day: date) -> Week:
+        year, week, _ = day.isocalendar()
+        return cls("month", year, week)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-W{self.index:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date.fromisocalendar(self.year, self.index, 1)
+
+    @property
+    def end_day(self) -> date:
+        return self.first_day + timedelta(days=7)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        return local_midnight(self.first_day), local_midnight(self.end_day)
+
+    def shift(self, steps: int) -> Week:
+        return Week.of(self.first_day + timedelta(days=7 * steps))
+
+
+def period_at(now: datetime, kind: TrendKind) -> Period:
+    """The period of ``kind`` running at ``now`` (local time)."""
+    day = to_local(now).date()
+    return Week.of(day) if kind == "week" else period_of(day, kind)
+
+
+def recent_periods(now: datetime, steps: int) -> list[Period]:
+    """The last ``steps`` weeks, months and quarters (the trends' and rankings' periods)."""
+    return [period_at(now, kind).shift(-back) for kind in TREND_KINDS for back in range(steps)]
+
+
+def is_running(period: Period, now: datetime) -> bool:
+    """Whether ``period`` has not ended at ``now`` (its counts still move)."""
+    return period.bounds()[1] > now
 
 
 def period_of(day: date, kind: PeriodKind) -> Period:

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Float, and_, cast, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ioc.aggregates.reports import shared_counts, shared_layer
 from ioc.store.models import Camera, CitizenReport, Detection, Incident, SensorReading
 from layers.reports import Cell, ReportPoint
 
@@ -67,9 +68,10 @@ def _in_unit(column: Any, unit_code: str | None) -> list[ColumnElement[bool]]:
 
 
 def incidents_version(session: Session, unit_code: str | None = None) -> str:
-    """Changes whenever an incident is opened, updated or closed."""
+    """Changes whenever an incident is opened, updated or closed (incidents are never
+    deleted, so the newest change and the newest id say it: two index look-ups)."""
     row = session.execute(
-        select(func.max(Incident.updated_at), func.count(Incident.id)).where(
+        select(func.max(Incident.updated_at), func.max(Incident.id)).where(
             *_in_unit(Incident.unit_code, unit_code)
         )
     ).one()
@@ -102,8 +104,11 @@ def open_incident_count(session: Session, unit_code: str | None = None) -> int:
 
 
 def reports_version(session: Session, unit_code: str | None = None) -> str:
+    """Changes whenever a report is filed (newest id: imports may carry old times) or
+    updated (newest ``updated_at``). Reports are never deleted. Two index look-ups: a
+    ``count`` here read every row of a province-year on every tick of every page."""
     row = session.execute(
-        select(func.max(CitizenReport.updated_at), func.count(CitizenReport.id)).where(
+        select(func.max(CitizenReport.updated_at), func.max(CitizenReport.id)).where(
             *_in_unit(CitizenReport.unit_code, unit_code)
         )
     ).one()
@@ -116,8 +121,26 @@ def _shown_reports(now: datetime, unit_code: str | None) -> list[ColumnElement[b
     return [or_(recent, still_open), *_in_unit(CitizenReport.unit_code, unit_code)]
 
 
-def report_counts(session: Session, now: datetime, unit_code: str | None = None) -> tuple[int, int]:
-    """(open reports, open reports past their result deadline)."""
+def report_counts(
+    session: Session, now: datetime, unit_code: str | None = None, version: str | None = None
+) -> tuple[int, int]:
+    """(open reports, open reports past their result deadline).
+
+    With the reports ``version`` (see :func:`reports_version`) the counts are the shared
+    aggregate of that version (:mod:`ioc.aggregates.reports`): counted once for every
+    process, then again when a report changes or after a minute.
+    """
+    if version is None:
+        return count_open_reports(session, now, unit_code)
+    return shared_counts(
+        session, now, unit_code, version, lambda: count_open_reports(session, now, unit_code)
+    )
+
+
+def count_open_reports(
+    session: Session, now: datetime, unit_code: str | None = None
+) -> tuple[int, int]:
+    """:func:`report_counts` counted in the database now."""
     late = and_(CitizenReport.result_due_at.is_not(None), CitizenReport.result_due_at < now)
     row = session.execute(
         select(func.count(CitizenReport.id), func.count(CitizenReport.id).filter(late)).where(
@@ -128,35 +151,29 @@ def report_counts(session: Session, now: datetime, unit_code: str | None = None)
     return int(row[0] or 0), int(row[1] or 0)
 
 
-_REPORT_LAYERS: dict[tuple[str, ...], list[ReportPoint] | list[Cell]] = {}
-
-
 def report_layer(
     session: Session, now: datetime, unit_code: str | None = None, version: str | None = None
 ) -> list[ReportPoint] | list[Cell]:
     """Report points, or grid cells counted in SQL once there are too many points.
 
-    With the reports ``version`` (see :func:`reports_version`) the result is kept for as
-    long as that version and the day stay the same: every page and gunicorn thread asking
-    for an unchanged layer gets it without binning the reports again.
+    With the reports ``version`` (see :func:`reports_version`) the layer is the shared
+    aggregate of that version and day (:mod:`ioc.aggregates.reports`): every page, thread,
+    worker and host asking for an unchanged layer gets it without binning the reports again.
     """
     if version is None:
         return _report_layer(session, now, unit_code)
-    key = (str(session.get_bind().engine.url), str(unit_code), version, str(now.date()))
-    if key not in _REPORT_LAYERS:
-        if len(_REPORT_LAYERS) > 64:
-            _REPORT_LAYERS.clear()
-        _REPORT_LAYERS[key] = _report_layer(session, now, unit_code)
-    return _REPORT_LAYERS[key]
+    return shared_layer(
+        session, now, unit_code, version, lambda: _report_layer(session, now, unit_code)
+    )
 
 
 def _report_layer(
     session: Session, now: datetime, unit_code: str | None
 ) -> list[ReportPoint] | list[Cell]:
     where = _shown_reports(now, unit_code)
-    total = int(session.scalar(select(func.count(CitizenReport.id)).where(*where)) or 0)
-    if total > MAX_REPORT_POINTS:
-        return report_cells(session, where)
+    cells = report_cells(session, where)  # one pass: the cells are also the count
+    if sum(cell.count for cell in cells) > MAX_REPORT_POINTS:
+        return cells
     late = and_(CitizenReport.result_due_at.is_not(None), CitizenReport.result_due_at < now)
     rows = session.execute(
         select(

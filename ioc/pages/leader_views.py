@@ -15,7 +15,6 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from ioc.i18n import t
-from ioc.kpi.decision766 import Score
 from ioc.pages.kpi_cache import group_keys, metric_name, metric_of
 from ioc.pages.panels import data_attrs, empty, number, unit_href
 
@@ -37,7 +36,10 @@ def metrics() -> list[str]:
 
 
 def leader_rows(
-    names: Mapping[str, str], now: Mapping[str, Score], before: Mapping[str, Score], sort: str
+    names: Mapping[str, str],
+    now: Mapping[str, Mapping[str, float | None]],
+    before: Mapping[str, Mapping[str, float | None]],
+    sort: str,
 ) -> list[LeaderRow]:
     """Every unit, best first by ``sort`` (units without a value last)."""
     rows = []

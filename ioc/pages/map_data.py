@@ -7,14 +7,19 @@ colours units by a Decision 766 score, falling back to camera counts without dos
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import shapely
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ioc.aggregates.shared import ProcessMemo
 from ioc.camera_status import CameraStatus
 from ioc.i18n import t
 from ioc.kpi.ratio import PROVINCE
@@ -22,14 +27,14 @@ from ioc.pages import feeds
 from ioc.pages.kpi_cache import RUNNING_TTL_S, latest_scores, metric_name, metric_of
 from ioc.pages.overview_map import LAYER_NAMES, MapData
 from ioc.pages.panels import Card, number
-from ioc.store.cameras import CameraState, camera_states, last_change
+from ioc.store.cameras import CameraState, camera_rows, camera_states, state_of
 from ioc.store.models import AdminUnit
 from ioc.store.units import LEVEL_RANK, units_valid_at
 from ioc.timeutil import to_local
 from ioc.web.context import current_settings
 
 LAST_DAY_OF_DISTRICTS = date(2025, 6, 30)
-STATUS_RECHECK_S = 15  # camera statuses also age with time: rebuild at least this often
+HEARTBEAT_SHOWN_S = 60  # the heartbeat times in camera hover texts may be this old
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,32 @@ class Areas:
     districts: Sequence[AdminUnit]
 
 
+_AREAS: ProcessMemo[Areas] = ProcessMemo(limit=8)
+
+
+def units_version(session: Session) -> str:
+    """Changes whenever units are imported, replaced or removed (one small look)."""
+    row = session.execute(select(func.count(AdminUnit.id), func.max(AdminUnit.id))).one()
+    return f"{row[0]}|{row[1]}"
+
+
 def load_areas(session: Session, today: date) -> Areas:
-    """Today's most detailed units (wards/communes after 2025) and the old districts."""
+    """Today's most detailed units (wards/communes after 2025) and the old districts.
+
+    Read once per day and units version in this process (boundaries change once in years;
+    decoding a province of polygons on every first map load cost more than drawing it).
+    """
+    key = (str(session.get_bind().engine.url), str(today), units_version(session))
+    found = _AREAS.get(key)
+    if found is None:
+        found = _read_areas(session, today)
+        for unit in (*found.current, *found.districts):
+            session.expunge(unit)  # kept beyond this session, read-only
+        _AREAS.put(key, found)
+    return found
+
+
+def _read_areas(session: Session, today: date) -> Areas:
     valid = [unit for unit in units_valid_at(session, today) if unit.level != "province"]
     deepest = max((LEVEL_RANK.get(unit.level, 0) for unit in valid), default=0)
     current = [unit for unit in valid if LEVEL_RANK.get(unit.level, 0) == deepest]
@@ -57,16 +86,71 @@ def unit_names(session: Session) -> dict[str, str]:
     return {code: name for code, name in rows}
 
 
-def change_version(changed: datetime | None, now: datetime) -> str:
-    """What the page compares to decide whether the camera layer must be rebuilt."""
-    stamp = changed.isoformat() if changed is not None else "-"
-    return f"{stamp}|{int(now.timestamp() // STATUS_RECHECK_S)}"
+def visible_fingerprint(states: Sequence[CameraState], now: datetime) -> str:
+    """What the pages show of the cameras: changes with a status, a detection, a camera
+    added or moved — not with every heartbeat (hundreds a minute in a province), whose
+    times in the hover texts are refreshed once a minute (``HEARTBEAT_SHOWN_S``)."""
+    seen = [
+        (s.id, s.name, s.unit_code, s.lon, s.lat, s.status.value, s.health, s.direction_deg,
+         s.fov_deg, s.last_detection_at.isoformat() if s.last_detection_at else "")
+        for s in states
+    ]  # fmt: skip
+    digest = hashlib.blake2b(repr(seen).encode(), digest_size=8).hexdigest()
+    return f"{digest}|{int(now.timestamp() // HEARTBEAT_SHOWN_S)}"
+
+
+@dataclass
+class _CameraBook:
+    """This process's copy of the camera rows, brought up to date incrementally."""
+
+    rows: dict[str, Any]
+    newest: datetime | None
+    loaded: float  # time.monotonic() of the last full read
+
+
+_BOOKS: ProcessMemo[_CameraBook] = ProcessMemo(limit=8)
+_BOOK_LOCK = threading.Lock()
+FULL_READ_S = 15  # a full read now and then also sees registry edits and removed cameras
+OVERLAP = timedelta(seconds=2)  # rows committed a little after a later-stamped one
+
+
+def current_states(session: Session, now: datetime) -> list[CameraState]:
+    """Every camera's state at ``now``: only the rows changed since this process's last
+    look are read (heartbeats change a few rows a second; pages look every second), and
+    the whole table every ``FULL_READ_S``."""
+    key = (str(session.get_bind().engine.url),)
+    with _BOOK_LOCK:
+        book = _BOOKS.get(key)
+        clock = time.monotonic()
+        if book is None or clock - book.loaded > FULL_READ_S:
+            rows = camera_rows(session)
+            book = _CameraBook({r.id: r for r in rows}, None, clock)
+            _BOOKS.put(key, book)
+        else:
+            rows = camera_rows(session, book.newest - OVERLAP if book.newest else None)
+            book.rows.update((r.id, r) for r in rows)
+        stamps = [r.updated_at for r in rows if r.updated_at is not None]
+        book.newest = max([*stamps, *([book.newest] if book.newest else [])], default=None)
+        ordered = [book.rows[name] for name in sorted(book.rows)]
+    status = current_settings().cameras
+    return [state_of(row, now, status) for row in ordered]
+
+
+def camera_version(session: Session, now: datetime) -> str:
+    """The cameras' version the pages compare (see :func:`visible_fingerprint`); the
+    states behind it are kept for :func:`read_states` under that version."""
+    states = current_states(session, now)
+    url = str(session.get_bind().engine.url)
+    fingerprint = visible_fingerprint(states, now)
+    if _STATES.get((url, fingerprint)) is None:
+        _STATES.put((url, fingerprint), states)
+    return fingerprint
 
 
 def versions(session: Session, now: datetime, unit: str | None = None) -> dict[str, str]:
     """One short text per feed; a feed whose text moved must be re-read."""
     return {
-        "cameras": change_version(last_change(session), now),
+        "cameras": camera_version(session, now),
         "incidents": feeds.incidents_version(session, unit),
         "reports": feeds.reports_version(session, unit),
         "sensors": feeds.sensors_version(session, now),
@@ -80,8 +164,20 @@ def changed_feeds(old: dict[str, str] | None, new: dict[str, str]) -> set[str]:
     return {key for key, value in new.items() if old.get(key) != value}
 
 
-def read_states(session: Session, now: datetime, unit: str | None = None) -> list[CameraState]:
-    states = camera_states(session, now, current_settings().cameras)
+_STATES: ProcessMemo[list[CameraState]] = ProcessMemo(limit=16)
+
+
+def read_states(
+    session: Session, now: datetime, unit: str | None = None, version: str | None = None
+) -> list[CameraState]:
+    """Every camera's state (of one unit, or all). With the pages' cameras' version
+    (:func:`camera_version`) they are those that version was computed from."""
+    key = (str(session.get_bind().engine.url), version or "")
+    states = _STATES.get(key) if version else None
+    if states is None:
+        states = camera_states(session, now, current_settings().cameras)
+        if version:
+            _STATES.put(key, states)
     return states if unit is None else [s for s in states if s.unit_code == unit]
 
 
@@ -120,7 +216,8 @@ def read_map_data(
     return MapData(
         areas=areas.current, districts=areas.districts, values=values, metric_label=label,
         counts_metric=is_count,
-        states=read_states(session, now, unit) if "cameras" in parts else [],
+        states=(read_states(session, now, unit, (versions or {}).get("cameras"))
+                if "cameras" in parts else []),
         names=unit_names(session),
         incidents=feeds.open_incidents(session, unit) if "incidents" in parts else [],
         reports=(feeds.report_layer(session, now, unit, (versions or {}).get("reports"))
@@ -146,11 +243,16 @@ def readings_in(
 
 
 def summary_cards(session: Session, now: datetime, states: Sequence[CameraState], lang: str,
-                  unit: str | None = None) -> list[Card]:  # fmt: skip
-    """Index, open incidents, open and overdue reports, cameras online."""
+                  unit: str | None = None, *, versions: Mapping[str, str] | None = None,
+                  ) -> list[Card]:  # fmt: skip
+    """Index, open incidents, open and overdue reports, cameras online.
+
+    With the feeds' ``versions`` the report counts are the shared aggregate of the
+    reports' version instead of a count of every open report.
+    """
     _period, scores = latest_scores(session, now)
     index = metric_of(scores.get(unit or PROVINCE), "total")
-    open_reports, overdue = feeds.report_counts(session, now, unit)
+    open_reports, overdue = feeds.report_counts(session, now, unit, (versions or {}).get("reports"))
     incidents = feeds.open_incident_count(session, unit)
     online = sum(s.status is not CameraStatus.OFFLINE for s in states)
     return [

@@ -9,6 +9,7 @@ it sends no figure at all, otherwise it patches only the changed layers and pane
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,9 @@ import dash
 from dash import Input, Output, Patch, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from ioc.aggregates.shared import ProcessMemo
 from ioc.auth.guard import province_wide
 from ioc.camera_status import CameraStatus
 from ioc.i18n import language_or_default, t
@@ -191,6 +194,9 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
 
     ``version`` is None on the first call after the page is rendered: the whole figure is
     sent once; afterwards only patches of the changed layers, and nothing when unchanged.
+    What a refresh sends depends only on the new versions, which feeds changed and the
+    page's choices, so it is built once per process for every page in the same state
+    (a control room of 50 screens costs one build per change, not 50).
     """
     skip = dash.no_update
     if not province_wide(viewer()):
@@ -201,32 +207,60 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
         if not changed:
             return (*[skip] * 7, updated_text(now, lang), *[skip] * 3)
         first = version is None or not isinstance(version, dict)
-        recolour = first or "kpi" in changed
-        areas = (
-            map_data.load_areas(session, map_data.local_today(now))
-            if recolour
-            else map_data.Areas([], [])
-        )
-        parts = set(LAYER_NAMES) if first else changed | {"cameras"}
-        if recolour:
-            parts.add("areas")
-        data = map_data.read_map_data(
-            session,
-            now,
-            lang,
-            areas=areas,
-            metric=metric,
-            parts=parts,
-            layers=layers,
-            versions=new_version,
-        )
-        figure: Any = (
-            build_map(data, lang, show_districts=show_districts)
-            if first
-            else figure_patch(data, lang, changed)
-        )
-        summary = map_data.summary_cards(session, now, data.states, lang)
-        rows = map_data.ranking_rows(session, now, metric, areas.current) if recolour else []
+        key = (str(session.get_bind().engine.url), json.dumps(new_version, sort_keys=True),
+               "first" if first else ",".join(sorted(changed)), lang, str(show_districts),
+               metric, json.dumps(layers))  # fmt: skip
+        built = _BUILT.get(key)
+        if built is None:
+            choices = (show_districts, metric, layers)
+            built = _build(session, now, lang, first=first, changed=changed,
+                           new_version=new_version, choices=choices)  # fmt: skip
+            _BUILT.put(key, built)
+    return (*built[:7], updated_text(now, lang), *built[8:])
+
+
+_BUILT: ProcessMemo[tuple[Any, ...]] = ProcessMemo(limit=32)
+
+
+def _build(
+    session: Session,
+    now: datetime,
+    lang: str,
+    *,
+    first: bool,
+    changed: set[str],
+    new_version: dict[str, str],
+    choices: tuple[bool, str, list[str] | None],
+) -> tuple[Any, ...]:
+    """The outputs of a refresh that found ``changed`` feeds (see :func:`refresh_at`)."""
+    skip = dash.no_update
+    show_districts, metric, layers = choices
+    recolour = first or "kpi" in changed
+    areas = (
+        map_data.load_areas(session, map_data.local_today(now))
+        if recolour
+        else map_data.Areas([], [])
+    )
+    parts = set(LAYER_NAMES) if first else changed | {"cameras"}
+    if recolour:
+        parts.add("areas")
+    data = map_data.read_map_data(
+        session,
+        now,
+        lang,
+        areas=areas,
+        metric=metric,
+        parts=parts,
+        layers=layers,
+        versions=new_version,
+    )
+    figure: Any = (
+        build_map(data, lang, show_districts=show_districts)
+        if first
+        else figure_patch(data, lang, changed)
+    )
+    summary = map_data.summary_cards(session, now, data.states, lang, versions=new_version)
+    rows = map_data.ranking_rows(session, now, metric, areas.current) if recolour else []
     numbers = counts(data.states)
     cameras_changed = first or "cameras" in changed
     camera_outputs = (

@@ -147,7 +147,7 @@ def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any, Any]:
     """The three tables, fresh from the store."""
     lang = language_or_default(lang)
     if not province_wide(viewer()):
-        return province_only(lang), None
+        return province_only(lang), None, None
     now = utcnow()
     with current_store().session() as session:
         workers = list(all_stats(session))

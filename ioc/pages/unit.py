@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ioc.aggregates.shared import ProcessMemo
 from ioc.auth.guard import refuses_unit, unit_code_or_none
 from ioc.i18n import language_or_default, t
 from ioc.pages import feeds, map_data
@@ -141,19 +142,24 @@ def refresh_at(
             parts=parts | {"incidents"},
             layers=None,
             unit=code,
+            versions=new_version,
         )
         figure: Any = (
             build_map(data, lang, size_px=MAP_PX, legend=False)
             if first
             else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
         )
-        summary = cards(map_data.summary_cards(session, now, data.states, lang, code), "unit-card")
+        summary = cards(
+            map_data.summary_cards(session, now, data.states, lang, code, versions=new_version),
+            "unit-card",
+        )
         kpis = kpi_view(session, now, code, lang) if first or "kpi" in changed else skip
         days = current_settings().retention.snapshot_days or feeds.SNAPSHOT_DAYS
         since = now - timedelta(days=days)  # older snapshot files are gone from disk
-        snapshots = feeds.latest_snapshots(session, [s.id for s in data.states], now, since)
+        cameras = [s.id for s in data.states]
+        snapshots, items = unit_lists(session, code, cameras, new_version, (now, since))
         categories = feeds.category_names(session, lang)
-        reports = report_list(feeds.open_reports(session, code), categories, now, lang)
+        reports = report_list(items, categories, now, lang)
     return (
         figure,
         unit.name,
@@ -165,6 +171,28 @@ def refresh_at(
         new_version,
         updated_text(now, lang),
     )
+
+
+_LISTS: ProcessMemo[tuple[dict[str, str], list[feeds.ReportItem]]] = ProcessMemo(limit=64)
+
+
+def unit_lists(
+    session: Session,
+    code: str,
+    cameras: list[str],
+    versions: dict[str, str],
+    window: tuple[datetime, datetime],
+) -> tuple[dict[str, str], list[feeds.ReportItem]]:
+    """The unit's cameras' latest snapshots and its open reports, read once per cameras'
+    and reports' version in this process (every screen showing the unit asks the same)."""
+    key = (str(session.get_bind().engine.url), code, versions["cameras"], versions["reports"])
+    found = _LISTS.get(key)
+    if found is None:
+        now, since = window
+        snapshots = feeds.latest_snapshots(session, cameras, now, since)
+        found = (snapshots, feeds.open_reports(session, code))
+        _LISTS.put(key, found)
+    return found
 
 
 def kpi_view(session: Session, now: datetime, code: str, lang: str) -> Any:

@@ -164,7 +164,10 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
             if first
             else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
         )
-        summary = cards(map_data.summary_cards(session, now, data.states, lang, code), "wall-card")
+        summary = cards(
+            map_data.summary_cards(session, now, data.states, lang, code, versions=new_version),
+            "wall-card",
+        )
         all_units = (
             [a for a in province_units(session, now, areas, found) if principal.sees_unit(a.code)]
             if first or "kpi" in changed

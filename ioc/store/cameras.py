@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import shapely
 from sqlalchemy import func, select
@@ -107,33 +108,45 @@ def known_camera_ids(session: Session) -> set[str]:
     return set(session.scalars(select(Camera.id)).all())
 
 
+def camera_rows(session: Session, since: datetime | None = None) -> list[Any]:
+    """Cameras as plain rows (no geometry decoded), ordered by id; with ``since`` only those
+    changed at or after it (``updated_at``, indexed): what a page's next look needs."""
+    c = Camera
+    query = select(c.id, c.name, c.unit_code, c.lon, c.lat, c.health, c.direction_deg,
+                   c.fov_deg, c.last_heartbeat_at, c.last_detection_at, c.updated_at)  # fmt: skip
+    if since is not None:
+        query = query.where(c.updated_at >= since)
+    return list(session.execute(query.order_by(c.id)).all())
+
+
+def state_of(row: Any, now: datetime, status: CameraStatusSettings) -> CameraState:
+    """A :func:`camera_rows` row with its status at ``now``."""
+    return CameraState(
+        id=row.id,
+        name=row.name,
+        unit_code=row.unit_code,
+        lon=row.lon,
+        lat=row.lat,
+        status=camera_status(
+            now,
+            row.last_heartbeat_at,
+            row.last_detection_at,
+            status.offline_after_s,
+            status.alarm_hold_s,
+        ),
+        health=row.health,
+        direction_deg=row.direction_deg,
+        fov_deg=row.fov_deg,
+        last_heartbeat_at=row.last_heartbeat_at,
+        last_detection_at=row.last_detection_at,
+    )
+
+
 def camera_states(
     session: Session, now: datetime, status: CameraStatusSettings
 ) -> list[CameraState]:
     """Every camera with its status at ``now``, ordered by id."""
-    rows = session.scalars(select(Camera).order_by(Camera.id)).all()
-    return [
-        CameraState(
-            id=row.id,
-            name=row.name,
-            unit_code=row.unit_code,
-            lon=row.lon,
-            lat=row.lat,
-            status=camera_status(
-                now,
-                row.last_heartbeat_at,
-                row.last_detection_at,
-                status.offline_after_s,
-                status.alarm_hold_s,
-            ),
-            health=row.health,
-            direction_deg=row.direction_deg,
-            fov_deg=row.fov_deg,
-            last_heartbeat_at=row.last_heartbeat_at,
-            last_detection_at=row.last_detection_at,
-        )
-        for row in rows
-    ]
+    return [state_of(row, now, status) for row in camera_rows(session)]
 
 
 def last_change(session: Session) -> datetime | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ioc.store import (
     models,
+    models_aggregates,
     models_audit,
     models_auth,
     models_incidents,
@@ -26,4 +27,5 @@ MODEL_MODULES = (
     models_leases,
     models_auth,
     models_audit,
+    models_aggregates,
 )

@@ -18,6 +18,7 @@ from dash import Input, Output, callback, clientside_callback, ctx, dcc, html
 from dash import _callback as dash_callbacks
 from flask import Response, jsonify
 
+from ioc.aggregates.refresher import start_in_background
 from ioc.auth.current import principal_or_none
 from ioc.auth.principal import Principal
 from ioc.auth.roles import Role
@@ -31,7 +32,6 @@ from ioc.pages import reports as reports_page
 from ioc.pages import system as system_page
 from ioc.pages import unit as unit_page
 from ioc.pages import wall as wall_page
-from ioc.pages.kpi_cache import start_warm_up
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
 from ioc.web import errors, gate, headers
@@ -50,7 +50,7 @@ ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 def create_app(settings: Settings, store: Store, start_background: bool = True) -> dash.Dash:
     """A ready Dash app over ``store``; its Flask server is ``app.server``.
 
-    ``start_background=False`` leaves background threads (the KPI warm-up) to the caller: a
+    ``start_background=False`` leaves background threads (the aggregates refresher) to the caller: a
     gunicorn master that forks its workers starts them in each worker (``ioc.web.serving``).
     """
     lang = settings.web.language
@@ -66,8 +66,8 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     attach(app.server, settings, store)
-    if settings.web.kpi_warm_up and start_background:
-        start_warm_up(store)  # KPI scores of recent periods, refreshed in the background
+    if settings.aggregates.in_web and start_background:
+        start_in_background(settings, store)  # takes turns with other processes (a DB lock)
     kpi_page.register(app)  # /kpi and its printable reports; before adopting callbacks
     field_page.register(lang)  # /field (before adopting callbacks)
     system_page.register(lang)  # /system
@@ -95,6 +95,10 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
     headers.install(app)
     errors.install(app.server)
     app.layout = lambda: shell_layout(lang, principal_or_none())
+    # Dash sets itself up on the first request it serves, marking itself done as it starts:
+    # on a threaded server (gunicorn --threads) the other first requests were served half
+    # set up (callbacks missing, "dictionary changed size during iteration"). Do it now.
+    app.server.test_client().get("/healthz")
     return app
 
 

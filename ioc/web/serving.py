@@ -19,7 +19,7 @@ from flask import Flask
 from gunicorn.app.base import Application
 from gunicorn.util import import_app
 
-from ioc.pages.kpi_cache import start_warm_up
+from ioc.aggregates.refresher import start_in_background
 from ioc.web.context import SETTINGS_KEY, STORE_KEY
 
 MAX_AUTO_WORKERS = 8
@@ -53,8 +53,8 @@ def after_fork(app: Any) -> None:
     if store is None or settings is None:
         return
     store.engine.dispose(close=False)  # the master's sockets stay the master's
-    if settings.web.kpi_warm_up:
-        start_warm_up(store)
+    if settings.aggregates.in_web:
+        start_in_background(settings, store)  # takes turns with other processes (a DB lock)
 
 
 class DashboardServer(Application):  # type: ignore[misc]

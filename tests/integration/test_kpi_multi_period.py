@@ -2,54 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
 
-from ioc.kpi.dossiers import DossierIn, upsert_dossiers
-from ioc.kpi.periods import REFORM_AT, Era, Period, default_era
+from ioc.aggregates.kpi import counts_key
+from ioc.aggregates.shared import read_payloads
+from ioc.kpi.dossiers import upsert_dossiers
+from ioc.kpi.periods import REFORM_AT, Era, Period, Week, default_era, period_at, recent_periods
 from ioc.kpi.queries import dossier_counts, dossier_counts_many
 from ioc.pages import kpi_cache
-from ioc.pages.kpi_cache import Week, period_at
 from ioc.store import Store
-from tests.kpi_helpers import dossier, local, seed_units
+from tests.kpi_helpers import local, seed_units, varied_dossiers
 
 NOW = local(2026, 11, 12, 15)
-UNITS = ("672", "673", "24778", "24781")
-
-
-def varied_dossiers(count: int) -> list[DossierIn]:
-    """Dossiers over 2025-03..2026-12 (both eras, open, late, on bounds, in the future)."""
-    start = local(2025, 3, 1, 0)
-    rows = []
-    for i in range(count):
-        received = start + timedelta(hours=i * 53 % 15000, minutes=i % 3 * 30)
-        if i % 17 == 0:
-            received = local(2025 + i % 2, 1 + i % 12, 1, 0)  # exactly a local midnight
-        if i % 23 == 0:
-            received = REFORM_AT - timedelta(hours=i % 5)
-        due = None if i % 9 == 0 else received + timedelta(days=i % 11, hours=i % 4)
-        finished = None if i % 7 == 0 else received + timedelta(days=i % 13)
-        if i % 19 == 0 and due is not None:
-            finished = due  # finished exactly at the deadline
-        rows.append(
-            dossier(
-                f"M{i}",
-                UNITS[i % 4],
-                received,
-                due_at=due,
-                finished_at=finished,
-                event_at=finished or received,
-                procedure_level=2 + i % 3,
-                channel="online" if i % 5 < 3 else "in_person",
-                fee_required=i % 2 == 0,
-                paid_online=i % 4 == 0,
-                digitised=i % 5 != 0,
-                result_digitised=i % 3 == 0,
-                e_result=i % 6 == 0,
-                rating=None if i % 3 else 1 + i % 5,
-                published=i % 10 != 0,
-            )
-        )
-    return rows
 
 
 def requests() -> list[tuple[Period, Era | None]]:
@@ -82,18 +46,17 @@ def test_many_periods_in_one_query_equal_one_query_per_period(store: Store) -> N
     assert any(c["overdue_open"] for counts in each for c in counts.values())
 
 
-def test_prefetch_fills_the_cache_with_the_same_counts(store: Store) -> None:
+def test_prefetch_shares_the_same_counts(store: Store) -> None:
     seed_units(store)
     with store.session() as session:
         upsert_dossiers(session, varied_dossiers(400), store.is_postgis)
-    periods = kpi_cache.warm_periods(NOW, 4)
+    periods = recent_periods(NOW, 4)
     kpi_cache.clear()
-    try:
-        with store.session() as session:
-            assert kpi_cache.prefetch(session, periods, NOW) == len(periods)
-            assert kpi_cache.prefetch(session, periods, NOW) == 0  # all cached now
-            cached = [kpi_cache.period_counts(session, p, default_era(p), NOW) for p in periods]
-            direct = [dossier_counts(session, p, default_era(p), NOW) for p in periods]
-        assert cached == direct
-    finally:
-        kpi_cache.clear()
+    with store.session() as session:
+        kpi_cache.prefetch(session, periods, NOW)
+        keys = [counts_key(p, default_era(p)) for p in periods]
+        stored = read_payloads(session, keys)
+        direct = [dossier_counts(session, p, default_era(p), NOW) for p in periods]
+        cached = [kpi_cache.period_counts(session, p, default_era(p), NOW) for p in periods]
+    assert [json.loads(stored[key][1]) for key in keys] == direct
+    assert cached == direct

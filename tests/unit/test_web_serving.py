@@ -26,13 +26,13 @@ def test_cpus_of_this_process() -> None:
 
 
 def warm_up_threads() -> int:
-    return sum(1 for thread in threading.enumerate() if thread.name == "kpi-warm-up")
+    return sum(1 for thread in threading.enumerate() if thread.name == "aggregates-refresher")
 
 
-def test_after_fork_renews_the_pool_and_starts_the_warm_up(tmp_path: Path) -> None:
+def test_after_fork_renews_the_pool_and_starts_the_refresher(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'ioc.db'}")
     upgrade(store)
-    settings = Settings(var_dir=tmp_path, web={"kpi_warm_up": True})
+    settings = Settings(var_dir=tmp_path, aggregates={"in_web": True})
     before = warm_up_threads()
     server = create_app(settings, store, start_background=False).server
     assert warm_up_threads() == before  # nothing started in the (preloading) master

@@ -1,0 +1,51 @@
+"""Overview pages in the same state share one build, and heartbeats that change nothing
+shown send nothing (a control room's screens cost one build per change)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import dash
+import pytest
+from flask import Flask
+
+from ioc.config import Settings
+from ioc.pages import overview
+from ioc.store import Store
+from ioc.store.models import Camera
+from ioc.web.context import attach
+from tests.helpers import sql_statements
+from tests.unit.test_overview_callbacks import NOW, seed, touch
+
+
+@pytest.fixture
+def store(sqlite_store: Store) -> Iterator[Store]:
+    seed(sqlite_store)
+    flask_app = Flask("test")
+    attach(flask_app, Settings(), sqlite_store)
+    with flask_app.app_context():
+        yield sqlite_store
+
+
+def test_pages_in_the_same_state_share_one_build(store: Store) -> None:
+    first = overview.refresh_at(NOW, None, "vi")
+    with sql_statements(store) as sent:
+        again = overview.refresh_at(NOW + timedelta(seconds=1), None, "vi")
+    assert again[0] is first[0]  # the same figure, not built again
+    assert again[7] != first[7]  # but its own "updated at" time
+    assert not [s for s in sent if "FROM incidents" in s and "ORDER BY" in s]
+    assert not [s for s in sent if "FROM admin_units" in s and "geom" in s]
+
+
+def test_a_heartbeat_that_changes_nothing_shown_sends_nothing(store: Store) -> None:
+    version = overview.refresh_at(NOW, None, "vi")[6]
+    with store.session() as session:
+        touch(session.get(Camera, "cam-1"), heartbeat=NOW + timedelta(seconds=5))
+    quiet = overview.refresh_at(NOW + timedelta(seconds=6), version, "vi")
+    assert quiet[0] is dash.no_update and quiet[6] is dash.no_update
+    with store.session() as session:
+        detected = NOW + timedelta(seconds=7)
+        touch(session.get(Camera, "cam-1"), heartbeat=detected, detection=detected)
+    alarm = overview.refresh_at(NOW + timedelta(seconds=8), version, "vi")
+    assert alarm[0] is not dash.no_update and alarm[3] == 2  # cam-1 joins cam-3 in alarm
