@@ -30,7 +30,7 @@ class AuthSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    cookie_secure: bool | Literal["auto"] = Field(
+    cookie_secure: Literal["auto", "true", "false"] = Field(
         "auto",
         description="Mark cookies Secure: true, false, or auto (when the request is HTTPS, "
         "directly or as told by a trusted proxy's X-Forwarded-Proto).",
@@ -78,6 +78,14 @@ class AuthSettings(BaseModel):
     metrics_token_file: str = Field(
         "", description="File holding the /metrics bearer token (instead of metrics_token)."
     )
+
+    @field_validator("cookie_secure", mode="before")
+    @classmethod
+    def _yes_no(cls, value: object) -> object:
+        """YAML's true/false arrive as booleans; the setting keeps words (one error path)."""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("trusted_proxies")
     @classmethod

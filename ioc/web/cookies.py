@@ -27,7 +27,7 @@ LOGIN_CSRF_COOKIE = "ioc_login_csrf"  # double-submit token of the sign-in form
 def secure(request: Request, settings: AuthSettings) -> bool:
     if settings.cookie_secure == "auto":
         return is_https(request, settings)
-    return bool(settings.cookie_secure)
+    return settings.cookie_secure == "true"
 
 
 def set_session(

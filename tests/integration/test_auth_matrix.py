@@ -4,7 +4,7 @@ Each row is one request; each column one principal: nobody, admin, leader, provi
 the operator of Đà Lạt (672), the operator of Bảo Lộc (673), Đà Lạt's field staff, and
 Đà Lạt's wall-display kiosk. A cell says what must happen:
 
-* ``ok``: the route ran (2xx, 304 or its own 404 / 400);
+* ``ok``: the route ran (2xx, 304 or its own 400 / 404 / 409);
 * ``in``: past the gate; what the route does inside is the route's business (per-unit data);
 * ``login``: refused for want of a session (401, or 302 to ``/login`` for a browser page);
 * ``deny``: refused for want of the right (403);
@@ -197,7 +197,7 @@ def outcome(target: str, response: Any) -> str:
         return "deny"
     if target.startswith("router:") and status == 200:
         return router_outcome(response.get_json())
-    if status < 300 or status in (304, 400, 404):
+    if status < 300 or status in (304, 400, 404, 409):
         return "ok"
     return f"HTTP {status}"
 
