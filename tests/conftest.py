@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from ioc.aggregates import shared
+from ioc.auth.scope import forget_scopes
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.schema import metadata
@@ -97,6 +98,7 @@ def postgis_store(_postgis_store: Store) -> Iterator[Store]:
     tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with _postgis_store.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    forget_scopes()  # unit scopes are cached per database, and this one was just emptied
     yield _postgis_store
 
 

@@ -196,7 +196,7 @@ def test_sign_out_needs_the_csrf_token(app: dash.Dash, store: Store) -> None:
 
 
 def test_read_only_roles_cannot_change_state(app: dash.Dash, store: Store) -> None:
-    body = callback_body(app, "reports-changed.data")
+    body = callback_body(app, "..reports-changed.data...reports-message.children..")
     for role, status in ((Role.LEADER, 403), (Role.VIEWER, 403), (Role.ADMIN, 200)):
         client = signed_in_client(app.server, role)
         answer = client.post("/_dash-update-component", json=body, headers=csrf_headers(client))

@@ -19,6 +19,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from ioc.auth.roles import Role
+from ioc.auth.scope import forget_scopes
 from ioc.config import Settings
 from ioc.pages import field, kpi, kpi_cache, leader, overview, reports, system, unit, wall
 from ioc.store import Store
@@ -94,6 +95,7 @@ def seeded(_postgis_store: Store, tmp_path_factory: pytest.TempPathFactory) -> I
     tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with _postgis_store.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    forget_scopes()
     var_dir = tmp_path_factory.mktemp("injection")
     seed_two_cities(_postgis_store, var_dir)
     server = Flask("injection")
