@@ -21,7 +21,7 @@ from ioc.store.models import AdminUnit
 
 CACHE_SECONDS = 300.0
 
-_cache: dict[str, tuple[float, frozenset[str]]] = {}
+_cache: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}  # (database, code)
 _lock = Lock()
 
 
@@ -70,15 +70,16 @@ def compute_scope(units: Iterable[AdminUnit], code: str) -> frozenset[str]:
 
 
 def unit_scope(session: Session, code: str) -> frozenset[str]:
-    """:func:`compute_scope` over the store's units, cached for a few minutes."""
+    """:func:`compute_scope` over the store's units, cached for a few minutes per database."""
     now = time.monotonic()
+    key = (str(session.get_bind().engine.url), code)
     with _lock:
-        hit = _cache.get(code)
+        hit = _cache.get(key)
         if hit is not None and now - hit[0] < CACHE_SECONDS:
             return hit[1]
     scope = compute_scope(session.scalars(select(AdminUnit)).all(), code)
     with _lock:
-        _cache[code] = (now, scope)
+        _cache[key] = (now, scope)
     return scope
 
 
