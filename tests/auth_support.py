@@ -27,6 +27,7 @@ from ioc.auth import sessions
 from ioc.auth.accounts import find_user
 from ioc.auth.passwords import hash_password
 from ioc.auth.roles import Role, check_unit_for_role
+from ioc.auth.scope import forget_scopes
 from ioc.store import Store
 from ioc.store.models_auth import User
 from ioc.timeutil import utcnow
@@ -102,7 +103,12 @@ def open_kiosk_session(store: Store, unit: str | None, label: str = "Màn hình 
 
 
 def sign_in(store: Store, role: Role = Role.ADMIN, unit: str | None = None) -> SignedIn:
-    """An account of ``role`` (made if missing) and a new session of it."""
+    """An account of ``role`` (made if missing) and a new session of it.
+
+    Unit scopes are cached per database for minutes; tests that (re)seed units under the
+    same database URL (PostGIS is emptied between tests) start from a clean cache here.
+    """
+    forget_scopes()
     if role is Role.KIOSK:
         return open_kiosk_session(store, unit)
     return open_user_session(store, add_account(store, role, unit))

@@ -13,7 +13,7 @@ a page and left on ``flask.g`` for :mod:`ioc.web.page_guard`.
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from datetime import timedelta
 from urllib.parse import quote
 
 import dash
@@ -106,8 +106,9 @@ def resolve_principal() -> Principal | None:
             or principal.name != normalise_username(sso_name)
         ):
             result = header_sign_in(session, sso_name, client_of(request, auth), now, auth)
-            if result.ok and principal is not None:
+            if result.ok and principal is not None:  # another user now: end the old session
                 sessions.close_session(session, token)
+                principal_cache().forget(token)
             if result.ok:
                 setattr(g, NEW_SESSION, (result.token, result.csrf_token))
             principal = result.principal
@@ -218,17 +219,18 @@ def error_json(status: int, message: str, code: str = "") -> Response:
 def after_request(response: Response) -> Response:
     """Hand out a session opened by SSO; keep the CSRF cookie in step with the session."""
     new = getattr(g, NEW_SESSION, None)
-    auth = current_settings().auth if current_app else AuthSettings()
     principal = principal_or_none()
-    if new is not None and principal is not None:
+    if principal is None:
+        return response
+    auth = current_settings().auth
+    if new is not None:
         token, csrf = new
         life = _lifetime(principal, auth)
         cookies.set_session(
             response, request=request, settings=auth, token=token, csrf_token=csrf, lifetime=life
         )
     elif (
-        principal is not None
-        and response.mimetype == "text/html"
+        response.mimetype == "text/html"
         and request.cookies.get(cookies.CSRF_COOKIE) != principal.csrf_token
     ):
         cookies.set_csrf(
@@ -241,6 +243,6 @@ def after_request(response: Response) -> Response:
     return response
 
 
-def _lifetime(principal: Principal, auth: AuthSettings) -> Any:
+def _lifetime(principal: Principal, auth: AuthSettings) -> timedelta:
     life = auth.lifetimes()
     return life.kiosk_absolute if principal.kiosk_id is not None else life.absolute
