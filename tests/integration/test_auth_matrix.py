@@ -102,7 +102,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/open311/v2/media/nothing.jpg", "ok ok ok ok ok ok ok ok"),
     # callbacks, by page (read-only, then state-changing)
     ("POST", "cb:shell-nav.children", "login ok ok ok ok ok ok ok"),
-    ("POST", "cb:..system-workers.children...system-rejects.children..",
+    ("POST", "cb:..system-workers.children...",
      "login ok ok deny deny deny deny deny"),
     ("POST", "cb:overview-map.figure@", "login ok ok ok deny deny deny deny"),
     ("POST", "cb:..kpi-period.options...kpi-period.value..", "login ok ok ok deny deny deny deny"),
