@@ -20,11 +20,13 @@ from sqlalchemy.engine import make_url
 
 from camera.shards import assignment
 from camera.synthetic import ClipSpec, render_frames, write_video
+from ioc.auth.roles import Role
 from ioc.demo import locate_cameras
 from ioc.geography.defaults import seed_default_units
 from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Incident, WorkerStat
+from tests.auth_support import sign_in
 from tests.conftest import pg_server_url, port_open, unavailable
 from tests.helpers import free_port, wait_for
 from tests.ingest_procs import Publisher, stored
@@ -264,9 +266,11 @@ def cameras_are_split_between_the_shards(province: Province) -> None:
 def the_web_role_answers(province: Province) -> None:
     status, kind, body = province.get("/healthz")
     assert (status, kind, json.loads(body)) == (200, "application/json", {"status": "ok"})
-    status, kind, body = province.get("/", **{"X-Forwarded-For": "203.0.113.7"})
+    signed = sign_in(province.store, Role.ADMIN)  # every page and /metrics need a session
+    cookie = "; ".join(f"{name}={value}" for name, value in signed.cookies().items())
+    status, kind, body = province.get("/", **{"X-Forwarded-For": "203.0.113.7", "Cookie": cookie})
     assert (status, kind) == (200, "text/html") and "_dash-config" in body
-    status, _kind, body = province.get("/metrics")
+    status, _kind, body = province.get("/metrics", Cookie=cookie)
     assert status == 200
     assert body.count("ioc_ingest_received{") == 3  # ingest-1 (twice: killed, restarted), -2
     frames = [line for line in body.splitlines() if line.startswith("ioc_camera_frames_analysed{")]
