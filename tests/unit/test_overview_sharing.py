@@ -10,6 +10,9 @@ import dash
 import pytest
 from flask import Flask
 
+from ioc.auth.current import set_principal
+from ioc.auth.principal import Principal
+from ioc.auth.roles import Role
 from ioc.config import Settings
 from ioc.pages import overview
 from ioc.store import Store
@@ -24,7 +27,8 @@ def store(sqlite_store: Store) -> Iterator[Store]:
     seed(sqlite_store)
     flask_app = Flask("test")
     attach(flask_app, Settings(), sqlite_store)
-    with flask_app.app_context():
+    with flask_app.test_request_context():
+        set_principal(Principal("test.admin", Role.ADMIN))  # the overview is province-wide
         yield sqlite_store
 
 

@@ -92,6 +92,7 @@ def test_every_partitioned_table_has_a_retention_and_the_audit_log_is_kept() -> 
     assert {t: settings.keep_months(t) for t in PARTITIONED} == {
         "detections": 12,
         "sensor_readings": 6,
+        "audit_log": 0,
     }
     assert settings.keep_months("audit_log") == 0
     assert settings.keep_months("unknown_table") == 0
