@@ -19,6 +19,7 @@ from ioc.auth import ratelimit, sessions
 from ioc.auth.accounts import authenticate, find_user, normalise_username
 from ioc.auth.principal import Principal
 from ioc.auth.settings import AuthSettings
+from ioc.store.models_auth import User
 
 
 class Result(StrEnum):
@@ -97,21 +98,7 @@ def sign_in(
             at=now,
         )
         return SignIn(Result.BAD)
-    token, row = sessions.open_session(
-        session, now, user=user, client=client.audit, lifetimes=settings.lifetimes()
-    )
-    append(
-        session,
-        "auth.sign_in",
-        actor=user.username,
-        target=f"user:{user.username}",
-        unit_code=user.unit_code,
-        client=client.audit,
-        detail={"role": user.role},
-        at=now,
-    )
-    principal = sessions.user_principal(session, user, row.csrf_token)
-    return SignIn(Result.OK, token, row.csrf_token, principal)
+    return _opened(session, user, "auth.sign_in", client, settings, now)
 
 
 def sign_out(
@@ -169,12 +156,24 @@ def header_sign_in(
         )
         return SignIn(Result.UNKNOWN)
     user.last_login_at = now
+    return _opened(session, user, "auth.sso_sign_in", client, settings, now)
+
+
+def _opened(  # noqa: PLR0917 - one sign-in's parts
+    session: Session,
+    user: User,
+    action: str,
+    client: Client,
+    settings: AuthSettings,
+    now: datetime,
+) -> SignIn:
+    """A new session for ``user``, audited as ``action``."""
     token, row = sessions.open_session(
         session, now, user=user, client=client.audit, lifetimes=settings.lifetimes()
     )
     append(
         session,
-        "auth.sso_sign_in",
+        action,
         actor=user.username,
         target=f"user:{user.username}",
         unit_code=user.unit_code,

@@ -18,7 +18,8 @@ from flask import Blueprint, Response, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from ioc.auth import sessions
-from ioc.auth.signin import Result, kiosk_sign_in, sign_in, sign_out
+from ioc.auth.settings import AuthSettings
+from ioc.auth.signin import Result, SignIn, kiosk_sign_in, sign_in, sign_out
 from ioc.i18n import t
 from ioc.timeutil import utcnow
 from ioc.web import cookies
@@ -101,17 +102,7 @@ def login_submit() -> BaseResponse:
         return _form(lang, next_path, error=t("auth.login.bad", lang), user=username)
     response = redirect(next_path, 303)
     response.delete_cookie(cookies.LOGIN_CSRF_COOKIE, path="/login")
-    _close_previous_session()
-    life = auth.lifetimes().absolute
-    cookies.set_session(
-        response,
-        request=request,
-        settings=auth,
-        token=result.token,
-        csrf_token=result.csrf_token,
-        lifetime=life,
-    )
-    return response
+    return _with_session(response, auth, result, auth.lifetimes().absolute)
 
 
 def _close_previous_session() -> None:
@@ -178,8 +169,14 @@ def kiosk(token: str) -> BaseResponse:
         return Response(html, status=404, mimetype="text/html")
     unit = result.principal.unit_code
     response = redirect("/wall?" + urlencode({"unit": unit}) if unit else "/wall", 303)
+    return _with_session(response, auth, result, auth.lifetimes().kiosk_absolute)
+
+
+def _with_session(
+    response: BaseResponse, auth: AuthSettings, result: SignIn, life: timedelta
+) -> BaseResponse:
+    """``response`` carrying the new session's cookies; any earlier session is closed."""
     _close_previous_session()
-    life = auth.lifetimes().kiosk_absolute
     cookies.set_session(
         response,
         request=request,
