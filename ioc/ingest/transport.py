@@ -63,10 +63,14 @@ class MqttTransport:
         self.topics = [self._shared(t) for t in topics]
         self.sink = sink
         self.connected = threading.Event()
+        # Set once the broker has granted the subscriptions of the current connection (SUBACK):
+        # a message published before that is not routed to this client.
+        self.subscribed = threading.Event()
         self.session = 0
         self.client = make_client(settings, settings.client_id, persistent=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
 
     def _shared(self, topic: str) -> str:
@@ -118,8 +122,16 @@ class MqttTransport:
         )
         self.connected.set()
 
+    def _on_subscribe(self, _c: Any, _u: Any, _mid: int, reasons: Any, _p: Any) -> None:
+        refused = [str(r) for r in reasons if r.is_failure]
+        if refused:
+            log.error("broker refused subscription to %s: %s", ", ".join(self.topics), refused)
+            return
+        self.subscribed.set()
+
     def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         self.connected.clear()
+        self.subscribed.clear()
         log.warning("disconnected from broker (%s); reconnecting", reason)
 
     def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:

@@ -57,7 +57,7 @@ def worker(settings: Settings, postgis_store: Store) -> Iterator[IngestWorker]:
     stop = threading.Event()
     thread = threading.Thread(target=ingest.run, args=(stop,), daemon=True)
     thread.start()
-    assert ingest.transport.connected.wait(10)
+    assert ingest.transport.subscribed.wait(10)
     yield ingest
     stop.set()
     thread.join(10)

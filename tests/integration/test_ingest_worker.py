@@ -44,7 +44,7 @@ def running_worker(store: Store, mosquitto: tuple[str, int]) -> Iterator[IngestW
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     thread.start()
-    assert worker.transport.connected.wait(10), "worker did not connect to Mosquitto"
+    assert worker.transport.subscribed.wait(10), "worker did not subscribe on Mosquitto"
     yield worker
     stop.set()
     thread.join(10)
