@@ -230,6 +230,9 @@ def _home(principal: Principal) -> Decision:
 
 
 def _wall(principal: Principal, query: Mapping[str, str]) -> Decision:
+    listed = [code.strip() for code in query.get("units", "").split(",") if code.strip()]
+    if not all(principal.sees_unit(code) for code in listed):
+        return _forbid()  # a rotation through units (?units=a,b) asks for each of them
     unit = query.get("unit", "")
     if unit:
         return ALLOW if principal.sees_unit(unit) else _forbid()

@@ -26,6 +26,7 @@ from ioc.pages.kpi_cache import metric_max, metric_name
 from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, ranking
 from ioc.pages.unit import find_unit
+from ioc.pages.wall_units import requested_units, rotation_plan
 from ioc.pages.wall_views import PANELS, alert, newest_unseen, panel_names, panels, ticker
 from ioc.store.models import AdminUnit
 from ioc.timeutil import format_local, utcnow
@@ -44,10 +45,19 @@ def rotate_ms(rotate: Any) -> int:
     return int(max(MIN_ROTATE_S, seconds) * 1000)
 
 
-def layout(lang: str = "vi", unit: str = "", rotate: Any = None, **_query: Any) -> Any:
-    """The wall skeleton; :func:`refresh` fills it (nothing is read from the store here)."""
+def layout(
+    lang: str = "vi", unit: str = "", rotate: Any = None, units: Any = "",
+    rotate_units: Any = "", **_query: Any,
+) -> Any:  # fmt: skip
+    """The wall skeleton; :func:`refresh` fills it (nothing is read from the store here).
+
+    ``units=a,b,c`` or ``rotate_units=children`` make it move to the next unit after each
+    round of panels (:mod:`ioc.pages.wall_units`).
+    """
     refresh_ms = int(current_settings().web.refresh_s * 1000)
     names = panel_names(lang)
+    first = unit or next(iter(requested_units(units)), "")
+    request = {"unit": unit, "units": units, "children": rotate_units}
     return html.Div(
         [
             html.Div(
@@ -56,7 +66,9 @@ def layout(lang: str = "vi", unit: str = "", rotate: Any = None, **_query: Any) 
                     html.Div([html.Div(t("app.short_title", lang), className="wall-kicker"),
                               html.H1(t("common.loading", lang), id="wall-title")],
                              className="wall-titles"),
-                    html.Div(names[0], id="wall-panel-name", className="wall-panel-name"),
+                    html.Div([html.Div(names[0], id="wall-panel-name"),
+                              html.Div(id="wall-plan-pos", className="wall-plan-pos")],
+                             className="wall-panel-name"),
                     html.Div([html.Div(id="wall-clock", className="wall-clock"),
                               html.Div(id="wall-updated", className="wall-updated")],
                              className="wall-time"),
@@ -70,7 +82,9 @@ def layout(lang: str = "vi", unit: str = "", rotate: Any = None, **_query: Any) 
             dcc.Interval(id="wall-rotate", interval=rotate_ms(rotate)),
             dcc.Interval(id="wall-refresh", interval=refresh_ms),
             dcc.Interval(id="wall-tick", interval=1000),
-            dcc.Store(id="wall-unit", data=unit or None),
+            dcc.Store(id="wall-unit", data=first or None),
+            dcc.Store(id="wall-request", data=request),
+            dcc.Store(id="wall-plan", data=[]),
             dcc.Store(id="wall-screen", data=None),
             dcc.Store(id="wall-version", data=None),
             dcc.Store(id="wall-seen", data=None),
@@ -97,14 +111,14 @@ def layout(lang: str = "vi", unit: str = "", rotate: Any = None, **_query: Any) 
     Output("wall-updated", "children"),
     Input("wall-refresh", "n_intervals"),
     Input("wall-screen", "data"),
+    Input("wall-unit", "data"),
     State("wall-version", "data"),
     State("wall-seen", "data"),
-    State("wall-unit", "data"),
     State(LANG_STORE_ID, "data"),
 )
 def refresh(
-    _n: int | None, screen: list[int] | None, version: dict[str, str] | None,
-    seen: int | None, unit: str | None, lang: str | None,
+    _n: int | None, screen: list[int] | None, unit: str | None,
+    version: dict[str, str] | None, seen: int | None, lang: str | None,
 ) -> tuple[Any, ...]:  # fmt: skip
     """Fill the wall, then re-read only what changed; raise the alert for a new incident."""
     chosen = language_or_default(lang)
@@ -148,11 +162,13 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
     with current_store().session() as session:
         found = find_unit(session, unit) if unit_code_or_none(unit) else None
         code = found.code if found else None
-        new_version = map_data.versions(session, now, code)
+        new_version = {**map_data.versions(session, now, code), "unit": code or ""}
         changed = map_data.changed_feeds(version, new_version)
         if not changed:
             return (*[skip] * 12, stamp)
-        first = not isinstance(version, dict)
+        # a rotation moved to another unit: draw it whole, without an alert for its past
+        moved = isinstance(version, dict) and version.get("unit", "") != new_version["unit"]
+        first = moved or not isinstance(version, dict)
         areas = (map_data.Areas([found], []) if found
                  else map_data.load_areas(session, map_data.local_today(now)))  # fmt: skip
         parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras", "incidents"}
@@ -174,7 +190,7 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
             else []
         )
         rows = map_data.ranking_rows(session, now, "total", all_units) if all_units else []
-    fresh = newest_unseen(data.incidents, seen)
+    fresh = None if moved else newest_unseen(data.incidents, seen)
     newest = max((item.id for item in data.incidents), default=seen or 0)
     return (
         figure,
@@ -191,6 +207,22 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
         new_version,
         stamp,
     )
+
+
+@callback(Output("wall-plan", "data"), Input("wall-request", "data"))
+def plan(request: Any) -> list[str]:
+    """The units to rotate through, cut to what the viewer may see ([]: no rotation)."""
+    principal = viewer()
+    asked = request if isinstance(request, dict) else {}
+    unit = wall_unit(principal, asked.get("unit"))
+    try:
+        with current_store().session() as session:
+            return rotation_plan(
+                session, principal, unit if isinstance(unit, str) else None, asked,
+                map_data.local_today(utcnow()),
+            )  # fmt: skip
+    except SQLAlchemyError:
+        return []
 
 
 def province_units(
@@ -216,20 +248,29 @@ clientside_callback(
 
 clientside_callback(
     f"""
-    function(n, names) {{
+    function(n, names, plan) {{
         const count = {len(PANELS)};
-        const active = (n || 0) % count;
+        const tick = n || 0;
+        const active = tick % count;
         const classes = [];
         for (let i = 0; i < count; i++) {{
             classes.push(i === active ? 'wall-panel wall-panel-active' : 'wall-panel');
         }}
-        return [...classes, (names || [])[active] || ''];
+        const units = Array.isArray(plan) ? plan : [];
+        const round = Math.floor(tick / count) % Math.max(units.length, 1);
+        const moving = units.length >= 2 && tick > 0 && active === 0;
+        const unit = moving ? (units[round] || null) : window.dash_clientside.no_update;
+        const position = units.length >= 2 ? (round + 1) + ' / ' + units.length : '';
+        return [...classes, (names || [])[active] || '', unit, position];
     }}
     """,
     *[Output(f"wall-panel-{i}", "className") for i in range(len(PANELS))],
     Output("wall-panel-name", "children"),
+    Output("wall-unit", "data"),
+    Output("wall-plan-pos", "children"),
     Input("wall-rotate", "n_intervals"),
     State("wall-names", "data"),
+    State("wall-plan", "data"),
 )
 
 clientside_callback(

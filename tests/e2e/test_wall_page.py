@@ -67,6 +67,21 @@ def test_wall_rotates_and_a_new_incident_takes_the_screen(
     assert watched_page.problems() == []
 
 
+def test_wall_moves_through_its_units_after_each_round_of_panels(
+    site: Site, watched_page: WatchedPage
+) -> None:
+    watched_page.sign_in(site.live)
+    page = watched_page.page
+    page.goto(site.live.url + "/wall?units=W1,W3&rotate=3")
+    title = "() => (document.getElementById('wall-title') || {}).innerText === %r"
+    page.wait_for_function(title % "Phường Xuân Hương - Đà Lạt", timeout=15_000)
+    page.wait_for_function(title % "Xã Lạc Dương", timeout=20_000)  # 3 panels × 3 s later
+    assert page.inner_text("#wall-plan-pos") == "2 / 2"
+    assert page.locator("#wall-panel-0.wall-panel-active").count() == 1  # a unit opens on its map
+    assert page.evaluate(NO_SCROLL_JS) == [False, False]
+    assert watched_page.problems() == []
+
+
 def test_wall_fills_a_4k_screen_without_scrollbars(site: Site, browser: Any) -> None:
     context = browser.new_context(viewport={"width": 3840, "height": 2160})
     site.live.sign_in(context, Role.KIOSK, "W3")  # a wall display runs on a kiosk token

@@ -70,6 +70,11 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/wall?unit=672&rotate=20", "login ok ok ok ok deny ok ok"),
     ("GET", "/wall?unit=673", "login ok ok ok deny ok deny deny"),
     ("GET", "/wall?unit=672&unit=673", "login ok ok ok deny deny deny deny"),
+    ("GET", "/wall?unit=672&units=24778", "login ok ok ok ok deny ok ok"),
+    ("GET", "/wall?units=672,673", "login ok ok ok deny deny deny deny"),
+    ("GET", "/wall?rotate_units=children",
+     "login ok ok ok →/wall?rotate_units=children&unit=672 →/wall?rotate_units=children&unit=673 "
+     "→/wall?rotate_units=children&unit=672 →/wall?rotate_units=children&unit=672"),
     ("GET", "/leader/", "login ok ok ok deny deny deny deny"),
     ("GET", "/no-such-page", "login ok ok ok ok ok ok deny"),
     # routes of the app
@@ -109,6 +114,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("POST", "cb:leader-download.data", "login ok ok ok deny deny deny deny"),
     ("POST", "cb:..unit-map.figure", "login ok ok ok ok in ok deny"),
     ("POST", "cb:..wall-map.figure", "login ok ok ok ok in ok ok"),
+    ("POST", "cb:wall-plan.data", "login ok ok ok ok in ok ok"),  # cut to the scope inside
     ("POST", "cb:..field-list.children", "login ok deny deny ok in ok deny"),
     ("POST", "cb:..field-changed.data", "login ok deny deny ok in ok deny"),  # changes state
     ("POST", "cb:..reports-changed.data", "login ok deny deny ok ok ok deny"),  # changes
@@ -123,6 +129,7 @@ VALUES: dict[str, Any] = {
     "shell-lang": "vi",
     "unit-code": "672",
     "wall-unit": "672",
+    "wall-request": {"unit": "672", "children": "children"},
     "field-unit": "672",
     "kpi-kind": "month",
     "overview-districts": [],

@@ -125,3 +125,15 @@ def test_leader_ranks_units_and_exports_csv(store: Store) -> None:
     assert sent["filename"].startswith("xep-hang-total-week-2026-W")
     assert sent["content"].startswith("\ufeffrank,unit_code")
     assert sent["content"].count("\n") == 4
+
+
+def test_wall_moving_to_another_unit_redraws_it_without_an_alert(store: Store) -> None:
+    first = wall.refresh_at(NOW, None, None, None, "vi")
+    add_incident(store, 4, minutes=0)  # new, in W1: on a wall that stays, it would alert
+    moved = wall.refresh_at(NOW, first[11], first[10], "W1", "vi")
+    assert isinstance(moved[0], go.Figure)  # the whole map of the new unit, not a patch
+    assert moved[1] == "Phường Xuân Hương - Đà Lạt"
+    assert moved[8] is dash.no_update and moved[9] is dash.no_update  # no alert
+    assert moved[10] == 4 and moved[11]["unit"] == "W1"
+    stays = wall.refresh_at(NOW, moved[11], moved[10], "W1", "vi")
+    assert stays[0] is dash.no_update  # nothing changed since
