@@ -19,6 +19,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -143,18 +144,36 @@ def web_environment(url: str) -> dict[str, str]:
 
 
 SLOWEST: list[tuple[float, str]] = []
+SERVER: list[float] = []  # the server's own time of each callback (Server-Timing "app")
+
+
+def server_timing(header: str) -> dict[str, float]:
+    """``app;dur=12.5, cpu;dur=3.1`` → {"app": 0.0125, "cpu": 0.0031} (seconds)."""
+    found = {}
+    for part in header.split(","):
+        name, _, rest = part.strip().partition(";dur=")
+        try:
+            found[name] = float(rest) / 1000
+        except ValueError:
+            continue
+    return found
 
 
 def watch_callbacks(page: Any, times: list[float]) -> None:
-    """Record the server time (request sent → first response byte) of every callback."""
+    """Record the time (request sent → first response byte) of every callback, and the
+    server's own account of it (``Server-Timing``: its time, and its thread's CPU)."""
 
     def finished(request: Any) -> None:
         if "/_dash-update-component" in request.url:
             timing = request.timing
             seconds = (timing["responseStart"] - timing["requestStart"]) / 1000
             times.append(seconds)
-            output = str((request.post_data_json or {}).get("output", ""))[:90]
-            SLOWEST.append((seconds, f"{page.url.split('/', 3)[-1] or '/'} {output}"))
+            response = request.response()
+            spent = server_timing((response.headers if response else {}).get("server-timing", ""))
+            SERVER.append(spent.get("app", seconds))
+            output = str((request.post_data_json or {}).get("output", ""))[:70]
+            where = f"server {spent.get('app', 0):.3f} s, cpu {spent.get('cpu', 0):.3f} s"
+            SLOWEST.append((seconds, f"({where})  {page.url.split('/', 3)[-1] or '/'} {output}"))
 
     page.on("requestfinished", finished)
 
@@ -212,6 +231,38 @@ def ward_codes(url: str, count: int) -> list[str]:
     return [row[0] for row in rows]
 
 
+def cpu_idle(seconds: float = 1.0) -> float:
+    """The share of all cores' time spent idle over the next ``seconds`` (/proc/stat)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, total
+
+    idle0, total0 = sample()
+    time.sleep(seconds)
+    idle1, total1 = sample()
+    return (idle1 - idle0) / max(1, total1 - total0)
+
+
+def wait_until_settled(limit_s: float = 90.0, idle: float = 0.8) -> float:
+    """Wait until the workers' start (warm-up, first aggregates) is over: the machine idle
+    for two seconds in a row. Returns the seconds waited (the limit if it never settled)."""
+    started = time.monotonic()
+    calm = 0
+    while time.monotonic() - started < limit_s and calm < 2:
+        calm = calm + 1 if cpu_idle() >= idle else 0
+    return time.monotonic() - started
+
+
+def niced_chromium(folder: Path) -> Path:
+    """Chromium behind ``nice -n 10``: on a wall or a leader's desk the browser has a machine
+    of its own; here its software WebGL would take the two cores from the server measured."""
+    script = folder / "chromium-niced"
+    script.write_text(f'#!/bin/sh\nexec nice -n 10 {CHROMIUM} "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -227,8 +278,11 @@ def main() -> int:
     times: list[float] = []
     try:
         assert wait_for(lambda: _up(url + "/"), timeout=60), "dashboard did not start"
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        settled = wait_until_settled()
+        print(f"  workers started; machine settled after {settled:.1f} s", file=sys.stderr)
+        with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+            chromium = niced_chromium(Path(folder))
+            browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
             page = browser_context(browser, url).new_page()
             page.set_default_timeout(120_000)  # a loaded machine renders the leader slowly
             time_overview(page, url)  # warm the workers' caches once, untimed
@@ -250,6 +304,7 @@ def main() -> int:
         "overview_interactive_max_s": round(loads[-1], 3), "callbacks": len(times),
         "callback_p50_s": round(percentile(times, 0.5), 3),
         "callback_p95_s": round(percentile(times, 0.95), 3), "callback_max_s": round(times[-1], 3),
+        "callback_server_p95_s": round(percentile(sorted(SERVER), 0.95), 3),
     }  # fmt: skip
     report_slowest()
     print(json.dumps(result))

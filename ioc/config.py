@@ -211,6 +211,12 @@ class WebSettings(Section):
         description="Dashboard processes under gunicorn (ioc serve --gunicorn); 0: from the CPUs.",
     )
     threads: int = Field(4, ge=1, le=64, description="Threads of each gunicorn process.")
+    warm_up: bool = Field(
+        True,
+        description="Before a serving process takes requests, draw the overview, one unit, the "
+        "wall and the leader view once (read-only), so its first visitors do not wait for "
+        "set-up.",
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
         description="Proxies (comma-separated IPs, or *) whose X-Forwarded-* headers are trusted.",

@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 def web_task(settings: Settings, store: Store) -> Task:
     """The dashboard on a threaded WSGI server (the port is bound before returning)."""
     from ioc.web.app import create_app
+    from ioc.web.warmup import warm_server
 
     app = create_app(settings, store)
+    warm_server(app.server)
     server = make_server(settings.web.host, settings.web.port, app.server, threaded=True)
 
     def run(stop: threading.Event) -> None:

@@ -9,6 +9,7 @@ counts (:mod:`ioc.pages.kpi_cache`), refreshed every minute.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.dcc.express import send_string
 from sqlalchemy.orm import Session
 
+from ioc.aggregates.shared import ProcessMemo
 from ioc.auth.guard import province_wide
 from ioc.i18n import language_or_default, t
 from ioc.kpi.ratio import PROVINCE
@@ -150,14 +152,30 @@ def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> 
     with current_store().session() as session:
         period, rows = current_rows(session, now, chosen, metric)
         lines = trend_lines(session, now, chosen, metric, rows, lang)
+        url = str(session.get_bind().engine.url)
     title = f"{metric_name(metric, lang)} – {t('leader.trend', lang)}"
     filename = f"ioc-lam-dong-{metric}-{chosen}-{period}"
-    return (
-        table(rows, metric, lang),
-        trend_figure(lines, title),
-        graph_config(filename),
-        t("leader.period", lang, period=period),
-    )
+    shown, figure = drawn((url, chosen, metric, lang, period), rows, lines, title)
+    return shown, figure, graph_config(filename), t("leader.period", lang, period=period)
+
+
+_DRAWN: ProcessMemo[tuple[Any, dict[str, Any]]] = ProcessMemo(limit=32)
+
+
+def drawn(
+    key: tuple[str, ...],
+    rows: list[LeaderRow],
+    lines: list[tuple[str, list[str], list[float | None]]],
+    title: str,
+) -> tuple[Any, dict[str, Any]]:
+    """The table and chart of one view, built once per process for the same figures (the
+    page redraws on a timer; 124 rows are over a thousand components)."""
+    fingerprint = hashlib.blake2b(repr((rows, lines, title)).encode(), digest_size=12).hexdigest()
+    found = _DRAWN.get((*key, fingerprint))
+    if found is None:
+        found = (table(rows, key[2], key[3]), trend_figure(lines, title))
+        _DRAWN.put((*key, fingerprint), found)
+    return found
 
 
 @callback(

@@ -34,7 +34,7 @@ from ioc.pages import unit as unit_page
 from ioc.pages import wall as wall_page
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
-from ioc.web import errors, gate, headers
+from ioc.web import errors, gate, headers, timing
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
 from ioc.web.files import files
 from ioc.web.login import login
@@ -42,6 +42,7 @@ from ioc.web.metrics import metrics
 from ioc.web.nav import nav
 from ioc.web.page_guard import guard_pages
 from ioc.web.tiles import tiles
+from ioc.web.warmup import warm_process
 from layers import GLYPHS_PATH
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
@@ -66,6 +67,7 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     attach(app.server, settings, store)
+    timing.install(app.server)  # first: it times the gate and every other hook
     if settings.aggregates.in_web and start_background:
         start_in_background(settings, store)  # takes turns with other processes (a DB lock)
     kpi_page.register(app)  # /kpi and its printable reports; before adopting callbacks
@@ -99,6 +101,7 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
     # on a threaded server (gunicorn --threads) the other first requests were served half
     # set up (callbacks missing, "dictionary changed size during iteration"). Do it now.
     app.server.test_client().get("/healthz")
+    warm_process()  # plotly's validators and the ORM's mappers, before the first page
     return app
 
 

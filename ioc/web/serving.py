@@ -21,6 +21,7 @@ from gunicorn.util import import_app
 
 from ioc.aggregates.refresher import start_in_background
 from ioc.web.context import SETTINGS_KEY, STORE_KEY
+from ioc.web.warmup import warm_server
 
 MAX_AUTO_WORKERS = 8
 
@@ -55,6 +56,7 @@ def after_fork(app: Any) -> None:
     store.engine.dispose(close=False)  # the master's sockets stay the master's
     if settings.aggregates.in_web:
         start_in_background(settings, store)  # takes turns with other processes (a DB lock)
+    warm_server(app)  # its own first connection and pages, before it serves
 
 
 class DashboardServer(Application):  # type: ignore[misc]

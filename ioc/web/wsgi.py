@@ -17,8 +17,11 @@ def build_server(background: bool = True) -> Flask:
     :func:`ioc.web.serving.after_fork` then starts the background threads in each worker.
     """
     from ioc.web.app import create_app
+    from ioc.web.warmup import warm_server
 
     settings = load_settings()
     store = open_store(settings.database_url, echo=settings.database.echo)
     server: Flask = create_app(settings, store, start_background=background).server
+    if background:  # a worker of its own, not a master about to fork
+        warm_server(server)
     return server
