@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ioc.aggregates.reports import shared_counts, shared_layer
+from ioc.auth.scope import unit_scope
 from ioc.store.models import Camera, CitizenReport, Detection, Incident, SensorReading
 from layers.reports import Cell, ReportPoint
 
@@ -63,8 +64,13 @@ def _stamp(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-def _in_unit(column: Any, unit_code: str | None) -> list[ColumnElement[bool]]:
-    return [] if unit_code is None else [column == unit_code]
+def _in_unit(session: Session, column: Any, unit_code: str | None) -> list[ColumnElement[bool]]:
+    """Rows of the unit and of the units below it or that replaced it (a former district
+    such as Đà Lạt, 672, holds what is now stamped with its 2025 wards); none: the province."""
+    if unit_code is None:
+        return []
+    codes = unit_scope(session, unit_code)
+    return [column == unit_code] if len(codes) <= 1 else [column.in_(sorted(codes))]
 
 
 def incidents_version(session: Session, unit_code: str | None = None) -> str:
@@ -72,7 +78,7 @@ def incidents_version(session: Session, unit_code: str | None = None) -> str:
     deleted, so the newest change and the newest id say it: two index look-ups)."""
     row = session.execute(
         select(func.max(Incident.updated_at), func.max(Incident.id)).where(
-            *_in_unit(Incident.unit_code, unit_code)
+            *_in_unit(session, Incident.unit_code, unit_code)
         )
     ).one()
     return f"{_stamp(row[0])}|{row[1]}"
@@ -84,7 +90,9 @@ def open_incidents(
     """Open incidents, newest first, at most ``limit``."""
     rows = session.scalars(
         select(Incident)
-        .where(Incident.status.in_(OPEN_INCIDENT), *_in_unit(Incident.unit_code, unit_code))
+        .where(
+            Incident.status.in_(OPEN_INCIDENT), *_in_unit(session, Incident.unit_code, unit_code)
+        )
         .order_by(Incident.opened_at.desc(), Incident.id.desc())
         .limit(limit)
     ).all()
@@ -98,7 +106,7 @@ def open_incidents(
 
 def open_incident_count(session: Session, unit_code: str | None = None) -> int:
     query = select(func.count(Incident.id)).where(
-        Incident.status.in_(OPEN_INCIDENT), *_in_unit(Incident.unit_code, unit_code)
+        Incident.status.in_(OPEN_INCIDENT), *_in_unit(session, Incident.unit_code, unit_code)
     )
     return int(session.scalar(query) or 0)
 
@@ -109,16 +117,18 @@ def reports_version(session: Session, unit_code: str | None = None) -> str:
     ``count`` here read every row of a province-year on every tick of every page."""
     row = session.execute(
         select(func.max(CitizenReport.updated_at), func.max(CitizenReport.id)).where(
-            *_in_unit(CitizenReport.unit_code, unit_code)
+            *_in_unit(session, CitizenReport.unit_code, unit_code)
         )
     ).one()
     return f"{_stamp(row[0])}|{row[1]}"
 
 
-def _shown_reports(now: datetime, unit_code: str | None) -> list[ColumnElement[bool]]:
+def _shown_reports(
+    session: Session, now: datetime, unit_code: str | None
+) -> list[ColumnElement[bool]]:
     recent = CitizenReport.created_at >= now - timedelta(days=REPORT_DAYS)
     still_open = CitizenReport.status.not_in(CLOSED_REPORT)
-    return [or_(recent, still_open), *_in_unit(CitizenReport.unit_code, unit_code)]
+    return [or_(recent, still_open), *_in_unit(session, CitizenReport.unit_code, unit_code)]
 
 
 def report_counts(
@@ -145,7 +155,7 @@ def count_open_reports(
     row = session.execute(
         select(func.count(CitizenReport.id), func.count(CitizenReport.id).filter(late)).where(
             CitizenReport.status.not_in(CLOSED_REPORT),
-            *_in_unit(CitizenReport.unit_code, unit_code),
+            *_in_unit(session, CitizenReport.unit_code, unit_code),
         )
     ).one()
     return int(row[0] or 0), int(row[1] or 0)
@@ -170,7 +180,7 @@ def report_layer(
 def _report_layer(
     session: Session, now: datetime, unit_code: str | None
 ) -> list[ReportPoint] | list[Cell]:
-    where = _shown_reports(now, unit_code)
+    where = _shown_reports(session, now, unit_code)
     cells = report_cells(session, where)  # one pass: the cells are also the count
     if sum(cell.count for cell in cells) > MAX_REPORT_POINTS:
         return cells
@@ -303,7 +313,10 @@ def open_reports(session: Session, unit_code: str, limit: int = 8) -> list[Repor
     due = CitizenReport.result_due_at
     rows = session.scalars(
         select(CitizenReport)
-        .where(CitizenReport.unit_code == unit_code, CitizenReport.status.not_in(CLOSED_REPORT))
+        .where(
+            *_in_unit(session, CitizenReport.unit_code, unit_code),
+            CitizenReport.status.not_in(CLOSED_REPORT),
+        )
         .order_by(due.is_(None), due, CitizenReport.id)
         .limit(limit)
     ).all()

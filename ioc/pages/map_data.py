@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ioc.aggregates.shared import ProcessMemo
+from ioc.auth.scope import unit_scope
 from ioc.camera_status import CameraStatus
 from ioc.i18n import t
 from ioc.kpi.ratio import PROVINCE
@@ -170,15 +171,19 @@ _STATES: ProcessMemo[list[CameraState]] = ProcessMemo(limit=16)
 def read_states(
     session: Session, now: datetime, unit: str | None = None, version: str | None = None
 ) -> list[CameraState]:
-    """Every camera's state (of one unit, or all). With the pages' cameras' version
-    (:func:`camera_version`) they are those that version was computed from."""
+    """Every camera's state (of one unit and the units below or after it, or all). With the
+    pages' cameras' version (:func:`camera_version`) they are those that version was
+    computed from."""
     key = (str(session.get_bind().engine.url), version or "")
     states = _STATES.get(key) if version else None
     if states is None:
         states = camera_states(session, now, current_settings().cameras)
         if version:
             _STATES.put(key, states)
-    return states if unit is None else [s for s in states if s.unit_code == unit]
+    if unit is None:
+        return states
+    codes = unit_scope(session, unit)
+    return [s for s in states if s.unit_code in codes]
 
 
 def metric_values(

@@ -94,7 +94,7 @@ def test_the_refresh_stores_what_the_direct_queries_give(province: Store) -> Non
             assert scores == json.loads(json.dumps(metrics_of(direct)))
         assert any(stored(province, counts_key(p, default_era(p))) for p in periods)
         open_reports, overdue = feeds.count_open_reports(session, NOW)
-        cells = feeds.report_cells(session, feeds._shown_reports(NOW, None))
+        cells = feeds.report_cells(session, feeds._shown_reports(session, NOW, None))
     assert stored(province, report_aggregates.counts_key(None)) == [open_reports, overdue]
     assert open_reports > 0 and overdue > 0
     layer = report_aggregates.LAYER.decode(stored(province, report_aggregates.layer_key(None)))

@@ -284,3 +284,17 @@ def test_stream_credentials_never_reach_a_page(store: Store, city: Any) -> None:
     assert "CAM-DL" in text or "Hồ Xuân Hương" in text  # the cameras are there...
     for secret in ("S3cr3t", "camuser", "rtsp://", "10.1.1.5"):
         assert secret not in text  # ...but never their stream
+
+
+def test_a_former_district_page_shows_what_its_2025_wards_hold(store: Store, city: Any) -> None:
+    """Đà Lạt (672) was dissolved in 2025; its camera, incident and report are stamped with
+    the ward Xuân Hương. The unit page and the wall of 672 show them, and nothing of Bảo Lộc."""
+    server, seeded = city
+    with acting_as(server, operator(store)):
+        page = dump(unit.refresh_at(NOW, None, DA_LAT, "vi"))
+        wall_screen = dump(wall.refresh_at(NOW, None, None, DA_LAT, "vi"))
+    for shown in (page, wall_screen):
+        assert "Khói Đà Lạt" in shown and "Hồ Xuân Hương" in shown
+        assert "Bảo Lộc" not in shown and DENIED not in shown
+    assert f'"data-report-id": "{seeded.report_dl}"' in page
+    assert f'"data-report-id": "{seeded.report_bl}"' not in page
