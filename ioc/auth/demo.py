@@ -7,13 +7,22 @@ wall display (the previous demo token is revoked) and logs its URL.
 
 **Demo only**: anyone who read the README knows these passwords. Change or remove them
 (``ioc users passwd`` / ``ioc users disable``) before real use.
+
+``python app.py`` also signs the snapshot links of its alerts without any setting: when no
+link key is configured it makes a random one, once, in ``<var_dir>/link_secret`` (mode
+0600) and points ``auth.link_secret_file`` at it, for the web and the incidents roles alike.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -21,6 +30,7 @@ from ioc.audit.log import append
 from ioc.auth import sessions
 from ioc.auth.accounts import create_user
 from ioc.auth.roles import Role
+from ioc.auth.settings import AuthSettings
 from ioc.store import Store
 from ioc.store.models import AdminUnit
 from ioc.store.models_auth import KioskToken, User
@@ -32,6 +42,7 @@ DEMO_PASSWORD = "demo-ioc-lamdong"
 DEMO_UNIT = "672"  # Thành phố Đà Lạt (until 30/06/2025; its wards follow in scope)
 KIOSK_LABEL = "Demo: màn hình tường Đà Lạt"
 KIOSK_DAYS = 7
+LINK_SECRET_FILE = "link_secret"
 
 
 @dataclass(frozen=True)
@@ -122,3 +133,33 @@ def issue_demo_kiosk(store: Store) -> str | None:
             at=now,
         )
     return f"/kiosk/{token}"
+
+
+def demo_link_secret(var_dir: Path) -> Path:
+    """``<var_dir>/link_secret``: a random link-signing key, made on first use (mode 0600).
+
+    Written to a private temporary file and linked into place, so two processes starting at
+    once agree on one key and nobody reads a half-written file.
+    """
+    path = var_dir / LINK_SECRET_FILE
+    if path.exists():
+        return path
+    var_dir.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=var_dir, prefix=".link_secret.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(32) + "\n")
+        with contextlib.suppress(FileExistsError):  # another process was first: use theirs
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    return path
+
+
+def use_demo_link_secret(auth: AuthSettings, var_dir: Path) -> bool:
+    """Point ``auth`` at the demo's link key when it has none; whether it did."""
+    if auth.file_links() is not None:
+        return False
+    auth.link_secret_file = str(demo_link_secret(var_dir).resolve())
+    log.info("alert snapshot links are signed with the demo key %s", auth.link_secret_file)
+    return True

@@ -1,9 +1,10 @@
 """Settings of sign-in, mounted as ``auth:`` in the settings tree.
 
-Secrets (the ``/metrics`` bearer token) come only from the environment or a file, never
-from a value written in the YAML file that is checked into a deployment repository: set
-``IOC_AUTH__METRICS_TOKEN`` or point ``auth.metrics_token_file`` at a file readable by
-the web process only.
+Secrets (the ``/metrics`` bearer token, the key that signs file links in alerts) come only
+from the environment or a file, never from a value written in the YAML file that is checked
+into a deployment repository: set ``IOC_AUTH__METRICS_TOKEN`` / ``IOC_AUTH__LINK_SECRET`` or
+point ``auth.metrics_token_file`` / ``auth.link_secret_file`` at a file readable by the
+service only.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from ioc.auth.file_links import FileLinks
 
 if TYPE_CHECKING:
     from ioc.auth.sessions import Lifetimes
@@ -78,6 +81,18 @@ class AuthSettings(BaseModel):
     metrics_token_file: str = Field(
         "", description="File holding the /metrics bearer token (instead of metrics_token)."
     )
+    link_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Key (16+ characters) signing the snapshot links of alerts, so they open "
+        "without signing in; the same for the web and the incidents roles (set from the "
+        "environment: IOC_AUTH__LINK_SECRET). Empty: plain links that need a sign-in.",
+    )
+    link_secret_file: str = Field(
+        "", description="File holding the link-signing key (instead of link_secret)."
+    )
+    link_ttl_hours: float = Field(
+        24, gt=0, le=24 * 7, description="A signed snapshot link in an alert works this long."
+    )
 
     @field_validator("cookie_secure", mode="before")
     @classmethod
@@ -122,6 +137,20 @@ class AuthSettings(BaseModel):
         if self.metrics_token_file:
             return Path(self.metrics_token_file).read_text(encoding="utf-8").strip()
         return self.metrics_token.get_secret_value().strip()
+
+    def file_links(self) -> FileLinks | None:
+        """The signer of file links (key from the environment or its file); None: unsigned.
+
+        A key file that cannot be read, or a key shorter than 16 bytes, is an error: a
+        deployment that meant to sign links should not quietly send links that need a sign-in.
+        """
+        if self.link_secret_file:
+            key = Path(self.link_secret_file).read_text(encoding="utf-8").strip()
+        else:
+            key = self.link_secret.get_secret_value().strip()
+        if not key:
+            return None
+        return FileLinks(key.encode("utf-8"), round(self.link_ttl_hours * 3600))
 
 
 def auth_settings(settings: object) -> AuthSettings:
