@@ -33,6 +33,7 @@ class Need(StrEnum):
     SYSTEM = "system"  # admin or leader
     FIELD = "field"  # admin, unit operator or field staff
     METRICS = "metrics"  # admin, or the /metrics bearer token
+    FILE = "file"  # any signed-in principal, or a valid signed link for exactly this path
     HOME = "home"  # "/": province users; everyone else is sent to their own page
     UNIT = "unit"  # /unit/<code>: a unit in the principal's scope
     WALL = "wall"  # /wall?unit=<code>: kiosks too, for their unit
@@ -83,7 +84,7 @@ ROUTES: tuple[Rule, ...] = (
     Rule(r"/_reload-hash", Need.USER),
     Rule(r"/tiles/.+", Need.PRINCIPAL),
     Rule(r"/map-glyphs/.+", Need.PRINCIPAL),
-    Rule(r"/files/snapshots/.+", Need.PRINCIPAL),  # per-camera unit checks in the route
+    Rule(r"/files/snapshots/.+", Need.FILE),  # per-camera unit checks in the route
     Rule(r"/metrics", Need.METRICS),
     Rule(r"/kpi/report/(?P<unit>[^/]+)/[^/]+", Need.KPI_REPORT, Kind.PAGE),
     Rule(r"/static/.+", Need.USER),
@@ -166,13 +167,21 @@ def decide(
     *,
     province_code: str = "68",
     metrics_token_ok: bool = False,
+    file_link_ok: bool = False,
 ) -> Decision:
-    """May ``principal`` (None: nobody signed in) open ``path`` with ``query``?"""
+    """May ``principal`` (None: nobody signed in) open ``path`` with ``query``?
+
+    ``metrics_token_ok`` / ``file_link_ok``: the request carries a valid /metrics token /
+    a valid signature of its own path (:mod:`ioc.auth.file_links`); either opens only its
+    own kind of route.
+    """
     rule, parts = find_rule(path)
     kind = rule.kind
     if rule.need is Need.PUBLIC:
         return ALLOW
     if rule.need is Need.METRICS and metrics_token_ok:
+        return ALLOW
+    if rule.need is Need.FILE and file_link_ok:
         return ALLOW
     if principal is None:
         return Decision(Outcome.SIGN_IN, kind)
@@ -188,7 +197,7 @@ def _decide_need(
     province_code: str,
 ) -> Decision:
     kiosk = principal.role is Role.KIOSK
-    if need is Need.PRINCIPAL:
+    if need in (Need.PRINCIPAL, Need.FILE):
         return ALLOW
     if need is Need.WALL:
         return _wall(principal, query)

@@ -4,7 +4,8 @@ Before each request the gate finds the rule of the path (:mod:`ioc.auth.routes`)
 routes pass untouched. For the rest it resolves the session cookie (one short transaction),
 or a trusted proxy's single-sign-on header, puts the principal on ``flask.g`` for pages and
 routes to read, checks the CSRF token of every state-changing request, and applies the
-rule: nobody signed in → 302 to ``/login`` (pages) or 401 (everything else); signed in
+rule: nobody signed in → 302 to ``/login`` (pages) or 401 (everything else; a snapshot file
+passes without a session only with a valid signed link of its exact path); signed in
 without the right → 403; signed in, but this principal's page is elsewhere → 302 there.
 Dash callbacks are decided by their outputs; the page router's target path is decided like
 a page and left on ``flask.g`` for :mod:`ioc.web.page_guard`.
@@ -33,6 +34,7 @@ from ioc.timeutil import utcnow
 from ioc.web import cookies
 from ioc.web.clients import client_of, from_trusted_proxy
 from ioc.web.context import current_settings, current_store
+from ioc.web.files import signed_link_expiry
 from ioc.web.plain_pages import message_page
 
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -45,6 +47,7 @@ CACHE_KEY = "IOC_PRINCIPALS"  # app config: this process's PrincipalCache
 
 def install(app: dash.Dash, settings: AuthSettings) -> None:
     """Put the gate in front of every route of ``app``'s server (before Dash's own hooks)."""
+    settings.file_links()  # a link key file that cannot be read, or too short a key: no start
     server = app.server
     server.config[CACHE_KEY] = PrincipalCache(settings.principal_cache_s)
     server.before_request_funcs.setdefault(None, []).insert(0, before_request)
@@ -65,6 +68,7 @@ def before_request() -> BaseResponse | None:
         request_query(),
         province_code=settings.province_code,
         metrics_token_ok=rule.need is Need.METRICS and metrics_token_ok(settings.auth),
+        file_link_ok=rule.need is Need.FILE and signed_link_expiry() is not None,
     )
     changing = request.method in CHANGING_METHODS
     if decision.allowed and principal is not None and changing and not csrf_ok(principal):

@@ -10,14 +10,18 @@ the operator of Đà Lạt (672), the operator of Bảo Lộc (673), Đà Lạt'
 * ``deny``: refused for want of the right (403);
 * ``→/path``: sent to that path (the principal's own page).
 
-Dash's page-router callback is judged by what it renders (the page, the refusal notice, or a
-redirect). The last test checks that the rows reach every route of the Flask server, every
-registered page and every page's callbacks, so a new route cannot slip in untested.
+A target ``signed:<path>`` / ``badsig:<path>`` is ``<path>`` with a valid signed link (the
+alert's link, :mod:`ioc.auth.file_links`) / with a signature of the right form made with
+another key. Dash's page-router callback is judged by what it renders (the page, the refusal
+notice, or a redirect). The last test checks that the rows reach every route of the Flask
+server, every registered page and every page's callbacks, so a new route cannot slip in
+untested.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ import shapely
 from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
+from ioc.auth.file_links import FileLinks
 from ioc.auth.roles import Role
 from ioc.auth.routes import CALLBACK_NEEDS, page_of
 from ioc.config import Settings
@@ -49,6 +54,11 @@ PRINCIPALS: tuple[tuple[str, Role | None, str | None], ...] = (
     ("kiosk-672", Role.KIOSK, "672"),
 )
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
+LINK_KEY = "matrix-link-key-0123456789abcdef"
+LINKS = {
+    "signed:": FileLinks(LINK_KEY.encode(), 24 * 3600),
+    "badsig:": FileLinks(b"not-the-key-0123456789abcdef", 24 * 3600),
+}
 
 # (method, target, columns in PRINCIPALS order). Targets: a path, "cb:<output>" for a
 # callback (with per-row values below) or "router:<path>" for the page router.
@@ -85,6 +95,8 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/tiles/3/5/3", "login ok ok ok ok ok ok ok"),
     ("GET", "/map-glyphs/Noto/0-255.pbf", "login ok ok ok ok ok ok ok"),
     ("GET", "/files/snapshots/CAM-DL/a.jpg", "login ok ok ok in in in in"),
+    ("GET", "signed:/files/snapshots/CAM-DL/a.jpg", "ok ok ok ok ok ok ok ok"),  # the link opens
+    ("GET", "badsig:/files/snapshots/CAM-DL/a.jpg", "login ok ok ok in in in in"),  # as unsigned
     ("GET", "/static/x.css", "login ok ok ok ok ok ok deny"),
     ("GET", "/_reload-hash", "login ok ok ok ok ok ok deny"),
     ("GET", "/_dash-layout", "login ok ok ok ok ok ok ok"),
@@ -165,7 +177,10 @@ def seed(store: Store, var_dir: Path) -> None:
 @pytest.fixture
 def site(postgis_store: Store, tmp_path: Path) -> tuple[dash.Dash, dict[str, FlaskClient]]:
     seed(postgis_store, tmp_path)
-    app = create_app(Settings(var_dir=tmp_path), postgis_store)
+    settings = Settings.model_validate(
+        {"var_dir": str(tmp_path), "auth": {"link_secret": LINK_KEY}}
+    )
+    app = create_app(settings, postgis_store)
     clients = {}
     for name, role, unit in PRINCIPALS:
         client = app.server.test_client()
@@ -187,6 +202,9 @@ def request(app: dash.Dash, client: FlaskClient, method: str, target: str) -> An
         path, _, query = target[7:].partition("?")
         body = router_body(path, f"?{query}" if query else "")
         return client.post("/_dash-update-component", json=body, headers=headers)
+    if target.startswith(tuple(LINKS)):
+        prefix, path = target[:7], target[7:]
+        return client.open(f"{path}?{LINKS[prefix].query(path, time.time())}", method=method)
     if (method, target) == ("POST", "/logout"):
         return client.post(target)  # without the CSRF token, on purpose
     return client.open(target, method=method, headers=headers)
@@ -243,6 +261,7 @@ def test_matrix_reaches_every_route_page_and_callback(
     reached = set()
     for method, target, _row in MATRIX:
         path = "/_dash-update-component" if target.startswith(("cb:", "router:")) else target
+        path = path[7:] if path.startswith(tuple(LINKS)) else path
         try:
             endpoint, _ = adapter.match(path.split("?")[0], method=method)
         except HTTPException:

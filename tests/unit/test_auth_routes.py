@@ -101,6 +101,15 @@ def test_system_and_metrics() -> None:
     assert not decide(None, "/leader", metrics_token_ok=True).allowed
 
 
+def test_a_signed_link_opens_snapshot_files_only() -> None:
+    assert decide(None, "/files/snapshots/CAM-A/a.jpg", file_link_ok=True).allowed
+    assert decide(None, "/files/snapshots/CAM-A/a.jpg").outcome is Outcome.SIGN_IN
+    for path in ("/leader", "/metrics", "/tiles/1/1/1", "/files/other/a.jpg", "/x"):
+        assert not decide(None, path, file_link_ok=True).allowed, path
+    for principal in (ADMIN, OPERATOR, FIELD, KIOSK):  # a session alone: past the gate
+        assert decide(principal, "/files/snapshots/CAM-A/a.jpg").allowed
+
+
 def test_every_path_has_a_rule_and_unknown_ones_need_a_user() -> None:
     rule, _ = find_rule("/something/new")
     assert rule.need.value == "user"
