@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ioc.auth.file_links import FileLinks
 from ioc.incidents.audit import record
 from ioc.incidents.escalation import next_alarm
 from ioc.incidents.settings import IncidentSettings
@@ -30,8 +31,11 @@ class Outbox:
         self.items.append((incident_id, level, reason))
 
 
-def queue_outbox(session: Session, outbox: Outbox, cfg: IncidentSettings) -> list[int]:
-    """Pending delivery rows for everything in the outbox; their ids."""
+def queue_outbox(
+    session: Session, outbox: Outbox, cfg: IncidentSettings, signer: FileLinks | None = None
+) -> list[int]:
+    """Pending delivery rows for everything in the outbox; their ids (snapshot links signed
+    by ``signer`` when given)."""
     delivery_ids: list[int] = []
     for incident_id, level, reason in outbox.items:
         incident = session.get(Incident, incident_id)
@@ -41,7 +45,7 @@ def queue_outbox(session: Session, outbox: Outbox, cfg: IncidentSettings) -> lis
         if not subs:
             log.info("incident %s: nobody subscribed at level %d", incident_id, level)
             continue
-        alert = build_alert(incident, cfg.public_url, level, reason)
+        alert = build_alert(incident, cfg.public_url, level, reason, signer)
         delivery_ids += queue_deliveries(session, alert, subs)
     outbox.items.clear()
     return delivery_ids

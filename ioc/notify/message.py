@@ -1,11 +1,16 @@
 """The alert of an incident, in Vietnamese: title, place, map and ``geo:`` links, picture.
 
 Every text comes from the translation table (:mod:`ioc.i18n`, language ``vi``), so the
-field page and the messages use the same words.
+field page and the messages use the same words. With a link key configured
+(``auth.link_secret``), the snapshot link is signed and expiring
+(:mod:`ioc.auth.file_links`), so it opens on a phone without signing in.
 """
 
 from __future__ import annotations
 
+import time
+
+from ioc.auth.file_links import FileLinks
 from ioc.i18n import t
 from ioc.notify.base import Alert
 from ioc.store.models import Incident
@@ -26,13 +31,28 @@ def geo_uri(lon: float, lat: float) -> str:
     return f"geo:{lat:.6f},{lon:.6f}"
 
 
-def snapshot_url(public_url: str, snapshot: str | None) -> str | None:
-    """A link to the snapshot: served by the dashboard, or the device's own URL."""
+SIGNED_PREFIX = "/files/snapshots/"  # the only file route that honours signed links
+
+
+def snapshot_url(
+    public_url: str,
+    snapshot: str | None,
+    signer: FileLinks | None = None,
+    now: float | None = None,
+) -> str | None:
+    """A link to the snapshot: served by the dashboard, or the device's own URL.
+
+    With ``signer``, a dashboard snapshot gets a signature valid from ``now`` (default: the
+    clock) for the configured lifetime; without, a plain link that needs a sign-in.
+    """
     if not snapshot:
         return None
     if snapshot.startswith(("http://", "https://")):
         return snapshot
-    return f"{public_url.rstrip('/')}/files/{snapshot.lstrip('/')}"
+    path = f"/files/{snapshot.lstrip('/')}"
+    if signer is not None and path.startswith(SIGNED_PREFIX):
+        return signer.url(public_url, path, time.time() if now is None else now)
+    return f"{public_url.rstrip('/')}{path}"
 
 
 def field_url(public_url: str, unit_code: str | None, incident_id: int) -> str:
@@ -72,14 +92,19 @@ def body_of(incident: Incident, links: dict[str, str | None], level: int) -> str
 
 
 def build_alert(
-    incident: Incident, public_url: str, level: int = 0, reason: str = "alert"
+    incident: Incident,
+    public_url: str,
+    level: int = 0,
+    reason: str = "alert",
+    signer: FileLinks | None = None,
 ) -> Alert:
-    """The alert about ``incident`` for notification ``level`` (0 field, 1 leader, 2 province)."""
+    """The alert about ``incident`` for notification ``level`` (0 field, 1 leader, 2 province);
+    its snapshot link signed by ``signer`` when given (``AuthSettings.file_links()``)."""
     has_place = incident.lon is not None and incident.lat is not None
     links: dict[str, str | None] = {
         "map": map_url(incident.lon, incident.lat) if has_place else None,  # type: ignore[arg-type]
         "geo": geo_uri(incident.lon, incident.lat) if has_place else None,  # type: ignore[arg-type]
-        "snapshot": snapshot_url(public_url, incident.snapshot),
+        "snapshot": snapshot_url(public_url, incident.snapshot, signer),
         "ack": field_url(public_url, incident.unit_code, incident.id),
     }
     return Alert(

@@ -8,15 +8,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import dash
 import pytest
+from flask.testing import FlaskClient
 
 from ioc.auth.file_links import FileLinks
 from ioc.auth.roles import Role
 from ioc.config import Settings
+from ioc.incidents.alerts import Outbox, queue_outbox
+from ioc.notify.subscriptions import SubscriptionSpec, add_subscription
 from ioc.store import Store
+from ioc.store.models_incidents import NotificationDelivery
 from ioc.web.app import create_app
 from tests.auth_support import signed_in_client
 from tests.scope_support import BAO_LOC, DA_LAT, JPEG, TwoCities, seed_two_cities
@@ -144,3 +148,41 @@ def test_without_a_key_links_are_plain_and_signatures_count_for_nothing(
     app = create_app(Settings(var_dir=tmp_path), postgis_store)
     answer = app.server.test_client().get(link(snapshot(seeded.files, "cam_dl")))
     assert answer.status_code == 401
+
+
+def test_the_alert_link_made_by_the_incidents_role_opens_in_the_web_role(
+    postgis_store: Store, tmp_path: Path
+) -> None:
+    """Two roles, two settings trees, one key file: the alert's link works on the web."""
+    seeded = seed_two_cities(postgis_store, tmp_path / "web")
+    key_file = tmp_path / "link_secret"
+    key_file.write_text(KEY + "\n", encoding="utf-8")
+    incidents = Settings.model_validate(
+        {
+            "var_dir": str(tmp_path / "incidents"),
+            "incidents": {"public_url": "https://ioc.lamdong.test/", "subscriptions_file": ""},
+            "auth": {"link_secret_file": str(key_file)},
+        }
+    )
+    web = Settings.model_validate(
+        {"var_dir": str(tmp_path / "web"), "auth": {"link_secret_file": str(key_file)}}
+    )
+    with postgis_store.session() as session:
+        add_subscription(session, SubscriptionSpec("webhook", target="http://hook.test/"))
+        outbox = Outbox()
+        outbox.add(seeded.incident_dl, 0)
+        ids = queue_outbox(session, outbox, incidents.incidents, incidents.auth.file_links())
+        row = session.get(NotificationDelivery, ids[0])
+        assert row is not None and row.payload is not None
+        url = row.payload["snapshot_url"]
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == (
+        f"https://ioc.lamdong.test/files/snapshots/{seeded.files['cam_dl']}"
+    )
+    assert parts.query.startswith("exp=") and "&sig=" in parts.query
+    app = create_app(web, postgis_store)
+    client: FlaskClient = app.server.test_client()
+    answer = client.get(f"{parts.path}?{parts.query}")
+    assert answer.status_code == 200 and answer.data == JPEG
+    other = create_app(web_settings(tmp_path / "web", link_secret="x" * 32), postgis_store)
+    assert other.server.test_client().get(f"{parts.path}?{parts.query}").status_code == 401

@@ -3,15 +3,18 @@ receiver: grouping, lifecycle and audit trail, escalation, sensor rules, reports
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import shapely
 from sqlalchemy import func, select, text
 
+from ioc.auth.file_links import FileLinks
 from ioc.incidents.actions import apply_action
 from ioc.incidents.audit import history
 from ioc.incidents.queries import false_alarm_report
@@ -89,6 +92,29 @@ def test_one_plume_is_one_incident_and_one_alert(
     body = receiver.json_bodies()[0]
     assert body["geo_uri"].startswith("geo:11.9") and "openstreetmap.org" in body["map_url"]
     assert "Phát hiện khói" in body["text"] and "/field?unit=U1" in body["ack_url"]
+
+
+def test_a_worker_with_a_link_key_signs_the_snapshot_link(
+    store: Store, tmp_path: Path, receiver: HttpReceiver
+) -> None:
+    add_watch_cameras(store)
+    settings = incident_settings(tmp_path, webhook_url=receiver.url)
+    settings.auth.link_secret_file = str(tmp_path / "link_secret")
+    (tmp_path / "link_secret").write_text("worker-link-key-0123456789\n", encoding="utf-8")
+    with store.session() as session:
+        add_subscription(session, SubscriptionSpec("webhook", unit_code="*", level=0))
+    worker = IncidentWorker(settings, store, clock=FrozenClock(T0), from_start=True)
+    worker.start()
+    try:
+        add_detection(store, "CAM-A", T0, snapshot="snapshots/CAM-A/x.jpg")
+        worker.step(escalate=False)
+        assert wait_for(lambda: len(receiver.requests) == 1, timeout=5)
+    finally:
+        worker.dispatcher.close()
+    parts = urlsplit(receiver.json_bodies()[0]["snapshot_url"])
+    assert parts.netloc == "ioc.test" and parts.path == "/files/snapshots/CAM-A/x.jpg"
+    web = FileLinks(b"worker-link-key-0123456789", 24 * 3600)  # the web role's own signer
+    assert web.verify(parts.path, parts.query, time.time())  # wall clock, not the worker's
 
 
 def test_crossing_cameras_share_an_incident_located_where_cones_meet(
