@@ -54,10 +54,12 @@ SIDEWAYS = (
     " .wall-ticker"
 )
 # Boxes of the page that reach past the right edge outside those blocks: cut off or, when
-# the document scrolls, making it scroll sideways.
+# the document scrolls, making it scroll sideways. (Shapes inside a chart's <svg> are
+# clipped by it, e.g. a tilted axis label: the <svg> itself is checked.)
 CUT_OFF_JS = """(sideways) => {
     const edge = innerWidth + 1, found = [];
     for (const el of document.querySelectorAll('.shell *')) {
+        if (el instanceof SVGElement && !(el instanceof SVGSVGElement)) continue;
         const box = el.getBoundingClientRect();
         if (box.width === 0 || box.right <= edge || el.closest(sideways)) continue;
         found.push(`${el.tagName}#${el.id}.${el.getAttribute("class")} right=${box.right}`);
