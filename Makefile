@@ -15,5 +15,8 @@ fmt:  ## format and autofix
 	@py=$$(bash scripts/venv.sh requirements-dev.txt | tail -1); bin=$$(dirname $$py); \
 	  $$bin/ruff format . && $$bin/ruff check --fix .
 
+screenshot:  ## photograph every page at wall (1920x1080, the wall also 4K) and phone size into docs/img
+	@py=$$(bash scripts/venv.sh requirements-dev.txt | tail -1); $$py scripts/screenshot.py
+
 clean:
 	rm -rf var .venv .venv-stamp-* .mypy_cache .ruff_cache .pytest_cache

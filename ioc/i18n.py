@@ -165,6 +165,14 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Could not read the data ({reason}). The page retries by itself.",
     },
     "common.no_data": {"vi": "chưa có dữ liệu", "en": "no data yet"},
+    "common.error_reload": {
+        "vi": "Không đọc được dữ liệu ({reason}). Hãy tải lại trang sau ít phút.",
+        "en": "Could not read the data ({reason}). Reload the page in a few minutes.",
+    },
+    "common.db_unreachable": {
+        "vi": "không kết nối được cơ sở dữ liệu",
+        "en": "the database cannot be reached",
+    },
     # Unit scope inside pages and callbacks (ioc/auth/guard.py, ioc/pages/access.py)
     "access.denied": {
         "vi": "Không có quyền xem hoặc thao tác với dữ liệu này.",

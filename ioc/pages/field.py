@@ -16,6 +16,7 @@ from typing import Any
 
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.auth.guard import (
     incidents_seen,
@@ -32,6 +33,7 @@ from ioc.incidents.photos import save_photo
 from ioc.incidents.queries import open_incidents, version_of
 from ioc.notify.message import geo_uri, map_url, snapshot_url
 from ioc.pages.access import denied, viewer
+from ioc.pages.states import failed, loading, reason
 from ioc.store.models import Incident
 from ioc.timeutil import format_local, utcnow
 from ioc.web.context import LANG_STORE_ID, current_settings, current_store, web_client
@@ -77,7 +79,7 @@ def layout(lang: str = "vi", unit: str | None = None, **_query: Any) -> Any:
             html.P(t("access.actor", lang, name=principal.name) if principal else "",
                    id="field-actor", className="field-actor"),
             html.Div(id="field-status", role="status", className="field-status"),
-            html.Div(id="field-list", className="field-list"),
+            html.Div(loading(lang), id="field-list", className="field-list"),
             dcc.Store(id="field-unit", data=chosen or ""),
             dcc.Store(id="field-version", data=""),
             dcc.Store(id="field-changed", data=0),
@@ -198,19 +200,22 @@ def refresh(
     principal = viewer()
     if principal is None:
         return denied(language), ""
-    with current_store().session() as session:
-        incidents = open_incidents(
-            session,
-            chosen_unit(principal, unit),
-            current_settings().province_code,
-            where=incidents_seen(principal),
-        )
-        new_version = f"{language}#{principal.name}#" + version_of(incidents)
-        if new_version == version:
-            return dash.no_update, dash.no_update
-        if not incidents:
-            return html.P(t("field.empty", language), className="field-empty"), new_version
-        return [card(incident, language, principal) for incident in incidents], new_version
+    try:
+        with current_store().session() as session:
+            incidents = open_incidents(
+                session,
+                chosen_unit(principal, unit),
+                current_settings().province_code,
+                where=incidents_seen(principal),
+            )
+            new_version = f"{language}#{principal.name}#" + version_of(incidents)
+            if new_version == version:
+                return dash.no_update, dash.no_update
+            if not incidents:
+                return html.P(t("field.empty", language), className="field-empty"), new_version
+            return [card(incident, language, principal) for incident in incidents], new_version
+    except SQLAlchemyError as exc:  # no version: the next tick that reads rebuilds the list
+        return failed(exc, language), ""
 
 
 def _state_for(incident_id: int, index: int) -> Any:
@@ -246,7 +251,10 @@ def act(
     if incident_id is None or not isinstance(action, str):
         return dash.no_update, denied(language)
     note, contents = _state_for(incident_id, 0), _state_for(incident_id, 1)
-    message = perform(incident_id, action, language, str(note or ""), contents)
+    try:
+        message = perform(incident_id, action, language, str(note or ""), contents)
+    except SQLAlchemyError as exc:  # nothing was saved: say so, the button can be pressed again
+        return dash.no_update, t("field.error", language, reason=reason(exc, language))
     return (changed or 0) + 1, message
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from flask import Response, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.auth.guard import province_wide, unit_code_or_none
 from ioc.i18n import language_or_default, t
@@ -24,6 +25,7 @@ from ioc.kpi.ratio import PROVINCE
 from ioc.kpi.report import UnitReport, to_csv, to_html, to_xlsx
 from ioc.pages.access import province_only, viewer
 from ioc.pages.kpi_views import cards, detail, ranking, trend_figure
+from ioc.pages.states import failed, loading
 from ioc.timeutil import to_local, utcnow
 from ioc.web.context import LANG_STORE_ID, current_settings, current_store
 
@@ -65,8 +67,8 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
         [
             html.H2(t("kpi.heading", lang)),
             controls,
-            html.Div(id="kpi-cards", style={"display": "flex", "gap": "12px", "margin": "16px 0",
-                                            "flexWrap": "wrap"}),
+            html.Div(loading(lang), id="kpi-cards", style={"display": "flex", "gap": "12px",
+                                                           "margin": "16px 0", "flexWrap": "wrap"}),
             html.Div(
                 [html.Div([html.H3(t("kpi.ranking", lang)), html.Div(id="kpi-ranking")],
                           style={"flex": "3", "overflowX": "auto"}),
@@ -130,13 +132,18 @@ def refresh(
         return province_only(lang), None, {}, [], None
     period = checked_period(period_text)
     chosen: Era = era if era in ERAS else default_era(period)  # type: ignore[assignment,unused-ignore]
-    with current_store().session() as session:
-        table = compute_table(session, period, chosen)
-        unit = unit if isinstance(unit, str) and table.unit(unit) is not None else None
-        steps = TREND_STEPS[period.kind]
-        series = [(t("kpi.province", lang), trend(session, period, steps))]
-        if unit and unit != PROVINCE:
-            series.append((t("kpi.trend.unit", lang), trend(session, period, steps, unit, chosen)))
+    try:
+        with current_store().session() as session:
+            table = compute_table(session, period, chosen)
+            unit = unit if isinstance(unit, str) and table.unit(unit) is not None else None
+            steps = TREND_STEPS[period.kind]
+            series = [(t("kpi.province", lang), trend(session, period, steps))]
+            if unit and unit != PROVINCE:
+                series.append(
+                    (t("kpi.trend.unit", lang), trend(session, period, steps, unit, chosen))
+                )
+    except SQLAlchemyError as exc:  # the page does not poll: a reload (or a new pick) retries
+        return (failed(exc, lang, retries=False), *[dash.no_update] * 4)
     return (
         cards(table, lang),
         ranking(table, lang),

@@ -15,6 +15,7 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.auth.guard import row_id_or_none, unit_code_or_none
 from ioc.auth.principal import Principal
@@ -22,6 +23,7 @@ from ioc.i18n import language_or_default, t
 from ioc.pages.access import denied, viewer
 from ioc.pages.overview import data_attrs
 from ioc.pages.reports_cards import kpi_cards
+from ioc.pages.states import failed, loading, reason
 from ioc.reports.categories import Category, load_categories
 from ioc.reports.clock import countdown, sla_status
 from ioc.reports.kpis import KpiRow, compute_kpis
@@ -75,7 +77,7 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
             ),
             html.H2(t("reports.list", lang), className="reports-heading"),
             html.Div(id="reports-message", role="status", className="reports-message"),
-            html.Div(id="reports-table"),
+            html.Div(loading(lang), id="reports-table"),
             dcc.Interval(id="reports-interval", interval=refresh_ms),
             dcc.Store(id="reports-changed", data=0),
         ],
@@ -268,7 +270,12 @@ def refresh(
     lang: str | None,
 ) -> tuple[Any, ...]:
     """Rebuild the cards and the table (filters, a workflow step or the timer)."""
-    return refresh_at(utcnow(), unit, category, status, language_or_default(lang))
+    language = language_or_default(lang)
+    try:
+        return refresh_at(utcnow(), unit, category, status, language)
+    except SQLAlchemyError as exc:  # the timer tries again
+        skip = dash.no_update
+        return skip, failed(exc, language), skip, skip, skip
 
 
 def apply_action(report_id: int, to: str, now: datetime, client: str = "") -> str | None:
@@ -307,9 +314,14 @@ def act(_clicks: list[int | None], changed: int | None, lang: str | None) -> Any
     report_id, to = row_id_or_none(trigger.get("report")), trigger.get("to")
     if report_id is None or not isinstance(to, str):
         return dash.no_update, denied(language)
-    error = apply_action(report_id, to, utcnow(), web_client())
+    try:
+        error = apply_action(report_id, to, utcnow(), web_client())
+    except SQLAlchemyError as exc:  # nothing was saved: say so, the button can be pressed again
+        return dash.no_update, t(
+            "reports.failed", language, id=report_id, reason=reason(exc, language)
+        )
     if error is not None:
-        reason = t(f"reports.error.{error}", language)
-        return dash.no_update, t("reports.failed", language, id=report_id, reason=reason)
+        why = t(f"reports.error.{error}", language)
+        return dash.no_update, t("reports.failed", language, id=report_id, reason=why)
     status = t(f"reports.status.{to}", language)
     return (changed or 0) + 1, t("reports.done", language, id=report_id, status=status)

@@ -14,10 +14,12 @@ from typing import Any
 import dash
 from dash import Input, Output, callback, dcc, html
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.auth.guard import province_wide
 from ioc.i18n import language_or_default, t
 from ioc.pages.access import province_only, viewer
+from ioc.pages.states import failed, loading
 from ioc.store.models import DeadLetter, WorkerStat
 from ioc.store.worker_stats import all_stats
 from ioc.timeutil import utcnow
@@ -45,7 +47,7 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
     return html.Div(
         [
             html.H2(t("system.heading", lang), className="reports-heading"),
-            html.Div(id="system-workers"),
+            html.Div(loading(lang), id="system-workers"),
             html.H2(t("system.cameras_heading", lang), className="reports-heading"),
             html.Div(id="system-camera-workers"),
             html.H2(t("system.rejects", lang), className="reports-heading"),
@@ -149,12 +151,16 @@ def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any, Any]:
     if not province_wide(viewer()):
         return province_only(lang), None, None
     now = utcnow()
-    with current_store().session() as session:
-        workers = list(all_stats(session))
+    try:
+        with current_store().session() as session:
+            workers = list(all_stats(session))
+        rejects = reject_counts(now - timedelta(hours=24))
+    except SQLAlchemyError as exc:  # the timer tries again; old counters would mislead
+        return failed(exc, lang), None, None
     ingest = [w for w in workers if w.role != "cameras"]
     cameras = [w for w in workers if w.role == "cameras"]
     return (
         worker_table(ingest, now, lang),
         camera_worker_table(cameras, now, lang),
-        reject_table(reject_counts(now - timedelta(hours=24)), lang),
+        reject_table(rejects, lang),
     )

@@ -118,6 +118,14 @@ class WatchedPage:
         live.sign_in(self.page.context, role, unit)
 
 
+def watch(page: Any, origin: str = "") -> WatchedPage:
+    """Record what goes wrong on ``page`` (one a test opened in a context of its own);
+    requests to ``origin`` are local."""
+    watched = WatchedPage(page, origin)
+    _watch(watched)
+    return watched
+
+
 def _watch(watched: WatchedPage) -> None:
     page = watched.page
 
@@ -156,7 +164,5 @@ def watched_page(browser: Any) -> Iterator[WatchedPage]:
     Set ``origin`` to the server under test before navigating.
     """
     context = browser.new_context(viewport=WALL, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-    watched = WatchedPage(context.new_page())
-    _watch(watched)
-    yield watched
+    yield watch(context.new_page())
     context.close()
