@@ -16,6 +16,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, dcc, html
 from dash.dcc.express import send_string
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ioc.aggregates.shared import ProcessMemo
@@ -34,6 +35,7 @@ from ioc.pages.kpi_cache import (
     series,
 )
 from ioc.pages.leader_views import LeaderRow, leader_rows, metrics, table, to_csv, trend_figure
+from ioc.pages.states import failed
 from ioc.timeutil import utcnow
 from ioc.web.context import LANG_STORE_ID, current_store
 
@@ -137,7 +139,11 @@ def refresh(
     kind: str | None, sort: str | None, _n: int | None, lang: str | None
 ) -> tuple[Any, ...]:
     """Ranking table, trend chart (and its PNG file name) for the chosen view."""
-    return refresh_at(utcnow(), kind, sort, language_or_default(lang))
+    chosen = language_or_default(lang)
+    try:
+        return refresh_at(utcnow(), kind, sort, chosen)
+    except SQLAlchemyError as exc:  # the table says why; the next tick tries again
+        return failed(exc, chosen), dash.no_update, dash.no_update, dash.no_update
 
 
 def checked(kind: str | None, sort: str | None) -> tuple[TrendKind, str]:

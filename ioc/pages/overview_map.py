@@ -85,9 +85,10 @@ def report_layer_trace(reports: Sequence[ReportPoint] | Sequence[Cell], lang: st
 
 
 def feed_traces(
-    data: MapData, lang: str, only: Sequence[str] = LAYER_NAMES
+    data: MapData, lang: str, only: Sequence[str] = LAYER_NAMES, marker_scale: float = 1.0
 ) -> dict[str, list[Any]]:
-    """The live layers named in ``only``, by layer name (cameras include their cones)."""
+    """The live layers named in ``only``, by layer name (cameras include their cones);
+    ``marker_scale`` enlarges every marker (a 4K wall draws them twice as big)."""
     build = {
         "cameras": lambda: [
             *camera_traces(data.states, lang, data.names),
@@ -97,7 +98,22 @@ def feed_traces(
         "sensors": lambda: [sensor_trace(data.sensors, lang)],
         "incidents": lambda: incident_traces(data.incidents, lang, data.names),
     }
-    return {name: build[name]() for name in LAYER_NAMES if name in only}
+    traces = {name: build[name]() for name in LAYER_NAMES if name in only}
+    if marker_scale != 1.0:
+        for layer in traces.values():
+            for trace in layer:
+                scale_markers(trace, marker_scale)
+    return traces
+
+
+def scale_markers(trace: Any, factor: float) -> None:
+    """Multiply a trace's marker size (one number or one per point) by ``factor``."""
+    marker = getattr(trace, "marker", None)
+    size = getattr(marker, "size", None)
+    if isinstance(size, int | float):
+        marker.size = size * factor  # type: ignore[union-attr]
+    elif isinstance(size, list | tuple):
+        marker.size = [value * factor for value in size]  # type: ignore[union-attr]
 
 
 def build_map(
@@ -107,6 +123,7 @@ def build_map(
     show_districts: bool = False,
     size_px: tuple[int, int] = (1380, 980),
     legend: bool = True,
+    marker_scale: float = 1.0,
 ) -> go.Figure:
     """The whole map, every trace at its :data:`TRACE` position."""
     areas = area_trace(data, lang)
@@ -117,7 +134,7 @@ def build_map(
             data.districts, t("overview.districts_legend", lang), visible=show_districts
         ),
     ]
-    for name, layer in feed_traces(data, lang).items():
+    for name, layer in feed_traces(data, lang, marker_scale=marker_scale).items():
         for trace in layer:
             trace.visible = name in data.layers
             traces.append(trace)
@@ -168,10 +185,12 @@ def empty_figure() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def layer_patch(data: MapData, lang: str, changed: Sequence[str]) -> Patch:
+def layer_patch(
+    data: MapData, lang: str, changed: Sequence[str], marker_scale: float = 1.0
+) -> Patch:
     """A patch replacing only the traces of the ``changed`` layers (visibility kept)."""
     patch = Patch()
-    traces = feed_traces(data, lang, changed)
+    traces = feed_traces(data, lang, changed, marker_scale)
     for name in traces:
         for index, trace in zip(LAYER_TRACES[name], traces[name], strict=True):
             trace.visible = name in data.layers

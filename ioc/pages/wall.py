@@ -140,6 +140,12 @@ def map_size(screen: list[int] | None) -> tuple[int, int]:
     return int(width * 0.64), int(height * 0.8)
 
 
+def marker_scale(map_px: tuple[int, int]) -> float:
+    """How much bigger the map's markers are drawn than on a 1080p wall (text on the wall
+    grows with the screen; without this a 4K wall's dots were half as big to the eye)."""
+    return max(1.0, map_px[1] / map_size(None)[1])
+
+
 def wall_unit(principal: Principal | None, unit: Any) -> Any:
     """The unit a wall shows: the one asked for, else a unit-bound principal's own unit
     (only a province-wide principal sees the whole province)."""
@@ -175,10 +181,12 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
         data = map_data.read_map_data(session, now, lang, areas=areas, metric="total",
                                       parts=parts, layers=None, unit=code,
                                       versions=new_version)  # fmt: skip
+        size = map_size(screen)
+        scale = marker_scale(size)
         figure: Any = (
-            build_map(data, lang, size_px=map_size(screen), legend=False)
+            build_map(data, lang, size_px=size, legend=False, marker_scale=scale)
             if first
-            else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
+            else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed], scale)
         )
         summary = cards(
             map_data.summary_cards(session, now, data.states, lang, code, versions=new_version),

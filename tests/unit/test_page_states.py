@@ -21,7 +21,7 @@ from ioc.auth.principal import Principal
 from ioc.auth.roles import Role
 from ioc.config import Settings
 from ioc.i18n import t
-from ioc.pages import field, kpi, reports, system
+from ioc.pages import field, kpi, leader, reports, system
 from ioc.store import Store, open_store
 from ioc.web.context import attach
 
@@ -94,3 +94,9 @@ def test_system_says_so_instead_of_old_counters(down: Store) -> None:
     workers, cameras, rejects = system.refresh(None, "en")
     assert t("common.db_unreachable", "en") in error_of(workers)
     assert (cameras, rejects) == (None, None)
+
+
+def test_leader_says_so_in_its_table_and_keeps_the_chart(down: Store) -> None:
+    table, *rest = leader.refresh("month", "total", None, "vi")
+    assert UNREACHABLE in error_of(table) and "tự thử lại" in error_of(table)
+    assert all(value is dash.no_update for value in rest)

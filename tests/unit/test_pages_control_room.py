@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import dash
 import plotly.graph_objects as go
@@ -138,3 +139,12 @@ def test_wall_moving_to_another_unit_redraws_it_without_an_alert(store: Store) -
     assert moved[10] == 4 and moved[11]["unit"] == "W1"
     stays = wall.refresh_at(NOW, moved[11], moved[10], "W1", "vi")
     assert stays[0] is dash.no_update  # nothing changed since
+
+
+def test_a_4k_wall_draws_its_markers_twice_as_big(store: Store) -> None:
+    def sizes(figure: go.Figure) -> list[Any]:
+        return [trace.marker.size for trace in figure.data if trace.meta == "incidents"]
+
+    full_hd = wall.refresh_at(NOW, None, None, None, "vi", [1920, 1080])[0]
+    four_k = wall.refresh_at(NOW, None, None, None, "vi", [3840, 2160])[0]
+    assert sizes(full_hd) == [26] and sizes(four_k) == [52]
