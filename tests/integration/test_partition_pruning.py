@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -36,6 +37,12 @@ SEED = {
         ":first + i * interval '6 hours', :first FROM generate_series(0, :steps) i"
     ),
 }
+# a camera whose detections carry no picture (an analysis-only camera, or snapshots off)
+NO_PICTURES = (
+    "INSERT INTO detections (msg_id, camera_id, kind, score, observed_at, received_at) "
+    "SELECT 'n' || i, 'c2', 'smoke', 0.9, :first + i * interval '1 hour', :first "
+    "FROM generate_series(0, :steps * 6) i"
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +50,14 @@ def store() -> Iterator[Store]:
     """Fourteen months of readings (5 stations) and detections every 6 hours, one partition
     per month."""
     with scratch_store() as store:
-        add_cameras(store, "c1")
+        add_cameras(store, "c1", "c2")
         steps = int((NOW - FIRST).total_seconds() // (6 * 3600))
         with store.engine.begin() as conn:
             for table, sql in SEED.items():
                 ensure_partitions(conn, table, PARTITIONED[table], FIRST, NOW)
                 conn.execute(text(sql), {"first": FIRST, "steps": steps})
+                if table == "detections":
+                    conn.execute(text(NO_PICTURES), {"first": FIRST, "steps": steps})
                 conn.execute(text(f"ANALYZE {table}"))
         yield store
 
@@ -86,3 +95,32 @@ def test_an_unbounded_read_would_touch_every_month(store: Store) -> None:
     """The check itself can see a read that is not pruned."""
     _, touched = scanned(store, lambda s: s.scalar(select(func.max(SensorReading.id))))
     assert len(touched) >= 14
+
+
+def index_names(plan: Any) -> set[str]:
+    """Every index a JSON plan scans."""
+    found: set[str] = set()
+    if isinstance(plan, dict):
+        if "Index Name" in plan:
+            found.add(str(plan["Index Name"]))
+        for value in plan.values():
+            found |= index_names(value)
+    elif isinstance(plan, list):
+        for value in plan:
+            found |= index_names(value)
+    return found
+
+
+def test_latest_snapshots_walk_only_the_detections_with_a_picture(store: Store) -> None:
+    """Migration 0017: a camera with thousands of picture-less detections costs one probe of
+    a partial index per month, not a walk through all of them."""
+    with store.engine.connect() as conn:
+        partial = set(conn.execute(text(
+            "SELECT indexname FROM pg_indexes WHERE tablename LIKE 'detections%' "
+            "AND indexdef LIKE '%WHERE (snapshot IS NOT NULL)%'"
+        )).scalars())  # fmt: skip
+    since = NOW - timedelta(days=90)
+    shots, plans = explained(store, lambda s: feeds.latest_snapshots(s, ["c1", "c2"], NOW, since))
+    used = {name for name in index_names(plans) if name.startswith("detections")}
+    assert isinstance(shots, dict) and set(shots) == {"c1"}
+    assert used and used <= partial, used - partial
