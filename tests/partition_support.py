@@ -90,15 +90,20 @@ def explained(
 
 def relations(plan: Any) -> set[str]:
     """Every relation a JSON plan scans."""
-    found = set()
+    return plan_names(plan, "Relation Name")
+
+
+def plan_names(plan: Any, key: str) -> set[str]:
+    """Every value of ``key`` in the nodes of a JSON plan ("Relation Name", "Index Name")."""
+    found: set[str] = set()
     if isinstance(plan, dict):
-        if "Relation Name" in plan:
-            found.add(plan["Relation Name"])
+        if key in plan:
+            found.add(str(plan[key]))
         for value in plan.values():
-            found |= relations(value)
+            found |= plan_names(value, key)
     elif isinstance(plan, list):
         for value in plan:
-            found |= relations(value)
+            found |= plan_names(value, key)
     return found
 
 

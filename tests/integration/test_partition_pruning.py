@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -19,7 +18,7 @@ from ioc.store import Store
 from ioc.store.models import SensorReading
 from ioc.store.partitions import PARTITIONED, ensure_partitions
 from tests.helpers import add_cameras
-from tests.partition_support import explained, relations, scratch_store
+from tests.partition_support import explained, plan_names, relations, scratch_store
 
 pytestmark = pytest.mark.postgis
 
@@ -97,20 +96,6 @@ def test_an_unbounded_read_would_touch_every_month(store: Store) -> None:
     assert len(touched) >= 14
 
 
-def index_names(plan: Any) -> set[str]:
-    """Every index a JSON plan scans."""
-    found: set[str] = set()
-    if isinstance(plan, dict):
-        if "Index Name" in plan:
-            found.add(str(plan["Index Name"]))
-        for value in plan.values():
-            found |= index_names(value)
-    elif isinstance(plan, list):
-        for value in plan:
-            found |= index_names(value)
-    return found
-
-
 def test_latest_snapshots_walk_only_the_detections_with_a_picture(store: Store) -> None:
     """Migration 0017: a camera with thousands of picture-less detections costs one probe of
     a partial index per month, not a walk through all of them."""
@@ -121,6 +106,6 @@ def test_latest_snapshots_walk_only_the_detections_with_a_picture(store: Store) 
         )).scalars())  # fmt: skip
     since = NOW - timedelta(days=90)
     shots, plans = explained(store, lambda s: feeds.latest_snapshots(s, ["c1", "c2"], NOW, since))
-    used = {name for name in index_names(plans) if name.startswith("detections")}
+    used = {name for name in plan_names(plans, "Index Name") if name.startswith("detections")}
     assert isinstance(shots, dict) and set(shots) == {"c1"}
     assert used and used <= partial, used - partial
