@@ -34,6 +34,7 @@ from ioc.incidents.queries import open_incidents, version_of
 from ioc.notify.message import geo_uri, map_url, snapshot_url
 from ioc.pages.access import denied, viewer
 from ioc.pages.states import failed, loading, reason
+from ioc.pages.unit import find_unit
 from ioc.store.models import Incident
 from ioc.timeutil import format_local, utcnow
 from ioc.web.context import LANG_STORE_ID, current_settings, current_store, web_client
@@ -55,10 +56,10 @@ def chosen_unit(principal: Principal, unit: object) -> str | None:
     return unit_code_or_none(unit) if principal.province_wide else None
 
 
-def scope_text(principal: Principal, unit: str | None, lang: str) -> str:
+def scope_text(principal: Principal, unit: str | None, lang: str, name: str | None = None) -> str:
     if not principal.province_wide:
-        return t("field.scope", lang, unit=principal.unit_code or "")
-    return t("field.unit", lang, unit=unit) if unit else t("field.all_units", lang)
+        return t("field.scope", lang, unit=name or principal.unit_code or "")
+    return t("field.unit", lang, unit=name or unit) if unit else t("field.all_units", lang)
 
 
 def layout(lang: str = "vi", unit: str | None = None, **_query: Any) -> Any:
@@ -186,6 +187,7 @@ def card(incident: Incident, lang: str, principal: Principal) -> html.Article:
 @callback(
     Output("field-list", "children"),
     Output("field-version", "data"),
+    Output("field-unit-label", "children"),
     Input("field-interval", "n_intervals"),
     Input("field-changed", "data"),
     State("field-unit", "data"),
@@ -194,28 +196,40 @@ def card(incident: Incident, lang: str, principal: Principal) -> html.Article:
 )
 def refresh(
     _n: int | None, _changed: int | None, unit: str | None, version: str | None, lang: str | None
-) -> tuple[Any, Any]:
-    """Rebuild the list when an open incident changed (or the language did)."""
+) -> tuple[Any, Any, Any]:
+    """Rebuild the list when an open incident changed (or the language did), and name the
+    unit in the heading (the skeleton, which reads nothing, could only give its code)."""
     language = language_or_default(lang)
     principal = viewer()
     if principal is None:
-        return denied(language), ""
+        return denied(language), "", ""
     try:
         with current_store().session() as session:
+            chosen = chosen_unit(principal, unit)
             incidents = open_incidents(
                 session,
-                chosen_unit(principal, unit),
+                chosen,
                 current_settings().province_code,
                 where=incidents_seen(principal),
             )
             new_version = f"{language}#{principal.name}#" + version_of(incidents)
             if new_version == version:
-                return dash.no_update, dash.no_update
+                return dash.no_update, dash.no_update, dash.no_update
+            label = named_scope_text(session, principal, chosen, language)
             if not incidents:
-                return html.P(t("field.empty", language), className="field-empty"), new_version
-            return [card(incident, language, principal) for incident in incidents], new_version
+                empty = html.P(t("field.empty", language), className="field-empty")
+                return empty, new_version, label
+            cards = [card(incident, language, principal) for incident in incidents]
+            return cards, new_version, label
     except SQLAlchemyError as exc:  # no version: the next tick that reads rebuilds the list
-        return failed(exc, language), ""
+        return failed(exc, language), "", dash.no_update
+
+
+def named_scope_text(session: Any, principal: Principal, unit: str | None, lang: str) -> str:
+    """:func:`scope_text` with the unit's name instead of its code, where it is known."""
+    code = unit if principal.province_wide else principal.unit_code
+    found = find_unit(session, code) if code else None
+    return scope_text(principal, unit, lang, found.name if found else None)
 
 
 def _state_for(incident_id: int, index: int) -> Any:

@@ -126,12 +126,16 @@ def test_field_list_comes_from_the_principal_not_the_query(store: Store, city: A
         page = dump(field.layout(unit=PHUONG_1_BAO_LOC))
         assert "operator.672" in page and '"field-unit", "data": ""' in page  # ?unit= ignored
     with acting_as(server, field_staff(store)):
-        listed = dump(field.refresh(None, None, None, None, "vi")[0])
+        answer = field.refresh(None, None, None, None, "vi")
+        listed = dump(answer[0])
+        assert answer[2] == "Sự cố của đơn vị Thành phố Đà Lạt và sự cố giao cho bạn"  # named
         assert "Khói Đà Lạt" in listed and "Cháy Bảo Lộc (giao)" in listed
         assert "Khói Bảo Lộc" not in listed
     with acting_as(server, ADMIN):
-        narrowed = dump(field.refresh(None, None, PHUONG_1_BAO_LOC, None, "vi")[0])
+        answer = field.refresh(None, None, PHUONG_1_BAO_LOC, None, "vi")
+        narrowed = dump(answer[0])
         assert "Khói Bảo Lộc" in narrowed and "Khói Đà Lạt" not in narrowed
+        assert answer[2] == "Đơn vị: Phường 1 Bảo Lộc"
     with acting_as(server, LEADER):
         everything = field.refresh(None, None, None, None, "vi")[0]
         assert "Khói Bảo Lộc" in dump(everything)

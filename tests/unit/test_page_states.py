@@ -85,7 +85,7 @@ def test_reports_says_the_database_is_unreachable_in_its_table(down: Store) -> N
 
 
 def test_field_says_so_and_rebuilds_the_list_once_the_database_is_back(down: Store) -> None:
-    listed, version = field.refresh(None, 0, "", "vi#admin#1", "vi")
+    listed, version, _label = field.refresh(None, 0, "", "vi#admin#1", "vi")
     assert UNREACHABLE in error_of(listed)
     assert version == ""  # the next read that succeeds replaces the error
 
