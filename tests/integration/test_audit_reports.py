@@ -1,10 +1,12 @@
 """Citizen reports in the audit log, on both backends: a new report from Open311, MQTT or
-a CSV import, each one ``report.*`` row without personal data, the chain still verifying."""
+a CSV import, and the SLA check's overdue flag and escalation, each one ``report.*`` row
+without personal data, with the chain still verifying."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from ioc.audit import log as audit_log
 from ioc.ingest.writer import BatchWriter
 from ioc.reports.csv_import import import_csv
 from ioc.reports.intake import ReportIn, create_reports
+from ioc.reports.sla import check_overdue
 from ioc.store import Store
 from ioc.store.models import CitizenReport
 from ioc.store.models_audit import AuditEntry
@@ -110,3 +113,25 @@ def test_csv_import_is_audited_per_report_in_bulk(store: Store, tmp_path: Path) 
     with store.session() as session:  # an append after the bulk rows still chains
         audit_log.append(session, "test.after", actor="t")
     assert len(audit_rows(store, "test.after")) == 1
+
+
+def test_sla_check_audits_overdue_and_escalation(store: Store) -> None:
+    seed(store)
+    now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    with store.session() as session:
+        [created] = create_reports(
+            session, store, [ReportIn("trat_tu_do_thi", *HO_XUAN_HUONG, created_at=now)], now=now
+        )
+    with store.session() as session:
+        check_overdue(session, now + timedelta(hours=3))
+    with store.session() as session:
+        check_overdue(session, now + timedelta(hours=4))  # nothing new: no new rows
+    overdue = audit_rows(store, "report.overdue")
+    escalated = audit_rows(store, "report.escalated")
+    assert [(r.actor, r.target, r.unit_code) for r in overdue] == [
+        ("sla-check", f"report:{created.id}", "24781")
+    ]
+    assert overdue[0].detail is not None and overdue[0].detail["result_due_at"]
+    assert [(r.actor, r.target, r.detail) for r in escalated] == [
+        ("sla-check", f"report:{created.id}", {"status": "received", "to": "68"})
+    ]
