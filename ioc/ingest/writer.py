@@ -156,7 +156,9 @@ class BatchWriter:
         if self._locator is None or time.monotonic() > self._locator_until:
             self._locator = TreeLocator.load(session)
             self._locator_until = time.monotonic() + 600
-        results = create_reports(session, self._locator, [r.report for _, r in items], now=now)
+        reports = [r.report for _, r in items]
+        origins = [(f"mqtt:{r.report.source}", m.topic) for m, r in items]
+        results = create_reports(session, self._locator, reports, now=now, origins=origins)
         refused = [
             (message, Rejected("report_refused", result.rejected))
             for (message, _), result in zip(items, results, strict=True)

@@ -2,7 +2,9 @@
 
 Ids are reserved first (the sequence on PostGIS, ``max(id)`` inside the write transaction
 on SQLite), so a report and its status history go in together, in one transaction per
-batch: a line is either fully stored or not at all.
+batch: a line is either fully stored or not at all. Each report also gets its ``report.created``
+row of the audit log in that transaction (actor ``import``; unit, category, never the text),
+written the same bulk way (:func:`ioc.audit.log.copy_many`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any
 import shapely
 from sqlalchemy import Connection, func, insert, select, text
 
+from ioc.audit import log as audit_log
 from ioc.store import Store
 from ioc.store.models import CitizenReport
 from ioc.store.models_reports import ReportStatusChange
+from ioc.timeutil import utcnow
 
 REPORT_COLUMNS = (
     "id", "external_id", "service_code", "description", "status", "lon", "lat", "geom",
@@ -41,24 +45,51 @@ def write_reports(store: Store, reports: Sequence[BulkReport]) -> int:
         return 0
     with store.engine.begin() as connection:
         if store.is_postgis:
-            _copy_postgis(connection, reports)
+            ids = _copy_postgis(connection, reports)
         else:
-            _insert_sqlite(connection, reports)
+            ids = _insert_sqlite(connection, reports)
+        audit_log.copy_many(connection, _audit_events(ids, reports))
     return len(reports)
+
+
+def _audit_events(ids: Sequence[int], reports: Sequence[BulkReport]) -> list[audit_log.Event]:
+    now = utcnow()
+    return [
+        audit_log.Event(
+            "report.created",
+            "import",
+            target=f"report:{report_id}",
+            unit_code=report.values["unit_code"],
+            client="cli",
+            detail={
+                "category": report.values["service_code"],
+                "source": report.values["source"],
+                "agency": report.values["agency"],
+                "external_id": report.values["external_id"],
+                "status": report.values["status"],
+            },
+            at=now,
+        )
+        for report_id, report in zip(ids, reports, strict=True)
+    ]
 
 
 def _history_rows(report_id: int, report: BulkReport) -> list[tuple[Any, ...]]:
     return [(report_id, *change) for change in report.history]
 
 
-def _copy_postgis(connection: Connection, reports: Sequence[BulkReport]) -> None:
-    ids = connection.execute(
-        text(
-            "SELECT nextval(pg_get_serial_sequence('citizen_reports', 'id')) "
-            "FROM generate_series(1, :n)"
-        ),
-        {"n": len(reports)},
-    ).scalars()
+def _copy_postgis(connection: Connection, reports: Sequence[BulkReport]) -> list[int]:
+    ids = (
+        connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('citizen_reports', 'id')) "
+                "FROM generate_series(1, :n)"
+            ),
+            {"n": len(reports)},
+        )
+        .scalars()
+        .all()
+    )
     raw = connection.connection.driver_connection
     assert raw is not None
     history: list[tuple[Any, ...]] = []
@@ -73,13 +104,14 @@ def _copy_postgis(connection: Connection, reports: Sequence[BulkReport]) -> None
         with cursor.copy(f"COPY report_status_changes ({columns}) FROM STDIN") as copy:
             for row in history:
                 copy.write_row(row)
+    return list(ids)
 
 
 def _ewkt(values: dict[str, Any]) -> str:
     return f"SRID=4326;POINT({values['lon']!r} {values['lat']!r})"
 
 
-def _insert_sqlite(connection: Connection, reports: Sequence[BulkReport]) -> None:
+def _insert_sqlite(connection: Connection, reports: Sequence[BulkReport]) -> list[int]:
     first = int(connection.scalar(select(func.coalesce(func.max(CitizenReport.id), 0))) or 0) + 1
     rows: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
@@ -91,3 +123,4 @@ def _insert_sqlite(connection: Connection, reports: Sequence[BulkReport]) -> Non
         )
     connection.execute(insert(CitizenReport), rows)
     connection.execute(insert(ReportStatusChange), history)
+    return list(range(first, first + len(reports)))

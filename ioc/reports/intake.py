@@ -2,7 +2,9 @@
 
 :func:`create_reports` routes each report to the unit its point falls in at its date and to
 that unit's agency, starts its SLA clock, suggests likely duplicates, records the
-``received`` status and keeps the contact apart. It is idempotent on ``external_id`` (the
+``received`` status, keeps the contact apart and appends one ``report.created`` row per new
+report to the audit log (source, unit, category; never the contact or the text), all in the
+caller's transaction. It is idempotent on ``external_id`` (the
 MQTT ``msg_id`` or the source system's id): a report seen before is returned, not stored
 again. Bad items are returned with a ``rejected`` reason, never raised.
 """
@@ -18,6 +20,7 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ioc.audit import log as audit_log
 from ioc.reports.categories import Category, load_categories
 from ioc.reports.clock import calendar_from, deadlines
 from ioc.reports.duplicates import likely_duplicates
@@ -119,8 +122,12 @@ def create_reports(
     *,
     settings: ReportsSettings | None = None,
     now: datetime | None = None,
+    origins: Sequence[tuple[str, str]] | None = None,
 ) -> list[CreatedReport]:
-    """Store new reports (skipping known external ids); one result per item, in order."""
+    """Store new reports (skipping known external ids); one result per item, in order.
+
+    ``origins`` gives each item's audit ``(actor, client)``; by default the item's source.
+    """
     context = _Context(
         load_categories(session),
         agency_overrides(session),
@@ -138,7 +145,38 @@ def create_reports(
         if result.id is not None and item.external_id:
             known[item.external_id] = result.id
         results.append(result)
+    _audit(session, items, results, origins or [(i.source, "") for i in items], context.now)
     return results
+
+
+def _audit(
+    session: Session,
+    items: Sequence[ReportIn],
+    results: Sequence[CreatedReport],
+    origins: Sequence[tuple[str, str]],
+    now: datetime,
+) -> None:
+    """One ``report.created`` row per new report, appended together after the batch so the
+    chain head is locked once and late (see :func:`ioc.audit.log.append_many`)."""
+    events = [
+        audit_log.Event(
+            "report.created",
+            actor,
+            target=f"report:{result.id}",
+            unit_code=result.unit_code,
+            client=client,
+            detail={
+                "category": item.service_code,
+                "source": item.source,
+                "agency": result.agency,
+                "external_id": item.external_id,
+            },
+            at=now,
+        )
+        for item, result, (actor, client) in zip(items, results, origins, strict=True)
+        if result.created
+    ]
+    audit_log.append_many(session, events)
 
 
 def _create_one(session: Session, item: ReportIn, context: _Context) -> CreatedReport:

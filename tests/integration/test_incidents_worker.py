@@ -14,6 +14,7 @@ import pytest
 import shapely
 from sqlalchemy import func, select, text
 
+from ioc.audit import log as audit_log
 from ioc.auth.file_links import FileLinks
 from ioc.incidents.actions import apply_action
 from ioc.incidents.audit import history
@@ -23,6 +24,7 @@ from ioc.notify.subscriptions import SubscriptionSpec, add_subscription
 from ioc.notify.webhook import verify
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident, SensorReading
+from ioc.store.models_audit import AuditEntry
 from ioc.store.models_incidents import NotificationDelivery
 from tests.helpers import wait_for
 from tests.incidents_support import (
@@ -231,6 +233,26 @@ def test_audit_trail_is_append_only_in_the_database(store: Store, worker: Incide
         conn.execute(text("UPDATE incident_events SET actor = 'someone else'"))
     with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
         conn.execute(text("DELETE FROM incident_events"))
+
+
+def test_escalation_by_the_worker_is_in_the_audit_log(store: Store, worker: IncidentWorker) -> None:
+    clock = worker.clock
+    assert isinstance(clock, FrozenClock)
+    add_detection(store, "CAM-A", T0)
+    worker.step(escalate=True)
+    clock.now = T0 + timedelta(minutes=6)
+    worker.step(escalate=True)
+    with store.session() as session:
+        incident_id = session.scalars(select(Incident.id)).one()
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "incident.escalated")
+        ).all()
+        assert audit_log.verify(session).ok
+    assert [(r.actor, r.client, r.target, r.unit_code) for r in rows] == [
+        ("system", "incidents-worker", f"incident:{incident_id}", "U1")
+    ]
+    assert rows[0].detail is not None and rows[0].detail["level"] == 1
+    assert rows[0].at == T0 + timedelta(minutes=6)
 
 
 def test_escalation_then_reminders_until_acknowledged(store: Store, worker: IncidentWorker) -> None:
