@@ -12,11 +12,12 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from ioc.aggregates import shared
 from ioc.auth.scope import forget_scopes
@@ -58,6 +59,25 @@ def port_open(host: str, port: int) -> bool:
         return False
 
 
+@contextmanager
+def scratch_database(prefix: str, server: str | None = None) -> Iterator[URL]:
+    """A new, empty PostgreSQL database ``<prefix>_<random>`` on ``server`` (the test
+    server by default), dropped afterwards even if a process still holds it."""
+    base = make_url(server or pg_server_url())
+    if not port_open(base.host or "127.0.0.1", base.port or 5432):
+        unavailable(f"PostgreSQL not reachable at {base.host}:{base.port}")
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _no_held_aggregates() -> None:
     """Every test starts with no shared aggregate held by this process (the stores' tables
@@ -68,20 +88,8 @@ def _no_held_aggregates() -> None:
 @pytest.fixture(scope="session")
 def postgis_url() -> Iterator[str]:
     """A fresh PostGIS database for this test session, dropped at the end."""
-    server = make_url(pg_server_url())
-    if not port_open(server.host or "127.0.0.1", server.port or 5432):
-        unavailable(f"PostgreSQL not reachable at {server.host}:{server.port}")
-    name = f"ioc_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("ioc_test") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -8,41 +8,30 @@ revision, take a scratch database instead, dropped when they are done.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.partitions import partitions
-from tests.conftest import pg_server_url, port_open, unavailable
+from tests.conftest import scratch_database
 
 
 @contextmanager
 def scratch_store(revision: str = "heads") -> Iterator[Store]:
     """A new PostGIS database migrated to ``revision``; dropped afterwards."""
-    server = make_url(pg_server_url())
-    if not port_open(server.host or "127.0.0.1", server.port or 5432):
-        unavailable(f"PostgreSQL not reachable at {server.host}:{server.port}")
-    name = f"ioc_part_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    store = open_store(server.set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(store, revision)
-        yield store
-    finally:
-        store.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("ioc_part") as url:
+        store = open_store(url.render_as_string(hide_password=False))
+        try:
+            upgrade(store, revision)
+            yield store
+        finally:
+            store.dispose()
 
 
 def partition_names(store: Store, table: str) -> list[str]:

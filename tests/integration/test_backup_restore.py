@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from ioc.store import Store, open_store
 from ioc.store.migrate import current_revision
 from ioc.store.models import Camera
 from ioc.store.schema import metadata
+from tests.conftest import scratch_database
 from tests.incidents_support import add_detection, add_watch_cameras
 
 pytestmark = pytest.mark.postgis
@@ -32,22 +32,12 @@ def libpq(url: str) -> str:
 @pytest.fixture
 def empty_database(postgis_url: str) -> Iterator[URL]:
     """A new database with PostGIS enabled and nothing else, as the restore steps make it."""
-    server = make_url(postgis_url)
-    name = f"ioc_restore_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    target = server.set(database=name)
-    fresh = create_engine(target, isolation_level="AUTOCOMMIT")
-    with fresh.connect() as conn:
-        conn.execute(text("CREATE EXTENSION postgis"))
-    fresh.dispose()
-    try:
+    with scratch_database("ioc_restore", postgis_url) as target:
+        fresh = create_engine(target, isolation_level="AUTOCOMMIT")
+        with fresh.connect() as conn:
+            conn.execute(text("CREATE EXTENSION postgis"))
+        fresh.dispose()
         yield target
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def snapshot(store: Store) -> dict[str, object]:

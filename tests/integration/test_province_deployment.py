@@ -15,8 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from camera.shards import assignment
 from camera.synthetic import ClipSpec, render_frames, write_video
@@ -27,7 +26,7 @@ from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Incident, WorkerStat
 from tests.auth_support import sign_in
-from tests.conftest import pg_server_url, port_open, unavailable
+from tests.conftest import scratch_database
 from tests.helpers import free_port, wait_for
 from tests.ingest_procs import Publisher, stored
 from tests.role_procs import RoleProcess, listener, role_env, run_once, stop_all
@@ -43,19 +42,8 @@ READY_S = 150  # six processes importing dash/OpenCV: seconds when idle, minutes
 @pytest.fixture
 def fresh_database() -> Iterator[str]:
     """A brand-new PostgreSQL database (no schema: the migrate step makes it)."""
-    server = make_url(pg_server_url())
-    if not port_open(server.host or "127.0.0.1", server.port or 5432):
-        unavailable(f"PostgreSQL not reachable at {server.host}:{server.port}")
-    name = f"ioc_province_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("ioc_province") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 @dataclass
