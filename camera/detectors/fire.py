@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from camera.detectors.base import Detector
-from camera.types import Detection, Image, pixel_box_to_fraction
+from camera.types import CameraView, Detection, Image, pixel_box_to_fraction
 from ioc.config import CameraWorkerSettings
 
 Mask = npt.NDArray[np.bool_]
@@ -55,10 +55,10 @@ class FireDetector(Detector[FireState]):
     def from_settings(cls, _settings: CameraWorkerSettings) -> FireDetector:
         return cls()
 
-    def new_state(self, still: bool = False) -> FireState:
+    def new_state(self, still: bool = False, view: CameraView | None = None) -> FireState:
         return FireState(still=still)
 
-    def detect(self, frame: Image, state: FireState) -> list[Detection]:
+    def detect(self, frame: Image, state: FireState, t: float) -> list[Detection]:
         mask = fire_colour_mask(frame, self.r_threshold, self.s_threshold, self.cbcr_tau)
         gray = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
         found = []

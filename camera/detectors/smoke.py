@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from camera.detectors.base import Detector
-from camera.types import Detection, Image, pixel_box_to_fraction
+from camera.types import CameraView, Detection, Image, pixel_box_to_fraction
 from ioc.config import CameraWorkerSettings
 
 Mask = npt.NDArray[np.bool_]
@@ -74,10 +74,10 @@ class SmokeDetector(Detector[SmokeState]):
     def from_settings(cls, _settings: CameraWorkerSettings) -> SmokeDetector:
         return cls()
 
-    def new_state(self, still: bool = False) -> SmokeState:
+    def new_state(self, still: bool = False, view: CameraView | None = None) -> SmokeState:
         return SmokeState(still=still)
 
-    def detect(self, frame: Image, state: SmokeState) -> list[Detection]:
+    def detect(self, frame: Image, state: SmokeState, t: float) -> list[Detection]:
         small = _work_frame(frame)
         gray = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
         grey = self.grey_mask(small)

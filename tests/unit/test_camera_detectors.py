@@ -69,9 +69,9 @@ def flame(img: np.ndarray, rng: np.random.Generator, height: float) -> np.ndarra
     return out
 
 
-def run(detector, frames, still: bool = False) -> list[list[Detection]]:
+def run(detector, frames, still: bool = False, fps: float = 5.0) -> list[list[Detection]]:
     state = detector.new_state(still=still)
-    return [detector.detect(f, state) for f in frames]
+    return [detector.detect(f, state, i / fps) for i, f in enumerate(frames)]
 
 
 def test_fire_colour_rules_pick_flame_colours_not_white_or_green() -> None:
@@ -190,7 +190,7 @@ def test_onnx_detector_runs_a_real_model_through_cv2_dnn(tmp_path: Path) -> None
     (detector,) = load_detectors(settings)
     red = np.zeros((H, W, 3), np.uint8)
     red[..., 2] = 255
-    found = detector.detect(red, detector.new_state())
+    found = detector.detect(red, detector.new_state(), 0.0)
     assert [d.kind for d in found] == ["fire"]
     assert found[0].score == pytest.approx(0.9, abs=0.01)
-    assert detector.detect(np.zeros((H, W, 3), np.uint8), detector.new_state()) == []
+    assert detector.detect(np.zeros((H, W, 3), np.uint8), detector.new_state(), 0.0) == []
