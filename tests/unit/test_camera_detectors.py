@@ -122,7 +122,7 @@ def test_smoke_ignores_sideways_blob_fog_and_static_scene() -> None:
 
 
 def test_registry_loads_lazily_and_rejects_unknown_names() -> None:
-    assert set(REGISTRY) == {"smoke", "fire", "onnx"}
+    assert set(REGISTRY) == {"plume", "smoke", "fire", "onnx"}
     assert detector_class("smoke") is SmokeDetector
     names = [d.name for d in load_detectors(CameraWorkerSettings())]
     assert names == ["smoke", "fire"]
