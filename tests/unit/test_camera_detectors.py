@@ -125,7 +125,7 @@ def test_registry_loads_lazily_and_rejects_unknown_names() -> None:
     assert set(REGISTRY) == {"plume", "smoke", "fire", "onnx"}
     assert detector_class("smoke") is SmokeDetector
     names = [d.name for d in load_detectors(CameraWorkerSettings())]
-    assert names == ["smoke", "fire"]
+    assert names == ["plume", "smoke", "fire"]
     with pytest.raises(UnknownDetectorError):
         detector_class("tea-leaves")
     with pytest.raises(ValueError, match="onnx_model"):
