@@ -143,7 +143,12 @@ class CameraWorkerSettings(Section):
 
     snapshots_subdir: str = Field("snapshots", description="Under var_dir: snapshots and strips.")
     analysis_fps: float = Field(2.0, gt=0, le=30, description="Frames analysed per second.")
-    analysis_width: int = Field(640, ge=160, le=1920, description="Analysis frame width (px).")
+    analysis_width: int = Field(
+        1024,
+        ge=160,
+        le=4096,
+        description="Analysis frame width (px); a distant plume needs about 1000 px.",
+    )
     motion_width: int = Field(160, ge=32, le=640, description="Motion-gate frame width (px).")
     detectors: list[str] = Field(
         default_factory=lambda: ["plume", "smoke", "fire"],
@@ -185,6 +190,9 @@ class CameraWorkerSettings(Section):
     )
     plume_background_s: float = Field(
         600, gt=0, description="Time constant (seconds) of the plume detector's background."
+    )
+    plume_every_s: float = Field(
+        10, ge=0, description="The plume detector looks at most this often (seconds)."
     )
     plume_warmup_s: float = Field(
         600, ge=0, description="Seconds of a camera's picture learned before plumes are sought."

@@ -24,8 +24,9 @@ line — points ``[x, y]`` in frame fractions; the sky is everything above it. A
 must reach below ``sky_margin`` of the frame height above that line (a plume rises from
 the ground; a cloud floats in the sky). Without a sky line the whole frame is searched.
 
-Everything is in seconds: the background's time constant, the warm-up before the first
-detection, and how long a candidate is remembered; the same settings serve 2 fps video and
+Everything is in seconds: how often it looks (``every_s``: a 2 fps stream is looked at
+every ten seconds, a one-frame-a-minute camera at every frame), the background's time
+constant, the warm-up before the first detection, and how long a candidate is remembered; the same settings serve 2 fps video and
 one frame a minute. Pure apart from its state: the frame time comes from the caller.
 """
 
@@ -89,6 +90,7 @@ class PlumeDetector(Detector[PlumeState]):
 
     name: str = field(default="plume", init=False)
     width: int = 1024
+    every_s: float = 10.0
     background_s: float = 600.0
     warmup_s: float = 600.0
     memory_s: float = 300.0
@@ -102,6 +104,7 @@ class PlumeDetector(Detector[PlumeState]):
     def from_settings(cls, settings: CameraWorkerSettings) -> PlumeDetector:
         return cls(
             width=settings.plume_width,
+            every_s=settings.plume_every_s,
             background_s=settings.plume_background_s,
             warmup_s=settings.plume_warmup_s,
             memory_s=settings.plume_memory_s,
@@ -115,6 +118,8 @@ class PlumeDetector(Detector[PlumeState]):
         """Detections in ``frame`` taken at ``t`` seconds, updating ``state``."""
         if state.still:
             return []
+        if state.last_t is not None and 0 <= t - state.last_t < self.every_s:
+            return []  # a plume grows over minutes: looking every few seconds is enough
         gray = work_gray(frame, self.width)
         if state.background is None or state.background.shape != gray.shape:
             self._start(state, gray, t)

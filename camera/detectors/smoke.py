@@ -14,7 +14,9 @@ image for video smoke detection" (Pattern Recognition Letters 29(7)):
 * smoke rises: the accumulated motion orientation points upward (Yuan 2008) and the region
   grows from its source, while clouds, headlights and vehicles slide sideways and keep size.
 
-Regions larger than ``max_area`` of the frame (fog, a lighting change) are ignored. With
+Regions larger than ``max_area`` of the frame (fog, a lighting change) are ignored. Flow
+and rising need video: frames more than ``max_gap_s`` seconds apart start it afresh, and
+distant smoke seen a frame a minute is the plume detector's (:mod:`camera.detectors.plume`). With
 ``still`` state only colour, texture and size decide (single photographs).
 """
 
@@ -44,6 +46,7 @@ class SmokeState:
     prev_gray: Image | None = None
     prev_labels: npt.NDArray[np.int32] | None = None
     prev_areas: list[int] = field(default_factory=list)
+    last_t: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class SmokeDetector(Detector[SmokeState]):
     background_rate: float = 0.05
     min_rise: float = 0.3
     max_edge_ratio: float = 2.0
+    max_gap_s: float = 2.0
 
     @classmethod
     def from_settings(cls, _settings: CameraWorkerSettings) -> SmokeDetector:
@@ -83,6 +87,9 @@ class SmokeDetector(Detector[SmokeState]):
         grey = self.grey_mask(small)
         if state.still:
             return self._still(grey, gray)
+        if state.last_t is not None and t - state.last_t > self.max_gap_s:
+            state.background = state.prev_gray = None  # flow needs video; see the plume detector
+        state.last_t = t
         if state.background is None or state.prev_gray is None:
             self._remember(state, gray, np.zeros_like(grey))
             return []
