@@ -28,6 +28,7 @@ kind say whether it saw something there.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 import statistics
@@ -130,8 +131,22 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
     if rows and rows[0] and rows[0][0].strip().lower() == "file":
         header = [h.strip().lower() for h in rows[0]]
         return [dict(zip(header, (c.strip() for c in r), strict=False)) for r in rows[1:]]
-    names = ("file", "label", "ignition_s")
-    return [dict(zip(names, (c.strip() for c in r), strict=False)) for r in rows]
+    return [
+        {
+            "file": r[0].strip(),
+            "label": r[1].strip() if len(r) > 1 else "",
+            "ignition_s": _numeric(r[2:3]),
+        }
+        for r in rows
+    ]
+
+
+def _numeric(cells: list[str]) -> str:
+    """A header-less row's third cell when it is a number (other CSVs keep notes there)."""
+    try:
+        return str(float(cells[0])) if cells and cells[0].strip() else ""
+    except ValueError:
+        return ""
 
 
 def sequence_times(images: list[Path], interval_s: float | None) -> list[float]:
@@ -201,9 +216,8 @@ def read_boxes(folder: Path | None) -> dict[str, list[Box]]:
 
 def overlaps(a: Box, b: Box) -> bool:
     """Whether two boxes share any area."""
-    return (
-        min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
-        and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1])
+    return min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0]) and min(a[1] + a[3], b[1] + b[3]) > max(
+        a[1], b[1]
     )
 
 
@@ -235,7 +249,7 @@ def _frame_step(sample: Sample, settings: CameraWorkerSettings, result: ClipResu
         return 0.0
     if sample.file.is_dir():
         times = [t for t, _ in result.frame_hits]
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         return statistics.median(gaps) if gaps else (sample.frame_interval_s or 1.0)
     return 1.0 / settings.analysis_fps
 
@@ -318,7 +332,10 @@ def clip_summary(result: ClipResult) -> dict[str, Any]:
                 "t_s": round(e.t, 2),
                 "kind": e.kind,
                 "score": e.score,
-                "box": [round(v, 4) for v in (e.box[0], e.box[1], e.box[0] + e.box[2], e.box[1] + e.box[3])],
+                "box": [
+                    round(v, 4)
+                    for v in (e.box[0], e.box[1], e.box[0] + e.box[2], e.box[1] + e.box[3])
+                ],
                 "on_plume": e.on_plume,
             }
             for e in result.events

@@ -69,9 +69,7 @@ class HealthMonitor:
         if gray.shape[1] > self.width:
             height = max(1, round(gray.shape[0] * self.width / gray.shape[1]))
             gray = np.asarray(cv2.resize(gray, (self.width, height), interpolation=cv2.INTER_AREA))
-        if not still_picture(gray, self.prev):
-            self.unchanged_since = t
-        elif self.unchanged_since is None:
+        if not still_picture(gray, self.prev) or self.unchanged_since is None:
             self.unchanged_since = t
         self.prev = gray
         if t - self.unchanged_since >= self.frozen_s:

@@ -2,8 +2,9 @@
 
 Pure: :func:`motion_regions` compares two small grey frames; :class:`MotionGate` keeps the
 previous one. The chain runs its (costlier) detectors only when something moved, plus at
-least every ``safety_every_s`` seconds so a very slow plume is never missed for long. Privacy/ignore masks
-(polygons in frame fractions, from the camera registry) are blanked before comparing.
+least every ``safety_every_s`` seconds so a very slow plume is never missed for long.
+Privacy/ignore masks (polygons in frame fractions, from the camera registry) are blanked
+before comparing.
 """
 
 from __future__ import annotations

@@ -19,15 +19,17 @@ compares against; Pyronear's temporal confirmation) share three ideas, used here
   while clouds drift off and glare comes and goes. The :class:`~camera.confirm.Confirmer`
   then needs N such detections within a window of seconds.
 
-Per-camera geometry is data: ignore masks (the registry's polygons) and an optional sky
-line — points ``[x, y]`` in frame fractions; the sky is everything above it. A candidate
-must reach below ``sky_margin`` of the frame height above that line (a plume rises from
-the ground; a cloud floats in the sky). Without a sky line the whole frame is searched.
+Per-camera geometry is data (:class:`~camera.types.CameraView`, from the registry): ignore
+masks, and the skyline drawn as points ``[x, y]`` in frame fractions with a band around it.
+A candidate's base must lie in that band (a plume rises from the ground at the horizon; a
+cloud floats in the sky, the near slope is the close-range detectors' business). Without a
+skyline the whole frame is searched. Boxes are tight around the changed region.
 
 Everything is in seconds: how often it looks (``every_s``: a 2 fps stream is looked at
 every ten seconds, a one-frame-a-minute camera at every frame), the background's time
-constant, the warm-up before the first detection, and how long a candidate is remembered; the same settings serve 2 fps video and
-one frame a minute. Pure apart from its state: the frame time comes from the caller.
+constant, the warm-up before the first detection and how long a candidate is remembered;
+the same settings serve 2 fps video and one frame a minute. Pure apart from its state: the
+frame time comes from the caller.
 """
 
 from __future__ import annotations
@@ -280,9 +282,7 @@ def allowed_area(shape: tuple[int, ...], masks: Sequence[Sequence[Point]]) -> Ma
     return np.asarray(allowed > 0, dtype=np.bool_)
 
 
-def band_rows(
-    shape: tuple[int, ...], view: CameraView
-) -> Band | None:
+def band_rows(shape: tuple[int, ...], view: CameraView) -> Band | None:
     """Per column, the rows between which a plume's base may lie (None: anywhere)."""
     if len(view.horizon) < 2:
         return None

@@ -47,7 +47,7 @@ def test_eval_command_prints_one_json_line(
 ) -> None:
     import argparse
 
-    args = argparse.Namespace(directory=synthetic_set, fps=None)
+    args = argparse.Namespace(directory=synthetic_set, fps=None, manifest=None, json=False)
     assert cameras_command.run_eval(args, Settings()) == 0
     out, err = capsys.readouterr()
     summary = json.loads(out.strip().splitlines()[-1])
@@ -55,7 +55,7 @@ def test_eval_command_prints_one_json_line(
         "precision",
         "recall",
         "f1",
-        "false_alarms_per_camera_hour",
+        "false_alarms_per_camera_day",
         "median_time_to_detect_s",
     }
     assert summary["f1"]["smoke"] == 1.0

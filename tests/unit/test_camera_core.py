@@ -170,7 +170,7 @@ def test_metrics_per_class_false_alarms_and_time_to_detect(tmp_path: Path) -> No
     assert m["median_time_to_detect_s"] == 3.5
 
 
-def test_manifest_csv_json_and_headerless(tmp_path: Path) -> None:
+def test_manifest_columns_and_headerless(tmp_path: Path) -> None:
     (tmp_path / "manifest.csv").write_text("file,label,ignition_s\na.avi,smoke,2.5\nb.avi,none,\n")
     assert read_manifest(tmp_path) == [
         Sample(tmp_path / "a.avi", "smoke", 2.5),
@@ -178,5 +178,12 @@ def test_manifest_csv_json_and_headerless(tmp_path: Path) -> None:
     ]
     (tmp_path / "manifest.csv").write_text("x.jpg,fire,image,repo\nLICENSE,meta,license,repo\n")
     assert read_manifest(tmp_path) == [Sample(tmp_path / "x.jpg", "fire", None)]
-    (tmp_path / "manifest.json").write_text('[{"file": "c.avi", "label": "fire", "ignition_s": 1}]')
-    assert read_manifest(tmp_path) == [Sample(tmp_path / "c.avi", "fire", 1.0)]
+    (tmp_path / "manifest.csv").write_text(
+        "file,label,ignition_s,frame_interval_s,boxes\nseq,smoke,2400,60,labels\n"
+    )
+    assert read_manifest(tmp_path) == [
+        Sample(tmp_path / "seq", "smoke", 2400.0, 60.0, tmp_path / "labels")
+    ]
+    (tmp_path / "manifest.csv").write_text("file,label,ignition_s\nseq,smoke,soon\n")
+    with pytest.raises(ValueError, match="row 2"):
+        read_manifest(tmp_path)
