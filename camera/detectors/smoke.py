@@ -17,7 +17,7 @@ image for video smoke detection" (Pattern Recognition Letters 29(7)):
 Regions larger than ``max_area`` of the frame (fog, a lighting change) are ignored. Flow
 and rising need video: frames more than ``max_gap_s`` seconds apart start it afresh, and
 distant smoke seen a frame a minute is the plume detector's (:mod:`camera.detectors.plume`). With
-``still`` state only colour, texture and size decide (single photographs).
+``still`` state (single photographs) it says nothing: see :meth:`SmokeDetector._still`.
 """
 
 from __future__ import annotations
@@ -138,18 +138,12 @@ class SmokeDetector(Detector[SmokeState]):
         score = 0.5 + 0.15 * growing + 0.15 * min(1.0, r.rise / 2) + 0.2 * min(1.0, r.area / 0.05)
         return round(min(score, 1.0), 3)
 
-    def _still(self, grey: Mask, gray: Image) -> list[Detection]:
-        """Single photographs: a sizeable smooth grey region that is not the whole sky."""
-        candidate = _clean(grey & (_edge_energy(gray) < 60))
-        count, _labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8))
-        found = []
-        total = float(grey.size)
-        for label in range(1, count):
-            x, y, w, h, area = (int(v) for v in stats[label])
-            if 0.03 <= area / total <= 0.6:
-                box = pixel_box_to_fraction((x, y, w, h), *_wh(gray))
-                found.append(Detection("smoke", round(0.5 + 0.5 * area / total, 3), box))
-        return found
+    def _still(self, _grey: Mask, _gray: Image) -> list[Detection]:
+        """Single photographs: nothing. Sky, haze over a ridge and overcast are as grey and
+        smooth as smoke; measured on real tower frames and photographs the old colour and
+        texture rule boxed the whole sky or horizon band, so it could only mislead. Stills
+        are judged by a trained model (``onnx``), not by these rules."""
+        return []
 
     def _remember(self, state: SmokeState, gray: Image, candidate: Mask) -> None:
         g = gray.astype(np.float32)
