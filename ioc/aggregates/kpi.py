@@ -1,7 +1,7 @@
 """Decision 766 period counts and scores as shared aggregates.
 
 Two aggregates per period and era: the counts per unit of
-:func:`ioc.kpi.queries.dossier_counts` (key ``kpi.counts|Month|2026-03|post2025``) and the
+:func:`ioc.kpi.counts.kpi_counts` (key ``kpi.counts|Month|2026-03|post2025``) and the
 scores the pages show, computed from them (key ``kpi.metrics|…``: each unit's and the
 province's total and group points), so no web process scores a province either. The
 refresher counts the periods every page asks for (:func:`ioc.kpi.periods.recent_periods`)
@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ioc.aggregates.shared import Codec, Computed, Want, get_many
+from ioc.kpi.counts import kpi_counts_many
 from ioc.kpi.decision766 import Score, score
 from ioc.kpi.periods import Era, Period, is_running
-from ioc.kpi.queries import dossier_counts_many
 from ioc.kpi.ratio import PROVINCE, add_counts
 from ioc.kpi.weights import default_weights
 
@@ -79,7 +79,7 @@ def count_periods(
     session: Session, requests: Sequence[Request], now: datetime, running_ttl_s: float
 ) -> dict[str, Computed[Counts]]:
     """Count every request in ONE query, as aggregates by key."""
-    counted = dossier_counts_many(session, requests, now)
+    counted = kpi_counts_many(session, requests, now)
     return {
         counts_key(period, era): Computed(counts, "", expiry(period, now, running_ttl_s))
         for (period, era), counts in zip(requests, counted, strict=True)

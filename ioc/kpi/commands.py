@@ -1,8 +1,9 @@
-"""``ioc dossiers import``, ``ioc indicators import`` and ``ioc kpi show``."""
+"""``ioc dossiers import``, ``ioc indicators import`` and ``ioc kpi show|weights|catalogue``."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,10 +13,12 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from ioc.commands import add_command
 from ioc.config import Settings
+from ioc.kpi.catalogue import CatalogueFileError, read_catalogue, store_catalogue
 from ioc.kpi.importer import ImportFileError, ImportReport, import_dossiers
 from ioc.kpi.indicators import IndicatorFileError, read_indicator_csv, store_indicators
 from ioc.kpi.periods import ERAS, Period
 from ioc.kpi.ranking import KpiTable, compute_table
+from ioc.kpi.weights import default_weights
 from ioc.store import Store, open_store
 
 NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: run `ioc db upgrade` first ({})"
@@ -38,6 +41,14 @@ def register(subparsers: Any) -> None:
     show.add_argument("--period", required=True, type=Period.parse, help="YYYY-MM, YYYY-Qn, YYYY")
     show.add_argument("--era", choices=ERAS, help="default: by the period (before/after reform)")
     show.set_defaults(handler=kpi_show)
+    weights = add_command(kpis, "weights", "Cách tính điểm / the scoring (weights file)")
+    weights.add_argument("--json", action="store_true", help="the tree as JSON")
+    weights.set_defaults(handler=kpi_weights)
+    catalogue = add_command(kpis, "catalogue", "Danh mục TTHC / procedure catalogue")
+    cat = catalogue.add_subparsers(dest="catalogue_command", metavar="ACTION", required=True)
+    cat_import = add_command(cat, "import", "Nhập CSV/Excel theo đơn vị và kỳ / import a file")
+    cat_import.add_argument("file", type=Path, help="CSV or .xlsx (see docs/kpi.md)")
+    cat_import.set_defaults(handler=catalogue_import)
 
 
 def _with_store(settings: Settings, work: Callable[[Store], int]) -> int:
@@ -135,6 +146,39 @@ def kpi_show(args: argparse.Namespace, settings: Settings) -> int:
         with store.session() as session:
             table = compute_table(session, args.period, args.era)
         print(format_table(table))
+        return 0
+
+    return _with_store(settings, work)
+
+
+def kpi_weights(args: argparse.Namespace, _settings: Settings) -> int:
+    """The groups and sub-indicators with their points and formulas."""
+    tree = default_weights().tree()
+    if args.json:
+        print(json.dumps(tree, ensure_ascii=False, indent=2))
+        return 0
+    for group in tree["groups"]:
+        print(f"{group['code']:<12} {group['points']:>4g}  {group['name']}")
+        for item in group["indicators"]:
+            print(f"  {item['code']:<26} {item['points']:>4g}  {item['formula']}")
+    print(f"{'':<12} {tree['total']:>4g}")
+    return 0
+
+
+def catalogue_import(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        rows = read_catalogue(args.file)
+    except CatalogueFileError as exc:
+        print("Lỗi / error:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
+        return 1
+    except ImportFileError as exc:
+        print(f"Lỗi / error: {exc}", file=sys.stderr)
+        return 1
+
+    def work(store: Store) -> int:
+        with store.session() as session:
+            count = store_catalogue(session, rows)
+        print(f"Đã nhập {count} thủ tục / imported {count} procedures from {args.file}")
         return 0
 
     return _with_store(settings, work)

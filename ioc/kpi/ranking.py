@@ -14,9 +14,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ioc.kpi.counts import kpi_counts
 from ioc.kpi.decision766 import Score, score
 from ioc.kpi.periods import Era, Period, default_era, era_day
-from ioc.kpi.queries import dossier_counts
 from ioc.kpi.ratio import PROVINCE, add_counts
 from ioc.kpi.weights import Weights, default_weights
 from ioc.store.units import units_valid_at
@@ -121,11 +121,11 @@ def compute_table(
     now: datetime | None = None,
     weights: Weights | None = None,
 ) -> KpiTable:
-    """The KPI table of ``period`` (two GROUP BY queries: this period and the previous)."""
+    """The KPI table of ``period`` (its counts and the previous period's, scored and ranked)."""
     era = era or default_era(period)
     now = now or utcnow()
-    current = dossier_counts(session, period, era, now)
-    before = dossier_counts(session, period.previous(), era, now)
+    current = kpi_counts(session, period, era, now)
+    before = kpi_counts(session, period.previous(), era, now)
     return build_table(
         period, era, current, before, unit_names(session, period, era),
         weights=weights or default_weights(), province_name=province_name(session, period, era),
@@ -139,7 +139,7 @@ def trend(
     now, weights, points = utcnow(), default_weights(), []
     for back in range(steps - 1, -1, -1):
         when = period.shift(-back)
-        counts = dossier_counts(session, when, None if unit == PROVINCE else era, now)
+        counts = kpi_counts(session, when, None if unit == PROVINCE else era, now)
         chosen = add_counts(counts.values()) if unit == PROVINCE else counts.get(unit, {})
         points.append((when, score(chosen, weights).total))
     return points
