@@ -28,7 +28,7 @@ from tests.reports_support import add_report
 
 OCT = Period.parse("2026-10")
 NOW = local(2026, 11, 15)
-HEADER = ",".join(COLUMNS[:3] + ("online_level",) + FLAGS)
+HEADER = ",".join((*COLUMNS[:3], "online_level", *FLAGS))
 CATALOGUE = f"""{HEADER}
 24778,2026-10,P-ON,4,1,1,1,1,1,1,0,1
 24778,2026-10,P-OFF,0,1,0,0,1,0,0,0,1
