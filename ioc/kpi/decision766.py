@@ -8,7 +8,8 @@ denominator is 0 its ``empty`` rule says what it is worth: 0, all its points, or
 does not have (``source = "none"``, or ``"catalogue"`` before a catalogue was imported for
 the unit and period) has no data: it shows "chưa có số liệu" and is left out of the total
 (``Score.possible`` says out of how many points the total is). A unit without any record
-in the period has no score at all (a gap, not a zero). Formulas: ``docs/kpi.md``.
+in the period (no dossier, no catalogue) has no score at all (a gap, not a zero).
+Formulas: ``docs/kpi.md``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from ioc.kpi.ratio import Counts, Ratio
 from ioc.kpi.weights import GroupDef, IndicatorDef, Weights, default_weights
 
 CATALOGUES = "catalogues"  # how many procedure catalogues the counts come from
-RECORD_COUNTS = ("received", "finished", "due", "pakn_received", "pakn_handled", CATALOGUES)
+# A unit is scored when it has dossiers or a procedure catalogue in the period; citizen
+# reports alone (the PAKN parts) do not make an index.
+RECORD_COUNTS = ("received", "finished", "due", CATALOGUES)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ department, a unit missing from the unit table) are listed under their code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -101,6 +101,27 @@ def build_table(
         score(total_before, weights) if before_counts else None, None,
     )  # fmt: skip
     return KpiTable(period, era, province, tuple(units))
+
+
+def area_kpi(table: KpiTable, code: str, name: str, members: Sequence[str]) -> AreaKpi:
+    """An area's aggregate (its units' counts added up and scored) and its units ranked
+    among themselves (pure)."""
+    inside = [u for u in table.units if u.code in set(members)]
+    counts = add_counts(u.counts for u in inside)
+    ranks = competition_ranks({u.code: u.score.total for u in inside})
+    ranked = sorted(inside, key=lambda u: (ranks[u.code] is None, ranks[u.code] or 0, u.code))
+    return AreaKpi(code, name, counts, score(counts), tuple((ranks[u.code], u) for u in ranked))
+
+
+@dataclass(frozen=True)
+class AreaKpi:
+    """An IOC's (or former district's) area: the aggregate, not an official unit score."""
+
+    code: str
+    name: str
+    counts: Mapping[str, int]
+    score: Score
+    members: tuple[tuple[int | None, UnitKpi], ...]  # (rank within the area, unit)
 
 
 def unit_names(session: Session, period: Period, era: Era) -> dict[str, str]:

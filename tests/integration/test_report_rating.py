@@ -42,7 +42,8 @@ def test_a_closed_report_is_rated_once(api: Any, store: Store) -> None:
     assert rate(api, closed, 4).status_code == 200  # the same rating again: nothing changes
     assert rate(api, closed, 2).status_code == 409
     with store.session() as session:
-        assert session.get(CitizenReport, closed).rating == 4  # type: ignore[union-attr]
+        row = session.get(CitizenReport, closed)
+        assert row is not None and row.rating == 4
         actions = session.scalars(select(AuditEntry.action)).all()
     assert list(actions).count("report.rated") == 1
     standard = api.get(f"{V2}/requests/{closed}.json")
@@ -57,7 +58,8 @@ def test_open_unknown_and_bad_ratings_are_refused(api: Any, store: Store) -> Non
     assert rate(api, still_open, 6).status_code == 400
     assert rate(api, still_open, "").status_code == 400
     with store.session() as session:
-        assert session.get(CitizenReport, still_open).rating is None  # type: ignore[union-attr]
+        row = session.get(CitizenReport, still_open)
+        assert row is not None and row.rating is None
 
 
 def test_mqtt_rating_parses_and_bad_ones_are_rejected() -> None:

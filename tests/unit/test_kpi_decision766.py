@@ -58,15 +58,20 @@ def test_weights_json_command_prints_the_tree() -> None:
     assert online["formula"] == "min(6, 6 × online / received / 0.5); received = 0 → 0"
 
 
+def _one_group(**indicator: object) -> dict[str, object]:
+    item = {"code": "a.x", "name_vi": "x", "name_en": "x", "numerator": "n", "denominator": "d",
+            "points": 100, **indicator}  # fmt: skip
+    return {"groups": [{"code": "a", "name_vi": "A", "name_en": "A", "points": 100,
+                        "indicators": [item]}]}  # fmt: skip
+
+
 def test_inconsistent_weights_are_refused() -> None:
-    raw = {"groups": [{"code": "a", "name_vi": "A", "name_en": "A", "points": 100,
-        "indicators": [{"code": "a.x", "name_vi": "x", "name_en": "x", "numerator": "n",
-                        "denominator": "d", "points": 90}]}]}  # fmt: skip
     with pytest.raises(WeightsError, match="indicators give 90"):
-        parse_weights(raw)
-    raw["groups"][0]["indicators"][0].update(points=100, empty="rescale")  # type: ignore[index]
+        parse_weights(_one_group(points=90))
     with pytest.raises(WeightsError, match="empty must be"):
-        parse_weights(raw)
+        parse_weights(_one_group(empty="rescale"))
+    with pytest.raises(WeightsError, match="full_at"):
+        parse_weights(_one_group(full_at=1.5))
 
 
 def test_perfect_counts_score_every_point_that_has_data() -> None:
@@ -141,8 +146,9 @@ def test_ranking_change_and_units_without_data() -> None:
         {"A": PERFECT}, {"A": "A", "B": "B", "C": "C"}, weights=default_weights(),
     )  # fmt: skip
     assert [(u.code, u.rank) for u in table.units] == [("B", 1), ("A", 2), ("C", None)]
-    assert table.unit("A").change == pytest.approx(-10)  # type: ignore[union-attr]
-    assert table.unit("B").change is None  # type: ignore[union-attr]
+    a, b = table.unit("A"), table.unit("B")
+    assert a is not None and a.change == pytest.approx(-10)
+    assert b is not None and b.change is None
 
 
 def test_competition_ranks_share_ties() -> None:
