@@ -25,6 +25,7 @@ from ioc.ingest.messages import (
     Reading,
     Record,
     Rejected,
+    ReportRating,
     SensorReadings,
 )
 from ioc.ingest.payloads import (
@@ -34,6 +35,7 @@ from ioc.ingest.payloads import (
     HeartbeatV1,
     IncidentAckV1,
     Payload,
+    ReportRatingV1,
     ReportV1,
     SensorV1,
 )
@@ -230,6 +232,15 @@ def _report(
     return CitizenReportEvent(parsed.msg_id, report)
 
 
+def _rating(topic: Topic, message: InboundMessage, rules: ParseRules) -> ReportRating | Rejected:
+    parsed = _checked(ReportRatingV1, message, rules)
+    if isinstance(parsed, Rejected):
+        return parsed
+    return ReportRating(
+        parsed.msg_id, topic.source_id, parsed.service_request_id, parsed.rating, parsed.ts
+    )
+
+
 def _ack(topic: Topic, message: InboundMessage, rules: ParseRules) -> IncidentAck | Rejected:
     if not topic.source_id.isdigit():
         return Rejected("bad_topic", "the incident id in the topic must be a number")
@@ -257,5 +268,6 @@ PARSERS: dict[tuple[str, str], StreamParser] = {
     ("sensor", "reading"): _sensor,
     ("dossier", "event"): _dossier,
     ("report", "new"): _report,
+    ("report", "rating"): _rating,
     ("incident", "ack"): _ack,
 }

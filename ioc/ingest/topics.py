@@ -19,6 +19,7 @@ KNOWN = {
     ("sensor", "reading"),
     ("dossier", "event"),
     ("report", "new"),
+    ("report", "rating"),
     ("incident", "ack"),
 }
 
