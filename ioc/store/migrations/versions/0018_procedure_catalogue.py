@@ -6,7 +6,7 @@ database) count procedures, not dossiers; a province imports its catalogue per u
 period (``ioc kpi catalogue import``). Plain table on both backends.
 
 Revision ID: 0018_catalogue
-Revises: 0017
+Revises: 0018
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from alembic import op
 from ioc.store.types import UtcDateTime
 
 revision = "0018_catalogue"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
