@@ -320,6 +320,14 @@ class Settings(BaseSettings):
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
 
+    @field_validator("var_dir")
+    @classmethod
+    def _var_dir_absolute(cls, value: Path) -> Path:
+        """Resolved once, against the directory the IOC starts in: code that later joins a
+        path under it (Flask's ``send_file`` resolves relative paths from its package
+        folder) then finds the same files."""
+        return value.expanduser().resolve()
+
     @classmethod
     def settings_customise_sources(
         cls,

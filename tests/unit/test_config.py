@@ -116,3 +116,14 @@ def test_bad_secret_files_name_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("IOC_SECRETS_DIR", str(tmp_path / "missing"))
     with pytest.raises(ConfigError, match="secrets directory not found"):
         load_settings()
+
+
+def test_var_dir_is_absolute_from_the_start_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative var_dir is resolved once, where the IOC starts, and never again later."""
+    monkeypatch.setenv("IOC_VAR_DIR", "state/../var")
+    settings = load_settings()
+    assert settings.var_dir == tmp_path.resolve() / "var"
+    monkeypatch.chdir(tmp_path.parent)
+    assert settings.var_dir.is_absolute() and settings.var_dir == tmp_path.resolve() / "var"
