@@ -344,6 +344,30 @@ def test_errors_carry_no_traceback(app: dash.Dash, store: Store) -> None:
     assert wrong_method.status_code == 405 and wrong_method.get_json()["error"] == "405"
 
 
+def test_unknown_addresses_are_404s_in_their_own_format(
+    app: dash.Dash, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Dash asset that does not exist was a 500 with a traceback in the log; unknown
+    Open311 paths answered a browser an HTML page instead of an Open311 error list."""
+    anonymous = app.server.test_client()
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    with caplog.at_level("INFO"):
+        asset = anonymous.get("/_dash-component-suites/dash/nonexistent.js")
+    assert asset.status_code == 404 and asset.get_json()["error"] == "404"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    for path in ("/open311/v2/discovery.json", "/open311/v2/tokens/abc.json"):
+        answer = anonymous.get(path, headers=html)
+        assert answer.status_code == 404 and answer.mimetype == "application/json", path
+        [error] = answer.get_json()
+        assert error["code"] == 404 and error["description"], path
+    xml = anonymous.get("/open311/v2/tokens/abc.xml", headers=html)
+    assert xml.status_code == 404 and xml.mimetype == "application/xml"
+    assert b"<errors><error><code>404</code>" in xml.data
+    wrong_method = anonymous.put("/open311/v2/services.json")
+    assert wrong_method.status_code == 405 and wrong_method.get_json()[0]["code"] == 405
+    assert "GET" in wrong_method.headers["Allow"]
+
+
 def test_metrics_for_admins_or_the_bearer_token(store: Store, tmp_path: Path) -> None:
     secret = tmp_path / "metrics.token"
     secret.write_text("s3cret-token-for-prometheus\n", encoding="utf-8")
