@@ -12,6 +12,7 @@ bad value came from.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ ENV_NESTED = "__"
 CONFIG_ENV = "IOC_CONFIG"
 _YAML_FILE: ContextVar[str | None] = ContextVar("ioc_yaml_file", default=None)
 _SECRETS: ContextVar[SecretFiles | None] = ContextVar("ioc_secret_files", default=None)
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
 class Section(BaseModel):
@@ -217,10 +219,25 @@ class WebSettings(Section):
         "wall and the leader view once (read-only), so its first visitors do not wait for "
         "set-up.",
     )
+    public_url: str = Field(
+        "",
+        description="Address people open the dashboard at (e.g. https://ioc.lamdong.gov.vn), "
+        "used in the links of alerts and kiosk URLs; empty: the address served, "
+        "http://<web.host>:<web.port>.",
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
         description="Proxies (comma-separated IPs, or *) whose X-Forwarded-* headers are trusted.",
     )
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(
+                f"{value!r} must start with http:// or https:// (phải bắt đầu bằng http(s)://)"
+            )
+        return value
 
 
 class AggregatesSettings(Section):
@@ -348,11 +365,28 @@ class Settings(BaseSettings):
         return tuple(sources)
 
     @property
+    def public_base_url(self) -> str:
+        """The one base of links to the dashboard (no trailing slash): ``web.public_url``,
+        else the older ``incidents.public_url``, else the address served."""
+        chosen = self.web.public_url or self.incidents.public_url or served_url(self.web)
+        return chosen.rstrip("/")
+
+    @property
     def database_url(self) -> str:
         """The configured database URL, or the embedded SQLite file under ``var_dir``."""
         if self.database.url:
             return self.database.url
         return f"sqlite:///{(self.var_dir / 'ioc.db').resolve()}"
+
+
+def served_url(web: WebSettings) -> str:
+    """``http://host:port`` of the dashboard; a wildcard address names this machine."""
+    host = web.host
+    if host in WILDCARD_HOSTS:
+        host = socket.gethostname() or "127.0.0.1"
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{web.port}"
 
 
 class SecretFilesSource(EnvSettingsSource):

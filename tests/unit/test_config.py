@@ -127,3 +127,16 @@ def test_var_dir_is_absolute_from_the_start_directory(
     assert settings.var_dir == tmp_path.resolve() / "var"
     monkeypatch.chdir(tmp_path.parent)
     assert settings.var_dir.is_absolute() and settings.var_dir == tmp_path.resolve() / "var"
+
+
+def test_public_url_defaults_to_the_served_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IOC_WEB__PORT", "8062")
+    assert load_settings().public_base_url == "http://127.0.0.1:8062"
+    monkeypatch.setenv("IOC_INCIDENTS__PUBLIC_URL", "https://old.example/")  # the older name
+    assert load_settings().public_base_url == "https://old.example"
+    monkeypatch.setenv("IOC_WEB__PUBLIC_URL", "https://ioc.lamdong.gov.vn/")
+    assert load_settings().public_base_url == "https://ioc.lamdong.gov.vn"
+    monkeypatch.delenv("IOC_WEB__PUBLIC_URL")
+    monkeypatch.delenv("IOC_INCIDENTS__PUBLIC_URL")
+    monkeypatch.setenv("IOC_WEB__HOST", "::1")
+    assert load_settings().public_base_url == "http://[::1]:8062"
