@@ -11,6 +11,7 @@ bad value came from.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from collections.abc import Iterator, Mapping
@@ -46,6 +47,7 @@ ENV_NESTED = "__"
 CONFIG_ENV = "IOC_CONFIG"
 _YAML_FILE: ContextVar[str | None] = ContextVar("ioc_yaml_file", default=None)
 _SECRETS: ContextVar[SecretFiles | None] = ContextVar("ioc_secret_files", default=None)
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
@@ -227,8 +229,28 @@ class WebSettings(Section):
     )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
-        description="Proxies (comma-separated IPs, or *) whose X-Forwarded-* headers are trusted.",
+        description="Proxies (comma-separated addresses or networks, or *) whose "
+        "X-Forwarded-Proto is believed: https from them makes cookies Secure and adds HSTS, "
+        "under gunicorn and the built-in server alike.",
     )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_list(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip() not in ("", "*"):
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"not an address or network: {part.strip()!r}") from None
+        return value
+
+    def forwarded_networks(self) -> list[IPNetwork] | None:
+        """The proxies of ``forwarded_allow_ips``; None when it is ``*`` (any peer)."""
+        parts = [p.strip() for p in self.forwarded_allow_ips.split(",") if p.strip()]
+        if "*" in parts:
+            return None
+        return [ipaddress.ip_network(p, strict=False) for p in parts]
 
     @field_validator("public_url")
     @classmethod

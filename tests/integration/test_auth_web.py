@@ -3,8 +3,11 @@ kiosk and single-sign-on sessions, file routes under attack, headers and error a
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
+import threading
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from sqlalchemy import select
 from ioc.auth import sessions
 from ioc.auth.roles import Role
 from ioc.config import Settings
+from ioc.roles import web_task
 from ioc.store import Store
 from ioc.store.models_audit import AuditEntry
 from ioc.store.units import UnitRecord, insert_units
@@ -32,6 +36,7 @@ from tests.auth_support import (
     sign_in,
     signed_in_client,
 )
+from tests.helpers import free_port
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -322,6 +327,50 @@ def test_https_behind_a_trusted_proxy_gets_hsts_and_secure_cookies(
     assert all("Secure" in c for c in done.headers.getlist("Set-Cookie") if "=;" not in c)
     spoofed = client_at(app, "10.9.9.9")
     assert "Strict-Transport-Security" not in spoofed.get("/login", headers=https).headers
+
+
+@pytest.mark.parametrize(("allowed", "https"), [("127.0.0.1", True), ("10.1.2.3", False)])
+def test_https_from_a_forwarded_allow_ips_proxy_on_the_served_port(
+    store: Store, tmp_path: Path, allowed: str, https: bool
+) -> None:
+    """`python app.py`'s own server ignored X-Forwarded-Proto from web.forwarded_allow_ips
+    (127.0.0.1 by default), so behind a local TLS proxy cookies were not Secure and no HSTS
+    was sent (issue #17). Real HTTP on a real port, auth.trusted_proxies left empty."""
+    add_account(store, Role.ADMIN, username="admin")
+    settings = Settings.model_validate(
+        {"var_dir": str(tmp_path), "web": {"port": free_port(), "forwarded_allow_ips": allowed}}
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=web_task(settings, store), args=(stop,))
+    thread.start()
+    try:
+        form = http_call(settings.web.port, "GET", "/login")
+        assert ("Strict-Transport-Security" in form.headers) is https
+        found = CSRF_FIELD.search(form.read().decode())
+        assert found is not None
+        data = {"csrf_token": found[1], "next": "/", "username": "admin", "password": PASSWORD}
+        cookie = "; ".join(c.split(";")[0] for c in form.headers.get_all("Set-Cookie") or [])
+        done = http_call(settings.web.port, "POST", "/login", data, cookie)
+        assert done.status == 303
+        cookies = done.headers.get_all("Set-Cookie") or []
+        assert any(c.startswith("ioc_session=") for c in cookies)
+        assert all(("; Secure" in c) is https for c in cookies if "=;" not in c)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def http_call(
+    port: int, method: str, path: str, form: dict[str, str] | None = None, cookie: str = ""
+) -> http.client.HTTPResponse:
+    """One request as a TLS proxy on this machine forwards it (X-Forwarded-Proto: https)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"X-Forwarded-Proto": "https", "Cookie": cookie}
+    body = urllib.parse.urlencode(form).encode() if form else None
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body, headers)
+    return conn.getresponse()
 
 
 def test_errors_carry_no_traceback(app: dash.Dash, store: Store) -> None:

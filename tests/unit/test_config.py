@@ -140,3 +140,18 @@ def test_public_url_defaults_to_the_served_address(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("IOC_INCIDENTS__PUBLIC_URL")
     monkeypatch.setenv("IOC_WEB__HOST", "::1")
     assert load_settings().public_base_url == "http://[::1]:8062"
+
+
+def test_forwarded_allow_ips_are_addresses_networks_or_any(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("IOC_WEB__FORWARDED_ALLOW_IPS", "127.0.0.1, 10.0.0.0/8")
+    assert [str(n) for n in load_settings().web.forwarded_networks() or []] == [
+        "127.0.0.1/32",
+        "10.0.0.0/8",
+    ]
+    monkeypatch.setenv("IOC_WEB__FORWARDED_ALLOW_IPS", "*")
+    assert load_settings().web.forwarded_networks() is None
+    monkeypatch.setenv("IOC_WEB__FORWARDED_ALLOW_IPS", "nginx.local")
+    with pytest.raises(ConfigError, match="not an address or network"):
+        load_settings()
