@@ -11,7 +11,9 @@ bad value came from.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -46,6 +48,8 @@ ENV_NESTED = "__"
 CONFIG_ENV = "IOC_CONFIG"
 _YAML_FILE: ContextVar[str | None] = ContextVar("ioc_yaml_file", default=None)
 _SECRETS: ContextVar[SecretFiles | None] = ContextVar("ioc_secret_files", default=None)
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
 class Section(BaseModel):
@@ -281,10 +285,45 @@ class WebSettings(Section):
         "wall and the leader view once (read-only), so its first visitors do not wait for "
         "set-up.",
     )
+    public_url: str = Field(
+        "",
+        description="Address people open the dashboard at (e.g. https://ioc.lamdong.gov.vn), "
+        "used in the links of alerts and kiosk URLs; empty: the address served, "
+        "http://<web.host>:<web.port>.",
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
-        description="Proxies (comma-separated IPs, or *) whose X-Forwarded-* headers are trusted.",
+        description="Proxies (comma-separated addresses or networks, or *) whose "
+        "X-Forwarded-Proto is believed: https from them makes cookies Secure and adds HSTS, "
+        "under gunicorn and the built-in server alike.",
     )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_list(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip() not in ("", "*"):
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"not an address or network: {part.strip()!r}") from None
+        return value
+
+    def forwarded_networks(self) -> list[IPNetwork] | None:
+        """The proxies of ``forwarded_allow_ips``; None when it is ``*`` (any peer)."""
+        parts = [p.strip() for p in self.forwarded_allow_ips.split(",") if p.strip()]
+        if "*" in parts:
+            return None
+        return [ipaddress.ip_network(p, strict=False) for p in parts]
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(
+                f"{value!r} must start with http:// or https:// (phải bắt đầu bằng http(s)://)"
+            )
+        return value
 
 
 class AggregatesSettings(Section):
@@ -384,6 +423,14 @@ class Settings(BaseSettings):
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
 
+    @field_validator("var_dir")
+    @classmethod
+    def _var_dir_absolute(cls, value: Path) -> Path:
+        """Resolved once, against the directory the IOC starts in: code that later joins a
+        path under it (Flask's ``send_file`` resolves relative paths from its package
+        folder) then finds the same files."""
+        return value.expanduser().resolve()
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -404,11 +451,28 @@ class Settings(BaseSettings):
         return tuple(sources)
 
     @property
+    def public_base_url(self) -> str:
+        """The one base of links to the dashboard (no trailing slash): ``web.public_url``,
+        else the older ``incidents.public_url``, else the address served."""
+        chosen = self.web.public_url or self.incidents.public_url or served_url(self.web)
+        return chosen.rstrip("/")
+
+    @property
     def database_url(self) -> str:
         """The configured database URL, or the embedded SQLite file under ``var_dir``."""
         if self.database.url:
             return self.database.url
         return f"sqlite:///{(self.var_dir / 'ioc.db').resolve()}"
+
+
+def served_url(web: WebSettings) -> str:
+    """``http://host:port`` of the dashboard; a wildcard address names this machine."""
+    host = web.host
+    if host in WILDCARD_HOSTS:
+        host = socket.gethostname() or "127.0.0.1"
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{web.port}"
 
 
 class SecretFilesSource(EnvSettingsSource):

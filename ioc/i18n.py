@@ -395,6 +395,7 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "incident.action.resolve": {"vi": "Đã xử lý xong", "en": "Resolved"},
     "incident.action.false_alarm": {"vi": "Báo động giả", "en": "False alarm"},
     "incident.action.reopen": {"vi": "Mở lại", "en": "Reopen"},
+    "incident.action.note": {"vi": "Ghi chú", "en": "Note"},
     "incident.status.new": {"vi": "Mới", "en": "New"},
     "incident.status.acknowledged": {"vi": "Đã tiếp nhận", "en": "Acknowledged"},
     "incident.status.dispatched": {"vi": "Đã điều động", "en": "Dispatched"},

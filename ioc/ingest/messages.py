@@ -128,9 +128,18 @@ Record = (
 )
 
 
+@dataclass(frozen=True)
+class OwnOutput:
+    """A message the IOC published itself under the prefix (an alert): not input, skipped."""
+
+    topic: str
+
+
 @dataclass
 class ParsedBatch:
-    """What a batch of messages became: good records and rejects, in arrival order."""
+    """What a batch of messages became: good records and rejects, in arrival order (and how
+    many were the IOC's own output, seen because the worker subscribes to the whole prefix)."""
 
     records: list[tuple[InboundMessage, Record]] = field(default_factory=list)
     rejected: list[tuple[InboundMessage, Rejected]] = field(default_factory=list)
+    own_output: int = 0

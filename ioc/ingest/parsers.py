@@ -22,6 +22,7 @@ from ioc.ingest.messages import (
     DossierEvent,
     InboundMessage,
     IncidentAck,
+    OwnOutput,
     Reading,
     Record,
     Rejected,
@@ -39,7 +40,7 @@ from ioc.ingest.payloads import (
     ReportV1,
     SensorV1,
 )
-from ioc.ingest.topics import Topic, split_topic
+from ioc.ingest.topics import Topic, is_own_output, split_topic
 from ioc.kpi.dossiers import DossierIn
 from ioc.reports.intake import ReportIn
 
@@ -103,8 +104,11 @@ def _validate(model: type[P], payload: bytes) -> P | Rejected:
         return Rejected("invalid_fields", _validation_detail(exc))
 
 
-def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Rejected:
-    """Turn one message into a record, or say precisely why not."""
+def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Rejected | OwnOutput:
+    """Turn one message into a record, or say precisely why not (the IOC's own alerts,
+    which arrive too under the whole prefix, are passed over)."""
+    if is_own_output(rules.prefix, message.topic):
+        return OwnOutput(message.topic)
     if len(message.payload) > rules.max_payload_bytes:
         return Rejected("too_large", f"{len(message.payload)} bytes > {rules.max_payload_bytes}")
     topic = split_topic(rules.prefix, message.topic)

@@ -31,9 +31,26 @@ class Topic:
     message_type: str
 
 
+# The IOC's own output under the prefix: alerts to field apps, ``<prefix>/<unit>/alert/<id>``.
+ALERT = "alert"
+
+
 def subscriptions(prefix: str) -> list[str]:
-    """Topic filters the ingest worker subscribes to."""
-    return [f"{prefix}/{stream}/+/{kind}" for stream, kind in sorted(KNOWN)]
+    """Topic filters the ingest worker subscribes to: the whole prefix, so a message on a
+    stream or type this version does not know is dead-lettered (``bad_topic``), not lost."""
+    return [f"{prefix}/#"]
+
+
+def is_own_output(prefix: str, topic: str) -> bool:
+    """Whether ``topic`` is one the IOC publishes itself (an alert), not input to ingest."""
+    parts = topic.removeprefix(prefix + "/").split("/")
+    return (
+        topic.startswith(prefix + "/")
+        and len(parts) == 3
+        and parts[1] == ALERT
+        and SOURCE_ID.match(parts[0]) is not None
+        and parts[2].isdigit()
+    )
 
 
 def topic_for(prefix: str, stream: str, source_id: str, message_type: str) -> str:

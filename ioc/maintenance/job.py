@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from ioc.auth.sessions import purge_expired
 from ioc.config import Settings
 from ioc.incidents.lifecycle import OPEN_STATUSES
 from ioc.maintenance.files import FileSweep, sweep
@@ -31,6 +32,7 @@ Say = Callable[[str], None]
 class RetentionReport:
     rows: RowResult
     files: FileSweep
+    sessions: int = 0
 
 
 def strip_of(snapshot: str) -> str:
@@ -84,6 +86,17 @@ def sweep_files(
     return total
 
 
+def purge_sessions(
+    settings: Settings, store: Store, now: datetime, dry_run: bool = False, say: Say = print
+) -> int:
+    """Delete sign-in sessions that have ended (absolute lifetime or idle period past)."""
+    with store.session() as session:
+        count = purge_expired(session, now, settings.auth.lifetimes().idle, dry_run)
+    verb = "sẽ xoá / would delete" if dry_run else "đã xoá / deleted"
+    say(f"Phiên đăng nhập hết hạn / expired sessions: {verb} {count}")
+    return count
+
+
 def run_retention(
     settings: Settings, store: Store, now: datetime, dry_run: bool = False, say: Say = print
 ) -> RetentionReport:
@@ -100,22 +113,30 @@ def run_retention(
         f"({files.freed_bytes / 1e6:.1f} MB) trên / of {files.scanned}, "
         f"giữ vì sự cố đang mở / kept for open incidents {files.kept_open}"
     )
-    return RetentionReport(rows, files)
+    sessions = purge_sessions(settings, store, now, dry_run, say)
+    return RetentionReport(rows, files, sessions)
+
+
+def maintenance_run(settings: Settings, store: Store, now: datetime) -> None:
+    """One scheduled run: retention when it is turned on, expired sessions always."""
+    if settings.retention.enabled:
+        run_retention(settings, store, now, say=log.info)
+    else:
+        purge_sessions(settings, store, now, say=log.info)
 
 
 def maintenance_task(settings: Settings, store: Store) -> Task:
-    """Retention at start, then every ``retention.interval_h`` hours, until stopped."""
+    """Expired sessions and retention at start, then every ``retention.interval_h`` hours,
+    until stopped."""
 
     def run(stop: threading.Event) -> None:
         if not settings.retention.enabled:
-            log.info("retention is turned off (retention.enabled)")
-            stop.wait()
-            return
+            log.info("retention is turned off (retention.enabled): only sessions are purged")
         while True:
             try:
-                run_retention(settings, store, utcnow(), say=log.info)
+                maintenance_run(settings, store, utcnow())
             except Exception:  # the next run may succeed: never take the process down
-                log.exception("retention run failed")
+                log.exception("maintenance run failed")
             if stop.wait(settings.retention.interval_h * 3600):
                 return
 

@@ -83,9 +83,19 @@ def respond(fmt: str, root: str, body: Any, status: int = 200) -> Response:
     return response
 
 
-def _open311_error(exc: Open311Error) -> Response:
+def is_open311_path(path: str) -> bool:
+    """Whether ``path`` is under the Open311 API (its errors are Open311 error lists)."""
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def open311_error_response(code: int, description: str) -> Response:
+    """An Open311 error list, XML when the path asks for ``.xml``, JSON otherwise."""
     fmt = "xml" if request.path.endswith(".xml") else "json"
-    return respond(fmt, "errors", errors(exc.code, exc.description), exc.code)
+    return respond(fmt, "errors", errors(code, description), code)
+
+
+def _open311_error(exc: Open311Error) -> Response:
+    return open311_error_response(exc.code, exc.description)
 
 
 def _http_error(exc: HTTPException) -> Response:

@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from ioc.auth.roles import Role
 from ioc.config import Settings
 from ioc.pages import kpi_cache
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident
+from ioc.store.models_incidents import IncidentEvent
 from ioc.web.app import create_app
 from tests.auth_support import callback_body, csrf_headers, router_body, signed_in_client
 from tests.scope_support import (
@@ -107,6 +109,31 @@ def test_field_button_acts_as_the_signed_in_user(site: Any, store: Store) -> Non
         other = session.get(Incident, seeded.incident_bl)
         assert assigned is not None and assigned.status == "resolved"
         assert other is not None and other.status == "new"
+
+
+def test_field_note_is_saved_and_answered(site: Any, store: Store) -> None:
+    """A note (no status change) was saved and then answered 500: its action had no label."""
+    app, seeded = site
+    client = signed_in_client(app.server, Role.FIELD, DA_LAT)
+    button = {"action": "note", "incident": seeded.incident_dl, "type": "field-action"}
+    note = {"incident": seeded.incident_dl, "type": "field-note"}
+    values = {
+        '{"action":["ALL"],"incident":["ALL"],"type":"field-action"}': [(button, 1)],
+        '{"incident":["ALL"],"type":"field-note"}': [(note, "Đã tới hiện trường")],
+        "field-changed": 0,
+        "shell-lang": "vi",
+    }
+    key = output_key(app, "field-changed.data")
+    status, answer = post(
+        client, callback_body(app, key, values, [pattern_prop(button, "n_clicks")])
+    )
+    assert status == 200, answer
+    assert "Đã ghi nhận: Ghi chú" in text_of(answer)
+    with store.session() as session:
+        notes = session.scalars(
+            select(IncidentEvent.note).where(IncidentEvent.incident_id == seeded.incident_dl)
+        ).all()
+    assert "Đã tới hiện trường" in notes
 
 
 def page_layout(client: FlaskClient, path: str) -> str:
