@@ -1,56 +1,97 @@
-"""Ingest benchmark: N sensor messages through a real Mosquitto into the store.
+"""Ingest benchmark: N sensor messages through a real Mosquitto into the store, with faults.
 
-A separate publisher process sends N messages (QoS 1) of K readings each; an ``ioc ingest``
-worker process stores them; this process watches the table until every reading is there
-(or progress stops) and reports throughput, publish-to-stored latency, lost and duplicated
-rows and the worker's peak RSS. The last line printed is one JSON object.
+A separate publisher process sends N messages (QoS 1, MQTT v5) of K readings each to a
+Mosquitto the bench starts on its own port, with persistence; an ``ioc ingest`` worker
+process stores them at the product's ingest settings (MQTT v5, as ``deploy/`` sets it);
+this process polls for the run's rows every 0.1 s and reports throughput,
+publish-to-visible latency (to the commit that made a row visible), lost and stored
+duplicates over this run's msg_ids, what the worker counted (redeliveries, duplicates
+skipped) and its peak RSS. The last line printed is one JSON object.
 
-    python bench/ingest.py --messages 200000
-    python bench/ingest.py --batch 100 --messages 20000
-    python bench/ingest.py --rate 5000 --messages 50000        # latency at a fixed rate
+Faults: ``--kill-worker-at 0.5`` SIGKILLs the worker when half the rows are stored and
+starts it again; ``--restart-broker-at 0.5`` stops Mosquitto (it saves its sessions and
+queues), starts it again and the publisher (paho, then) resends what was not
+acknowledged. ``--baseline`` also runs the naive loop of ``bench/baseline.py`` on the same
+broker and database and gives the worker's throughput as a ratio of it.
+
+    python bench/ingest.py --kill-worker-at 0.5 --baseline
+    python bench/ingest.py --restart-broker-at 0.5 --messages 50000
+    python bench/ingest.py --batch 100 --messages 5000      # gateways: 100 readings each
+    python bench/ingest.py --rate 5000 --messages 50000     # latency at a fixed rate
     python bench/ingest.py --database-url sqlite:///var/bench.db
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.ingest_load import Plan, publish, publish_once, publish_resilient, topic  # noqa: E402
+from bench.ingest_watch import Watcher, run_counts, worker_counters  # noqa: E402
+from bench.procs import MosquittoProcess, wait_for  # noqa: E402
+from bench.results import add_out_argument, emit  # noqa: E402
+from ioc.config import IngestSettings  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
-from ioc.store.models import SensorReading  # noqa: E402
-from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench"
-STATION = "DL-AQ-01"
+DEFAULTS = IngestSettings()
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=200_000, help="messages to publish")
-    parser.add_argument("--batch", type=int, default=1, help="readings per message (gateway)")
-    parser.add_argument("--rate", type=float, default=0, help="messages/s; 0 = as fast as possible")
-    parser.add_argument("--database-url", default=DEFAULT_PG, help="store to ingest into")
-    parser.add_argument("--batch-size", type=int, default=2000, help="worker rows per write")
-    parser.add_argument("--stall-timeout", type=float, default=30, help="give up after no progress")
-    return parser.parse_args()
+    add = parser.add_argument
+    add("--messages", type=int, default=200_000, help="messages to publish")
+    add("--batch", type=int, default=1, help="readings per message (gateway)")
+    add("--rate", type=float, default=0, help="messages/s; 0 = as fast as possible")
+    add("--database-url", default=DEFAULT_PG, help="store to ingest into")
+    add("--batch-size", type=int, default=DEFAULTS.batch_size, help="worker rows per write")
+    add("--stall-timeout", type=float, default=30, help="give up after no progress")
+    add(
+        "--kill-worker-at",
+        type=fraction,
+        default=None,
+        metavar="F",
+        help="SIGKILL the worker when this fraction is stored, then start it again",
+    )
+    add(
+        "--restart-broker-at",
+        type=fraction,
+        default=None,
+        metavar="F",
+        help="restart Mosquitto when this fraction is stored (publisher: paho)",
+    )
+    add("--baseline", action="store_true", help="also run the naive loop (bench/baseline.py)")
+    add_out_argument(parser)
+    args = parser.parse_args(argv)
+    if args.messages < 1 or args.batch < 1:
+        parser.error("--messages and --batch must be at least 1")
+    if args.baseline and make_url(args.database_url).get_backend_name() != "postgresql":
+        parser.error("--baseline COPYs into PostgreSQL: give a postgresql --database-url")
+    return args  # fmt: skip
+
+
+def fraction(value: str) -> float:
+    number = float(value)
+    if not 0 < number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a fraction between 0 and 1")
+    return number
 
 
 def ensure_database(url: str) -> None:
@@ -59,217 +100,211 @@ def ensure_database(url: str) -> None:
         return
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.scalar(
+        found = conn.scalar(
             text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
         )
-        if not exists:
+        if not found:
             conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
 
 
-def prepare_store(url: str) -> None:
+def prepare_store(url: str) -> Any:
+    """The bench's own database, migrated and emptied of earlier runs; returns its engine."""
     ensure_database(url)
     store = open_store(url)
     upgrade(store)
     with store.engine.begin() as conn:
-        conn.execute(text("DELETE FROM sensor_readings"))
-        conn.execute(text("DELETE FROM dead_letters"))
-    store.dispose()
+        for table in ("sensor_readings", "dead_letters", "worker_stats"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    return store.engine
 
 
-@dataclass(frozen=True)
-class Plan:
-    """What the publisher sends: messages of ``batch`` readings at ``rate`` msg/s (0 = max)."""
-
-    messages: int
-    batch: int
-    rate: float
-    tag: str = "m"  # msg_id prefix: runs into the same table need their own
+def settings_differing(args: argparse.Namespace) -> dict[str, Any]:
+    """The worker settings this run changed from the product's defaults."""
+    return {"ingest.batch_size": args.batch_size} if args.batch_size != DEFAULTS.batch_size else {}
 
 
-def publish(port: int, prefix: str, plan: Plan, done: Any) -> None:
-    """Publisher process: JSON lines piped into ``mosquitto_pub -l`` (QoS 1, MQTT v5).
+@dataclass
+class Worker:
+    """``ioc ingest`` as a child process; restarts keep its client id (its session)."""
 
-    A Python paho publisher tops out near 6,000 QoS 1 messages/s on this machine, below
-    what the worker takes; Mosquitto's own C client does not hold the benchmark back.
-    Each line's ``ts`` is stamped as it is written, so latency includes the pipe. Its stdin
-    stays open until the bench has seen every row: mosquitto_pub 2.0 drops what it still
-    has queued when stdin closes.
-    """
-    command = [
-        "mosquitto_pub",
-        "-h",
-        "127.0.0.1",
-        "-p",
-        str(port),
-        "-V",
-        "5",
-        "-q",
-        "1",
-        "-M",
-        "1000",
-        "-l",
-        "-t",
-        f"{prefix}/sensor/{STATION}/reading",
-    ]
-    pub = subprocess.Popen(command, stdin=subprocess.PIPE)
-    assert pub.stdin is not None
-    started = time.monotonic()
-    values = [{"q": "pm25_ugm3", "value": float(j % 50)} for j in range(plan.batch)]
-    for i in range(plan.messages):
-        if plan.rate > 0:
-            delay = started + i / plan.rate - time.monotonic()
-            if delay > 0:
-                pub.stdin.flush()
-                time.sleep(delay)
-        body = {
-            "v": 1,
-            "msg_id": f"{plan.tag}{i}",
-            "ts": datetime.now(UTC).isoformat(),
-            "lon": 108.447,
-            "lat": 11.938,
-            "readings": values,
-        }
-        pub.stdin.write(json.dumps(body).encode() + b"\n")
-    pub.stdin.flush()
-    done.wait()
-    pub.stdin.close()
-    pub.wait(300)
+    url: str
+    port: int
+    prefix: str
+    batch_size: int
+    client_id: str = field(default_factory=lambda: f"bench-worker-{uuid.uuid4().hex[:6]}")
+    process: subprocess.Popen[bytes] | None = None
+    peak_rss_mb: float = 0.0
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
+        env.update({
+            "IOC_DATABASE__URL": self.url, "IOC_MQTT__PORT": str(self.port),
+            "IOC_MQTT__PROTOCOL": "5", "IOC_MQTT__TOPIC_PREFIX": self.prefix,
+            "IOC_MQTT__CLIENT_ID": self.client_id, "IOC_LOG_LEVEL": "WARNING",
+            "IOC_INGEST__BATCH_SIZE": str(self.batch_size),
+        })  # fmt: skip
+        command = [sys.executable, "-m", "ioc.cli", "ingest"]
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT)
+
+    def note_rss(self) -> None:
+        if self.process is not None:
+            status = Path(f"/proc/{self.process.pid}/status")
+            for line in status.read_text().splitlines() if status.exists() else []:
+                if line.startswith("VmHWM:"):
+                    self.peak_rss_mb = max(self.peak_rss_mb, int(line.split()[1]) / 1024)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.note_rss()
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.note_rss()
+            self.process.terminate()
+            self.process.wait(30)
 
 
-def start_worker(url: str, port: int, prefix: str, batch_size: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "IOC_DATABASE__URL": url,
-        "IOC_MQTT__PORT": str(port),
-        "IOC_MQTT__PROTOCOL": "5",
-        "IOC_MQTT__TOPIC_PREFIX": prefix,
-        "IOC_MQTT__CLIENT_ID": f"bench-worker-{uuid.uuid4().hex[:6]}",
-        "IOC_INGEST__BATCH_SIZE": str(batch_size),
-        "IOC_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen([sys.executable, "-m", "ioc.cli", "ingest"], env=env, cwd=ROOT)
-
-
-def publish_once(port: int, topic: str, body: dict[str, Any]) -> None:
-    """One QoS 1 MQTT v5 message through Mosquitto's own client."""
-    command = ["mosquitto_pub", "-p", str(port), "-q", "1", "-V", "5", "-t", topic]
-    subprocess.run([*command, "-m", json.dumps(body)], check=True)
-
-
-def wait_until_subscribed(engine: Any, port: int, prefix: str, timeout: float = 60) -> None:
-    """Publish probe messages until the worker stores one, then remove the probes."""
+def wait_until_storing(engine: Any, port: int, prefix: str, timeout: float = 60) -> None:
+    """Publish probes until the consumer stores one (it has subscribed by then)."""
+    probes = Watcher(engine, f"probe-{prefix.split('/', maxsplit=1)[0]}-")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        body = {
-            "v": 1,
-            "msg_id": f"probe-{uuid.uuid4().hex[:8]}",
-            "ts": datetime.now(UTC).isoformat(),
-            "lon": 108.447,
-            "lat": 11.938,
-            "readings": [{"q": "pm25_ugm3", "value": 1.0}],
-        }
-        publish_once(port, f"{prefix}/sensor/{STATION}/reading", body)
-        time.sleep(0.5)
-        if stored_count(engine) > 0:
-            with engine.begin() as conn:
-                conn.execute(text("DELETE FROM sensor_readings"))
+        publish_once(port, prefix, f"{probes.tag}{uuid.uuid4().hex[:6]}")
+        if wait_for(lambda: probes.poll() > 0, timeout=2, every=0.1):
             return
-    raise SystemExit("the ingest worker did not start storing within a minute")
+    raise SystemExit("the consumer did not start storing within a minute")
 
 
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+class Faults:
+    """Injects the requested fault once, when the stored count passes its fraction."""
+
+    def __init__(self, args: argparse.Namespace, expected: int, worker: Worker,
+                 broker: MosquittoProcess) -> None:  # fmt: skip
+        self.args, self.expected, self.worker, self.broker = args, expected, worker, broker
+        self.done: list[str] = []
+
+    def __call__(self, count: int) -> None:
+        kill, restart = self.args.kill_worker_at, self.args.restart_broker_at
+        if kill is not None and "kill" not in self.done and count >= kill * self.expected:
+            self.done.append("kill")
+            print(f"  SIGKILL the worker at {count:,}; starting it again", file=sys.stderr)
+            self.worker.kill()
+            self.worker.start()
+        if restart is not None and "restart" not in self.done and count >= restart * self.expected:
+            self.done.append("restart")
+            print(f"  restarting Mosquitto at {count:,}", file=sys.stderr)
+            self.broker.restart(down_for=1.0)
 
 
-def stored_count(engine: Any) -> int:
-    with engine.connect() as conn:
-        return int(conn.scalar(select(func.count()).select_from(SensorReading)) or 0)
+def consume(engine: Any, port: int, prefix: str, plan: Plan, args: argparse.Namespace, *,
+            hook: Any = None) -> dict[str, Any]:  # fmt: skip
+    """Publish ``plan`` and watch its rows stored: throughput, latency, lost, duplicates."""
+    expected = plan.messages * plan.batch
+    resilient = args.restart_broker_at is not None
+    done = mp.Event()
+    target = publish_resilient if resilient else publish
+    publisher = mp.Process(target=target, args=(port, prefix, plan, done))
+    watcher = Watcher(engine, plan.tag)
+    started = time.monotonic()
+    publisher.start()
+    finished = watcher.watch(expected, args.stall_timeout, hook)
+    done.set()
+    publisher.join(60)
+    rows, distinct = run_counts(engine, plan.tag)
+    elapsed = max(finished - started, 1e-9)
+    return {
+        "seconds": round(elapsed, 2),
+        "msgs_per_s": round(distinct / plan.batch / elapsed, 1),
+        "readings_per_s": round(distinct / elapsed, 1),
+        "lost": expected - distinct,
+        "stored_duplicates": rows - distinct,
+        **watcher.latency(),
+        "publisher": "paho" if resilient else "mosquitto_pub",
+    }
 
 
-def watch(engine: Any, expected: int, stall_timeout: float) -> tuple[int, float]:
-    """Poll until all rows are stored or nothing moves for ``stall_timeout`` seconds."""
-    last, last_change = -1, time.monotonic()
-    while True:
-        count = stored_count(engine)
-        now = time.monotonic()
-        if count != last:
-            last, last_change = count, now
-            print(f"  stored {count:>9,} / {expected:,}", file=sys.stderr, flush=True)
-        if count >= expected or now - last_change > stall_timeout:
-            return count, now
-        time.sleep(0.5)
-
-
-def latency_and_dupes(engine: Any) -> dict[str, float]:
-    with engine.connect() as conn:
-        rows = conn.execute(select(SensorReading.observed_at, SensorReading.stored_at)).all()
-        distinct = conn.scalar(select(func.count(func.distinct(SensorReading.msg_id))))
-    lags = sorted((s - o).total_seconds() for o, s in rows if s is not None)
-    if not lags:
-        return {"p50": 0.0, "p95": 0.0, "dupes": 0}
-    dupes = len(rows) - int(distinct or 0)
-    return {"p50": percentile(lags, 0.50), "p95": percentile(lags, 0.95), "dupes": dupes}
-
-
-def percentile(ordered: list[float], q: float) -> float:
-    """The q-quantile of an ascending list (nearest rank)."""
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def main() -> int:
-    args = parse_args()
-    expected = args.messages * args.batch
-    backend = make_url(args.database_url).get_backend_name()
-    print(
-        f"ingest bench: {args.messages:,} messages × {args.batch} readings into {backend}",
-        file=sys.stderr,
-    )
-    prepare_store(args.database_url)
-    engine = open_store(args.database_url).engine
+def worker_run(args: argparse.Namespace, engine: Any, broker: MosquittoProcess,
+               plan: Plan) -> dict[str, Any]:  # fmt: skip
     prefix = f"bench-{uuid.uuid4().hex[:6]}/v1"
+    worker = Worker(args.database_url, broker.port, prefix, args.batch_size)
+    worker.start()
+    try:
+        wait_until_storing(engine, broker.port, prefix)
+        faults = Faults(args, plan.messages * plan.batch, worker, broker)
+        found = consume(engine, broker.port, prefix, plan, args, hook=faults)
+    finally:
+        worker.stop()
+    counters = worker_counters(engine, worker.client_id)
+    return {
+        **found,
+        "faults": faults.done,
+        "redeliveries_absorbed": int(counters.get("redelivered", 0)),
+        "worker_duplicates_skipped": int(counters.get("duplicates", 0)),
+        "worker_processes": int(counters.get("processes", 0)),
+        "peak_rss_mb": round(worker.peak_rss_mb, 1),
+    }
+
+
+def baseline_run(args: argparse.Namespace, engine: Any, broker: MosquittoProcess,
+                 plan: Plan) -> dict[str, Any]:  # fmt: skip
+    prefix = f"base-{uuid.uuid4().hex[:6]}/v1"
+    command = [sys.executable, "-m", "bench.baseline", "--port", str(broker.port)]
+    command += ["--topic", topic(prefix), "--database-url", args.database_url]
+    loop = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert loop.stdout is not None
+        loop.stdout.readline()  # "subscribed"
+        wait_until_storing(engine, broker.port, prefix)
+        no_faults = argparse.Namespace(**{**vars(args), "restart_broker_at": None})
+        return consume(engine, broker.port, prefix, plan, no_faults)
+    finally:
+        loop.terminate()
+        loop.wait(30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    backend = make_url(args.database_url).get_backend_name()
+    print(f"ingest bench: {args.messages:,} messages × {args.batch} readings into {backend}",
+          file=sys.stderr)  # fmt: skip
+    engine = prepare_store(args.database_url)
+    run = uuid.uuid4().hex[:6]
     with tempfile.TemporaryDirectory() as tmp:
         broker = MosquittoProcess(Path(tmp))
         broker.start()
-        worker = start_worker(args.database_url, broker.port, prefix, args.batch_size)
-        wait_until_subscribed(engine, broker.port, prefix)
-        done = mp.Event()
-        publisher = mp.Process(
-            target=publish,
-            args=(broker.port, prefix, Plan(args.messages, args.batch, args.rate), done),
-        )
-        started = time.monotonic()
-        publisher.start()
-        count, finished = watch(engine, expected, args.stall_timeout)
-        done.set()
-        publisher.join(30)
-        rss = peak_rss_mb(worker.pid)
-        worker.terminate()
-        worker.wait(20)
-        broker.stop()
-        Path(tempfile.gettempdir(), "ioc-bench-mosquitto.log").write_text(broker.log())
-    elapsed = finished - started
-    stats = latency_and_dupes(engine)
-    result = {
-        "bench": "ingest",
-        "backend": backend,
-        "messages": args.messages,
-        "readings_per_message": args.batch,
-        "rate_limit": args.rate,
-        "seconds": round(elapsed, 2),
-        "msgs_per_s": round(min(count, expected) / args.batch / elapsed, 1),
-        "readings_per_s": round(min(count, expected) / elapsed, 1),
-        "lost": max(0, expected - count),
-        "duplicated": stats["dupes"],
-        "p50_latency_s": round(stats["p50"], 3),
-        "p95_latency_s": round(stats["p95"], 3),
-        "peak_rss_mb": round(rss, 1),
-    }
-    print(json.dumps(result))
-    return 0 if result["lost"] == 0 else 1
+        try:
+            plan = Plan(args.messages, args.batch, args.rate, tag=f"w{run}-")
+            worker = worker_run(args, engine, broker, plan)
+            base = None
+            if args.baseline:
+                print("  the naive loop (bench/baseline.py), same broker and database",
+                      file=sys.stderr)  # fmt: skip
+                base_plan = Plan(args.messages, args.batch, args.rate, tag=f"b{run}-")
+                base = baseline_run(args, engine, broker, base_plan)
+        finally:
+            broker.stop()
+    result = summary(args, backend, worker, base)
+    emit(result, args.out)
+    return 0 if result["lost"] == 0 and result["stored_duplicates"] == 0 else 1
+
+
+def summary(args: argparse.Namespace, backend: str, worker: dict[str, Any],
+            base: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+    result: dict[str, Any] = {
+        "bench": "ingest", "backend": backend, "messages": args.messages,
+        "readings_per_message": args.batch, "rate_limit": args.rate,
+        "kill_worker_at": args.kill_worker_at, "restart_broker_at": args.restart_broker_at,
+        "settings_differing": settings_differing(args), **worker,
+    }  # fmt: skip
+    if base is not None:
+        result["baseline_msgs_per_s"] = base["msgs_per_s"]
+        result["baseline_lost"] = base["lost"]
+        result["baseline_p95_latency_s"] = base["p95_latency_s"]
+        result["ratio"] = round(worker["msgs_per_s"] / max(base["msgs_per_s"], 1e-9), 2)
+    return result
 
 
 if __name__ == "__main__":

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import socket
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import shapely
 from sqlalchemy import event
 
+from bench.procs import free_port, wait_for
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0, every: float = 0.05) -> bool:
-    """Poll ``condition`` until it is true or ``timeout`` seconds pass; returns the last value."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return condition()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["add_cameras", "free_port", "point", "sql_statements", "wait_for"]
 
 
 def add_cameras(store: Store, *ids: str) -> None:

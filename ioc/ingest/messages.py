@@ -24,6 +24,7 @@ class InboundMessage(NamedTuple):
     mid: int = 0
     retain: bool = False
     session: int = 0  # which connection it came on: acks only make sense on that one
+    redelivered: bool = False  # the broker sent it before (MQTT DUP flag)
 
 
 @dataclass(frozen=True)

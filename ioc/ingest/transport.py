@@ -144,5 +144,6 @@ class MqttTransport:
                 mid=msg.mid,
                 retain=bool(msg.retain),
                 session=self.session,
+                redelivered=bool(msg.dup),
             )
         )

@@ -40,6 +40,7 @@ class IngestStats:
     received: int = 0
     stored: int = 0
     duplicates: int = 0
+    redelivered: int = 0
     readings: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     batches: int = 0
@@ -48,9 +49,11 @@ class IngestStats:
     lag_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def record(self, result: WriteResult, size: int, seconds: float, lag: float) -> None:
+    def record(self, result: WriteResult, messages: list[InboundMessage], seconds: float) -> None:
+        lag = max((utcnow() - m.received_at).total_seconds() for m in messages)
         with self.lock:
-            self.received += size
+            self.received += len(messages)
+            self.redelivered += sum(1 for m in messages if m.redelivered)
             self.stored += result.stored
             self.duplicates += result.duplicates
             self.readings += result.readings
@@ -66,6 +69,7 @@ class IngestStats:
                 "received": self.received,
                 "stored": self.stored,
                 "duplicates": self.duplicates,
+                "redelivered": self.redelivered,
                 "readings": self.readings,
                 "batches": self.batches,
                 "db_errors": self.db_errors,
@@ -187,8 +191,6 @@ class IngestWorker:
                     )
                     return
                 delay = min(delay * 2, 10.0)
-        now = utcnow()
-        lag = max((now - m.received_at).total_seconds() for m in messages)
-        self.stats.record(result, len(messages), time.monotonic() - started, lag)
+        self.stats.record(result, messages, time.monotonic() - started)
         for message in messages:
             self.transport.ack(message)
