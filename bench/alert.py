@@ -32,7 +32,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import ensure_database, percentile  # noqa: E402
+from bench.ingest import ensure_database  # noqa: E402
+from bench.ingest_watch import percentile  # noqa: E402
 from ioc.notify.subscriptions import SubscriptionSpec, add_subscription  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402

@@ -6,12 +6,19 @@
 captured request, in order: routing, language, the first full refresh) followed by
 refresh ticks every ``refresh_s`` carrying the version the previous answer returned (so
 an unchanged store answers with nothing, a changed one with patches), and again.
+
+Errors are errors: a request that fails, times out or answers other than 200/204 is
+counted in ``errors`` (by kind) and never enters the latency lists; an exception anywhere
+in a simulated screen is counted in ``screen_errors`` with its first messages, and the
+screen starts again with a new connection instead of dying silently.
 """
 
 from __future__ import annotations
 
 import copy
+import http.client
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,13 +86,31 @@ class Timings:
 
     load: list[float] = field(default_factory=list)
     tick: list[float] = field(default_factory=list)
-    errors: int = 0
+    failed: Counter[str] = field(default_factory=Counter)
+    screen_failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, kind: str, seconds: float, ok: bool) -> None:
+    def add(self, kind: str, seconds: float) -> None:
+        """A request answered 200/204: its time counts."""
         with self.lock:
             (self.load if kind == "load" else self.tick).append(seconds)
-            self.errors += 0 if ok else 1
+
+    def fail(self, what: str) -> None:
+        """A request that failed (``status 500``, ``TimeoutError``...): counted, not timed."""
+        with self.lock:
+            self.failed[what] += 1
+
+    def screen_failed(self, exc: BaseException) -> None:
+        with self.lock:
+            self.screen_failures.append(f"{type(exc).__name__}: {exc}"[:200])
+
+    @property
+    def errors(self) -> int:
+        return sum(self.failed.values())
+
+    @property
+    def screen_errors(self) -> int:
+        return len(self.screen_failures)
 
 
 @dataclass
@@ -99,6 +124,14 @@ class SimulatedDashboard:
     timings: Timings
 
     def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                self.session(stop)
+            except Exception as exc:  # counted and reported, then the screen starts again
+                self.timings.screen_failed(exc)
+                stop.wait(1.0)
+
+    def session(self, stop: threading.Event) -> None:
         client = open_client(self.base_url)
         try:
             while not stop.is_set():
@@ -110,10 +143,13 @@ class SimulatedDashboard:
     def post(self, client: DashClient, kind: str, body: dict[str, Any]) -> Any:
         try:
             status, seconds, answer = client.post(CALLBACK_PATH, body)
-        except OSError:
-            self.timings.add(kind, 0.0, False)
+        except (OSError, http.client.HTTPException) as exc:
+            self.timings.fail(type(exc).__name__)
             return None
-        self.timings.add(kind, seconds, status in (200, 204))
+        if status not in (200, 204):
+            self.timings.fail(f"status {status}")
+            return None
+        self.timings.add(kind, seconds)
         return answer
 
     def load(self, client: DashClient) -> Any:

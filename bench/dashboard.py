@@ -8,7 +8,10 @@ aggregates``) in its own process; drives the pages in headless Chromium and
 measures the overview's time to interactive (navigation start → map figure present and
 first live refresh answered) and the server time of every ``/_dash-update-component``
 call seen while exercising the pages (refresh ticks, layer switches, unit pages, wall,
-leader). The last line printed is one JSON object.
+leader). Callbacks are recorded from the very first page load: the first (cold) load of
+the overview — each worker's caches and the shared aggregates still empty — is reported
+apart from the warm loads after it, and a callback that fails or answers other than
+200/204 is counted in ``errors``, not timed. The last line printed is one JSON object.
 
     python bench/dashboard.py --detections 1000000 --reports 200000 --dossiers 500000
 """
@@ -16,7 +19,6 @@ leader). The last line printed is one JSON object.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -30,13 +32,16 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 
 from bench.clients import browser_context, use_database  # noqa: E402
-from bench.ingest import ensure_database, percentile  # noqa: E402
+from bench.ingest import ensure_database  # noqa: E402
+from bench.ingest_watch import percentile  # noqa: E402
 from bench.live import _up, environment  # noqa: E402
+from bench.procs import free_port, wait_for  # noqa: E402
+from bench.results import add_out_argument, emit  # noqa: E402
+from ioc.config import WebSettings  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.helpers import free_port, wait_for  # noqa: E402
 from tests.overview_support import FILLED_JS  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_dashboard"
@@ -86,7 +91,7 @@ GENERATE = {
 }
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_PG, help="PostGIS database to use")
     parser.add_argument("--cameras", type=int, default=300, help="cameras")
@@ -99,7 +104,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep-data", action="store_true", help="reuse the data set")
     parser.add_argument("--browser-nice", type=int, default=10,
                         help="nice level of Chromium (0: same priority as the server)")  # fmt: skip
-    return parser.parse_args()
+    add_out_argument(parser)
+    args = parser.parse_args(argv)
+    if args.loads < 1:
+        parser.error("--loads must be at least 1")
+    return args
 
 
 def generate(args: argparse.Namespace) -> float:
@@ -140,7 +149,7 @@ def start_aggregates(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 def web_environment(url: str) -> dict[str, str]:
     """The roles' environment: production-like, the refresher in its own process."""
-    env = environment(url, free_port(), "bench/v1", 1.0)
+    env = environment(url, free_port(), "bench/v1", WebSettings().refresh_s)
     env["IOC_AGGREGATES__IN_WEB"] = "false"
     return env
 
@@ -161,16 +170,39 @@ def server_timing(header: str) -> dict[str, float]:
     return found
 
 
-def watch_callbacks(page: Any, times: list[float]) -> None:
+class Callbacks:
+    """Callback times by phase (``cold``, ``warm``, ``pages``) and failures."""
+
+    def __init__(self) -> None:
+        self.phase = "cold"
+        self.times: dict[str, list[float]] = {"cold": [], "warm": [], "pages": []}
+        self.errors: dict[str, int] = {}
+
+    def fail(self, what: str) -> None:
+        self.errors[what] = self.errors.get(what, 0) + 1
+
+    def every(self) -> list[float]:
+        return sorted(t for times in self.times.values() for t in times)
+
+
+def watch_callbacks(page: Any, record: Callbacks) -> None:
     """Record the time (request sent → first response byte) of every callback, and the
-    server's own account of it (``Server-Timing``: its time, and its thread's CPU)."""
+    server's own account of it (``Server-Timing``: its time, and its thread's CPU).
+    A callback that fails or answers other than 200/204 is an error, not a time."""
+
+    def failed(request: Any) -> None:
+        if "/_dash-update-component" in request.url:
+            record.fail(str(request.failure or "failed"))
 
     def finished(request: Any) -> None:
         if "/_dash-update-component" in request.url:
+            response = request.response()
+            if response is None or response.status not in (200, 204):
+                record.fail(f"status {response.status if response else 'none'}")
+                return
             timing = request.timing
             seconds = (timing["responseStart"] - timing["requestStart"]) / 1000
-            times.append(seconds)
-            response = request.response()
+            record.times[record.phase].append(seconds)
             spent = server_timing((response.headers if response else {}).get("server-timing", ""))
             SERVER.append(spent.get("app", seconds))
             output = str((request.post_data_json or {}).get("output", ""))[:70]
@@ -178,6 +210,7 @@ def watch_callbacks(page: Any, times: list[float]) -> None:
             SLOWEST.append((seconds, f"({where})  {page.url.split('/', 3)[-1] or '/'} {output}"))
 
     page.on("requestfinished", finished)
+    page.on("requestfailed", failed)
 
 
 def report_slowest(count: int = 6) -> None:
@@ -278,7 +311,7 @@ def main() -> int:
     env = web_environment(args.database_url)
     roles = [start_aggregates(env), start_web(env, port, args.web_workers)]
     url = f"http://127.0.0.1:{port}"
-    times: list[float] = []
+    record = Callbacks()
     try:
         assert wait_for(lambda: _up(url + "/"), timeout=60), "dashboard did not start"
         settled = wait_until_settled()
@@ -288,31 +321,51 @@ def main() -> int:
             browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
             page = browser_context(browser, url).new_page()
             page.set_default_timeout(120_000)  # a loaded machine renders the leader slowly
-            time_overview(page, url)  # warm the workers' caches once, untimed
+            watch_callbacks(page, record)
+            cold = time_overview(page, url)  # every cache empty
+            record.phase = "warm"
             loads = sorted(time_overview(page, url) for _ in range(args.loads))
-            watch_callbacks(page, times)
-            time_overview(page, url)
+            record.phase = "pages"
             exercise(page, url, ward_codes(args.database_url, 3))
             browser.close()
     finally:
         for role in roles:
             role.terminate()
             role.wait(20)
-    times.sort()
     result = {
         "bench": "dashboard", "cameras": args.cameras, "detections": args.detections,
         "reports": args.reports, "dossiers": args.dossiers, "web_workers": args.web_workers,
         "browser_nice": args.browser_nice,
         "generate_s": round(generated, 1),
+        "refresh_s": WebSettings().refresh_s, "settings_differing": {},
+        "overview_cold_interactive_s": round(cold, 3),
         "overview_interactive_s": round(loads[len(loads) // 2], 3),
-        "overview_interactive_max_s": round(loads[-1], 3), "callbacks": len(times),
-        "callback_p50_s": round(percentile(times, 0.5), 3),
-        "callback_p95_s": round(percentile(times, 0.95), 3), "callback_max_s": round(times[-1], 3),
-        "callback_server_p95_s": round(percentile(sorted(SERVER), 0.95), 3),
+        "overview_interactive_max_s": round(loads[-1], 3),
+        **callback_figures(record),
     }  # fmt: skip
     report_slowest()
-    print(json.dumps(result))
-    return 0
+    emit(result, args.out)
+    return 0 if not record.errors else 1
+
+
+def callback_figures(record: Callbacks) -> dict[str, Any]:
+    """p50/p95/max of every callback from the first load, and of the cold and warm loads."""
+
+    def q(values: list[float], p: float) -> float | None:
+        return round(percentile(sorted(values), p), 3) if values else None
+
+    every = record.every()
+    return {
+        "callbacks": len(every), "errors": sum(record.errors.values()),
+        "errors_by_kind": record.errors,
+        "callback_p50_s": q(every, 0.5), "callback_p95_s": q(every, 0.95),
+        "callback_max_s": q(every, 1.0),
+        "cold_load_callbacks": len(record.times["cold"]),
+        "cold_load_callback_p95_s": q(record.times["cold"], 0.95),
+        "cold_load_callback_max_s": q(record.times["cold"], 1.0),
+        "warm_load_callback_p95_s": q(record.times["warm"], 0.95),
+        "callback_server_p95_s": q(SERVER, 0.95),
+    }  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import ensure_database, percentile  # noqa: E402
+from bench.ingest import ensure_database  # noqa: E402
+from bench.ingest_watch import percentile  # noqa: E402
 from ioc.auth.roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
 from ioc.store import open_store  # noqa: E402

@@ -108,8 +108,13 @@ def publish_resilient(port: int, prefix: str, plan: Plan, done: Any) -> None:
     client.loop_stop()
 
 
+def publish_json(port: int, to: str, message: dict[str, Any]) -> None:
+    """One QoS 1 MQTT v5 message through Mosquitto's own client."""
+    command = ["mosquitto_pub", "-p", str(port), "-q", "1", "-V", "5", "-t", to]
+    subprocess.run([*command, "-m", json.dumps(message)], check=True)
+
+
 def publish_once(port: int, prefix: str, msg_id: str) -> None:
-    """One QoS 1 MQTT v5 message through Mosquitto's own client (a probe)."""
-    command = ["mosquitto_pub", "-p", str(port), "-q", "1", "-V", "5", "-t", topic(prefix)]
+    """One sensor message with id ``msg_id`` (a probe)."""
     probe = Plan(1, 1, 0, tag=msg_id)
-    subprocess.run([*command, "-m", body(probe, 0).decode()], check=True)
+    publish_json(port, topic(prefix), json.loads(body(probe, 0)))
