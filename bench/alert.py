@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ingest import ensure_database  # noqa: E402
 from bench.ingest_watch import percentile  # noqa: E402
+from bench.results import add_out_argument, emit  # noqa: E402
 from ioc.notify.subscriptions import SubscriptionSpec, add_subscription  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402
@@ -41,13 +42,14 @@ from ioc.store.migrate import upgrade  # noqa: E402
 from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--incidents", type=int, default=1000, help="detections = incidents")
     parser.add_argument("--rate", type=float, default=20, help="detections published per second")
     parser.add_argument("--database-url", default="", help="store (default: a temporary SQLite)")
     parser.add_argument("--timeout", type=float, default=20, help="wait this long for stragglers")
-    return parser.parse_args()
+    add_out_argument(parser)
+    return parser.parse_args(argv)
 
 
 class Arrivals:
@@ -186,7 +188,7 @@ def main() -> int:
     args = parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         result = run(args, Path(tmp))
-    print(json.dumps(result))
+    emit(result, args.out)
     return 0 if result["lost"] == 0 else 1
 
 

@@ -13,7 +13,6 @@ saves on each callback. The last line printed is one JSON object.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ingest import ensure_database  # noqa: E402
 from bench.ingest_watch import percentile  # noqa: E402
+from bench.results import add_out_argument, emit  # noqa: E402
 from ioc.auth.roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
 from ioc.store import open_store  # noqa: E402
@@ -36,11 +36,12 @@ DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_ga
 OUTPUT = "shell-nav.children"
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=1000, help="callbacks timed per setting")
     parser.add_argument("--database-url", default=DEFAULT_PG, help="store to use")
-    return parser.parse_args()
+    add_out_argument(parser)
+    return parser.parse_args(argv)
 
 
 def time_calls(client: Any, body: dict[str, Any], calls: int) -> list[float]:
@@ -87,7 +88,7 @@ def main() -> int:
     result["gate_store_read_ms"] = round(
         result["uncached"]["p50_ms"] - result["cached"]["p50_ms"], 2
     )
-    print(json.dumps(result))
+    emit(result, args.out)
     return 0
 
 

@@ -13,7 +13,6 @@ month, best of a few runs. The last line printed is one JSON object.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -26,6 +25,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import add_out_argument, emit  # noqa: E402
 from ioc.geography import dataset  # noqa: E402
 from ioc.geography.defaults import load_facts  # noqa: E402
 from ioc.kpi.periods import REFORM_AT, Period, local_midnight  # noqa: E402
@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         help="PostgreSQL server URL (a throw-away database is made on it)",
     )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    add_out_argument(parser)
     args = parser.parse_args(argv)
     url = make_database(args.server)
     store = open_store(url)
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "units": units,
         "seconds": round(seconds, 3),
     }
-    print(json.dumps(result))
+    emit(result, args.out)
     return 0
 
 

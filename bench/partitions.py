@@ -16,7 +16,6 @@ printed is one JSON object.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -33,6 +32,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.ingest import ensure_database  # noqa: E402
+from bench.results import add_out_argument, emit  # noqa: E402
 from ioc.config import RetentionSettings, Settings  # noqa: E402
 from ioc.maintenance.job import run_retention  # noqa: E402
 from ioc.pages import feeds  # noqa: E402
@@ -64,7 +64,7 @@ GENERATE = {
 }
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_PG, help="PostGIS database to make")
     parser.add_argument("--detections", type=int, default=5_000_000, help="detection rows")
@@ -72,7 +72,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--months", type=int, default=24, help="months the rows span")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs of each read")
     parser.add_argument("--keep-months", type=int, default=12, help="retention to time")
-    return parser.parse_args()
+    add_out_argument(parser)
+    return parser.parse_args(argv)
 
 
 def say(line: str) -> None:
@@ -198,7 +199,7 @@ def main() -> int:
         "rows_dropped": sum(report.rows.dropped.values()),
         "plain": plain, "partitioned": partitioned,
     }  # fmt: skip
-    print(json.dumps(result))
+    emit(result, args.out)
     return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import add_out_argument, emit  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.reports.categories import seed_categories  # noqa: E402
 from ioc.reports.csv_import import import_csv  # noqa: E402
@@ -43,14 +43,15 @@ HEADER = ("id", "service_code", "created_at", "lat", "long", "description", "add
           "status", "first_response_at", "resolved_at", "rating")  # fmt: skip
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000, help="rows to generate and import")
     parser.add_argument("--days", type=int, default=180, help="rows spread over this many days")
     parser.add_argument("--database-url", default=DEFAULT_PG, help="server (a fresh DB is made)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--seed", type=int, default=68, help="random seed")
-    return parser.parse_args()
+    add_out_argument(parser)
+    return parser.parse_args(argv)
 
 
 @contextmanager
@@ -124,7 +125,7 @@ def main() -> int:
         "seconds": round(seconds, 2),
         "rows_per_s": round(args.rows / seconds) if seconds else None,
     }
-    print(json.dumps(result))
+    emit(result, args.out)
     return 0
 
 

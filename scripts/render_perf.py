@@ -1,0 +1,203 @@
+"""Render the figures of docs/performance.md and docs/scaling.md from bench/results/*.json.
+
+Each bench writes its JSON line with ``--out bench/results/<name>.json`` (see
+``bench/results.py``); this script replaces every block
+
+    <!-- results: ingest -->
+    ...
+    <!-- /results -->
+
+in the docs with a table made from the files of that bench, followed by the date, the
+machine and the command of each file. Nothing in those blocks is typed by hand; a block
+whose bench has no results file says so.
+
+    python scripts/render_perf.py            # rewrite the docs
+    python scripts/render_perf.py --check    # exit 1 if a doc is not what the files say
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+DOCS = [ROOT / "docs" / "performance.md", ROOT / "docs" / "scaling.md"]
+BLOCK = re.compile(r"(<!-- results: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /results -->)", re.S)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Which files a block shows and how: one row per file, or one measure per row."""
+
+    pattern: str
+    columns: tuple[tuple[str, str], ...] = ()  # (key, header); empty: every measure, one per row
+    prefix: str = ""  # only the measures under this key (dotted), for the vertical form
+
+
+INGEST = (
+    ("messages", "messages"), ("readings_per_message", "readings each"),
+    ("backend", "backend"), ("rate_limit", "rate limit (msg/s)"), ("faults", "fault"),
+    ("settings_differing", "settings ≠ defaults"),
+    ("msgs_per_s", "msgs/s"), ("readings_per_s", "readings/s"),
+    ("p50_latency_s", "p50 to visible (s)"), ("p95_latency_s", "p95 to visible (s)"),
+    ("lost", "lost"), ("stored_duplicates", "stored twice"),
+    ("redeliveries_absorbed", "redeliveries absorbed"),
+    ("worker_duplicates_skipped", "duplicates skipped"),
+    ("baseline_msgs_per_s", "naive loop msgs/s"), ("ratio", "ratio"),
+    ("peak_rss_mb", "worker peak RSS (MB)"),
+)  # fmt: skip
+TABLES = {
+    "ingest": Table("ingest*.json", INGEST),
+    "live": Table(
+        "live*.json",
+        (
+            ("events", "events"),
+            ("errors", "errors"),
+            ("refresh_s", "refresh (s)"),
+            ("max_latency_s", "ingest batching (s)"),
+            ("settings_differing", "settings ≠ defaults"),
+            ("event_to_screen_p50_s", "p50 (s)"),
+            ("event_to_screen_p95_s", "p95 (s)"),
+            ("event_to_screen_max_s", "max (s)"),
+        ),
+    ),
+    "dashboard": Table(
+        "dashboard*.json",
+        (
+            ("detections", "detections"),
+            ("reports", "reports"),
+            ("dossiers", "dossiers"),
+            ("web_workers", "web workers"),
+            ("overview_cold_interactive_s", "overview cold (s)"),
+            ("overview_interactive_s", "overview warm median (s)"),
+            ("overview_interactive_max_s", "warm max (s)"),
+            ("callbacks", "callbacks"),
+            ("errors", "errors"),
+            ("callback_p50_s", "p50 (s)"),
+            ("callback_p95_s", "p95 (s)"),
+            ("callback_max_s", "max (s)"),
+            ("cold_load_callback_p95_s", "cold load p95 (s)"),
+            ("warm_load_callback_p95_s", "warm loads p95 (s)"),
+            ("callback_server_p95_s", "server p95 (s)"),
+        ),
+    ),
+    "camera": Table("camera*.json"),
+    "gate": Table("gate*.json"),
+    "partitions": Table("partitions*.json"),
+    "kpi": Table("kpi*.json"),
+    "reports": Table("reports*.json"),
+    "alert": Table("alert*.json"),
+    "scale-ingest": Table("scale*.json", prefix="ingest"),
+    "scale-dashboards": Table("scale*.json", prefix="dashboards"),
+    "scale-setup": Table("scale*.json", prefix="-"),
+}
+
+
+def flat(value: Any, key: str = "") -> dict[str, Any]:
+    """Nested results as dotted keys (``ingest.1.full_speed.msgs_per_s``)."""
+    if isinstance(value, dict) and value and key not in {"settings_differing", "errors_by_kind"}:
+        found: dict[str, Any] = {}
+        for name, inner in value.items():
+            found.update(flat(inner, f"{key}.{name}" if key else str(name)))
+        return found
+    return {key: value}
+
+
+def cell(value: Any) -> str:
+    """A value as a table cell: thousands separated, small floats to 3 places."""
+    if isinstance(value, dict):
+        value = ", ".join(f"{k} = {v}" for k, v in value.items())
+    elif isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if value < 100 else f"{value:,.0f}"
+    return str(value).replace("|", "\\|")
+
+
+def load(pattern: str) -> list[tuple[str, dict[str, Any]]]:
+    files = sorted(RESULTS.glob(pattern))
+    return [(path.name, json.loads(path.read_text(encoding="utf-8"))) for path in files]
+
+
+def rows_table(table: Table, found: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    header = ["file", *(title for _, title in table.columns)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name, result in found:
+        values = [f"`{name}`", *(cell(result.get(key)) for key, _ in table.columns)]
+        lines.append("| " + " | ".join(values) + " |")
+    return lines
+
+
+def measures_table(table: Table, found: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    lines = []
+    for name, result in found:
+        measures = flat({k: v for k, v in result.items() if k not in {"meta", "bench"}})
+        if table.prefix == "-":  # the run's set-up: everything not nested
+            measures = {k: v for k, v in measures.items() if "." not in k}
+        elif table.prefix:
+            start = f"{table.prefix}."
+            measures = {k[len(start) :]: v for k, v in measures.items() if k.startswith(start)}
+        lines += [f"`{name}`:", "", "| measure | value |", "|---|---|"]
+        lines += [f"| {key} | {cell(value)} |" for key, value in measures.items()]
+        lines.append("")
+    return lines[:-1]
+
+
+def provenance(found: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    lines = []
+    for name, result in found:
+        meta = result.get("meta", {})
+        lines.append(
+            f"- `{name}`: {meta.get('date', 'date not recorded')}, "
+            f"{meta.get('machine', 'machine not recorded')}: `{meta.get('command', '?')}`"
+        )
+    return lines
+
+
+def render(name: str) -> str:
+    table = TABLES.get(name)
+    if table is None:
+        raise SystemExit(f"unknown results block {name!r}; known: {', '.join(TABLES)}")
+    found = load(table.pattern)
+    if not found:
+        return f"*No results file yet (`bench/results/{table.pattern}`).*\n"
+    body = rows_table(table, found) if table.columns else measures_table(table, found)
+    return "\n".join([*body, "", "Measured:", "", *provenance(found)]) + "\n"
+
+
+def rendered(text: str) -> str:
+    return BLOCK.sub(lambda m: m.group(1) + render(m.group("name")) + m.group(4), text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only check the docs are current")
+    args = parser.parse_args(argv)
+    stale = []
+    for doc in DOCS:
+        old = doc.read_text(encoding="utf-8")
+        new = rendered(old)
+        if new != old:
+            stale.append(doc.name)
+            if not args.check:
+                doc.write_text(new, encoding="utf-8")
+    if args.check and stale:
+        print(f"not what bench/results says: {', '.join(stale)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
