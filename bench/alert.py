@@ -34,12 +34,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ingest import ensure_database  # noqa: E402
 from bench.ingest_watch import percentile  # noqa: E402
+from bench.procs import MosquittoProcess  # noqa: E402
 from bench.results import add_out_argument, emit  # noqa: E402
 from ioc.notify.subscriptions import SubscriptionSpec, add_subscription  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
-from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -31,6 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
+from bench.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FILLED_JS,
+)
 from bench.clients import browser_context, use_database  # noqa: E402
 from bench.ingest import ensure_database  # noqa: E402
 from bench.ingest_watch import percentile  # noqa: E402
@@ -41,8 +46,6 @@ from ioc.config import WebSettings  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.overview_support import FILLED_JS  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_dashboard"
 WARDS = "(SELECT array_agg(code ORDER BY code) c, array_agg(center_lon ORDER BY code) x, " \

@@ -25,12 +25,12 @@ sys.path.insert(0, str(ROOT))
 from bench.ingest import ensure_database  # noqa: E402
 from bench.ingest_watch import percentile  # noqa: E402
 from bench.results import add_out_argument, emit  # noqa: E402
+from bench.sessions import callback_body, csrf_headers, signed_in_client  # noqa: E402
 from ioc.auth.roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.web.app import create_app  # noqa: E402
-from tests.auth_support import callback_body, csrf_headers, signed_in_client  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_gate"
 OUTPUT = "shell-nav.children"

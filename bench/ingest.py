@@ -30,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import profile  # noqa: E402
 from bench.ingest_load import Plan, publish, publish_once, publish_resilient, topic  # noqa: E402
 from bench.ingest_watch import Watcher, run_counts, worker_counters  # noqa: E402
 from bench.procs import MosquittoProcess, wait_for  # noqa: E402
@@ -78,6 +80,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="restart Mosquitto when this fraction is stored (publisher: paho)",
     )
     add("--baseline", action="store_true", help="also run the naive loop (bench/baseline.py)")
+    add(
+        "--profile",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="sample the worker with py-spy this long from a fifth of the run on",
+    )
     add_out_argument(parser)
     args = parser.parse_args(argv)
     if args.messages < 1 or args.batch < 1:
@@ -185,8 +194,17 @@ class Faults:
                  broker: MosquittoProcess) -> None:  # fmt: skip
         self.args, self.expected, self.worker, self.broker = args, expected, worker, broker
         self.done: list[str] = []
+        self.profile: dict[str, object] = {}
+        self.profiler: threading.Thread | None = None
 
     def __call__(self, count: int) -> None:
+        if self.args.profile and self.profiler is None and count >= 0.2 * self.expected:
+            assert self.worker.process is not None
+            pid, seconds = self.worker.process.pid, self.args.profile
+            self.profiler = threading.Thread(
+                target=lambda: self.profile.update(profile.record(pid, seconds))
+            )
+            self.profiler.start()
         kill, restart = self.args.kill_worker_at, self.args.restart_broker_at
         if kill is not None and "kill" not in self.done and count >= kill * self.expected:
             self.done.append("kill")
@@ -235,6 +253,8 @@ def worker_run(args: argparse.Namespace, engine: Any, broker: MosquittoProcess,
         wait_until_storing(engine, broker.port, prefix)
         faults = Faults(args, plan.messages * plan.batch, worker, broker)
         found = consume(engine, broker.port, prefix, plan, args, hook=faults)
+        if faults.profiler is not None:
+            faults.profiler.join()
     finally:
         worker.stop()
     counters = worker_counters(engine, worker.client_id)
@@ -245,6 +265,7 @@ def worker_run(args: argparse.Namespace, engine: Any, broker: MosquittoProcess,
         "worker_duplicates_skipped": int(counters.get("duplicates", 0)),
         "worker_processes": int(counters.get("processes", 0)),
         "peak_rss_mb": round(worker.peak_rss_mb, 1),
+        **({"profile": faults.profile} if args.profile else {}),
     }
 
 

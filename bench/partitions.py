@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.ingest import ensure_database  # noqa: E402
+from bench.plans import blocks, explained, relations  # noqa: E402
 from bench.results import add_out_argument, emit  # noqa: E402
 from ioc.config import RetentionSettings, Settings  # noqa: E402
 from ioc.maintenance.job import run_retention  # noqa: E402
@@ -40,7 +41,6 @@ from ioc.store import Store, open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.models import Detection, SensorReading  # noqa: E402
 from ioc.timeutil import utcnow  # noqa: E402
-from tests.partition_support import blocks, explained, relations  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_partitions"
 CAMERAS = 300

@@ -87,6 +87,7 @@ TABLES = {
             ("callback_server_p95_s", "server p95 (s)"),
         ),
     ),
+    "ingest-profile": Table("ingest*.json", prefix="profile"),
     "camera": Table("camera*.json"),
     "gate": Table("gate*.json"),
     "partitions": Table("partitions*.json"),
@@ -126,8 +127,8 @@ def cell(value: Any) -> str:
     return str(value).replace("|", "\\|")
 
 
-def load(pattern: str) -> list[tuple[str, dict[str, Any]]]:
-    files = sorted(RESULTS.glob(pattern))
+def load(pattern: str, results: Path) -> list[tuple[str, dict[str, Any]]]:
+    files = sorted(results.glob(pattern))
     return [(path.name, json.loads(path.read_text(encoding="utf-8"))) for path in files]
 
 
@@ -149,6 +150,8 @@ def measures_table(table: Table, found: list[tuple[str, dict[str, Any]]]) -> lis
         elif table.prefix:
             start = f"{table.prefix}."
             measures = {k[len(start) :]: v for k, v in measures.items() if k.startswith(start)}
+        if not measures:
+            continue
         lines += [f"`{name}`:", "", "| measure | value |", "|---|---|"]
         lines += [f"| {key} | {cell(value)} |" for key, value in measures.items()]
         lines.append("")
@@ -166,19 +169,23 @@ def provenance(found: list[tuple[str, dict[str, Any]]]) -> list[str]:
     return lines
 
 
-def render(name: str) -> str:
+def render(name: str, results: Path = RESULTS) -> str:
     table = TABLES.get(name)
     if table is None:
         raise SystemExit(f"unknown results block {name!r}; known: {', '.join(TABLES)}")
-    found = load(table.pattern)
+    found = load(table.pattern, results)
+    if table.prefix not in {"", "-"}:
+        found = [(n, r) for n, r in found if table.prefix in r]
     if not found:
-        return f"*No results file yet (`bench/results/{table.pattern}`).*\n"
+        where = f" with `{table.prefix}`" if table.prefix not in {"", "-"} else ""
+        return f"*No results file{where} yet (`bench/results/{table.pattern}`).*\n"
     body = rows_table(table, found) if table.columns else measures_table(table, found)
     return "\n".join([*body, "", "Measured:", "", *provenance(found)]) + "\n"
 
 
-def rendered(text: str) -> str:
-    return BLOCK.sub(lambda m: m.group(1) + render(m.group("name")) + m.group(4), text)
+def rendered(text: str, results: Path = RESULTS) -> str:
+    """``text`` with every results block rendered anew from the files in ``results``."""
+    return BLOCK.sub(lambda m: m.group(1) + render(m.group("name"), results) + m.group(4), text)
 
 
 def main(argv: list[str] | None = None) -> int:

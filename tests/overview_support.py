@@ -9,24 +9,13 @@ from typing import Any
 import shapely
 from sqlalchemy.orm import Session
 
+from bench.browser import FIGURE_JS, FILLED_JS, TRACES
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera
 from ioc.store.units import UnitRecord, insert_units
 
-# The plotly figure as the browser holds it, one summary per trace.
-FIGURE_JS = """() => {
-    const graph = document.getElementById('overview-map');
-    const gd = graph && graph.querySelector('.js-plotly-plot');
-    if (!gd || !gd.data) return null;
-    return gd.data.map(t => ({
-        type: t.type, meta: t.meta || null, name: t.name, visible: t.visible,
-        ids: t.customdata ? Array.from(t.customdata) : [],
-        locations: t.locations ? Array.from(t.locations) : [],
-    }));
-}"""
-TRACES = 10  # units, districts, 3 camera statuses, cones, reports, sensors, incident halo+core
-FILLED_JS = f"() => {{ const d = ({FIGURE_JS})(); return d !== null && d.length === {TRACES}; }}"
+__all__ = ["FIGURE_JS", "FILLED_JS", "TRACES"]  # the browser side lives in bench/browser.py
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> shapely.MultiPolygon:

@@ -32,7 +32,7 @@ def run_ingest(url: str, out: Path, *flags: str) -> dict[str, Any]:
         command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=400
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    printed = json.loads(done.stdout.strip().splitlines()[-1])
+    printed: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     written = json.loads(out.read_text())
     assert written["meta"]["command"].startswith("python bench/ingest.py")
     assert {k: v for k, v in written.items() if k != "meta"} == printed

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import dashboard, ingest, live, scale
+from bench import dashboard, ingest, live, profile, scale
 from bench.dash_replay import Timings
 from bench.results import emit
 from ioc.config import IngestSettings, WebSettings
@@ -113,3 +113,19 @@ def test_emit_prints_one_line_and_writes_the_result_with_its_meta(
 def test_fraction_names_the_bad_value() -> None:
     with pytest.raises(argparse.ArgumentTypeError, match=r"1\.2"):
         ingest.fraction("1.2")
+
+
+def test_profile_shares_add_up_and_name_their_parts() -> None:
+    raw = "\n".join(
+        [
+            "Thread._bootstrap;Client._thread_main;Client.loop_read;Client._packet_read 30",
+            "Thread._bootstrap;IngestWorker.run;parse_batch;parse_message 20",
+            "Thread._bootstrap;IngestWorker.run;BatchWriter.write;_copy_postgres 50",
+        ]
+    )
+    shares = profile.summarise(raw)
+    assert shares == {
+        "writing: COPY, INSERT ... ON CONFLICT, commit": 50.0,
+        "paho: reading and decoding packets": 30.0,
+        "parsing": 20.0,
+    }
