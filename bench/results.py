@@ -32,7 +32,7 @@ def add_out_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def machine() -> str:
-    """A short description of the machine: CPUs, memory, load average, OS, Python."""
+    """A short description of the machine: CPUs, memory, 1-minute load average, OS, Python."""
     memory = ""
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
@@ -40,7 +40,7 @@ def machine() -> str:
         memory = f", {kib / 1024 / 1024:.0f} GiB"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     return (
-        f"{os.cpu_count()} CPUs{memory}, load {load:.1f}, {platform.system()} "
+        f"{os.cpu_count()} CPUs{memory}, load {load:.1f} at the end, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}"
     )
 
