@@ -48,7 +48,7 @@ from bench.ingest_load import Plan, publish, publish_once, publish_resilient, to
 from bench.ingest_watch import Watcher, run_counts, worker_counters  # noqa: E402
 from bench.procs import MosquittoProcess, wait_for  # noqa: E402
 from bench.results import add_out_argument, emit  # noqa: E402
-from ioc.config import IngestSettings  # noqa: E402
+from ioc.config import IngestSettings, MqttSettings  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 
@@ -129,8 +129,14 @@ def prepare_store(url: str) -> Any:
 
 
 def settings_differing(args: argparse.Namespace) -> dict[str, Any]:
-    """The worker settings this run changed from the product's defaults."""
-    return {"ingest.batch_size": args.batch_size} if args.batch_size != DEFAULTS.batch_size else {}
+    """The worker settings this run changed from the product's defaults (MQTT v5 always:
+    the deployment's choice in ``deploy/``, and what the persistent session relies on)."""
+    found: dict[str, Any] = {}
+    if MqttSettings().protocol != "5":
+        found["mqtt.protocol"] = "5"
+    if args.batch_size != DEFAULTS.batch_size:
+        found["ingest.batch_size"] = args.batch_size
+    return found
 
 
 @dataclass

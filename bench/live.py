@@ -58,7 +58,11 @@ DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_li
 WEB, INGEST = WebSettings(), IngestSettings()
 # What the bench itself needs, whatever the flags: its cameras send no heartbeats, and no
 # separate `ioc aggregates` runs beside the web workers.
-BENCH_SETTINGS = {"cameras.offline_after_s": 86400, "aggregates.in_web": True}
+BENCH_SETTINGS = {
+    "mqtt.protocol": "5",
+    "cameras.offline_after_s": 86400,
+    "aggregates.in_web": True,
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

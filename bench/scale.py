@@ -59,6 +59,7 @@ INGEST = IngestSettings()
 # What the bench needs whatever the flags: workers in one shared subscription whose share
 # goes when they stop, and cameras that stay online without heartbeats of their own.
 BENCH_SETTINGS = {
+    "mqtt.protocol": "5",
     "mqtt.shared_group": SHARED_GROUP,
     "mqtt.session_expiry_s": 0,
     "cameras.offline_after_s": 86400,
