@@ -87,6 +87,7 @@ class Timings:
     tick: list[float] = field(default_factory=list)
     failed: Counter[str] = field(default_factory=Counter)
     screen_failures: list[str] = field(default_factory=list)
+    resent: int = 0  # requests sent again on a new connection (see DashClient.post)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, seconds: float) -> None:
@@ -137,6 +138,8 @@ class SimulatedDashboard:
                 version = self.load(client)
                 self.tick_until(client, version, stop)
         finally:
+            with self.timings.lock:
+                self.timings.resent += client.resent
             client.close()
 
     def post(self, client: DashClient, kind: str, body: dict[str, Any]) -> Any:

@@ -138,9 +138,14 @@ def generate(args: argparse.Namespace) -> float:
     return time.monotonic() - started
 
 
+# deploy/gunicorn.conf.py keeps idle connections 5 s (gunicorn's own default is 2 s, the
+# dashboard's default refresh interval: a tick would often find its connection just closed).
+KEEPALIVE_S = "5"
+
+
 def start_web(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4", "-b",
-               f"127.0.0.1:{port}", "--log-level", "warning",
+               f"127.0.0.1:{port}", "--keep-alive", KEEPALIVE_S, "--log-level", "warning",
                "ioc.web.wsgi:build_server()"]  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, env=env)
 

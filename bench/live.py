@@ -151,6 +151,8 @@ def start_roles(env: dict[str, str], web_port: int, web_workers: int) -> list[An
             str(web_workers),
             "--threads",
             "4",
+            "--keep-alive",
+            "5",  # as deploy/gunicorn.conf.py
             "-b",
             f"127.0.0.1:{web_port}",
             "--log-level",

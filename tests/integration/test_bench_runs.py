@@ -66,14 +66,15 @@ def test_ingest_bench_restarts_its_own_broker(
 
 
 class Flaky(BaseHTTPRequestHandler):
-    """Answers callbacks: the 2nd request with 500, the 3rd by hanging up, others with {}."""
+    """Answers callbacks: the 2nd request with 500, the 3rd and 4th by hanging up (a client
+    sends once more after a hang-up on a used connection), others with {}."""
 
     calls = 0
 
     def do_POST(self) -> None:
         Flaky.calls += 1
         self.rfile.read(int(self.headers["Content-Length"]))
-        if Flaky.calls == 3:
+        if Flaky.calls in {3, 4}:
             self.connection.close()
             return
         status = 500 if Flaky.calls == 2 else 200
@@ -98,6 +99,7 @@ def test_a_simulated_screen_counts_failures_and_its_own_exceptions(sqlite_store:
         for _ in range(4):
             screen.post(client, "load", {"output": "x"})
         client.close()
+        assert client.resent == 1  # the hang-up was retried once, as a browser would
         assert len(timings.load) == 2  # only the two answered requests are timed
         assert timings.errors == 2
         assert set(timings.failed) == {"status 500", "RemoteDisconnected"}
