@@ -38,6 +38,8 @@ class Table:
     pattern: str
     columns: tuple[tuple[str, str], ...] = ()  # (key, header); empty: every measure, one per row
     prefix: str = ""  # only the measures under this key (dotted), for the vertical form
+    matrix: tuple[str, ...] = ()  # keys of {row: {measure: value}} dicts shown side by side
+    records: str = ""  # key under which every dict of measures becomes one row
 
 
 INGEST = (
@@ -90,12 +92,13 @@ TABLES = {
     "ingest-profile": Table("ingest*.json", prefix="profile"),
     "camera": Table("camera*.json"),
     "gate": Table("gate*.json"),
-    "partitions": Table("partitions*.json"),
+    "partitions": Table("partitions*.json", prefix="-"),
+    "partitions-reads": Table("partitions*.json", matrix=("plain", "partitioned")),
     "kpi": Table("kpi*.json"),
     "reports": Table("reports*.json"),
     "alert": Table("alert*.json"),
-    "scale-ingest": Table("scale*.json", prefix="ingest"),
-    "scale-dashboards": Table("scale*.json", prefix="dashboards"),
+    "scale-ingest": Table("scale*.json", records="ingest"),
+    "scale-dashboards": Table("scale*.json", records="dashboards"),
     "scale-setup": Table("scale*.json", prefix="-"),
 }
 
@@ -158,6 +161,47 @@ def measures_table(table: Table, found: list[tuple[str, dict[str, Any]]]) -> lis
     return lines[:-1]
 
 
+def matrix_table(table: Table, found: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Rows named by the inner keys, one column per (outer key, measure)."""
+    lines = []
+    for name, result in found:
+        groups = [(key, result.get(key) or {}) for key in table.matrix]
+        rows = list(dict.fromkeys(row for _, group in groups for row in group))
+        measures = list(dict.fromkeys(m for _, g in groups for r in g.values() for m in r))
+        header = ["", *(f"{key} {m}" for key, _ in groups for m in measures)]
+        lines += [f"`{name}`:", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for row in rows:
+            cells = [cell(g.get(row, {}).get(m)) for _, g in groups for m in measures]
+            lines.append("| " + " | ".join([row, *cells]) + " |")
+        lines.append("")
+    return lines[:-1]
+
+
+def leaf_records(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every dict of plain measures under ``value``, labelled by its path (``2 · fixed_rate``)."""
+    if not isinstance(value, dict):
+        return []
+    if not any(isinstance(v, dict) and k != "errors_by_kind" for k, v in value.items()):
+        return [(path, value)]
+    found = []
+    for key, inner in value.items():
+        found += leaf_records(inner, f"{path} · {key}" if path else str(key))
+    return found
+
+
+def records_table(table: Table, found: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    lines = []
+    for name, result in found:
+        rows = leaf_records(result.get(table.records) or {})
+        measures = list(dict.fromkeys(m for _, row in rows for m in row))
+        header = [table.records, *measures]
+        lines += [f"`{name}`:", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for label, row in rows:
+            lines.append("| " + " | ".join([label, *(cell(row.get(m)) for m in measures)]) + " |")
+        lines.append("")
+    return lines[:-1]
+
+
 def provenance(found: list[tuple[str, dict[str, Any]]]) -> list[str]:
     lines = []
     for name, result in found:
@@ -179,7 +223,14 @@ def render(name: str, results: Path = RESULTS) -> str:
     if not found:
         where = f" with `{table.prefix}`" if table.prefix not in {"", "-"} else ""
         return f"*No results file{where} yet (`bench/results/{table.pattern}`).*\n"
-    body = rows_table(table, found) if table.columns else measures_table(table, found)
+    if table.records:
+        body = records_table(table, found)
+    elif table.matrix:
+        body = matrix_table(table, found)
+    elif table.columns:
+        body = rows_table(table, found)
+    else:
+        body = measures_table(table, found)
     return "\n".join([*body, "", "Measured:", "", *provenance(found)]) + "\n"
 
 
