@@ -205,12 +205,7 @@ class Faults:
 
     def __call__(self, count: int) -> None:
         if self.args.profile and self.profiler is None and count >= 0.2 * self.expected:
-            assert self.worker.process is not None
-            pid, seconds = self.worker.process.pid, self.args.profile
-            self.profiler = threading.Thread(
-                target=lambda: self.profile.update(profile.record(pid, seconds))
-            )
-            self.profiler.start()
+            self.start_profiler()
         kill, restart = self.args.kill_worker_at, self.args.restart_broker_at
         if kill is not None and "kill" not in self.done and count >= kill * self.expected:
             self.done.append("kill")
@@ -221,6 +216,15 @@ class Faults:
             self.done.append("restart")
             print(f"  restarting Mosquitto at {count:,}", file=sys.stderr)
             self.broker.restart(down_for=1.0)
+
+    def start_profiler(self) -> None:
+        """py-spy on the worker (in a thread: the bench keeps watching meanwhile)."""
+        assert self.worker.process is not None
+        pid, seconds = self.worker.process.pid, self.args.profile
+        self.profiler = threading.Thread(
+            target=lambda: self.profile.update(profile.record(pid, seconds))
+        )
+        self.profiler.start()
 
 
 def consume(engine: Any, port: int, prefix: str, plan: Plan, args: argparse.Namespace, *,
