@@ -151,4 +151,8 @@ def test_worker_watching_a_real_tower_sequence_raises_one_early_event_on_the_plu
     x, y, w, h = first["bbox"]
     assert first["kind"] == "smoke" and x + w > 0.95 and 0.45 < y < 0.6  # on the plume
     assert w < 0.1 and h < 0.2
-    assert (tmp_path / "snapshots").is_dir()  # the snapshot and its strip were written
+    strips = sorted((tmp_path / "snapshots").rglob("*-strip.jpg"))
+    assert strips, "no strip written"
+    strip = cv2.imread(str(strips[0]))
+    assert strip is not None and strip.shape[0] == 160
+    assert strip.shape[1] >= 2 * 160  # at least two sightings, cropped around the plume
