@@ -147,7 +147,7 @@ def refresh(
     return (
         cards(table, lang),
         ranking(table, lang),
-        trend_figure(series, lang),
+        trend_figure(series, lang, utcnow()),
         unit_options(table, lang),
         detail(table, unit, lang),
     )

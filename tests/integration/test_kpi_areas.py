@@ -21,9 +21,10 @@ from ioc.kpi.areas import load_areas
 from ioc.kpi.decision766 import score
 from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import Period
-from ioc.kpi.ranking import compute_table
+from ioc.kpi.ranking import compute_table, trend
 from ioc.kpi.ratio import add_counts
 from ioc.pages import kpi_cache, leader, unit, wall
+from ioc.pages.kpi_views import cards, trend_figure
 from ioc.store import Store
 from ioc.web.context import attach
 from tests.kpi_helpers import dossier, local
@@ -127,3 +128,19 @@ def test_leader_kpi_page_and_cli_agree(
     assert main(["kpi", "show", "--period", str(MARCH), "--unit", DA_LAT]) == 0
     out = capsys.readouterr().out
     assert "area aggregate" in out and out.index(good) < out.index(poor)
+
+
+def test_running_month_is_partial_and_months_without_records_are_gaps(
+    dalat: tuple[Store, tuple[str, ...]],
+) -> None:
+    store, (good, _poor) = dalat
+    with store.session() as session:
+        march = compute_table(session, MARCH, None, NOW)
+        february = compute_table(session, MARCH.previous(), None, NOW)
+        points = trend(session, MARCH, 3, good, "post2025")
+    assert march.partial and not february.partial
+    assert [value is None for _, value in points] == [True, True, False]
+    figure = trend_figure([("x", points)], "vi", NOW).to_plotly_json()
+    assert list(figure["data"][0]["x"]) == ["2026-01", "2026-02", "2026-03 (chưa hết kỳ)"]
+    assert list(figure["data"][0]["y"])[:2] == [None, None]  # gaps, not zeros
+    assert "Tổng điểm (chưa hết kỳ)" in str(cards(march, "vi"))
