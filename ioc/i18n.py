@@ -347,6 +347,10 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "kpi.report.link": {"vi": "Báo cáo tháng (in)", "en": "Monthly report (print)"},
     "kpi.download.csv": {"vi": "Tải CSV", "en": "Download CSV"},
     "kpi.download.xlsx": {"vi": "Tải Excel", "en": "Download Excel"},
+    "kpi.download.pdf": {
+        "vi": "Tải PDF (văn bản theo Nghị định 30/2020)",
+        "en": "Download PDF (official layout, Decree 30/2020)",
+    },
     "kpi.report.col.group": {"vi": "Nhóm chỉ số", "en": "Group"},
     "kpi.report.col.name": {"vi": "Chỉ số thành phần", "en": "Sub-indicator"},
     "kpi.report.col.formula": {"vi": "Công thức", "en": "Formula"},

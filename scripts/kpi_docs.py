@@ -162,7 +162,10 @@ level, period 2024 **assumed**; no values were invented for the rates and the se
   score and rank, or an IOC area's aggregate with its units ranked.
 * `/kpi` — period pickers, era, province cards, ranking, trend, drill-down with every
   sub-indicator; `/kpi/report/<unit>/<yyyy-mm>` is the printable monthly report,
-  `?format=csv` or `?format=xlsx` the downloads.
+  `?format=csv` or `?format=xlsx` the downloads, `?format=pdf` the report as an official
+  document laid out as Nghị định 30/2020/NĐ-CP asks (managing and issuing body, number,
+  national title and motto, place and date, title, body with the Vietnamese indicator names
+  and formulas, recipients, signature block; A4, DejaVu Serif from `fonts-dejavu-core`).
 """
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.auth.guard import province_wide, unit_code_or_none
 from ioc.i18n import language_or_default, t
+from ioc.kpi.official import to_pdf
 from ioc.kpi.periods import ERAS, Era, Period, PeriodKind, default_era, period_of
 from ioc.kpi.ranking import KpiTable, compute_table, trend
 from ioc.kpi.ratio import PROVINCE
@@ -186,11 +187,18 @@ def report_response(unit: str, period_text: str) -> Response:
     if found is None:
         return Response(f"unknown unit {unit}", status=404, mimetype="text/plain")
     report, kind = UnitReport(table, found), request.args.get("format", "html")
-    name = f"kpi-{'province' if whole else unit}-{period}"
+    return report_file(report, kind, f"kpi-{'province' if whole else unit}-{period}", lang)
+
+
+def report_file(report: UnitReport, kind: str, name: str, lang: str) -> Response:
+    """The report as the asked format: csv, xlsx, pdf (Decree 30 layout) or printable HTML."""
     if kind == "csv":
         return _download(to_csv(report, lang), "text/csv; charset=utf-8", name + ".csv")
     if kind == "xlsx":
         return _download(to_xlsx(report, lang), XLSX, name + ".xlsx")
+    if kind == "pdf":
+        pdf = to_pdf(report, day=to_local(utcnow()).date())
+        return _download(pdf, "application/pdf", name + ".pdf")
     return Response(to_html(report, lang), mimetype="text/html")
 
 

@@ -122,6 +122,7 @@ def detail(table: KpiTable, code: str | None, lang: str) -> list[Any]:
         html.A(t("kpi.report.link", lang), href=base, target="_blank", id="kpi-report-link"),
         html.A(t("kpi.download.csv", lang), href=base + "&format=csv", id="kpi-csv-link"),
         html.A(t("kpi.download.xlsx", lang), href=base + "&format=xlsx", id="kpi-xlsx-link"),
+        html.A(t("kpi.download.pdf", lang), href=base + "&format=pdf", id="kpi-pdf-link"),
     ]
     return [
         html.H3(f"{unit.name or t('kpi.province', lang)} – {fmt(unit.score.total)}"),
