@@ -18,6 +18,7 @@ def test_subscriptions_cover_every_known_stream() -> None:
         "ioc/v1/dossier/+/event",
         "ioc/v1/incident/+/ack",
         "ioc/v1/report/+/new",
+        "ioc/v1/report/+/rating",
         "ioc/v1/sensor/+/reading",
     ]
 
