@@ -244,6 +244,7 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Rank {rank} of {count} units in the province",
     },
     "kpi.partial": {"vi": "chưa hết kỳ", "en": "partial"},
+    "kpi.area.short": {"vi": "tổng hợp địa bàn", "en": "area aggregate"},
     "kpi.no_data.source": {"vi": "chưa có số liệu", "en": "no data"},
     "card.incidents": {"vi": "Sự cố đang mở", "en": "Open incidents"},
     "card.reports": {"vi": "Phản ánh chưa xong", "en": "Open reports"},

@@ -144,10 +144,9 @@ def header(pdf: FPDF, number: str, place: str, day: date) -> None:
     pdf.set_y(max(pdf.get_y(), below_left + 9) + 8)
 
 
-def title(pdf: FPDF, report: UnitReport, area: bool) -> None:
+def title(pdf: FPDF, report: UnitReport) -> None:
     """The document kind and its title, centred."""
-    period = report.table.period
-    what = "tổng hợp địa bàn" if area else "của"
+    period, what = report.table.period, "của"
     lines = [
         ("BÁO CÁO", "B", 13),
         ("Kết quả Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng", "B", 11.5),
@@ -173,6 +172,11 @@ def body(pdf: FPDF, report: UnitReport) -> None:
     total = "chưa có số liệu" if score.total is None else f"{score.total:.2f}/100 điểm"
     rank = f"; xếp hạng {unit.rank}/{len(report.table.units)}" if unit.rank else ""
     partial = " (kỳ chưa kết thúc, số liệu chưa đầy đủ)" if report.table.partial else ""
+    if report.area:
+        partial += (
+            ". Số liệu tổng hợp từ hồ sơ của các phường, xã thuộc địa bàn, không phải điểm "
+            "chính thức của một đơn vị hành chính"
+        )
     pdf.multi_cell(0, 6, f"1. Kết quả chung: tổng điểm {total} (trên {score.possible:g} điểm "
                    f"có số liệu){rank}{partial}.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
     pdf.multi_cell(0, 6, "2. Kết quả các chỉ số thành phần:", new_x=XPos.LMARGIN,
@@ -226,14 +230,15 @@ def closing(pdf: FPDF) -> None:
     _centred(pdf, 105, 90, [("……………………………", "B", 12)])
 
 
-def to_pdf(report: UnitReport, *, day: date, number: str = "……/BC-IOC",
-           place: str = "Lâm Đồng", area: bool = False) -> bytes:  # fmt: skip
+def to_pdf(
+    report: UnitReport, *, day: date, number: str = "……/BC-IOC", place: str = "Lâm Đồng"
+) -> bytes:
     """The report as PDF bytes, laid out as Decree 30/2020 asks."""
     pdf = OfficialReport()
     pdf.set_title(f"Báo cáo chỉ số 766 {report.title} {report.table.period}")
     pdf.add_page()
     header(pdf, number, place, day)
-    title(pdf, report, area)
+    title(pdf, report)
     body(pdf, report)
     closing(pdf)
     return bytes(pdf.output())
