@@ -245,6 +245,10 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     },
     "kpi.partial": {"vi": "chưa hết kỳ", "en": "partial"},
     "kpi.area.short": {"vi": "tổng hợp địa bàn", "en": "area aggregate"},
+    "kpi.possible": {
+        "vi": "trên {points} điểm có số liệu",
+        "en": "out of the {points} points with data",
+    },
     "kpi.no_data.source": {"vi": "chưa có số liệu", "en": "no data"},
     "card.incidents": {"vi": "Sự cố đang mở", "en": "Open incidents"},
     "card.reports": {"vi": "Phản ánh chưa xong", "en": "Open reports"},

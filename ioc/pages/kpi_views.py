@@ -40,6 +40,8 @@ def cards(table: KpiTable, lang: str) -> list[Any]:
     total = t("kpi.total", lang)
     if table.partial:
         total = f"{total} ({t('kpi.partial', lang)})"
+    if province.score.total is not None and province.score.possible < 100:
+        total += " – " + t("kpi.possible", lang, points=f"{province.score.possible:g}")
     items = [
         _card("kpi-card-total", total, fmt(province.score.total), "100",
               fmt(province.change, signed=True)),
