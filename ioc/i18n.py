@@ -244,6 +244,11 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Rank {rank} of {count} units in the province",
     },
     "kpi.partial": {"vi": "chưa hết kỳ", "en": "partial"},
+    "kpi.area.short": {"vi": "tổng hợp địa bàn", "en": "area aggregate"},
+    "kpi.possible": {
+        "vi": "trên {points} điểm có số liệu",
+        "en": "out of the {points} points with data",
+    },
     "kpi.no_data.source": {"vi": "chưa có số liệu", "en": "no data"},
     "card.incidents": {"vi": "Sự cố đang mở", "en": "Open incidents"},
     "card.reports": {"vi": "Phản ánh chưa xong", "en": "Open reports"},
@@ -347,6 +352,10 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "kpi.report.link": {"vi": "Báo cáo tháng (in)", "en": "Monthly report (print)"},
     "kpi.download.csv": {"vi": "Tải CSV", "en": "Download CSV"},
     "kpi.download.xlsx": {"vi": "Tải Excel", "en": "Download Excel"},
+    "kpi.download.pdf": {
+        "vi": "Tải PDF (văn bản theo Nghị định 30/2020)",
+        "en": "Download PDF (official layout, Decree 30/2020)",
+    },
     "kpi.report.col.group": {"vi": "Nhóm chỉ số", "en": "Group"},
     "kpi.report.col.name": {"vi": "Chỉ số thành phần", "en": "Sub-indicator"},
     "kpi.report.col.formula": {"vi": "Công thức", "en": "Formula"},

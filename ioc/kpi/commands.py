@@ -131,7 +131,8 @@ def format_table(table: KpiTable) -> str:
     """The ranking as fixed-width text."""
     groups = [g.definition.key for g in table.province.score.groups]
     head = f"{'#':>3}  {'code':<6} {'name':<28}" + "".join(f"{g[:9]:>10}" for g in groups)
-    lines = [f"{table.period} ({table.era})", head + f"{'total':>8}{'change':>8}"]
+    partial = "  chưa hết kỳ / partial: the period is still running" if table.partial else ""
+    lines = [f"{table.period} ({table.era}){partial}", head + f"{'total':>8}{'change':>8}"]
     for unit in (*table.units, table.province):
         cells = "".join(f"{_num(unit.score.group(g).points):>10}" for g in groups)
         rank = str(unit.rank or "-") if unit is not table.province else "="
