@@ -181,14 +181,3 @@ class FieldAckV1(Payload):
     note: Annotated[str, StringConstraints(max_length=2000)] = ""
     assignee: Annotated[str, StringConstraints(max_length=120)] | None = None
     photo: Annotated[str, StringConstraints(max_length=500)] | None = None
-
-
-class IncidentAckV1(Payload):
-    """``ioc/v1/incident/<incident id>/ack``: the first form of an ack, which names its actor
-    only in the payload; no longer applied (dead-lettered ``unauthenticated``)."""
-
-    action: AckAction
-    actor: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    note: Annotated[str, StringConstraints(max_length=2000)] = ""
-    assignee: Annotated[str, StringConstraints(max_length=120)] | None = None
-    photo: Annotated[str, StringConstraints(max_length=500)] | None = None
