@@ -4,8 +4,8 @@ Production runs Mosquitto, whose password file and ACL (``deploy/mosquitto/``) d
 in-process broker of ``python app.py`` gets the same rules from two amqtt plugins:
 
 - :class:`AccountAuthPlugin`: a client that gives a user name must give that IOC account's
-  password (checked like a sign-in, in a worker thread); a client without a user name
-  connects anonymously (the demo's devices and workers do).
+  password (checked like a sign-in, within the same rate limits, in a worker thread); a
+  client without a user name connects anonymously (the demo's devices and workers do).
 - :class:`FieldAckTopicPlugin`: ``<prefix>/field/<user>/ack`` may be published only by the
   authenticated client of that very user name; anonymous clients may publish no action.
 
@@ -22,6 +22,7 @@ from amqtt.contexts import Action
 from amqtt.plugins.base import BaseAuthPlugin, BaseTopicPlugin
 from amqtt.session import Session
 
+from ioc.auth import ratelimit
 from ioc.auth.accounts import authenticate
 from ioc.store import Store, open_store
 from ioc.timeutil import utcnow
@@ -56,18 +57,24 @@ class AccountAuthPlugin(BaseAuthPlugin):  # type: ignore[misc]  # amqtt ships no
         super().__init__(context)
         self._store: Store | None = None
 
-    def _check(self, username: str, password: str) -> bool:
+    def _check(self, username: str, password: str, client: str) -> bool:
+        """The account's password, within the sign-in rate limits (shared with the web)."""
         if self._store is None:
             self._store = open_store(self.context.config.database_url)
+        now = utcnow()
         with self._store.session() as session:
-            return authenticate(session, username, password, utcnow()) is not None
+            if ratelimit.retry_after(session, username, client, now, ratelimit.Limits()):
+                return False
+            ok = authenticate(session, username, password, now) is not None
+            ratelimit.record(session, username, client, ok, now)
+            return ok
 
     async def authenticate(self, *, session: Session) -> bool | None:
         if not session.username:
             session.is_anonymous = True
             return True
-        password = session.password or ""
-        ok = await asyncio.to_thread(self._check, session.username, password)
+        password, client = session.password or "", f"mqtt {session.remote_address or '-'}"
+        ok = await asyncio.to_thread(self._check, session.username, password, client)
         if not ok:
             self.context.logger.warning("MQTT sign-in refused for %r", session.username)
         return ok

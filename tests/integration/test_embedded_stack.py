@@ -158,3 +158,22 @@ def test_embedded_broker_takes_actions_only_from_signed_in_accounts(store: Store
         assert [(e.actor, e.client, e.detail) for e in events] == [
             (officer, f"mqtt:{officer}:ack-3", {"label": "Giám đốc Sở (giả mạo)"})
         ]
+
+
+def test_mqtt_sign_ins_share_the_web_rate_limit(sqlite_store: Store) -> None:
+    """Guessing an account's password over MQTT stops where the sign-in form's does."""
+    officer = add_account(sqlite_store, Role.FIELD, "24778", username="hientruong.thu")
+    port = free_port()
+    url = sqlite_store.engine.url.render_as_string(hide_password=False)
+    broker = EmbeddedBroker("127.0.0.1", port, broker_plugins(url, "ioc/v1"))
+    broker.start()
+    try:
+        for _ in range(5):
+            client, accepted = mqtt_client(port, officer, "đoán-mò")
+            client.loop_stop()
+            assert not accepted
+        client, accepted = mqtt_client(port, officer, PASSWORD)
+        client.loop_stop()
+        assert not accepted  # blocked for the window, even with the right password
+    finally:
+        broker.stop()
