@@ -28,6 +28,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -134,19 +135,46 @@ class CameraStatusSettings(Section):
     )
 
 
+FRAME_KEYS = {
+    "confirm_m": "confirm_window_s",
+    "detect_every": "detect_every_s",
+    "frozen_frames": "frozen_s",
+}
+"""Camera-worker keys that counted frames, and the key in seconds that replaced each."""
+
+
 class CameraWorkerSettings(Section):
     """The camera worker (``ioc cameras``): capture, analysis and confirmation."""
 
     snapshots_subdir: str = Field("snapshots", description="Under var_dir: snapshots and strips.")
     analysis_fps: float = Field(2.0, gt=0, le=30, description="Frames analysed per second.")
-    analysis_width: int = Field(640, ge=160, le=1920, description="Analysis frame width (px).")
+    analysis_width: int = Field(
+        1024,
+        ge=160,
+        le=4096,
+        description="Analysis frame width (px); a distant plume needs about 1000 px.",
+    )
     motion_width: int = Field(160, ge=32, le=640, description="Motion-gate frame width (px).")
     detectors: list[str] = Field(
-        default_factory=lambda: ["smoke", "fire"], description="Detector names, in order."
+        default_factory=lambda: ["plume", "smoke", "fire"],
+        description="Detector names, in order.",
     )
     onnx_model: str = Field("", description="Path of a YOLO-style ONNX model for 'onnx'.")
-    confirm_n: int = Field(3, ge=1, description="Detections needed within the last M frames.")
-    confirm_m: int = Field(5, ge=1, description="Window of analysed frames for confirmation.")
+    confirm_n: int = Field(
+        3, ge=1, description="Detections of one region needed within confirm_window_s."
+    )
+    confirm_window_s: float = Field(
+        180,
+        gt=0,
+        description="Seconds in which confirm_n detections of a region must fall (covers "
+        "three frames of a one-frame-a-minute camera and a few seconds of video alike).",
+    )
+    confirm_ratio: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of the region's analysed frames in the window that must hit.",
+    )
     cooldown_s: float = Field(300, ge=0, description="Quiet time per camera region after an event.")
     reconnect_min_s: float = Field(1, gt=0, description="First reconnect delay of a dead stream.")
     reconnect_max_s: float = Field(60, gt=0, description="Longest reconnect delay.")
@@ -154,8 +182,31 @@ class CameraWorkerSettings(Section):
     motion_threshold: int = Field(
         10, ge=1, le=255, description="Grey-level change that counts as motion (0-255)."
     )
-    detect_every: int = Field(
-        10, ge=1, description="Run the detectors every Kth analysed frame even without motion."
+    detect_every_s: float = Field(
+        5,
+        gt=0,
+        description="Run the detectors at least this often (seconds) even without motion.",
+    )
+    frozen_s: float = Field(
+        30, gt=0, description="A picture unchanged for this long (seconds) is 'frozen'."
+    )
+    plume_width: int = Field(
+        1024, ge=160, le=4096, description="Width (px) the distant-plume detector works at."
+    )
+    plume_background_s: float = Field(
+        600, gt=0, description="Time constant (seconds) of the plume detector's background."
+    )
+    plume_every_s: float = Field(
+        10, ge=0, description="The plume detector looks at most this often (seconds)."
+    )
+    plume_warmup_s: float = Field(
+        600, ge=0, description="Seconds of a camera's picture learned before plumes are sought."
+    )
+    plume_memory_s: float = Field(
+        300, gt=0, description="How long (seconds) a plume candidate is remembered for growth."
+    )
+    plume_z_threshold: float = Field(
+        4.0, gt=0, description="Change, in units of each pixel's own noise, that counts."
     )
     strip_frames: int = Field(5, ge=1, le=16, description="Frames tiled into the event strip.")
     jpeg_quality: int = Field(85, ge=10, le=100, description="JPEG quality of snapshots.")
@@ -187,6 +238,19 @@ class CameraWorkerSettings(Section):
     lease_s: float = Field(
         30, ge=3, le=3600, description="Lease of a camera (lease mode), renewed every third."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_keys(cls, data: Any) -> Any:
+        """Keys that counted frames are gone; say which key in seconds replaces each."""
+        if isinstance(data, Mapping):
+            for old, new in FRAME_KEYS.items():
+                if old in data:
+                    raise ValueError(
+                        f"camera_worker.{old} counted frames and is gone: use {new} "
+                        f"(seconds) instead (đã thay bằng {new}, tính bằng giây)"
+                    )
+        return data
 
     @field_validator("shard_index")
     @classmethod

@@ -225,6 +225,26 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "sensor.hover.time": {"vi": "Đo lúc", "en": "Measured at"},
     "incident.hover.opened": {"vi": "Phát hiện", "en": "Detected"},
     "card.index": {"vi": "Chỉ số 766", "en": "Decision 766"},
+    "card.index.area": {
+        "vi": "Chỉ số 766 (tổng hợp địa bàn)",
+        "en": "Decision 766 (area aggregate)",
+    },
+    "kpi.area.note": {
+        "vi": "Tổng hợp từ hồ sơ của {count} phường, xã thuộc địa bàn; không phải điểm chính thức "
+        "của một đơn vị hành chính.",
+        "en": "Aggregated from the records of the area's {count} wards and communes; not an "
+        "official unit score.",
+    },
+    "kpi.area.ranking": {
+        "vi": "Xếp hạng phường, xã của địa bàn",
+        "en": "Ranking of the area's wards and communes",
+    },
+    "kpi.unit.rank": {
+        "vi": "Xếp hạng {rank}/{count} đơn vị toàn tỉnh",
+        "en": "Rank {rank} of {count} units in the province",
+    },
+    "kpi.partial": {"vi": "chưa hết kỳ", "en": "partial"},
+    "kpi.no_data.source": {"vi": "chưa có số liệu", "en": "no data"},
     "card.incidents": {"vi": "Sự cố đang mở", "en": "Open incidents"},
     "card.reports": {"vi": "Phản ánh chưa xong", "en": "Open reports"},
     "card.overdue": {"vi": "Phản ánh quá hạn", "en": "Overdue reports"},

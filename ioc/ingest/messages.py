@@ -93,6 +93,16 @@ class CitizenReportEvent(NamedTuple):
     report: ReportIn
 
 
+class ReportRating(NamedTuple):
+    """A citizen's rating (1-5) of a closed report, from the field app named in the topic."""
+
+    msg_id: str
+    source: str
+    report_id: int
+    rating: int
+    at: datetime
+
+
 class IncidentAck(NamedTuple):
     """A field officer's action on an incident, sent from the field app. ``identity`` is the
     MQTT user name the broker authenticated (the topic's source id); ``label`` is the name
@@ -116,6 +126,7 @@ Record = (
     | SensorReadings
     | DossierEvent
     | CitizenReportEvent
+    | ReportRating
     | IncidentAck
 )
 

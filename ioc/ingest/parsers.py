@@ -26,6 +26,7 @@ from ioc.ingest.messages import (
     Reading,
     Record,
     Rejected,
+    ReportRating,
     SensorReadings,
 )
 from ioc.ingest.payloads import (
@@ -35,6 +36,7 @@ from ioc.ingest.payloads import (
     FieldAckV1,
     HeartbeatV1,
     Payload,
+    ReportRatingV1,
     ReportV1,
     SensorV1,
 )
@@ -237,6 +239,15 @@ def _report(
     return CitizenReportEvent(parsed.msg_id, report)
 
 
+def _rating(topic: Topic, message: InboundMessage, rules: ParseRules) -> ReportRating | Rejected:
+    parsed = _checked(ReportRatingV1, message, rules)
+    if isinstance(parsed, Rejected):
+        return parsed
+    return ReportRating(
+        parsed.msg_id, topic.source_id, parsed.service_request_id, parsed.rating, parsed.ts
+    )
+
+
 def _field_ack(topic: Topic, message: InboundMessage, rules: ParseRules) -> IncidentAck | Rejected:
     parsed = _checked(FieldAckV1, message, rules)
     if isinstance(parsed, Rejected):
@@ -263,5 +274,6 @@ PARSERS: dict[tuple[str, str], StreamParser] = {
     ("sensor", "reading"): _sensor,
     ("dossier", "event"): _dossier,
     ("report", "new"): _report,
+    ("report", "rating"): _rating,
     ("field", "ack"): _field_ack,
 }

@@ -163,6 +163,13 @@ class ReportV1(Payload):
     contact: ContactV1 | None = None
 
 
+class ReportRatingV1(Payload):
+    """``ioc/v1/report/<source app>/rating``: a citizen rates how a closed report was handled."""
+
+    service_request_id: Annotated[int, Field(ge=1, le=2_147_483_647, strict=True)]
+    rating: Annotated[int, Field(ge=1, le=5, strict=True)]
+
+
 class AckAction(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     DISPATCH = "dispatch"

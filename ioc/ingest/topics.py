@@ -19,6 +19,7 @@ KNOWN = {
     ("sensor", "reading"),
     ("dossier", "event"),
     ("report", "new"),
+    ("report", "rating"),
     ("field", "ack"),  # source id: the broker-authenticated MQTT user name of the officer
 }
 # Retired (stream, message type) pairs, with why a message on them is refused.

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from ioc.i18n import t
+from ioc.kpi.decision766 import IndicatorScore
 from ioc.kpi.periods import Period
 from ioc.kpi.ranking import KpiTable, UnitKpi
 from ioc.kpi.ratio import PROVINCE
@@ -108,7 +109,7 @@ def detail(table: KpiTable, code: str | None, lang: str) -> list[Any]:
                  html.Td(i.definition.name(lang), style=LEFT),
                  html.Td(f"{i.ratio.numerator}/{i.ratio.denominator}", style=CELL),
                  html.Td(fmt(None if i.share is None else 100 * i.share), style=CELL),
-                 html.Td(f"{fmt(i.points, 2)} / {fmt(i.definition.points, 0)}", style=CELL)])
+                 html.Td(_points(i, lang), style=CELL)])
         for g in unit.score.groups for i in g.indicators
     ]  # fmt: skip
     slug = "province" if unit.code == PROVINCE else unit.code
@@ -123,6 +124,14 @@ def detail(table: KpiTable, code: str | None, lang: str) -> list[Any]:
         html.Table(html.Tbody(rows), style={"borderCollapse": "collapse", "width": "100%"}),
         html.P(links, style={"display": "flex", "gap": "24px", "marginTop": "12px"}),
     ]
+
+
+def _points(item: IndicatorScore, lang: str) -> Any:
+    """``3.00 / 6``, or "chưa có số liệu" when the IOC has no records for it (not 0)."""
+    out_of = fmt(item.definition.points, 0)
+    if not item.has_data:
+        return html.Span(f"{t('kpi.no_data.source', lang)} / {out_of}", className="kpi-no-data")
+    return f"{fmt(item.points, 2)} / {out_of}"
 
 
 def trend_figure(
