@@ -38,6 +38,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from ioc.audit.settings import AuditSettings
 from ioc.auth.settings import AuthSettings
 from ioc.incidents.settings import IncidentSettings
 from ioc.reports.settings import ReportsSettings
@@ -422,6 +423,7 @@ class Settings(BaseSettings):
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @field_validator("var_dir")
     @classmethod

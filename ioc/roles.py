@@ -8,6 +8,7 @@ from datetime import date
 
 from werkzeug.serving import make_server
 
+from ioc.auth.mqtt_identity import broker_plugins
 from ioc.broker import EmbeddedBroker
 from ioc.config import Settings
 from ioc.ingest.worker import IngestWorker
@@ -51,7 +52,8 @@ def simulator_task(settings: Settings, store: Store) -> Task:
 
 def broker_task(settings: Settings) -> Task:
     """The embedded broker, started now so that a taken port fails at once."""
-    broker = EmbeddedBroker(settings.broker.host, settings.broker.port)
+    plugins = broker_plugins(settings.database_url, settings.mqtt.topic_prefix)
+    broker = EmbeddedBroker(settings.broker.host, settings.broker.port, plugins)
     broker.start()
 
     def run(stop: threading.Event) -> None:

@@ -104,16 +104,19 @@ class ReportRating(NamedTuple):
 
 
 class IncidentAck(NamedTuple):
-    """A field officer's action on an incident, sent from the field app."""
+    """A field officer's action on an incident, sent from the field app. ``identity`` is the
+    MQTT user name the broker authenticated (the topic's source id); ``label`` is the name
+    the app showed, kept for display only."""
 
     msg_id: str
     incident_id: int
     action: str
-    actor: str
+    identity: str
     note: str
     at: datetime
     assignee: str | None = None
     photo: str | None = None
+    label: str = ""
 
 
 CameraRecord = CameraHeartbeat | CameraDetection

@@ -20,7 +20,13 @@ KNOWN = {
     ("dossier", "event"),
     ("report", "new"),
     ("report", "rating"),
-    ("incident", "ack"),
+    ("field", "ack"),  # source id: the broker-authenticated MQTT user name of the officer
+}
+# Retired (stream, message type) pairs, with why a message on them is refused.
+RETIRED = {
+    ("incident", "ack"): "an action names who acts only in its payload, which anyone can "
+    "write: acks are taken only on {prefix}/field/<MQTT user name>/ack, where the broker "
+    "vouches for the sender",
 }
 
 
@@ -56,6 +62,15 @@ def is_own_output(prefix: str, topic: str) -> bool:
 def topic_for(prefix: str, stream: str, source_id: str, message_type: str) -> str:
     """The topic a device publishes a message on."""
     return f"{prefix}/{stream}/{source_id}/{message_type}"
+
+
+def retired(prefix: str, topic: str) -> str | None:
+    """Why a topic of a retired form is refused, or None when it is not one."""
+    parts = topic.removeprefix(prefix + "/").split("/")
+    if not topic.startswith(prefix + "/") or len(parts) != 3:
+        return None
+    reason = RETIRED.get((parts[0], parts[2]))
+    return reason.format(prefix=prefix) if reason else None
 
 
 def split_topic(prefix: str, topic: str) -> Topic | str:
