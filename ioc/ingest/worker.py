@@ -8,9 +8,7 @@ the bounded queue then fills and the transport stops reading, so the broker hold
 from __future__ import annotations
 
 import logging
-import os
 import queue
-import socket
 import threading
 import time
 from collections import Counter
@@ -108,7 +106,9 @@ class IngestWorker:
             inside=province_predicate(store, settings.province_code, date.today()),
         )
         self.writer = BatchWriter(store, settings.ingest.dead_letter_keep_bytes)
-        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{settings.mqtt.client_id}"
+        # Stable across restarts (the role and its configured name, never the PID): a restarted
+        # worker takes over its own row in /metrics instead of leaving a dead one behind.
+        self.worker_id = f"ingest:{settings.mqtt.client_id}"
         self.started_at = utcnow()
         self.transport = MqttTransport(
             settings.mqtt, subscriptions(settings.mqtt.topic_prefix), self.queue.put
@@ -141,7 +141,10 @@ class IngestWorker:
                     "ingest",
                     started_at=self.started_at,
                     now=utcnow(),
-                    counters=self.stats.counters(self.queue.qsize()),
+                    counters={
+                        **self.stats.counters(self.queue.qsize()),
+                        "sessions_lost": self.transport.sessions_lost,
+                    },
                 )
         except SQLAlchemyError as exc:
             log.debug("could not save worker stats: %s", exc)

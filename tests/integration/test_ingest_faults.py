@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from ioc.store import Store
+from ioc.store.models import WorkerStat
 from tests.helpers import wait_for
 from tests.ingest_procs import Publisher, WorkerProcess, stored
 from tests.mosquitto_proc import MosquittoProcess
@@ -47,6 +49,11 @@ def test_sigkill_mid_stream_then_restart(
     finally:
         publisher.close()
         worker.stop()
+    # The restarted worker reports under the same stable id (role and client id, no PID):
+    # no dead row is left behind to age in /metrics.
+    with postgis_store.session() as session:
+        ids = list(session.scalars(select(WorkerStat.worker_id)))
+    assert ids == [f"ingest:{worker.env['IOC_MQTT__CLIENT_ID']}"]
 
 
 def test_broker_restart(
