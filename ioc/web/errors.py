@@ -13,6 +13,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ioc.i18n import TEXTS, t
+from ioc.store.outage import UNREACHABLE, short
 from ioc.web.gate import language
 from ioc.web.plain_pages import message_page
 
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 def install(server: Flask) -> None:
     server.register_error_handler(HTTPException, http_error)
+    for unreachable in UNREACHABLE:
+        server.register_error_handler(unreachable, database_away)
     server.register_error_handler(Exception, unexpected)
 
 
@@ -49,6 +52,22 @@ def http_error(exc: HTTPException) -> Response:
         value = exc.get_response().headers.get(name)
         if value:
             response.headers[name] = value
+    return response
+
+
+def database_away(exc: Exception) -> Response:
+    """The database cannot be reached (e.g. signing a page's visitor in): 503 with the
+    pages' own database message, not a 500; the browser may try again shortly."""
+    log.warning("database unreachable on %s %s: %s", request.method, request.path, short(exc))
+    lang = language()
+    title = t("common.db_unreachable", lang).capitalize()
+    if wants_html():
+        page = message_page(lang, title, t("error.503", lang))
+        response = Response(page, status=503, mimetype="text/html")
+    else:
+        response = jsonify({"error": "503", "message": title})
+        response.status_code = 503
+    response.headers["Retry-After"] = "10"
     return response
 
 
