@@ -106,16 +106,24 @@ class IncidentWorker:
         try:
             busy = self.step()
         except Exception as exc:
-            if is_outage(exc, self.store):
-                self.outage.failed(exc)
-                self.counts["db_errors"] += 1
-                return None
-            self.outage.recovered()
-            self._isolate_failure(exc)
-            return 0
+            return self._after_failure(exc)
         self.outage.recovered()
         self.limit = BATCH
         return busy
+
+    def _after_failure(self, exc: Exception) -> int | None:
+        """An outage pauses; with the database healthy the failing rows are isolated (and
+        if even setting a row aside fails, the worker waits and tries the same row again)."""
+        if not is_outage(exc, self.store):
+            self.outage.recovered()
+            try:
+                self._isolate_failure(exc)
+                return 0
+            except Exception as again:
+                exc = again
+        self.outage.failed(exc)
+        self.counts["db_errors"] += 1
+        return None
 
     def step(self, escalate: bool | None = None) -> int:
         """One poll: new rows of every stream, escalation when due; rows processed.
