@@ -97,7 +97,8 @@ def test_database_away_for_30_seconds(
         assert wait_for(lambda: stored(postgis_store)[0] == 4000, timeout=90), stored(postgis_store)
         assert stored(postgis_store) == (4000, 4000)
         log = worker.log.read_text()
-        assert "database unavailable" in log
+        assert log.count("database unavailable") == 1  # one line per change of state,
+        assert log.count("database reachable again") == 1  # not one per retry
         assert worker.process is not None and worker.process.poll() is None  # still running
     finally:
         publisher.close()
