@@ -83,7 +83,13 @@ class MqttSettings(Section):
         "3.1.1", description="MQTT protocol version (5 enables shared subscriptions)."
     )
     session_expiry_s: int = Field(
-        3600, ge=0, description="How long the broker keeps the worker's session while away."
+        7 * 24 * 3600,
+        ge=0,
+        description=(
+            "MQTT v5: how long the broker keeps the worker's session (its subscriptions and "
+            "queued messages) while the worker is away; matches the shipped broker's "
+            "persistent_client_expiration of 7 days."
+        ),
     )
     receive_maximum: int = Field(
         10_000,

@@ -511,6 +511,10 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "vi": "Quá nhiều yêu cầu. Vui lòng thử lại sau.",
         "en": "Too many requests. Please try again later.",
     },
+    "error.503": {
+        "vi": "Vui lòng thử lại sau ít phút; trang sẽ hoạt động lại khi cơ sở dữ liệu sẵn sàng.",
+        "en": "Please try again in a few minutes; pages work again once the database is back.",
+    },
     "error.500": {
         "vi": "Hệ thống gặp lỗi. Sự cố đã được ghi lại; vui lòng thử lại sau.",
         "en": "Something went wrong. It has been logged; please try again later.",

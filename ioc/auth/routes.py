@@ -74,6 +74,7 @@ ROUTES: tuple[Rule, ...] = (
     Rule(r"/logout", Need.PUBLIC, Kind.PAGE),
     Rule(r"/kiosk/[^/]+", Need.PUBLIC, Kind.PAGE),
     Rule(r"/healthz", Need.PUBLIC),
+    Rule(r"/readyz", Need.PUBLIC),  # which dependency is down, nothing more
     Rule(r"/open311/v2/.+", Need.PUBLIC),  # citizens' API: public fields only
     Rule(r"/assets/.+", Need.PUBLIC),  # CSS, icons, small scripts
     Rule(r"/_dash-component-suites/.+", Need.PUBLIC),  # Dash's own JavaScript

@@ -79,7 +79,7 @@ def register(subparsers: Any) -> None:
         "Bảo trì định kỳ: lưu giữ dữ liệu mỗi ngày / scheduled housekeeping: retention at "
         "start and every retention.interval_h hours (one per installation)",
     )
-    maintenance.set_defaults(handler=lambda a, s: _run_roles(s, ["maintenance"]))
+    maintenance.set_defaults(handler=run_maintenance)
 
 
 def serve_dashboard(args: argparse.Namespace, settings: Settings) -> int:
@@ -107,6 +107,11 @@ def run_all(args: argparse.Namespace, settings: Settings) -> int:
     if settings.broker.embedded:
         roles.insert(0, "broker")
     return _run_roles(settings, roles, demo=True)
+
+
+def run_maintenance(_args: argparse.Namespace, settings: Settings) -> int:
+    """``ioc maintenance``: partitions ahead and retention, at start and daily."""
+    return _run_roles(settings, ["maintenance"])
 
 
 def run_aggregates(args: argparse.Namespace, settings: Settings) -> int:

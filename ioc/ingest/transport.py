@@ -67,6 +67,9 @@ class MqttTransport:
         # a message published before that is not routed to this client.
         self.subscribed = threading.Event()
         self.session = 0
+        # Reconnections on which the broker had not kept the session (CONNACK session-present
+        # false): whatever was published while this worker was away is lost (/metrics).
+        self.sessions_lost = 0
         self.client = make_client(settings, settings.client_id, persistent=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
@@ -103,7 +106,9 @@ class MqttTransport:
         if message.qos > 0 and message.session == self.session and self.connected.is_set():
             self.client.ack(message.mid, message.qos)
 
-    def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+    def _on_connect(
+        self, client: mqtt.Client, _u: Any, flags: mqtt.ConnectFlags, reason: Any, _p: Any
+    ) -> None:
         if reason.is_failure:
             log.error(
                 "broker %s:%s refused the connection: %s",
@@ -113,14 +118,44 @@ class MqttTransport:
             )
             return
         self.session += 1
+        if not flags.session_present:
+            self._session_not_kept(first=self.session == 1)
+        # Subscribed again even when the session was kept: harmless for a plain subscription,
+        # and Mosquitto 2.0.11 does not route to a shared subscription restored from its
+        # persistence file until it is made again (docs/mqtt.md, "Broker restarts").
         client.subscribe([(topic, int(self.settings.qos)) for topic in self.topics])
         log.info(
-            "connected to %s:%s, subscribed to %s",
+            "connected to %s:%s (session %s), subscribed to %s",
             self.settings.host,
             self.settings.port,
+            "resumed" if flags.session_present else "new",
             ", ".join(self.topics),
         )
         self.connected.set()
+
+    def _session_not_kept(self, first: bool) -> None:
+        """Say loudly that the broker kept no session: messages sent meanwhile are lost."""
+        if first:
+            log.warning(
+                "broker %s:%s had no session for client id %r: if this worker ran before, "
+                "messages published since it stopped were not kept for it (first start, or "
+                "the session expired after mqtt.session_expiry_s=%ds)",
+                self.settings.host,
+                self.settings.port,
+                self.settings.client_id,
+                self.settings.session_expiry_s,
+            )
+            return
+        self.sessions_lost += 1
+        log.error(
+            "broker %s:%s did not keep the session of %r across the reconnection: messages "
+            "published while disconnected may be lost (broker restarted without persistence, "
+            "or its session expired); %d time(s) so far",
+            self.settings.host,
+            self.settings.port,
+            self.settings.client_id,
+            self.sessions_lost,
+        )
 
     def _on_subscribe(self, _c: Any, _u: Any, _mid: int, reasons: Any, _p: Any) -> None:
         refused = [str(r) for r in reasons if r.is_failure]

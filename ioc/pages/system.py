@@ -153,7 +153,7 @@ def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any, Any]:
     now = utcnow()
     try:
         with current_store().session() as session:
-            workers = list(all_stats(session))
+            workers = list(all_stats(session, now))
         rejects = reject_counts(now - timedelta(hours=24))
     except SQLAlchemyError as exc:  # the timer tries again; old counters would mislead
         return failed(exc, lang), None, None

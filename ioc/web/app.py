@@ -16,7 +16,7 @@ from typing import Any
 import dash
 from dash import Input, Output, callback, clientside_callback, ctx, dcc, html
 from dash import _callback as dash_callbacks
-from flask import Response, jsonify
+from flask import Response
 
 from ioc.aggregates.refresher import start_in_background
 from ioc.auth.current import principal_or_none
@@ -37,6 +37,7 @@ from ioc.store import Store
 from ioc.web import errors, gate, headers, timing
 from ioc.web.context import LANG_STORE_ID, aria_label, attach
 from ioc.web.files import files
+from ioc.web.health import healthz, readyz
 from ioc.web.login import login
 from ioc.web.metrics import metrics
 from ioc.web.nav import nav
@@ -80,6 +81,7 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
     leader_page.register(lang)  # /leader
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
+    app.server.add_url_rule("/readyz", "readyz", readyz)
     app.server.register_blueprint(open311_blueprint())
     app.server.register_blueprint(metrics)
     app.server.register_blueprint(tiles)
@@ -138,11 +140,6 @@ def adopt_page_callbacks(app: dash.Dash) -> None:
     app.callback_map.update({key: dict(value) for key, value in _PAGE_CALLBACKS.by_output.items()})
     app._callback_list.extend(dict(spec) for spec in _PAGE_CALLBACKS.specs)
     app._inline_scripts.extend(_PAGE_CALLBACKS.scripts)
-
-
-def healthz() -> Response:
-    """Liveness probe for load balancers and ``ioc serve`` supervisors."""
-    return jsonify({"status": "ok"})
 
 
 def hidden_from_readers() -> dict[str, Any]:

@@ -50,7 +50,7 @@ def serve_metrics() -> Response:
     with store.session() as session:
         rows = [
             (w.worker_id, w.role, w.counters, (now - w.updated_at).total_seconds())
-            for w in all_stats(session)
+            for w in all_stats(session, now)
         ]
         states = Counter(c.status.value for c in camera_states(session, now, settings.cameras))
     lines = worker_lines(rows)

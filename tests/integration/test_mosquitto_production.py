@@ -24,12 +24,16 @@ from ioc.config import MqttSettings
 from ioc.ingest.transport import make_client
 from tests.conftest import unavailable
 from tests.helpers import free_port, wait_for
+from tests.mosquitto_production import (
+    USERS,
+    make_certificates,
+    port_open,
+    production_config,
+    tools_missing,
+    write_passwords,
+)
 
 pytestmark = pytest.mark.mosquitto
-
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto"
-USERS = {"ioc-ingest": "in-pass", "ioc-cameras": "cam-pass", "ioc-health": "hp", "LD-DL-01": "d1",
-         "hientruong.dalat": "f1", "hientruong.baoloc": "f2"}  # fmt: skip
 
 
 @dataclass
@@ -41,52 +45,15 @@ class Broker:
     log: Path
 
 
-def make_certificates(folder: Path) -> Path:
-    """A private CA and a server certificate for 127.0.0.1 (docs/operations.md, step 2)."""
-    folder.mkdir()
-
-    def run(*args: str) -> None:
-        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
-
-    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]  # quick
-    run("req", "-x509", *key, "-days", "2", "-subj", "/CN=Test CA", "-keyout", "ca.key",
-        "-out", "ca.crt")  # fmt: skip
-    run("req", *key, "-subj", "/CN=localhost", "-keyout", "server.key", "-out", "server.csr")
-    (folder / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-    run("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-        "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.crt")  # fmt: skip
-    return folder / "ca.crt"
-
-
-def production_config(workdir: Path, tls_port: int, local_port: int) -> str:
-    """The shipped mosquitto.conf with only its paths and ports moved into ``workdir``."""
-    text = (DEPLOY / "mosquitto.conf").read_text(encoding="utf-8")
-    moves = {
-        "password_file /etc/mosquitto/ioc/passwd": f"password_file {workdir}/passwd",
-        "acl_file /etc/mosquitto/ioc/acl": f"acl_file {DEPLOY}/acl",
-        "listener 8883\n": f"listener {tls_port} 127.0.0.1\n",
-        "/etc/mosquitto/ioc/certs/": f"{workdir}/certs/",
-        "listener 1883 127.0.0.1": f"listener {local_port} 127.0.0.1",
-        "persistence_location /var/lib/mosquitto/": f"persistence_location {workdir}/",
-    }
-    for shipped, moved in moves.items():
-        assert shipped in text, f"deploy/mosquitto/mosquitto.conf no longer has {shipped!r}"
-        text = text.replace(shipped, moved)
-    return text + "\n# tests run as root: keep root to read the test's files\nuser root\n"
-
-
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     tmp_path = tmp_path_factory.mktemp("mosquitto")
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    for tool in (binary, shutil.which("mosquitto_passwd"), shutil.which("openssl")):
-        if tool is None or not Path(tool).exists():
-            unavailable("mosquitto, mosquitto_passwd or openssl not installed")
+    missing = tools_missing()
+    if missing:
+        unavailable(missing)
     ca = make_certificates(tmp_path / "certs")
-    passwd = tmp_path / "passwd"
-    for user, password in USERS.items():
-        create = ["-c"] if not passwd.exists() else []
-        subprocess.run(["mosquitto_passwd", *create, "-b", str(passwd), user, password], check=True)
+    write_passwords(tmp_path / "passwd")
     tls_port, local_port = free_port(), free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(production_config(tmp_path, tls_port, local_port), encoding="utf-8")
@@ -98,16 +65,6 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     yield Broker(tls_port, local_port, ca, process, log)
     process.terminate()
     process.wait(10)
-
-
-def port_open(port: int) -> bool:
-    import socket
-
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
 
 
 def ioc_settings(broker: Broker, user: str) -> MqttSettings:
