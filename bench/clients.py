@@ -16,7 +16,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.store import open_store
 from tests.auth_support import SignedIn, browser_cookies, sign_in
 

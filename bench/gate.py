@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import ensure_database, percentile  # noqa: E402
-from ioc.auth.roles import Role  # noqa: E402
+from ioc.auth.user_roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402

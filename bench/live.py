@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import ensure_database, percentile, publish_once  # noqa: E402
-from ioc.auth.roles import Role  # noqa: E402
+from ioc.auth.user_roles import Role  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402

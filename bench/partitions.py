@@ -33,9 +33,9 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.ingest import ensure_database  # noqa: E402
+from ioc.aggregates import feeds  # noqa: E402
 from ioc.config import RetentionSettings, Settings  # noqa: E402
 from ioc.maintenance.job import run_retention  # noqa: E402
-from ioc.pages import feeds  # noqa: E402
 from ioc.store import Store, open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.models import Detection, SensorReading  # noqa: E402

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from ioc.config import MqttSettings, SimulatorSettings
 from ioc.dossier_sim import SYSTEM, DossierFeed, dossier_payload
-from ioc.ingest.topics import topic_for
-from ioc.ingest.transport import make_client
+from ioc.mqtt.topics import topic_for
+from ioc.mqtt.transport import make_client
 from ioc.reports.intake import ReportIn
 from ioc.reports.simulate import simulated_reports
 from ioc.sensor_sim import read_stations, sensor_payload

@@ -33,7 +33,7 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ioc.auth.roles import Role  # noqa: E402
+from ioc.auth.user_roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.kpi.simulate import backfill  # noqa: E402

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from ioc.auth.current import set_principal
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
 from ioc.auth.scope import compute_scope
+from ioc.auth.user_roles import Role
 from ioc.geography.defaults import seed_default_units
 from ioc.reports.categories import seed_categories
 from ioc.store import Store

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from ioc.audit.log import count, verify
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models_audit import AuditEntry
+from ioc.subcommand import add_command
 from ioc.timeutil import format_local
 
 

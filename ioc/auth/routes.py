@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 
 
 class Need(StrEnum):
@@ -172,7 +172,7 @@ def decide(
     """May ``principal`` (None: nobody signed in) open ``path`` with ``query``?
 
     ``metrics_token_ok`` / ``file_link_ok``: the request carries a valid /metrics token /
-    a valid signature of its own path (:mod:`ioc.auth.file_links`); either opens only its
+    a valid signature of its own path (:mod:`ioc.file_links`); either opens only its
     own kind of route.
     """
     rule, parts = find_rule(path)

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.runtime import Orchestrator
+from ioc.subcommand import add_command
 
 log = logging.getLogger(__name__)
 

@@ -20,14 +20,15 @@ from ioc.ingest.messages import (
     CameraHeartbeat,
     CitizenReportEvent,
     DossierEvent,
-    InboundMessage,
     IncidentAck,
     Reading,
     Record,
     Rejected,
     SensorReadings,
 )
-from ioc.ingest.payloads import (
+from ioc.kpi.dossiers import DossierIn
+from ioc.mqtt.inbound import InboundMessage
+from ioc.mqtt.payloads import (
     QUANTITY_RANGES,
     DetectionV1,
     DossierEventV1,
@@ -37,8 +38,7 @@ from ioc.ingest.payloads import (
     ReportV1,
     SensorV1,
 )
-from ioc.ingest.topics import Topic, split_topic
-from ioc.kpi.dossiers import DossierIn
+from ioc.mqtt.topics import Topic, split_topic
 from ioc.reports.intake import ReportIn
 
 P = TypeVar("P", bound=BaseModel)
@@ -250,7 +250,7 @@ def _ack(topic: Topic, message: InboundMessage, rules: ParseRules) -> IncidentAc
 
 StreamParser = Callable[[Topic, InboundMessage, ParseRules], Record | Rejected]
 
-# One parser per (stream, message type) of the topic scheme (ioc.ingest.topics.KNOWN).
+# One parser per (stream, message type) of the topic scheme (ioc.mqtt.topics.KNOWN).
 PARSERS: dict[tuple[str, str], StreamParser] = {
     ("camera", "heartbeat"): _heartbeat,
     ("camera", "detection"): _detection,

@@ -10,13 +10,13 @@ from typing import Any, TextIO
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.kpi.importer import ImportFileError, ImportReport, import_dossiers
 from ioc.kpi.indicators import IndicatorFileError, read_indicator_csv, store_indicators
 from ioc.kpi.periods import ERAS, Period
 from ioc.kpi.ranking import KpiTable, compute_table
 from ioc.store import Store, open_store
+from ioc.subcommand import add_command
 
 NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: run `ioc db upgrade` first ({})"
 

@@ -18,10 +18,10 @@ from ioc.maintenance.files import FileSweep, sweep
 from ioc.maintenance.rows import RowResult, expire_rows
 from ioc.runtime import Task
 from ioc.store import Store
+from ioc.store.cameras import SNAPSHOTS
 from ioc.store.models import Detection, Incident
 from ioc.store.models_incidents import IncidentMember
 from ioc.timeutil import utcnow
-from ioc.web.files import SNAPSHOTS
 
 log = logging.getLogger(__name__)
 Say = Callable[[str], None]

@@ -51,6 +51,9 @@ class CameraState:
     last_detection_at: datetime | None
 
 
+SNAPSHOTS = "snapshots"  # <var_dir>/snapshots, served at /files/snapshots/
+
+
 def snapshot_folder(camera_id: str) -> str:
     """The folder (one path component) of a camera's snapshots under ``<var_dir>/snapshots``;
     the camera worker writes there and the file route finds a file's camera by it."""

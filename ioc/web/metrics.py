@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 from flask import Blueprint, Response
 
+from ioc.app_context import current_settings, current_store
 from ioc.store.cameras import camera_states
 from ioc.store.worker_stats import all_stats
 from ioc.timeutil import utcnow
-from ioc.web.context import current_settings, current_store
 
 metrics = Blueprint("metrics", __name__)
 NAME = re.compile(r"[^a-zA-Z0-9_]")

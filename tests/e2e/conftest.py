@@ -22,7 +22,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from tests.auth_support import SignedIn, sign_in_browser, store_of
 from tests.conftest import unavailable
 

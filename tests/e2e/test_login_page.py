@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete
 
 from ioc.auth import sessions
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade

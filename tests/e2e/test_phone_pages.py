@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.kpi.simulate import backfill
 from ioc.reports.categories import seed_categories

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import shapely
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.store import open_store
 from ioc.store.migrate import upgrade

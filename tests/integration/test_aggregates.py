@@ -14,25 +14,25 @@ import shapely
 from flask import Flask
 from sqlalchemy import select
 
+from ioc.aggregates import feeds, shared
 from ioc.aggregates import reports as report_aggregates
-from ioc.aggregates import shared
 from ioc.aggregates.kpi import COUNTS, counts_key, metrics_key, metrics_of
 from ioc.aggregates.lock import lock_for
 from ioc.aggregates.refresher import Refresher, refresh_once
 from ioc.aggregates.shared import Computed, put, read_payloads, read_stamps
+from ioc.app_context import attach
 from ioc.auth.current import set_principal
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.cli import main
 from ioc.config import Settings
 from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import default_era, is_running, period_at, recent_periods
 from ioc.kpi.queries import dossier_counts
-from ioc.pages import feeds, kpi_cache, overview
+from ioc.pages import kpi_cache, overview
 from ioc.store import Store, open_store
 from ioc.store.models import CitizenReport
 from ioc.store.models_aggregates import DashboardAggregate
-from ioc.web.context import attach
 from tests.helpers import sql_statements
 from tests.kpi_helpers import local, seed_units, varied_dossiers
 from tests.overview_support import seed_units_and_cameras

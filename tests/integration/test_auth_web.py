@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from ioc.auth import sessions
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.store import Store
 from ioc.store.models_audit import AuditEntry

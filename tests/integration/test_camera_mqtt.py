@@ -19,8 +19,8 @@ from camera.registry import cameras_from_store
 from camera.synthetic import ClipSpec, render_frames, write_video
 from camera.worker import CameraWorker
 from ioc.config import Settings
-from ioc.ingest.payloads import DetectionV1
 from ioc.ingest.worker import IngestWorker
+from ioc.mqtt.payloads import DetectionV1
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Detection

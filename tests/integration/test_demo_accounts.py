@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ioc.auth import sessions
 from ioc.auth.accounts import authenticate
 from ioc.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, issue_demo_kiosk, seed_demo_accounts
-from ioc.auth.roles import ACCOUNT_ROLES
+from ioc.auth.user_roles import ACCOUNT_ROLES
 from ioc.store import Store
 from ioc.store.models_auth import KioskToken, User
 from ioc.store.units import UnitRecord, insert_units

@@ -14,9 +14,9 @@ import dash
 import pytest
 from flask.testing import FlaskClient
 
-from ioc.auth.file_links import FileLinks
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
+from ioc.file_links import FileLinks
 from ioc.incidents.alerts import Outbox, queue_outbox
 from ioc.notify.subscriptions import SubscriptionSpec, add_subscription
 from ioc.store import Store

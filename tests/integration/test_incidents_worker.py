@@ -15,7 +15,7 @@ import shapely
 from sqlalchemy import func, select, text
 
 from ioc.audit import log as audit_log
-from ioc.auth.file_links import FileLinks
+from ioc.file_links import FileLinks
 from ioc.incidents.actions import apply_action
 from ioc.incidents.audit import history
 from ioc.incidents.queries import false_alarm_report

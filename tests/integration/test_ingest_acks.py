@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from ioc.ingest.messages import InboundMessage, IncidentAck, Rejected
+from ioc.ingest.messages import IncidentAck, Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
 from ioc.ingest.writer import BatchWriter
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import DeadLetter, Incident
 from ioc.store.models_incidents import IncidentEvent

@@ -21,7 +21,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from camera.events import MqttPublisher
 from ioc.config import MqttSettings
-from ioc.ingest.transport import make_client
+from ioc.mqtt.transport import make_client
 from tests.conftest import unavailable
 from tests.helpers import free_port, wait_for
 

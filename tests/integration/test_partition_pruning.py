@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ioc.pages import feeds
+from ioc.aggregates import feeds
 from ioc.store import Store
 from ioc.store.models import SensorReading
 from ioc.store.partitions import PARTITIONED, ensure_partitions

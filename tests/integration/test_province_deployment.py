@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from camera.shards import assignment
 from camera.synthetic import ClipSpec, render_frames, write_video
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.demo import locate_cameras
 from ioc.geography.defaults import seed_default_units
 from ioc.store import Store, open_store

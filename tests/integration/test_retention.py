@@ -17,7 +17,6 @@ from ioc.cli import main
 from ioc.config import RetentionSettings, Settings
 from ioc.ingest.messages import (
     CameraDetection,
-    InboundMessage,
     Reading,
     Record,
     SensorReadings,
@@ -25,6 +24,7 @@ from ioc.ingest.messages import (
 from ioc.ingest.writer import BatchWriter
 from ioc.maintenance import rows as retention_rows
 from ioc.maintenance.job import maintenance_task, run_retention
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import Detection, Incident, SensorReading
 from ioc.store.models_incidents import IncidentMember

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.pages import kpi_cache
 from ioc.store import Store

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from ioc.aggregates import kpi, reports
 from ioc.aggregates.lock import FileLock, MemoryLock
+from ioc.aggregates.reports import Cell, ReportPoint
 from ioc.aggregates.shared import Stamp, Want, acceptable
 from ioc.kpi.decision766 import score
 from ioc.kpi.periods import Period, Week, is_running, period_at, recent_periods
 from ioc.kpi.ratio import PROVINCE, add_counts
-from layers.reports import Cell, ReportPoint
 
 NOW = datetime(2026, 3, 18, 3, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Lâm Đồng
 

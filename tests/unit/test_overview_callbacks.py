@@ -11,12 +11,12 @@ import plotly.graph_objects as go
 import pytest
 from flask import Flask
 
+from ioc.app_context import attach
 from ioc.config import Settings
 from ioc.pages import overview
 from ioc.store import Store
 from ioc.store.models import Camera
 from ioc.web.app import create_app, header_texts
-from ioc.web.context import attach
 from tests.auth_support import signed_in_client
 from tests.overview_support import seed_units_and_cameras
 from tests.scope_support import ADMIN, acting_as

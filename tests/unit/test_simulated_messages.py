@@ -6,8 +6,9 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 
-from ioc.ingest.messages import InboundMessage, SensorReadings
+from ioc.ingest.messages import SensorReadings
 from ioc.ingest.parsers import ParseRules, parse_message
+from ioc.mqtt.inbound import InboundMessage
 from ioc.sensor_sim import read_stations, reading_value, sensor_payload
 from ioc.simulator import DEMO_STATIONS
 

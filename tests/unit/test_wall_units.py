@@ -8,7 +8,7 @@ from pathlib import Path
 import shapely
 
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.pages.wall_units import (
     MAX_UNITS,
     PROVINCE,

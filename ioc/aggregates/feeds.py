@@ -17,10 +17,9 @@ from sqlalchemy import ColumnElement, Float, and_, cast, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ioc.aggregates.reports import shared_counts, shared_layer
+from ioc.aggregates.reports import Cell, ReportPoint, shared_counts, shared_layer
 from ioc.auth.scope import unit_scope
 from ioc.store.models import Camera, CitizenReport, Detection, Incident, SensorReading
-from layers.reports import Cell, ReportPoint
 
 OPEN_INCIDENT = ("new", "acknowledged", "dispatched")  # not resolved / false_alarm
 CLOSED_REPORT = ("resolved", "rejected", "duplicate")

@@ -1,4 +1,4 @@
-"""The IOC's roles as tasks for the orchestrator: web, ingest, simulator, embedded broker."""
+"""The IOC's processes as tasks for the orchestrator: web, ingest, embedded broker."""
 
 from __future__ import annotations
 
