@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.reports.categories import seed_categories  # noqa: E402
 from ioc.reports.csv_import import import_csv  # noqa: E402
-from ioc.reports.simulate import simulated_report  # noqa: E402
+from ioc.sim.reports import simulated_report  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.timeutil import utcnow  # noqa: E402

@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 from ioc.auth.user_roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
-from ioc.kpi.simulate import backfill  # noqa: E402
 from ioc.reports.categories import read_categories, seed_categories  # noqa: E402
+from ioc.sim.dossier_history import backfill  # noqa: E402
 from ioc.store import Store, open_store  # noqa: E402
 from ioc.store.cameras import read_camera_csv, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402

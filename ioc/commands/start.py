@@ -14,14 +14,15 @@ from ioc.aggregates.refresher import aggregates_task, refresher_for
 from ioc.auth.demo import use_demo_link_secret
 from ioc.broker import BrokerStartError
 from ioc.config import CONFIG_ENV, Settings
-from ioc.demo import prepare_store
-from ioc.incidents.simulate import field_officer_task
 from ioc.incidents.worker import incidents_task
 from ioc.maintenance.job import maintenance_task
 from ioc.runtime import Orchestrator, Task
+from ioc.sim.demo import prepare_store
+from ioc.sim.field_officer import field_officer_task
+from ioc.sim.province import simulator_task
 from ioc.store import Store, open_store
 from ioc.subcommand import add_command
-from ioc.tasks import broker_task, ingest_task, simulator_task, web_task
+from ioc.tasks import broker_task, ingest_task, web_task
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)

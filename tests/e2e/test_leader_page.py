@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ioc.config import Settings
-from ioc.kpi.simulate import backfill
+from ioc.sim.dossier_history import backfill
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.timeutil import to_local, utcnow

@@ -20,9 +20,9 @@ from werkzeug.serving import make_server
 
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
-from ioc.kpi.simulate import backfill
 from ioc.reports.categories import seed_categories
 from ioc.reports.intake import ReportIn, create_reports
+from ioc.sim.dossier_history import backfill
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.timeutil import to_local, utcnow

@@ -17,9 +17,9 @@ import pytest
 
 from camera.capture import CaptureLoop, CaptureOptions
 from camera.registry import CameraSource
-from camera.synthetic import ClipSpec, render_frames, write_video
 from camera.worker import CameraWorker
 from ioc.config import Settings
+from ioc.sim.clips import ClipSpec, render_frames, write_video
 from tests.helpers import free_port, wait_for
 
 

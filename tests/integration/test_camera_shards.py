@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from camera.leases import holders
 from camera.shards import assignment
-from camera.synthetic import ClipSpec, render_frames, write_video
+from ioc.sim.clips import ClipSpec, render_frames, write_video
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import WorkerStat

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ioc.broker import BrokerStartError, EmbeddedBroker
 from ioc.config import Settings
 from ioc.ingest.worker import IngestWorker
-from ioc.simulator import Simulator
+from ioc.sim.province import Simulator
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Detection

@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import select
 
 from camera.shards import assignment
-from camera.synthetic import ClipSpec, render_frames, write_video
 from ioc.auth.user_roles import Role
-from ioc.demo import locate_cameras
 from ioc.geography.defaults import seed_default_units
+from ioc.sim.clips import ClipSpec, render_frames, write_video
+from ioc.sim.demo import locate_cameras
 from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Incident, WorkerStat

@@ -15,9 +15,9 @@ from flask import Flask
 from ioc.aggregates import feeds
 from ioc.app_context import attach
 from ioc.config import Settings
-from ioc.kpi.simulate import backfill
 from ioc.pages import kpi_cache, leader, overview, unit, wall
 from ioc.pages.overview_map import LAYER_TRACES, visibility_patch
+from ioc.sim.dossier_history import backfill
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident, SensorReading
 from tests.scope_support import ADMIN, acting_as

@@ -14,8 +14,8 @@ from ioc.reports.duplicates import distance_m, is_likely_duplicate
 from ioc.reports.exif import gps_lonlat
 from ioc.reports.kpis import KpiRow, compute_kpis
 from ioc.reports.media import MediaError, image_kind, reencode
-from ioc.reports.simulate import WEIGHTS, reports_this_minute, simulated_reports
 from ioc.reports.workflow import allowed_next, open311_status
+from ioc.sim.reports import WEIGHTS, reports_this_minute, simulated_reports
 from ioc.sla_clock import (
     ALWAYS,
     Sla,
