@@ -156,10 +156,6 @@ def find_rule(path: str) -> tuple[Rule, dict[str, str]]:
     raise AssertionError("the last rule matches every path")  # pragma: no cover
 
 
-def is_public(path: str) -> bool:
-    return find_rule(path)[0].need is Need.PUBLIC
-
-
 def decide(
     principal: Principal | None,
     path: str,

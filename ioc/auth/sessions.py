@@ -118,12 +118,6 @@ def close_user_sessions(session: Session, user_id: int) -> None:
     session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
-def purge_expired(session: Session, now: datetime) -> int:
-    """Delete sessions past their absolute lifetime; returns how many."""
-    result = session.execute(delete(WebSession).where(WebSession.expires_at <= now))
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 def issue_kiosk_token(
     session: Session,
     label: str,

@@ -157,9 +157,3 @@ class AuthSettings(BaseModel):
         if not key:
             return None
         return FileLinks(key.encode("utf-8"), round(self.link_ttl_hours * 3600))
-
-
-def auth_settings(settings: object) -> AuthSettings:
-    """The ``auth`` section of a settings tree (defaults when the tree has none)."""
-    found = getattr(settings, "auth", None)
-    return found if isinstance(found, AuthSettings) else AuthSettings()

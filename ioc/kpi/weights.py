@@ -60,10 +60,6 @@ class Weights:
     def of_group(self, group: str) -> tuple[IndicatorDef, ...]:
         return tuple(i for i in self.indicators if i.group == group)
 
-    def count_names(self) -> set[str]:
-        """Every count the formulas need."""
-        return {n for i in self.indicators for n in (i.numerator, i.denominator)}
-
 
 class WeightsError(ValueError):
     """The weights file is inconsistent."""
