@@ -39,7 +39,7 @@ from ioc.notify.subscriptions import SubscriptionSpec, add_subscription  # noqa:
 from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
-from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
+from testkit.mosquitto_proc import MosquittoProcess  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:

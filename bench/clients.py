@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from ioc.auth.user_roles import Role
 from ioc.store import open_store
-from tests.auth_support import SignedIn, browser_cookies, sign_in
+from testkit.auth_support import SignedIn, browser_cookies, sign_in
 
 VIEWPORT = {"width": 1920, "height": 1080}
 

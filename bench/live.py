@@ -36,11 +36,11 @@ from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.models import Camera, Detection  # noqa: E402
-from tests.auth_support import browser_cookies, sign_in  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.helpers import free_port, wait_for  # noqa: E402
-from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
-from tests.overview_support import FIGURE_JS  # noqa: E402
+from testkit.auth_support import browser_cookies, sign_in  # noqa: E402
+from testkit.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from testkit.helpers import free_port, wait_for  # noqa: E402
+from testkit.mosquitto_proc import MosquittoProcess  # noqa: E402
+from testkit.overview_support import FIGURE_JS  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_live"
 

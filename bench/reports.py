@@ -87,13 +87,21 @@ def write_csv(path: Path, rows: int, days: int, rng: random.Random) -> None:
             status = rng.choices(
                 ("resolved", "in_progress", "received", "rejected"), (80, 8, 7, 5)
             )[0]
-            out.writerow((
-                f"B{n}", report.service_code, at.isoformat(), report.lat, report.lon,
-                report.description, report.address, status,
-                first.isoformat() if status != "received" else "",
-                done.isoformat() if status in ("resolved", "rejected") else "",
-                rng.choice(("", "", "3", "4", "5")) if status == "resolved" else "",
-            ))  # fmt: skip
+            out.writerow(
+                (
+                    f"B{n}",
+                    report.service_code,
+                    at.isoformat(),
+                    report.lat,
+                    report.lon,
+                    report.description,
+                    report.address,
+                    status,
+                    first.isoformat() if status != "received" else "",
+                    done.isoformat() if status in ("resolved", "rejected") else "",
+                    rng.choice(("", "", "3", "4", "5")) if status == "resolved" else "",
+                )
+            )
 
 
 def main() -> int:

@@ -125,8 +125,10 @@ def run_aggregates(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     assert refresher.last is not None
     last = refresher.last
-    print(f"refreshed: {last.periods} KPI periods, {last.reports} report aggregates "
-          f"in {last.seconds:.2f} s")  # fmt: skip
+    print(
+        f"refreshed: {last.periods} KPI periods, {last.reports} report aggregates "
+        f"in {last.seconds:.2f} s"
+    )
     return 0
 
 

@@ -18,9 +18,9 @@ from ioc.store.migrate import upgrade
 from ioc.store.models_auth import WebSession
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
-from tests.auth_support import PASSWORD, add_account
+from testkit.auth_support import PASSWORD, add_account
+from testkit.overview_support import FILLED_JS, seed
 from tests.e2e.conftest import LiveServer, WatchedPage
-from tests.overview_support import FILLED_JS, seed
 
 pytestmark = pytest.mark.e2e
 

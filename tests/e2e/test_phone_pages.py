@@ -27,9 +27,9 @@ from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.timeutil import to_local, utcnow
 from ioc.web.app import create_app
+from testkit.overview_support import seed
 from tests.e2e.conftest import LiveServer, WatchedPage, watch
 from tests.incidents_support import add_incident
-from tests.overview_support import seed
 from tests.reports_support import HO_XUAN_HUONG
 
 pytestmark = pytest.mark.e2e

@@ -33,9 +33,9 @@ from ioc.pages import kpi_cache, overview
 from ioc.store import Store, open_store
 from ioc.store.models import CitizenReport
 from ioc.store.models_aggregates import DashboardAggregate
-from tests.helpers import sql_statements
+from testkit.helpers import sql_statements
+from testkit.overview_support import seed_units_and_cameras
 from tests.kpi_helpers import local, seed_units, varied_dossiers
-from tests.overview_support import seed_units_and_cameras
 
 NOW = local(2026, 11, 12, 15)
 REFRESH_S = 30.0
@@ -50,12 +50,17 @@ def add_reports(store: Store, count: int, start: int = 0) -> None:
             created = NOW - timedelta(days=i % 40, hours=i % 9)
             session.add(
                 CitizenReport(
-                    service_code="moi-truong", status=statuses[i % 5], lon=lon, lat=lat,
-                    geom=shapely.Point(lon, lat), unit_code="24778" if i % 2 else "24781",
-                    created_at=created, updated_at=created,
+                    service_code="moi-truong",
+                    status=statuses[i % 5],
+                    lon=lon,
+                    lat=lat,
+                    geom=shapely.Point(lon, lat),
+                    unit_code="24778" if i % 2 else "24781",
+                    created_at=created,
+                    updated_at=created,
                     result_due_at=created + timedelta(hours=6 + i % 30),
                 )
-            )  # fmt: skip
+            )
 
 
 @pytest.fixture
@@ -109,8 +114,12 @@ def test_the_overview_reads_the_aggregates_instead_of_counting(province: Store) 
         version = feeds.reports_version(session)
         direct = feeds.count_open_reports(session, NOW)
     doctored = Computed((direct[0] + 700, 55), version, NOW + timedelta(minutes=1))
-    put(province.engine, {report_aggregates.counts_key(None): doctored}, NOW,
-        report_aggregates.COUNTS)  # fmt: skip
+    put(
+        province.engine,
+        {report_aggregates.counts_key(None): doctored},
+        NOW,
+        report_aggregates.COUNTS,
+    )
     shared.clear()  # as a web process that has never seen them
     flask_app = Flask("test")
     attach(flask_app, Settings(), province)

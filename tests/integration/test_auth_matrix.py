@@ -39,7 +39,7 @@ from ioc.file_links import FileLinks
 from ioc.store import Store
 from ioc.store.units import UnitRecord, insert_units
 from ioc.web.app import create_app
-from tests.auth_support import callback_body, put_cookies, router_body, sign_in
+from testkit.auth_support import callback_body, put_cookies, router_body, sign_in
 
 pytestmark = pytest.mark.postgis
 

@@ -23,7 +23,7 @@ from ioc.store.models_audit import AuditEntry
 from ioc.store.units import UnitRecord, insert_units
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
-from tests.auth_support import (
+from testkit.auth_support import (
     PASSWORD,
     add_account,
     callback_body,

@@ -20,7 +20,7 @@ from camera.registry import CameraSource
 from camera.worker import CameraWorker
 from ioc.config import Settings
 from ioc.sim.clips import ClipSpec, render_frames, write_video
-from tests.helpers import free_port, wait_for
+from testkit.helpers import free_port, wait_for
 
 
 class Recorder:

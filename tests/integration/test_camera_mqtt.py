@@ -24,7 +24,7 @@ from ioc.sim.clips import ClipSpec, render_frames, write_video
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Detection
-from tests.helpers import wait_for
+from testkit.helpers import wait_for
 
 pytestmark = pytest.mark.mosquitto
 

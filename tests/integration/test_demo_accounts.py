@@ -21,10 +21,16 @@ def add_da_lat(store: Store) -> None:
     with store.session() as session:
         insert_units(
             session,
-            [UnitRecord("672", "Thành phố Đà Lạt", "district",
-                        shapely.MultiPolygon([shapely.box(108.3, 11.8, 108.6, 12.1)]),
-                        utcnow().date())],
-        )  # fmt: skip
+            [
+                UnitRecord(
+                    "672",
+                    "Thành phố Đà Lạt",
+                    "district",
+                    shapely.MultiPolygon([shapely.box(108.3, 11.8, 108.6, 12.1)]),
+                    utcnow().date(),
+                )
+            ],
+        )
 
 
 def test_one_account_per_role_once(sqlite_store: Store) -> None:

@@ -14,7 +14,7 @@ from ioc.sim.province import Simulator
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Detection
-from tests.helpers import free_port, wait_for
+from testkit.helpers import free_port, wait_for
 
 CAMERAS = [
     CameraSpec("LD-DL-01", "Đỉnh Langbiang", 108.440, 12.047),

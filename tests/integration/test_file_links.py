@@ -22,7 +22,7 @@ from ioc.notify.subscriptions import SubscriptionSpec, add_subscription
 from ioc.store import Store
 from ioc.store.models_incidents import NotificationDelivery
 from ioc.web.app import create_app
-from tests.auth_support import signed_in_client
+from testkit.auth_support import signed_in_client
 from tests.scope_support import BAO_LOC, DA_LAT, JPEG, TwoCities, seed_two_cities
 
 pytestmark = pytest.mark.postgis

@@ -26,7 +26,7 @@ from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident, SensorReading
 from ioc.store.models_audit import AuditEntry
 from ioc.store.models_incidents import NotificationDelivery
-from tests.helpers import wait_for
+from testkit.helpers import wait_for
 from tests.incidents_support import (
     T0,
     HttpReceiver,

@@ -16,7 +16,7 @@ from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import Dossier
 from ioc.store.units import UnitRecord, insert_units
-from tests.helpers import point
+from testkit.helpers import point
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 TOPIC = "ioc/v1/dossier/motcua-lamdong/event"

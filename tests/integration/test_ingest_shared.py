@@ -13,10 +13,10 @@ from ioc.config import Settings
 from ioc.store import Store
 from ioc.store.models import WorkerStat
 from ioc.web.app import create_app
-from tests.auth_support import signed_in_client
-from tests.helpers import wait_for
+from testkit.auth_support import signed_in_client
+from testkit.helpers import wait_for
+from testkit.mosquitto_proc import MosquittoProcess
 from tests.ingest_procs import Publisher, WorkerProcess, stored
-from tests.mosquitto_proc import MosquittoProcess
 
 pytestmark = [pytest.mark.postgis, pytest.mark.mosquitto]
 

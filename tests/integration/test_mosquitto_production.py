@@ -22,8 +22,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 from camera.events import MqttPublisher
 from ioc.config import MqttSettings
 from ioc.mqtt.transport import make_client
+from testkit.helpers import free_port, wait_for
 from tests.conftest import unavailable
-from tests.helpers import free_port, wait_for
 
 pytestmark = pytest.mark.mosquitto
 

@@ -20,7 +20,7 @@ from ioc.reports.categories import seed_categories
 from ioc.store import Store
 from ioc.store.models import DeadLetter, Incident
 from ioc.timeutil import utcnow
-from tests.helpers import add_cameras, wait_for
+from testkit.helpers import add_cameras, wait_for
 from tests.incidents_support import add_incident
 from tests.unit.test_mqtt_doc import examples
 

@@ -19,7 +19,7 @@ from ioc.store.migrate import alembic_config, current_revision, head_revisions, 
 from ioc.store.partitions import is_partitioned
 from ioc.store.schema import metadata
 from ioc.store.types import UtcDateTime
-from tests.helpers import add_cameras
+from testkit.helpers import add_cameras
 from tests.partition_support import partition_names, rows_by_partition, scratch_store
 
 pytestmark = pytest.mark.postgis

@@ -25,9 +25,9 @@ from ioc.sim.demo import locate_cameras
 from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Incident, WorkerStat
-from tests.auth_support import sign_in
+from testkit.auth_support import sign_in
+from testkit.helpers import free_port, wait_for
 from tests.conftest import scratch_database
-from tests.helpers import free_port, wait_for
 from tests.ingest_procs import Publisher, stored
 from tests.role_procs import RoleProcess, listener, role_env, run_once, stop_all
 

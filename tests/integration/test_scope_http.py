@@ -21,7 +21,7 @@ from ioc.pages import kpi_cache
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident
 from ioc.web.app import create_app
-from tests.auth_support import callback_body, csrf_headers, router_body, signed_in_client
+from testkit.auth_support import callback_body, csrf_headers, router_body, signed_in_client
 from tests.scope_support import (
     BAO_LOC,
     DA_LAT,

@@ -27,7 +27,7 @@ from ioc.store import Store
 from ioc.store.models import Camera, CitizenReport, Incident
 from ioc.store.models_audit import AuditEntry
 from ioc.web.app import create_app
-from tests.auth_support import callback_body, csrf_headers, signed_in_client
+from testkit.auth_support import callback_body, csrf_headers, signed_in_client
 from tests.scope_support import (
     ADMIN,
     DA_LAT,

@@ -18,7 +18,7 @@ from ioc.config import Settings
 from ioc.pages import overview
 from ioc.store import Store
 from ioc.store.models import Camera
-from tests.helpers import sql_statements
+from testkit.helpers import sql_statements
 from tests.unit.test_overview_callbacks import NOW, seed, touch
 
 

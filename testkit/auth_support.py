@@ -142,11 +142,23 @@ def csrf_headers(client: FlaskClient) -> dict[str, str]:
 def browser_cookies(base_url: str, signed: SignedIn) -> Any:  # Playwright SetCookieParam list
     host = urlsplit(base_url).hostname or "127.0.0.1"
     return [
-        {"name": SESSION_COOKIE, "value": signed.token, "domain": host, "path": "/",
-         "httpOnly": True, "sameSite": "Lax"},
-        {"name": CSRF_COOKIE, "value": signed.csrf_token, "domain": host, "path": "/",
-         "httpOnly": False, "sameSite": "Strict"},
-    ]  # fmt: skip
+        {
+            "name": SESSION_COOKIE,
+            "value": signed.token,
+            "domain": host,
+            "path": "/",
+            "httpOnly": True,
+            "sameSite": "Lax",
+        },
+        {
+            "name": CSRF_COOKIE,
+            "value": signed.csrf_token,
+            "domain": host,
+            "path": "/",
+            "httpOnly": False,
+            "sameSite": "Strict",
+        },
+    ]
 
 
 def sign_in_browser(
