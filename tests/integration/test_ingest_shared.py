@@ -46,7 +46,7 @@ def test_two_workers_share_one_stream(
     shares = stats(postgis_store)
     assert all(share >= 400 for share in shares.values()), shares  # each took a real part
     body = metrics_text(postgis_store, tmp_path)
-    assert body.count("ioc_ingest_received{") == 2
+    assert body.count("ioc_ingest_received_total{") == 2
     assert 'ioc_cameras{status="offline"}' not in body  # no cameras in this store
 
 

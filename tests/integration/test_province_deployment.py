@@ -260,8 +260,10 @@ def the_web_role_answers(province: Province) -> None:
     assert (status, kind) == (200, "text/html") and "_dash-config" in body
     status, _kind, body = province.get("/metrics", Cookie=cookie)
     assert status == 200
-    assert body.count("ioc_ingest_received{") == 3  # ingest-1 (twice: killed, restarted), -2
-    frames = [line for line in body.splitlines() if line.startswith("ioc_camera_frames_analysed{")]
+    assert body.count("ioc_ingest_received_total{") == 3  # ingest-1 (twice: killed, restarted), -2
+    frames = [
+        line for line in body.splitlines() if line.startswith("ioc_camera_frames_analysed_total{")
+    ]
     for camera in STREAMS:  # every camera under exactly one camera worker
         assert sum(f'camera="{camera}"' in line for line in frames) == 1, frames
     serve = province.roles["serve"]
