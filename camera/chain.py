@@ -1,8 +1,8 @@
-"""The analysis chain of one camera: motion gate → detectors → N-of-M confirmation.
+"""The analysis chain of one camera: motion gate → detectors → N-in-T-seconds confirmation.
 
 Pure apart from the frames it is handed: :meth:`Chain.process` takes an analysis-size BGR
 frame and its time in seconds and returns the picture's health, the raw detections and the
-confirmed events (each with the frames leading up to it, for the strip). Writing snapshots
+confirmed events (each with the frames its region was seen in, for the strip). Writing snapshots
 and publishing are the business of :mod:`camera.events`.
 """
 
@@ -17,7 +17,7 @@ from camera.confirm import Confirmer
 from camera.detectors import Detector
 from camera.health import HealthMonitor
 from camera.motion import MotionGate, Polygon
-from camera.types import Detection, Image
+from camera.types import CameraView, Detection, Image
 from ioc.config import CameraWorkerSettings
 from ioc.mqtt.payloads import CameraHealth
 
@@ -69,39 +69,55 @@ class Chain:
         self,
         detectors: Sequence[Detector[Any]],
         settings: CameraWorkerSettings,
-        masks: Sequence[Polygon] = (),
+        view: CameraView | None = None,
         still: bool = False,
         gated: bool = True,
     ) -> None:
+        self.view = view or CameraView()
         self.detectors = list(detectors)
-        self.states = [d.new_state(still=still) for d in self.detectors]
-        self.masks = list(masks)
+        self.states = [d.new_state(still=still, view=self.view) for d in self.detectors]
+        self.masks: list[Polygon] = list(self.view.masks)
         self.gated = gated and not still
         self.gate = MotionGate(
             width=settings.motion_width,
             threshold=settings.motion_threshold,
-            safety_every=settings.detect_every,
+            safety_every_s=settings.detect_every_s,
             masks=self.masks,
         )
-        self.confirmer = Confirmer(settings.confirm_n, settings.confirm_m, settings.cooldown_s)
-        self.health = HealthMonitor()
+        self.confirmer = Confirmer(
+            settings.confirm_n,
+            settings.confirm_window_s,
+            settings.cooldown_s,
+            settings.confirm_ratio,
+        )
+        self.health = HealthMonitor(frozen_s=settings.frozen_s)
         self.recent: deque[Image] = deque(maxlen=settings.strip_frames)
+        self.sighted: deque[tuple[float, Image]] = deque(maxlen=settings.strip_frames)
         self.analysed = 0
         self.detector_runs = 0
 
     def process(self, frame: Image, t: float) -> FrameResult:
-        """Analyse one frame taken at ``t`` seconds."""
+        """Analyse one frame captured at ``t`` seconds (stream, file or stated interval)."""
         self.analysed += 1
         self.recent.append(frame)
-        health = self.health.update(frame)
+        health = self.health.update(frame, t)
         regions = self.gate.regions(frame)
-        run = not self.gated or self.gate.should_run(regions)
+        run = not self.gated or self.gate.should_run(regions, t)
         detections: list[Detection] = []
         if run:
             self.detector_runs += 1
             for detector, state in zip(self.detectors, self.states, strict=True):
-                detections.extend(detector.detect(frame, state))
+                detections.extend(detector.detect(frame, state, t))
             detections = unmasked(detections, self.masks)
+        if detections:
+            self.sighted.append((t, frame))
         confirmed = self.confirmer.update(detections, t) if run else []
-        events = [ChainEvent(d, t, frame, tuple(self.recent)) for d in confirmed]
+        events = [ChainEvent(d, t, frame, self._strip(d)) for d in confirmed]
         return FrameResult(health, run, detections, events)
+
+    def _strip(self, detection: Detection) -> tuple[Image, ...]:
+        """The frames the confirmed region was seen in (they show it grow); the latest
+        frames when fewer than two of those are still held."""
+        times = {t for t, _box in self.confirmer.history(detection)}
+        frames = tuple(f for t, f in self.sighted if t in times)
+        return frames if len(frames) >= 2 else tuple(self.recent)

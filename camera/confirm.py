@@ -1,15 +1,17 @@
-"""Temporal confirmation: a detection counts once it is seen in N of the last M frames.
+"""Temporal confirmation: a region counts once it is seen N times within T seconds.
 
 Detections of one kind are matched frame to frame into tracks (box overlap, or the centre
-of one inside the other, since a plume grows and drifts). A track is confirmed when it hit
-in at least ``n`` of its last ``m`` analysed frames. After an event, its region is quiet
-for ``cooldown_s`` seconds, so one plume is one event, not one every few frames.
-Pure: time is passed in, nothing is read from a clock.
+of one inside the other, since a plume grows and drifts). A track is confirmed when, within
+the last ``window_s`` seconds, it hit at least ``n`` times and in at least ``ratio`` of the
+frames analysed since it began. Everything is in seconds, so the same settings behave alike
+at 25 fps, 2 fps and one frame a minute: at 2 fps three hits take 1.5 s, at one frame a
+minute three minutes. After an event its region is quiet for ``cooldown_s`` seconds, so one
+plume is one event, not one every few frames. Pure: time is passed in, nothing read from a
+clock.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 
 from camera.types import Box, Detection, expand_box, iou
@@ -20,8 +22,19 @@ class Track:
     kind: str
     box: Box
     score: float
-    hits: deque[bool]
+    started: float
+    looks: list[tuple[float, bool]] = field(default_factory=list)
     reported_at: float | None = None
+    boxes: list[tuple[float, Box]] = field(default_factory=list)
+
+    def trim(self, now: float, window_s: float) -> None:
+        """Forget what happened more than ``window_s`` seconds before ``now``."""
+        self.looks = [(t, hit) for t, hit in self.looks if now - t <= window_s]
+        self.boxes = [(t, b) for t, b in self.boxes if now - t <= window_s]
+
+    @property
+    def hits(self) -> int:
+        return sum(hit for _t, hit in self.looks)
 
 
 @dataclass(frozen=True)
@@ -43,11 +56,12 @@ def same_region(a: Box, b: Box, min_iou: float = 0.05) -> bool:
 
 @dataclass
 class Confirmer:
-    """N-of-M confirmation per region plus a per-region cool-down after each event."""
+    """N detections within T seconds per region, plus a per-region cool-down after each."""
 
     n: int = 3
-    m: int = 5
+    window_s: float = 180.0
     cooldown_s: float = 300.0
+    ratio: float = 0.5
     tracks: list[Track] = field(default_factory=list)
     cooldowns: list[Cooldown] = field(default_factory=list)
 
@@ -55,18 +69,27 @@ class Confirmer:
         """Feed one analysed frame's detections at time ``t``; return newly confirmed ones."""
         matched: set[int] = set()
         for det in detections:
-            track = self._match(det, matched)
+            track = self._match(det, matched, t)
             track.box, track.score = det.box, max(track.score, det.score)
-            track.hits.append(True)
+            track.looks.append((t, True))
+            track.boxes.append((t, det.box))
             matched.add(id(track))
         for track in self.tracks:
             if id(track) not in matched:
-                track.hits.append(False)
-        self.tracks = [t_ for t_ in self.tracks if any(t_.hits)]
+                track.looks.append((t, False))
+            track.trim(t, self.window_s)
+        self.tracks = [tr for tr in self.tracks if tr.hits]
         self.cooldowns = [c for c in self.cooldowns if c.until > t]
         return self._confirmed(t)
 
-    def _match(self, det: Detection, taken: set[int]) -> Track:
+    def history(self, detection: Detection) -> list[tuple[float, Box]]:
+        """The (time, box) sightings of the track that raised ``detection``."""
+        for track in self.tracks:
+            if track.kind == detection.kind and track.box == detection.box:
+                return list(track.boxes)
+        return []
+
+    def _match(self, det: Detection, taken: set[int], t: float) -> Track:
         candidates = [
             tr
             for tr in self.tracks
@@ -74,14 +97,14 @@ class Confirmer:
         ]
         if candidates:
             return max(candidates, key=lambda tr: iou(tr.box, det.box))
-        track = Track(det.kind, det.box, det.score, deque(maxlen=self.m))
+        track = Track(det.kind, det.box, det.score, started=t)
         self.tracks.append(track)
         return track
 
     def _confirmed(self, t: float) -> list[Detection]:
         events = []
         for track in self.tracks:
-            if self._recently_reported(track, t) or sum(track.hits) < self.n:
+            if not self._enough(track) or self._recently_reported(track, t):
                 continue
             if self._cooling(track, t):
                 continue
@@ -90,6 +113,10 @@ class Confirmer:
             region = expand_box(track.box, 0.05)
             self.cooldowns.append(Cooldown(track.kind, region, t + self.cooldown_s))
         return events
+
+    def _enough(self, track: Track) -> bool:
+        looks = [hit for t_, hit in track.looks if t_ >= track.started]
+        return track.hits >= self.n and track.hits >= self.ratio * len(looks)
 
     def _recently_reported(self, track: Track, t: float) -> bool:
         return track.reported_at is not None and t - track.reported_at < self.cooldown_s

@@ -5,8 +5,8 @@
 * ``dark``: mean luma below ``dark_luma`` (night without IR, a dead sensor);
 * ``blurred``: variance of the Laplacian below ``blur_var`` (Pech-Pacheco et al. 2000,
   "Diatom autofocusing in brightfield microscopy"), e.g. fog, a dirty or defocused lens;
-* ``frozen``: the picture has not changed at all over ``frozen_frames`` analysed frames
-  (live sensors always add some noise; an encoder stuck on one frame does not);
+* ``frozen``: the picture has not changed at all for ``frozen_s`` seconds, over at least
+  two frames (live sensors always add some noise; an encoder stuck on one frame does not);
 * ``no_signal`` is decided by the capture loop when the stream is down.
 """
 
@@ -58,18 +58,20 @@ def picture_health(
 class HealthMonitor:
     """Per-camera health: the per-frame checks plus the frozen-picture count."""
 
-    frozen_frames: int = 10
+    frozen_s: float = 30.0
     width: int = 320
     prev: Image | None = None
-    unchanged: int = 0
+    unchanged_since: float | None = None
 
-    def update(self, frame: Image) -> CameraHealth:
+    def update(self, frame: Image, t: float) -> CameraHealth:
+        """Health of ``frame``, captured at ``t`` seconds."""
         gray = luma(frame)
         if gray.shape[1] > self.width:
             height = max(1, round(gray.shape[0] * self.width / gray.shape[1]))
             gray = np.asarray(cv2.resize(gray, (self.width, height), interpolation=cv2.INTER_AREA))
-        self.unchanged = self.unchanged + 1 if still_picture(gray, self.prev) else 0
+        if not still_picture(gray, self.prev) or self.unchanged_since is None:
+            self.unchanged_since = t
         self.prev = gray
-        if self.unchanged >= self.frozen_frames:
+        if t - self.unchanged_since >= self.frozen_s:
             return CameraHealth.FROZEN
         return picture_health(gray)

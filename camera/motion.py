@@ -1,9 +1,10 @@
 """Motion gate at low resolution: which parts of the picture changed since the last frame.
 
 Pure: :func:`motion_regions` compares two small grey frames; :class:`MotionGate` keeps the
-previous one. The chain runs its (costlier) detectors only when something moved, plus every
-``safety_every``-th frame so a very slow plume is never missed for long. Privacy/ignore masks
-(polygons in frame fractions, from the camera registry) are blanked before comparing.
+previous one. The chain runs its (costlier) detectors only when something moved, plus at
+least every ``safety_every_s`` seconds so a very slow plume is never missed for long.
+Privacy/ignore masks (polygons in frame fractions, from the camera registry) are blanked
+before comparing.
 """
 
 from __future__ import annotations
@@ -68,10 +69,10 @@ class MotionGate:
     width: int = 160
     threshold: int = 10
     min_area: float = 0.0005
-    safety_every: int = 10
+    safety_every_s: float = 5.0
     masks: Sequence[Polygon] = ()
     prev: Image | None = None
-    since_run: int = 0
+    last_run: float | None = None
     runs: int = 0
     _mask: Image | None = field(default=None, repr=False)
 
@@ -87,11 +88,12 @@ class MotionGate:
             return []
         return motion_regions(prev, cur, self.threshold, self.min_area)
 
-    def should_run(self, regions: list[Box]) -> bool:
-        """True on the first frame, when something moved or every ``safety_every`` frames."""
-        self.since_run += 1
-        if regions or self.since_run >= self.safety_every or self.runs == 0:
-            self.since_run = 0
+    def should_run(self, regions: list[Box], t: float) -> bool:
+        """True on the first frame, when something moved, or ``safety_every_s`` seconds
+        after the last run (``t`` is the frame's time in seconds)."""
+        due = self.last_run is None or t - self.last_run >= self.safety_every_s
+        if regions or due:
+            self.last_run = t
             self.runs += 1
             return True
         return False

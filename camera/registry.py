@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from camera.motion import Polygon
+from camera.types import CameraView
 from ioc.store import open_store
 from ioc.store.models import Camera
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -20,13 +22,22 @@ class CameraSource:
     id: str
     url: str
     analysis_fps: float | None = None
-    masks: Sequence[Polygon] = ()
+    view: CameraView = field(default_factory=CameraView)
 
 
 def stream_cameras(session: Session) -> list[CameraSource]:
-    """Registered cameras that have a stream URL, ordered by id."""
+    """Registered cameras that have a stream URL, ordered by id. A camera whose drawn
+    geometry is malformed is still watched, without it, and the reason is logged."""
     rows = session.scalars(select(Camera).where(Camera.stream_url != "").order_by(Camera.id))
-    return [CameraSource(r.id, r.stream_url, r.analysis_fps, r.masks or ()) for r in rows]
+    return [CameraSource(r.id, r.stream_url, r.analysis_fps, _view(r)) for r in rows]
+
+
+def _view(row: Camera) -> CameraView:
+    try:
+        return CameraView.from_data(row.masks, row.horizon)
+    except ValueError as exc:
+        log.warning("camera %s: ignoring its masks/horizon: %s", row.id, exc)
+        return CameraView()
 
 
 def cameras_from_store(database_url: str) -> list[CameraSource]:

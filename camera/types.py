@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -12,6 +13,56 @@ Image = npt.NDArray[np.uint8]
 
 Box = tuple[float, float, float, float]
 """x, y, width, height as fractions of the frame, origin top left."""
+
+Point = tuple[float, float]
+"""x, y as fractions of the frame."""
+
+
+@dataclass(frozen=True)
+class CameraView:
+    """What is where in one camera's picture: data from the registry, drawn per camera.
+
+    ``masks`` are ignore polygons (a road, a flag, the stamped clock). ``horizon`` is the
+    skyline as points from left to right; a distant plume rises from a band around it,
+    ``band_above`` and ``band_below`` frame heights above and below. No horizon: anywhere.
+    """
+
+    masks: tuple[tuple[Point, ...], ...] = ()
+    horizon: tuple[Point, ...] = ()
+    band_above: float = 0.05
+    band_below: float = 0.12
+
+    @classmethod
+    def from_data(cls, masks: object = None, horizon: object = None) -> CameraView:
+        """A view from the registry's JSON (lists of [x, y]); bad shapes raise ValueError."""
+        polys = tuple(_points(poly, "mask") for poly in _items(masks, "masks"))
+        data: dict[str, Any] = horizon if isinstance(horizon, dict) else {"line": horizon}
+        line = _points(data.get("line"), "horizon")
+        above = float(data.get("band_above", 0.05))
+        below = float(data.get("band_below", 0.12))
+        if not (0 <= above <= 1 and 0 <= below <= 1):
+            raise ValueError("horizon band_above/band_below must be fractions 0-1")
+        return cls(polys, line, above, below)
+
+
+def _items(raw: object, what: str) -> list[object]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list | tuple):
+        raise ValueError(f"{what}: expected a list")
+    return list(raw)
+
+
+def _points(raw: object, what: str) -> tuple[Point, ...]:
+    points = []
+    for item in _items(raw, what):
+        if not isinstance(item, list | tuple) or len(item) != 2:
+            raise ValueError(f"{what}: expected a list of [x, y] fractions")
+        x, y = float(item[0]), float(item[1])
+        if not (-0.01 <= x <= 1.01 and -0.01 <= y <= 1.01):
+            raise ValueError(f"{what}: coordinates must be fractions of the frame (0-1)")
+        points.append((x, y))
+    return tuple(points)
 
 
 @dataclass(frozen=True)

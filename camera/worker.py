@@ -64,7 +64,7 @@ class CameraRunner:
 
     def __post_init__(self) -> None:
         cw = self.settings.camera_worker
-        self.chain = Chain(self.detectors, cw, masks=self.source.masks)
+        self.chain = Chain(self.detectors, cw, view=self.source.view)
         options = CaptureOptions(
             analysis_fps=self.source.analysis_fps or cw.analysis_fps,
             analysis_width=cw.analysis_width,

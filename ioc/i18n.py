@@ -225,6 +225,31 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "sensor.hover.time": {"vi": "Đo lúc", "en": "Measured at"},
     "incident.hover.opened": {"vi": "Phát hiện", "en": "Detected"},
     "card.index": {"vi": "Chỉ số 766", "en": "Decision 766"},
+    "card.index.area": {
+        "vi": "Chỉ số 766 (tổng hợp địa bàn)",
+        "en": "Decision 766 (area aggregate)",
+    },
+    "kpi.area.note": {
+        "vi": "Tổng hợp từ hồ sơ của {count} phường, xã thuộc địa bàn; không phải điểm chính thức "
+        "của một đơn vị hành chính.",
+        "en": "Aggregated from the records of the area's {count} wards and communes; not an "
+        "official unit score.",
+    },
+    "kpi.area.ranking": {
+        "vi": "Xếp hạng phường, xã của địa bàn",
+        "en": "Ranking of the area's wards and communes",
+    },
+    "kpi.unit.rank": {
+        "vi": "Xếp hạng {rank}/{count} đơn vị toàn tỉnh",
+        "en": "Rank {rank} of {count} units in the province",
+    },
+    "kpi.partial": {"vi": "chưa hết kỳ", "en": "partial"},
+    "kpi.area.short": {"vi": "tổng hợp địa bàn", "en": "area aggregate"},
+    "kpi.possible": {
+        "vi": "trên {points} điểm có số liệu",
+        "en": "out of the {points} points with data",
+    },
+    "kpi.no_data.source": {"vi": "chưa có số liệu", "en": "no data"},
     "card.incidents": {"vi": "Sự cố đang mở", "en": "Open incidents"},
     "card.reports": {"vi": "Phản ánh chưa xong", "en": "Open reports"},
     "card.overdue": {"vi": "Phản ánh quá hạn", "en": "Overdue reports"},
@@ -327,6 +352,10 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "kpi.report.link": {"vi": "Báo cáo tháng (in)", "en": "Monthly report (print)"},
     "kpi.download.csv": {"vi": "Tải CSV", "en": "Download CSV"},
     "kpi.download.xlsx": {"vi": "Tải Excel", "en": "Download Excel"},
+    "kpi.download.pdf": {
+        "vi": "Tải PDF (văn bản theo Nghị định 30/2020)",
+        "en": "Download PDF (official layout, Decree 30/2020)",
+    },
     "kpi.report.col.group": {"vi": "Nhóm chỉ số", "en": "Group"},
     "kpi.report.col.name": {"vi": "Chỉ số thành phần", "en": "Sub-indicator"},
     "kpi.report.col.formula": {"vi": "Công thức", "en": "Formula"},
@@ -375,6 +404,7 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "incident.action.resolve": {"vi": "Đã xử lý xong", "en": "Resolved"},
     "incident.action.false_alarm": {"vi": "Báo động giả", "en": "False alarm"},
     "incident.action.reopen": {"vi": "Mở lại", "en": "Reopen"},
+    "incident.action.note": {"vi": "Ghi chú", "en": "Note"},
     "incident.status.new": {"vi": "Mới", "en": "New"},
     "incident.status.acknowledged": {"vi": "Đã tiếp nhận", "en": "Acknowledged"},
     "incident.status.dispatched": {"vi": "Đã điều động", "en": "Dispatched"},

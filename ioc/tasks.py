@@ -7,6 +7,7 @@ import threading
 
 from werkzeug.serving import make_server
 
+from ioc.auth.mqtt_identity import broker_plugins
 from ioc.broker import EmbeddedBroker
 from ioc.config import Settings
 from ioc.ingest.worker import IngestWorker
@@ -41,7 +42,8 @@ def ingest_task(settings: Settings, store: Store) -> Task:
 
 def broker_task(settings: Settings) -> Task:
     """The embedded broker, started now so that a taken port fails at once."""
-    broker = EmbeddedBroker(settings.broker.host, settings.broker.port)
+    plugins = broker_plugins(settings.database_url, settings.mqtt.topic_prefix)
+    broker = EmbeddedBroker(settings.broker.host, settings.broker.port, plugins)
     broker.start()
 
     def run(stop: threading.Event) -> None:

@@ -24,7 +24,7 @@ pg_major() {
 missing_debian_packages() {
   local major; major=$(pg_major)
   local wanted=(make python3-venv postgresql "postgresql-${major}-postgis-3" mosquitto chromium
-    fonts-dejavu-core)
+    fonts-dejavu-core poppler-utils)
   local pkg
   for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ from ioc.config import Settings
 from ioc.geography.defaults import seed_default_units
 from ioc.reports.categories import seed_categories
 from ioc.store import Store
+from ioc.store.models import CitizenReport
 from ioc.web.app import create_app
+from testkit.helpers import point
 
 HO_XUAN_HUONG = (108.4419, 11.9404)  # Đà Lạt, Phường Xuân Hương after 2025
 HANOI = (105.8542, 21.0285)
@@ -24,6 +27,21 @@ def seed(store: Store) -> None:
     seed_default_units(store)
     with store.session() as session:
         seed_categories(session)
+
+
+def add_report(
+    store: Store, unit: str, created: datetime, status: str = "received", **values: Any
+) -> int:
+    """A report row written directly (no routing, no SLA computation); returns its id."""
+    lon, lat = HO_XUAN_HUONG
+    row = CitizenReport(
+        service_code="moi_truong", status=status, lon=lon, lat=lat, geom=point(lon, lat),
+        unit_code=unit, created_at=created, updated_at=created, **values,
+    )  # fmt: skip
+    with store.session() as session:
+        session.add(row)
+        session.flush()
+        return row.id
 
 
 def client(store: Store, var_dir: Path) -> Any:

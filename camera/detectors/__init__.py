@@ -1,4 +1,4 @@
-"""Detectors by short name (``smoke``, ``fire``, ``onnx``), imported only when asked for.
+"""Detectors by short name (``plume``, ``smoke``, ``fire``, ``onnx``), imported only when asked for.
 
 The registry maps a name to ``module:Class``; :func:`load_detector` imports the module the
 first time, so an installation without an ONNX model never loads the DNN code.
@@ -16,6 +16,7 @@ REGISTRY: dict[str, str] = {
     "smoke": "camera.detectors.smoke:SmokeDetector",
     "fire": "camera.detectors.fire:FireDetector",
     "onnx": "camera.detectors.onnx:OnnxDetector",
+    "plume": "camera.detectors.plume:PlumeDetector",
 }
 
 

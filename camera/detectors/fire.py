@@ -10,7 +10,9 @@ Pixels are fire-coloured when they pass both classic rule sets:
 
 Fire-coloured regions then have to behave like flames (Chen 2004's dynamic test): they stay
 in place while their outline and brightness flicker between frames. A static orange wall or a
-red truck driving past is coloured like fire but fails the temporal test. With ``still`` state
+red truck driving past is coloured like fire but fails the temporal test, which needs video:
+frames more than ``max_gap_s`` seconds apart (a camera sending one picture a minute) say
+nothing about flicker, so the detector waits for two close frames. With ``still`` state
 (single photographs) only the colour rules and the region size decide.
 """
 
@@ -23,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from camera.detectors.base import Detector
-from camera.types import Detection, Image, pixel_box_to_fraction
+from camera.types import CameraView, Detection, Image, pixel_box_to_fraction
 from ioc.config import CameraWorkerSettings
 
 Mask = npt.NDArray[np.bool_]
@@ -37,6 +39,7 @@ class FireState:
     prev_mask: Mask | None = None
     prev_gray: Image | None = None
     frames: int = 0
+    last_t: float | None = None
 
 
 @dataclass(frozen=True)
@@ -50,15 +53,19 @@ class FireDetector(Detector[FireState]):
     min_area: float = 0.0008
     min_flicker: float = 0.12
     min_persist: float = 0.3
+    max_gap_s: float = 2.0
 
     @classmethod
     def from_settings(cls, _settings: CameraWorkerSettings) -> FireDetector:
         return cls()
 
-    def new_state(self, still: bool = False) -> FireState:
+    def new_state(self, still: bool = False, view: CameraView | None = None) -> FireState:
         return FireState(still=still)
 
-    def detect(self, frame: Image, state: FireState) -> list[Detection]:
+    def detect(self, frame: Image, state: FireState, t: float) -> list[Detection]:
+        if not state.still and _stale(state.last_t, t, self.max_gap_s):
+            state.prev_mask = state.prev_gray = None  # flicker needs video: frames too far apart
+        state.last_t = t
         mask = fire_colour_mask(frame, self.r_threshold, self.s_threshold, self.cbcr_tau)
         gray = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
         found = []
@@ -89,6 +96,10 @@ class FireDetector(Detector[FireState]):
 
 def _wh(frame: Image) -> tuple[int, int]:
     return int(frame.shape[1]), int(frame.shape[0])
+
+
+def _stale(last_t: float | None, t: float, max_gap_s: float) -> bool:
+    return last_t is not None and t - last_t > max_gap_s
 
 
 def fire_colour_mask(frame: Image, r_t: int = 125, s_t: int = 60, tau: int = 40) -> Mask:

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from camera.detectors.base import Detector
-from camera.types import Detection, Image, clamp_box
+from camera.types import CameraView, Detection, Image, clamp_box
 from ioc.config import CameraWorkerSettings
 
 KINDS = {"smoke", "fire"}
@@ -101,10 +101,10 @@ class OnnxDetector(Detector[OnnxState]):
             settings.onnx_confidence,
         )
 
-    def new_state(self, still: bool = False) -> OnnxState:
+    def new_state(self, still: bool = False, view: CameraView | None = None) -> OnnxState:
         return OnnxState(still)
 
-    def detect(self, frame: Image, state: OnnxState) -> list[Detection]:
+    def detect(self, frame: Image, state: OnnxState, t: float) -> list[Detection]:
         size = (self.input_size, self.input_size)
         blob = cv2.dnn.blobFromImage(frame, 1 / 255.0, size, swapRB=True, crop=False)
         with self.lock:

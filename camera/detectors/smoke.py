@@ -14,8 +14,10 @@ image for video smoke detection" (Pattern Recognition Letters 29(7)):
 * smoke rises: the accumulated motion orientation points upward (Yuan 2008) and the region
   grows from its source, while clouds, headlights and vehicles slide sideways and keep size.
 
-Regions larger than ``max_area`` of the frame (fog, a lighting change) are ignored. With
-``still`` state only colour, texture and size decide (single photographs).
+Regions larger than ``max_area`` of the frame (fog, a lighting change) are ignored. Flow
+and rising need video: frames more than ``max_gap_s`` seconds apart start it afresh, and
+distant smoke seen a frame a minute is the plume detector's (:mod:`camera.detectors.plume`). With
+``still`` state (single photographs) it says nothing: see :meth:`SmokeDetector._still`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from camera.detectors.base import Detector
-from camera.types import Detection, Image, pixel_box_to_fraction
+from camera.types import CameraView, Detection, Image, pixel_box_to_fraction
 from ioc.config import CameraWorkerSettings
 
 Mask = npt.NDArray[np.bool_]
@@ -44,6 +46,7 @@ class SmokeState:
     prev_gray: Image | None = None
     prev_labels: npt.NDArray[np.int32] | None = None
     prev_areas: list[int] = field(default_factory=list)
+    last_t: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,20 +72,24 @@ class SmokeDetector(Detector[SmokeState]):
     background_rate: float = 0.05
     min_rise: float = 0.3
     max_edge_ratio: float = 2.0
+    max_gap_s: float = 2.0
 
     @classmethod
     def from_settings(cls, _settings: CameraWorkerSettings) -> SmokeDetector:
         return cls()
 
-    def new_state(self, still: bool = False) -> SmokeState:
+    def new_state(self, still: bool = False, view: CameraView | None = None) -> SmokeState:
         return SmokeState(still=still)
 
-    def detect(self, frame: Image, state: SmokeState) -> list[Detection]:
+    def detect(self, frame: Image, state: SmokeState, t: float) -> list[Detection]:
         small = _work_frame(frame)
         gray = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
         grey = self.grey_mask(small)
         if state.still:
             return self._still(grey, gray)
+        if state.last_t is not None and t - state.last_t > self.max_gap_s:
+            state.background = state.prev_gray = None  # flow needs video; see the plume detector
+        state.last_t = t
         if state.background is None or state.prev_gray is None:
             self._remember(state, gray, np.zeros_like(grey))
             return []
@@ -131,18 +138,12 @@ class SmokeDetector(Detector[SmokeState]):
         score = 0.5 + 0.15 * growing + 0.15 * min(1.0, r.rise / 2) + 0.2 * min(1.0, r.area / 0.05)
         return round(min(score, 1.0), 3)
 
-    def _still(self, grey: Mask, gray: Image) -> list[Detection]:
-        """Single photographs: a sizeable smooth grey region that is not the whole sky."""
-        candidate = _clean(grey & (_edge_energy(gray) < 60))
-        count, _labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8))
-        found = []
-        total = float(grey.size)
-        for label in range(1, count):
-            x, y, w, h, area = (int(v) for v in stats[label])
-            if 0.03 <= area / total <= 0.6:
-                box = pixel_box_to_fraction((x, y, w, h), *_wh(gray))
-                found.append(Detection("smoke", round(0.5 + 0.5 * area / total, 3), box))
-        return found
+    def _still(self, _grey: Mask, _gray: Image) -> list[Detection]:
+        """Single photographs: nothing. Sky, haze over a ridge and overcast are as grey and
+        smooth as smoke; measured on real tower frames and photographs the old colour and
+        texture rule boxed the whole sky or horizon band, so it could only mislead. Stills
+        are judged by a trained model (``onnx``), not by these rules."""
+        return []
 
     def _remember(self, state: SmokeState, gray: Image, candidate: Mask) -> None:
         g = gray.astype(np.float32)

@@ -1,7 +1,7 @@
 """Decision 766 period counts and scores as shared aggregates.
 
 Two aggregates per period and era: the counts per unit of
-:func:`ioc.kpi.queries.dossier_counts` (key ``kpi.counts|Month|2026-03|post2025``) and the
+:func:`ioc.kpi.counts.kpi_counts` (key ``kpi.counts|Month|2026-03|post2025``) and the
 scores the pages show, computed from them (key ``kpi.metrics|…``: each unit's and the
 province's total and group points), so no web process scores a province either. The
 refresher counts the periods every page asks for (:func:`ioc.kpi.periods.recent_periods`)
@@ -20,11 +20,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ioc.aggregates.shared import Codec, Computed, Want, get_many
+from ioc.kpi.areas import Areas, area_counts, load_areas
+from ioc.kpi.counts import kpi_counts_many
 from ioc.kpi.decision766 import Score, score
 from ioc.kpi.periods import Era, Period, is_running
-from ioc.kpi.queries import dossier_counts_many
 from ioc.kpi.ratio import PROVINCE, add_counts
 from ioc.kpi.weights import default_weights
+from ioc.timeutil import to_local
 
 Counts = dict[str, dict[str, int]]
 Metrics = dict[str, dict[str, float | None]]  # unit (and PROVINCE) → "total"/group → points
@@ -52,10 +54,13 @@ def _points(found: Score) -> dict[str, float | None]:
     return {"total": found.total, **{g.definition.key: g.points for g in found.groups}}
 
 
-def metrics_of(counts: Counts) -> Metrics:
-    """Each unit's and the province's (``PROVINCE``, from all counts) total and groups."""
+def metrics_of(counts: Counts, areas: Areas | None = None) -> Metrics:
+    """Each unit's, each area's (``area:<code>``, from its units' counts) and the
+    province's (``PROVINCE``, from all counts) total and groups."""
     weights = default_weights()
     metrics = {code: _points(score(values, weights)) for code, values in counts.items()}
+    for key, values in area_counts(counts, areas or {}).items():
+        metrics[key] = _points(score(values, weights))
     metrics[PROVINCE] = _points(score(add_counts(counts.values()), weights))
     return metrics
 
@@ -79,7 +84,7 @@ def count_periods(
     session: Session, requests: Sequence[Request], now: datetime, running_ttl_s: float
 ) -> dict[str, Computed[Counts]]:
     """Count every request in ONE query, as aggregates by key."""
-    counted = dossier_counts_many(session, requests, now)
+    counted = kpi_counts_many(session, requests, now)
     return {
         counts_key(period, era): Computed(counts, "", expiry(period, now, running_ttl_s))
         for (period, era), counts in zip(requests, counted, strict=True)
@@ -100,13 +105,14 @@ def period_counts_many(
 
 
 def score_periods(
-    counted: dict[str, Computed[Counts]], requests: Sequence[Request]
+    counted: dict[str, Computed[Counts]], requests: Sequence[Request], areas: Areas
 ) -> dict[str, Computed[Metrics]]:
     """The metrics aggregates of counted periods (same expiry as their counts)."""
     found = {}
     for period, era in requests:
         counts = counted[counts_key(period, era)]
-        found[metrics_key(period, era)] = Computed(metrics_of(counts.value), "", counts.expires_at)
+        metrics = metrics_of(counts.value, areas)
+        found[metrics_key(period, era)] = Computed(metrics, "", counts.expires_at)
     return found
 
 
@@ -120,8 +126,9 @@ def period_metrics_many(
     def compute(missing: Sequence[Want]) -> Mapping[str, Computed[Metrics]]:
         asked = [by_key[want.key] for want in missing]
         counts = period_counts_many(session, asked, now)
+        areas = load_areas(session, to_local(now).date())
         return {
-            metrics_key(period, era): Computed(metrics_of(c), "", expiry(period, now))
+            metrics_key(period, era): Computed(metrics_of(c, areas), "", expiry(period, now))
             for (period, era), c in zip(asked, counts, strict=True)
         }
 

@@ -25,10 +25,11 @@ from ioc.aggregates.kpi import COUNTS, METRICS, count_periods, counts_key, score
 from ioc.aggregates.lock import RefreshLock, lock_for
 from ioc.aggregates.shared import Computed, put, read_stamps
 from ioc.config import Settings
+from ioc.kpi.areas import load_areas
 from ioc.kpi.periods import Period, default_era, is_running, recent_periods
 from ioc.runtime import Task
 from ioc.store import Store
-from ioc.timeutil import utcnow
+from ioc.timeutil import to_local, utcnow
 
 TREND_STEPS = 8  # periods of each kind the pages show (the leader's trends; unit pages 6)
 RUNNING_HOLD = 3  # a running period's counts hold this many refresh intervals
@@ -66,8 +67,9 @@ def refresh_kpi(store: Store, now: datetime, refresh_s: float) -> int:
             return 0
         requests = [(p, default_era(p)) for p in due]
         computed = count_periods(session, requests, now, RUNNING_HOLD * refresh_s)
+        areas = load_areas(session, to_local(now).date())
     put(store.engine, computed, now, COUNTS)
-    put(store.engine, score_periods(computed, requests), now, METRICS)
+    put(store.engine, score_periods(computed, requests, areas), now, METRICS)
     return len(computed)
 
 

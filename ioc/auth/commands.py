@@ -242,7 +242,7 @@ def users_passwd(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def kiosk_url(settings: Settings, base_url: str | None, token: str) -> str:
-    base = (base_url or f"http://{settings.web.host}:{settings.web.port}").rstrip("/")
+    base = (base_url or settings.public_base_url).rstrip("/")
     return f"{base}/kiosk/{token}"
 
 

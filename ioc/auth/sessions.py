@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ioc.auth.principal import Principal
@@ -116,6 +116,27 @@ def close_session(session: Session, token: str | None) -> None:
 def close_user_sessions(session: Session, user_id: int) -> None:
     """Every session of a user (password change, account disabled)."""
     session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
+def _expired(now: datetime, idle: timedelta | None) -> ColumnElement[bool]:
+    """Sessions no request can revive: past their absolute lifetime, or (users' sessions)
+    unused for longer than ``idle``."""
+    over = WebSession.expires_at <= now
+    if idle is None:
+        return over
+    unused = and_(WebSession.user_id.is_not(None), WebSession.last_seen_at < now - idle)
+    return or_(over, unused)
+
+
+def purge_expired(
+    session: Session, now: datetime, idle: timedelta | None = None, dry_run: bool = False
+) -> int:
+    """Delete sessions that have ended (``dry_run``: only count them); returns how many."""
+    if dry_run:
+        count = select(func.count()).select_from(WebSession).where(_expired(now, idle))
+        return int(session.scalar(count) or 0)
+    result = session.execute(delete(WebSession).where(_expired(now, idle)))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def issue_kiosk_token(

@@ -30,8 +30,19 @@ def register(subparsers: Any) -> None:
     )
     run.set_defaults(handler=run_worker)
     ev = add_command(sub, "eval", "Đánh giá bộ phát hiện / evaluate on labelled clips")
-    ev.add_argument("directory", type=Path, help="folder with manifest.csv or manifest.json")
+    ev.add_argument(
+        "directory", type=Path, help="folder of the clips (and of manifest.csv unless --manifest)"
+    )
     ev.add_argument("--fps", type=float, help="analysis frames per second (default: config)")
+    ev.add_argument(
+        "--manifest",
+        type=Path,
+        help="manifest CSV elsewhere (default: DIR/manifest.csv); its paths of boxes and "
+        "views are relative to it, files relative to DIR",
+    )
+    ev.add_argument(
+        "--json", action="store_true", help="end with one JSON line: every clip and its events"
+    )
     ev.set_defaults(handler=run_eval)
     imp = add_command(
         sub,
@@ -141,14 +152,14 @@ def _registry_and_leases(settings: Settings) -> tuple[list[str], dict[str, str]]
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from camera.evaluate import evaluate
+    from camera.evaluate import clip_summary, evaluate
 
     worker = settings.camera_worker
     if args.fps:
         worker = worker.model_copy(update={"analysis_fps": args.fps})
     try:
-        _results, summary = evaluate(args.directory, worker, progress=_err)
-    except (OSError, ValueError) as exc:
+        results, summary = evaluate(args.directory, worker, progress=_err, manifest=args.manifest)
+    except (OSError, ValueError, KeyError) as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 1
     for cls in ("smoke", "fire"):
@@ -156,10 +167,24 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
             f"{cls:5s}  precision {summary['precision'][cls]:.2f}  recall "
             f"{summary['recall'][cls]:.2f}  F1 {summary['f1'][cls]:.2f}  {summary['counts'][cls]}"
         )
-    print(f"false alarms per camera-hour: {summary['false_alarms_per_camera_hour']}")
+    frame = summary["per_frame"]
+    print(f"per frame: precision {frame['precision']:.2f}  recall {frame['recall']:.2f}")
+    print(
+        f"false alarms per camera-day of negative footage: {summary['false_alarms_per_camera_day']}"
+    )
+    print(f"events on the labelled plume: {summary['events_on_plume_share']}")
     print(f"median time to detect (s): {summary['median_time_to_detect_s']}")
-    keys = ("precision", "recall", "f1", "false_alarms_per_camera_hour", "median_time_to_detect_s")
-    print(json.dumps({k: summary[k] for k in keys}))
+    if args.json:
+        print(json.dumps({**summary, "clips": [clip_summary(r) for r in results]}))
+    else:
+        keys = (
+            "precision",
+            "recall",
+            "f1",
+            "false_alarms_per_camera_day",
+            "median_time_to_detect_s",
+        )
+        print(json.dumps({k: summary[k] for k in keys}))
     return 0
 
 

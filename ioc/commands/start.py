@@ -11,7 +11,7 @@ from typing import Any
 
 from camera.worker import camera_task
 from ioc.aggregates.refresher import aggregates_task, refresher_for
-from ioc.auth.demo import use_demo_link_secret
+from ioc.auth.demo import use_demo_anchor_key, use_demo_link_secret
 from ioc.broker import BrokerStartError
 from ioc.config import CONFIG_ENV, Settings
 from ioc.incidents.worker import incidents_task
@@ -102,6 +102,7 @@ def run_ingest(_args: argparse.Namespace, settings: Settings) -> int:
 
 def run_all(args: argparse.Namespace, settings: Settings) -> int:
     use_demo_link_secret(settings.auth, settings.var_dir)  # web and incidents share the key
+    use_demo_anchor_key(settings.audit, settings.var_dir)  # the maintenance role signs with it
     simulated = [] if args.no_simulator else ["simulator", "cameras", "field-officer"]
     roles = ["web", "ingest", "incidents", "maintenance", "aggregates", *simulated]
     if settings.broker.embedded:

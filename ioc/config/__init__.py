@@ -11,7 +11,9 @@ bad value came from.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -35,6 +38,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from ioc.config.audit import AuditSettings
 from ioc.config.auth import AuthSettings
 from ioc.config.incidents import IncidentSettings
 from ioc.config.reports import ReportsSettings
@@ -45,6 +49,8 @@ ENV_NESTED = "__"
 CONFIG_ENV = "IOC_CONFIG"
 _YAML_FILE: ContextVar[str | None] = ContextVar("ioc_yaml_file", default=None)
 _SECRETS: ContextVar[SecretFiles | None] = ContextVar("ioc_secret_files", default=None)
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
 class Section(BaseModel):
@@ -129,19 +135,46 @@ class CameraStatusSettings(Section):
     )
 
 
+FRAME_KEYS = {
+    "confirm_m": "confirm_window_s",
+    "detect_every": "detect_every_s",
+    "frozen_frames": "frozen_s",
+}
+"""Camera-worker keys that counted frames, and the key in seconds that replaced each."""
+
+
 class CameraWorkerSettings(Section):
     """The camera worker (``ioc cameras``): capture, analysis and confirmation."""
 
     snapshots_subdir: str = Field("snapshots", description="Under var_dir: snapshots and strips.")
     analysis_fps: float = Field(2.0, gt=0, le=30, description="Frames analysed per second.")
-    analysis_width: int = Field(640, ge=160, le=1920, description="Analysis frame width (px).")
+    analysis_width: int = Field(
+        1024,
+        ge=160,
+        le=4096,
+        description="Analysis frame width (px); a distant plume needs about 1000 px.",
+    )
     motion_width: int = Field(160, ge=32, le=640, description="Motion-gate frame width (px).")
     detectors: list[str] = Field(
-        default_factory=lambda: ["smoke", "fire"], description="Detector names, in order."
+        default_factory=lambda: ["plume", "smoke", "fire"],
+        description="Detector names, in order.",
     )
     onnx_model: str = Field("", description="Path of a YOLO-style ONNX model for 'onnx'.")
-    confirm_n: int = Field(3, ge=1, description="Detections needed within the last M frames.")
-    confirm_m: int = Field(5, ge=1, description="Window of analysed frames for confirmation.")
+    confirm_n: int = Field(
+        3, ge=1, description="Detections of one region needed within confirm_window_s."
+    )
+    confirm_window_s: float = Field(
+        180,
+        gt=0,
+        description="Seconds in which confirm_n detections of a region must fall (covers "
+        "three frames of a one-frame-a-minute camera and a few seconds of video alike).",
+    )
+    confirm_ratio: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of the region's analysed frames in the window that must hit.",
+    )
     cooldown_s: float = Field(300, ge=0, description="Quiet time per camera region after an event.")
     reconnect_min_s: float = Field(1, gt=0, description="First reconnect delay of a dead stream.")
     reconnect_max_s: float = Field(60, gt=0, description="Longest reconnect delay.")
@@ -149,8 +182,31 @@ class CameraWorkerSettings(Section):
     motion_threshold: int = Field(
         10, ge=1, le=255, description="Grey-level change that counts as motion (0-255)."
     )
-    detect_every: int = Field(
-        10, ge=1, description="Run the detectors every Kth analysed frame even without motion."
+    detect_every_s: float = Field(
+        5,
+        gt=0,
+        description="Run the detectors at least this often (seconds) even without motion.",
+    )
+    frozen_s: float = Field(
+        30, gt=0, description="A picture unchanged for this long (seconds) is 'frozen'."
+    )
+    plume_width: int = Field(
+        1024, ge=160, le=4096, description="Width (px) the distant-plume detector works at."
+    )
+    plume_background_s: float = Field(
+        600, gt=0, description="Time constant (seconds) of the plume detector's background."
+    )
+    plume_every_s: float = Field(
+        10, ge=0, description="The plume detector looks at most this often (seconds)."
+    )
+    plume_warmup_s: float = Field(
+        600, ge=0, description="Seconds of a camera's picture learned before plumes are sought."
+    )
+    plume_memory_s: float = Field(
+        300, gt=0, description="How long (seconds) a plume candidate is remembered for growth."
+    )
+    plume_z_threshold: float = Field(
+        4.0, gt=0, description="Change, in units of each pixel's own noise, that counts."
     )
     strip_frames: int = Field(5, ge=1, le=16, description="Frames tiled into the event strip.")
     jpeg_quality: int = Field(85, ge=10, le=100, description="JPEG quality of snapshots.")
@@ -182,6 +238,19 @@ class CameraWorkerSettings(Section):
     lease_s: float = Field(
         30, ge=3, le=3600, description="Lease of a camera (lease mode), renewed every third."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_keys(cls, data: Any) -> Any:
+        """Keys that counted frames are gone; say which key in seconds replaces each."""
+        if isinstance(data, Mapping):
+            for old, new in FRAME_KEYS.items():
+                if old in data:
+                    raise ValueError(
+                        f"camera_worker.{old} counted frames and is gone: use {new} "
+                        f"(seconds) instead (đã thay bằng {new}, tính bằng giây)"
+                    )
+        return data
 
     @field_validator("shard_index")
     @classmethod
@@ -217,10 +286,45 @@ class WebSettings(Section):
         "wall and the leader view once (read-only), so its first visitors do not wait for "
         "set-up.",
     )
+    public_url: str = Field(
+        "",
+        description="Address people open the dashboard at (e.g. https://ioc.lamdong.gov.vn), "
+        "used in the links of alerts and kiosk URLs; empty: the address served, "
+        "http://<web.host>:<web.port>.",
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
-        description="Proxies (comma-separated IPs, or *) whose X-Forwarded-* headers are trusted.",
+        description="Proxies (comma-separated addresses or networks, or *) whose "
+        "X-Forwarded-Proto is believed: https from them makes cookies Secure and adds HSTS, "
+        "under gunicorn and the built-in server alike.",
     )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_list(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip() not in ("", "*"):
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"not an address or network: {part.strip()!r}") from None
+        return value
+
+    def forwarded_networks(self) -> list[IPNetwork] | None:
+        """The proxies of ``forwarded_allow_ips``; None when it is ``*`` (any peer)."""
+        parts = [p.strip() for p in self.forwarded_allow_ips.split(",") if p.strip()]
+        if "*" in parts:
+            return None
+        return [ipaddress.ip_network(p, strict=False) for p in parts]
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(
+                f"{value!r} must start with http:// or https:// (phải bắt đầu bằng http(s)://)"
+            )
+        return value
 
 
 class AggregatesSettings(Section):
@@ -319,6 +423,15 @@ class Settings(BaseSettings):
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+
+    @field_validator("var_dir")
+    @classmethod
+    def _var_dir_absolute(cls, value: Path) -> Path:
+        """Resolved once, against the directory the IOC starts in: code that later joins a
+        path under it (Flask's ``send_file`` resolves relative paths from its package
+        folder) then finds the same files."""
+        return value.expanduser().resolve()
 
     @classmethod
     def settings_customise_sources(
@@ -340,11 +453,28 @@ class Settings(BaseSettings):
         return tuple(sources)
 
     @property
+    def public_base_url(self) -> str:
+        """The one base of links to the dashboard (no trailing slash): ``web.public_url``,
+        else the older ``incidents.public_url``, else the address served."""
+        chosen = self.web.public_url or self.incidents.public_url or served_url(self.web)
+        return chosen.rstrip("/")
+
+    @property
     def database_url(self) -> str:
         """The configured database URL, or the embedded SQLite file under ``var_dir``."""
         if self.database.url:
             return self.database.url
         return f"sqlite:///{(self.var_dir / 'ioc.db').resolve()}"
+
+
+def served_url(web: WebSettings) -> str:
+    """``http://host:port`` of the dashboard; a wildcard address names this machine."""
+    host = web.host
+    if host in WILDCARD_HOSTS:
+        host = socket.gethostname() or "127.0.0.1"
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{web.port}"
 
 
 class SecretFilesSource(EnvSettingsSource):

@@ -53,7 +53,9 @@ class IncidentSettings(BaseModel):
         5, gt=0, description="Reminders at the top level until someone acknowledges."
     )
     public_url: str = Field(
-        "http://127.0.0.1:8050", description="Dashboard address used in links of messages."
+        "",
+        description="Older name of web.public_url, used only when that is empty; set "
+        "web.public_url instead.",
     )
     channels: list[str] = Field(
         default_factory=lambda: ["mqtt", "webhook", "email"], description="Enabled channels."

@@ -32,10 +32,11 @@ class Outbox:
 
 
 def queue_outbox(
-    session: Session, outbox: Outbox, cfg: IncidentSettings, signer: FileLinks | None = None
+    session: Session, outbox: Outbox, public_url: str, signer: FileLinks | None = None
 ) -> list[int]:
-    """Pending delivery rows for everything in the outbox; their ids (snapshot links signed
-    by ``signer`` when given)."""
+    """Pending delivery rows for everything in the outbox; their ids (links under
+    ``public_url``, the settings' ``public_base_url``; snapshot links signed by ``signer``
+    when given)."""
     delivery_ids: list[int] = []
     for incident_id, level, reason in outbox.items:
         incident = session.get(Incident, incident_id)
@@ -45,7 +46,7 @@ def queue_outbox(
         if not subs:
             log.info("incident %s: nobody subscribed at level %d", incident_id, level)
             continue
-        alert = build_alert(incident, cfg.public_url, level, reason, signer)
+        alert = build_alert(incident, public_url, level, reason, signer)
         delivery_ids += queue_deliveries(session, alert, subs)
     outbox.items.clear()
     return delivery_ids

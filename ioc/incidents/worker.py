@@ -45,6 +45,7 @@ class IncidentWorker:
     ) -> None:
         self.cfg = settings.incidents
         self.signer = settings.auth.file_links()  # the web role checks with the same key
+        self.public_url = settings.public_base_url
         self.store = store
         self.clock = clock
         self.from_start = from_start
@@ -95,7 +96,7 @@ class IncidentWorker:
             if escalate or (escalate is None and time.monotonic() >= self._next_escalation):
                 self._next_escalation = time.monotonic() + ESCALATION_EVERY_S
                 self.counts["escalations"] += escalate_due(session, self.cfg, now, outbox)
-            delivery_ids = queue_outbox(session, outbox, self.cfg, self.signer)
+            delivery_ids = queue_outbox(session, outbox, self.public_url, self.signer)
             save_cursors(session, self.cursors, now)
         self.dispatcher.submit(delivery_ids)
         return done

@@ -82,17 +82,30 @@ class CitizenReportEvent(NamedTuple):
     report: ReportIn
 
 
+class ReportRating(NamedTuple):
+    """A citizen's rating (1-5) of a closed report, from the field app named in the topic."""
+
+    msg_id: str
+    source: str
+    report_id: int
+    rating: int
+    at: datetime
+
+
 class IncidentAck(NamedTuple):
-    """A field officer's action on an incident, sent from the field app."""
+    """A field officer's action on an incident, sent from the field app. ``identity`` is the
+    MQTT user name the broker authenticated (the topic's source id); ``label`` is the name
+    the app showed, kept for display only."""
 
     msg_id: str
     incident_id: int
     action: str
-    actor: str
+    identity: str
     note: str
     at: datetime
     assignee: str | None = None
     photo: str | None = None
+    label: str = ""
 
 
 CameraRecord = CameraHeartbeat | CameraDetection
@@ -102,13 +115,23 @@ Record = (
     | SensorReadings
     | DossierEvent
     | CitizenReportEvent
+    | ReportRating
     | IncidentAck
 )
 
 
+@dataclass(frozen=True)
+class OwnOutput:
+    """A message the IOC published itself under the prefix (an alert): not input, skipped."""
+
+    topic: str
+
+
 @dataclass
 class ParsedBatch:
-    """What a batch of messages became: good records and rejects, in arrival order."""
+    """What a batch of messages became: good records and rejects, in arrival order (and how
+    many were the IOC's own output, seen because the worker subscribes to the whole prefix)."""
 
     records: list[tuple[InboundMessage, Record]] = field(default_factory=list)
     rejected: list[tuple[InboundMessage, Rejected]] = field(default_factory=list)
+    own_output: int = 0

@@ -21,9 +21,11 @@ from ioc.ingest.messages import (
     CitizenReportEvent,
     DossierEvent,
     IncidentAck,
+    OwnOutput,
     Reading,
     Record,
     Rejected,
+    ReportRating,
     SensorReadings,
 )
 from ioc.kpi.dossiers import DossierIn
@@ -32,13 +34,14 @@ from ioc.mqtt.payloads import (
     QUANTITY_RANGES,
     DetectionV1,
     DossierEventV1,
+    FieldAckV1,
     HeartbeatV1,
-    IncidentAckV1,
     Payload,
+    ReportRatingV1,
     ReportV1,
     SensorV1,
 )
-from ioc.mqtt.topics import Topic, split_topic
+from ioc.mqtt.topics import Topic, is_own_output, retired, split_topic
 from ioc.reports.intake import ReportIn
 
 P = TypeVar("P", bound=BaseModel)
@@ -101,10 +104,16 @@ def _validate(model: type[P], payload: bytes) -> P | Rejected:
         return Rejected("invalid_fields", _validation_detail(exc))
 
 
-def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Rejected:
-    """Turn one message into a record, or say precisely why not."""
+def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Rejected | OwnOutput:
+    """Turn one message into a record, or say precisely why not (the IOC's own alerts,
+    which arrive too under the whole prefix, are passed over)."""
+    if is_own_output(rules.prefix, message.topic):
+        return OwnOutput(message.topic)
     if len(message.payload) > rules.max_payload_bytes:
         return Rejected("too_large", f"{len(message.payload)} bytes > {rules.max_payload_bytes}")
+    why_retired = retired(rules.prefix, message.topic)
+    if why_retired is not None:
+        return Rejected("unauthenticated", why_retired)
     topic = split_topic(rules.prefix, message.topic)
     if isinstance(topic, str):
         return Rejected("bad_topic", topic)
@@ -230,21 +239,29 @@ def _report(
     return CitizenReportEvent(parsed.msg_id, report)
 
 
-def _ack(topic: Topic, message: InboundMessage, rules: ParseRules) -> IncidentAck | Rejected:
-    if not topic.source_id.isdigit():
-        return Rejected("bad_topic", "the incident id in the topic must be a number")
-    parsed = _checked(IncidentAckV1, message, rules)
+def _rating(topic: Topic, message: InboundMessage, rules: ParseRules) -> ReportRating | Rejected:
+    parsed = _checked(ReportRatingV1, message, rules)
+    if isinstance(parsed, Rejected):
+        return parsed
+    return ReportRating(
+        parsed.msg_id, topic.source_id, parsed.service_request_id, parsed.rating, parsed.ts
+    )
+
+
+def _field_ack(topic: Topic, message: InboundMessage, rules: ParseRules) -> IncidentAck | Rejected:
+    parsed = _checked(FieldAckV1, message, rules)
     if isinstance(parsed, Rejected):
         return parsed
     return IncidentAck(
         parsed.msg_id,
-        int(topic.source_id),
+        parsed.incident,
         parsed.action.value,
-        parsed.actor,
+        topic.source_id,
         parsed.note,
         parsed.ts,
         parsed.assignee,
         parsed.photo,
+        parsed.actor,
     )
 
 
@@ -257,5 +274,6 @@ PARSERS: dict[tuple[str, str], StreamParser] = {
     ("sensor", "reading"): _sensor,
     ("dossier", "event"): _dossier,
     ("report", "new"): _report,
-    ("incident", "ack"): _ack,
+    ("report", "rating"): _rating,
+    ("field", "ack"): _field_ack,
 }

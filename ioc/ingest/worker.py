@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ioc.config import Settings
 from ioc.ingest.area import province_predicate
-from ioc.ingest.messages import ParsedBatch, Rejected
+from ioc.ingest.messages import OwnOutput, ParsedBatch, Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
 from ioc.ingest.writer import BatchWriter, WriteResult
 from ioc.mqtt.inbound import InboundMessage
@@ -87,7 +87,9 @@ def parse_batch(messages: list[InboundMessage], rules: ParseRules) -> ParsedBatc
         except Exception as exc:  # a parser bug must not lose the message
             log.exception("parser failed on %s", message.topic)
             outcome = Rejected("parser_error", f"{type(exc).__name__}: {exc}"[:300])
-        if isinstance(outcome, Rejected):
+        if isinstance(outcome, OwnOutput):
+            batch.own_output += 1
+        elif isinstance(outcome, Rejected):
             batch.rejected.append((message, outcome))
         else:
             batch.records.append((message, outcome))

@@ -32,6 +32,7 @@ from ioc.ingest.messages import (
 )
 from ioc.ingest.write_acks import apply_acks
 from ioc.ingest.write_cameras import insert_detections, update_cameras
+from ioc.ingest.write_ratings import apply_ratings
 from ioc.ingest.write_sensors import insert_readings
 from ioc.kpi.dossiers import upsert_dossiers
 from ioc.mqtt.inbound import InboundMessage
@@ -131,7 +132,9 @@ class BatchWriter:
         reports = [(m, r) for m, r in items if isinstance(r, CitizenReportEvent)]
         report_repeats, refused = self._reports(session, reports, now)
         ack_repeats, refused_acks = self._acks(session, items)
-        refused += refused_acks
+        rating_repeats, refused_ratings = apply_ratings(session, items)
+        refused += refused_acks + refused_ratings
+        report_repeats += rating_repeats
         rejects = [*rejects, *refused]
         update_cameras(session, cameras, now)
         self._dead_letters(session, rejects)

@@ -29,8 +29,6 @@ from ioc.store.models import Dossier
 
 D = Dossier
 SATISFIED_RATING = 4  # ratings are 1-5; 4 (hài lòng) and 5 (rất hài lòng) are satisfied
-ONLINE_LEVEL = 3  # mức độ 3: một phần (partial) online service
-FULL_ONLINE_LEVEL = 4  # mức độ 4: toàn trình (full-process) online service
 
 
 def era_filter(era: Era | None) -> list[ColumnElement[bool]]:
@@ -45,20 +43,15 @@ def era_filter(era: Era | None) -> list[ColumnElement[bool]]:
 # Row conditions of the counts by the timestamp that puts a dossier in a period; the names
 # and conditions are those of :func:`dossier_measures` without the period.
 _ONLINE = D.channel == "online"
-_CAPABLE = D.procedure_level >= ONLINE_LEVEL
-_FULL = D.procedure_level >= FULL_ONLINE_LEVEL
 RECEIPT_CONDITIONS: dict[str, Any] = {
     "received": None,
     "published": D.published,
-    "with_due": D.due_at.is_not(None),
     "online": _ONLINE,
-    "online_capable": _CAPABLE,
-    "online_capable_online": _CAPABLE & _ONLINE,
-    "full_online": _FULL,
-    "full_online_online": _FULL & _ONLINE,
     "fee_required": D.fee_required,
     "paid_online": D.fee_required & D.paid_online,
     "digitised": D.digitised,
+    "received_on_time": D.finished_at.is_not(None)
+    & or_(D.due_at.is_(None), D.finished_at <= D.due_at),
 }
 FINISH_CONDITIONS: dict[str, Any] = {
     "finished": None,
@@ -79,31 +72,17 @@ def dossier_measures(period: Period, now: datetime) -> dict[str, ColumnElement[A
     finished = in_period(D.finished_at, period)
     cutoff = min(period.bounds()[1], now)
     due = and_(in_period(D.due_at, period), D.due_at < cutoff)
-    online = D.channel == "online"
-    capable = received & (D.procedure_level >= ONLINE_LEVEL)
-    full = received & (D.procedure_level >= FULL_ONLINE_LEVEL)
-    fee = received & D.fee_required
-    return {
-        "received": count_if(received),
-        "published": count_if(received & D.published),
-        "with_due": count_if(received & D.due_at.is_not(None)),
-        "online": count_if(received & online),
-        "online_capable": count_if(capable),
-        "online_capable_online": count_if(capable & online),
-        "full_online": count_if(full),
-        "full_online_online": count_if(full & online),
-        "fee_required": count_if(fee),
-        "paid_online": count_if(fee & D.paid_online),
-        "digitised": count_if(received & D.digitised),
-        "finished": count_if(finished),
-        "finished_on_time": count_if(finished & or_(D.due_at.is_(None), D.finished_at <= D.due_at)),
-        "result_digitised": count_if(finished & D.result_digitised),
-        "e_result": count_if(finished & D.e_result),
-        "rated": count_if(finished & D.rating.is_not(None)),
-        "satisfied": count_if(finished & (D.rating >= SATISFIED_RATING)),
-        "due": count_if(due),
-        "overdue_open": count_if(due & or_(D.finished_at.is_(None), D.finished_at >= cutoff)),
+    measures = {
+        name: count_if(received if condition is None else received & condition)
+        for name, condition in RECEIPT_CONDITIONS.items()
     }
+    measures |= {
+        name: count_if(finished if condition is None else finished & condition)
+        for name, condition in FINISH_CONDITIONS.items()
+    }
+    measures["due"] = count_if(due)
+    measures["overdue_open"] = count_if(due & or_(D.finished_at.is_(None), D.finished_at >= cutoff))
+    return measures
 
 
 def dossier_counts(

@@ -8,15 +8,15 @@ department, a unit missing from the unit table) are listed under their code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ioc.kpi.counts import kpi_counts
 from ioc.kpi.decision766 import Score, score
-from ioc.kpi.periods import Era, Period, default_era, era_day
-from ioc.kpi.queries import dossier_counts
+from ioc.kpi.periods import Era, Period, default_era, era_day, is_running
 from ioc.kpi.ratio import PROVINCE, add_counts
 from ioc.kpi.weights import Weights, default_weights
 from ioc.store.units import units_valid_at
@@ -52,6 +52,7 @@ class KpiTable:
     era: Era
     province: UnitKpi
     units: tuple[UnitKpi, ...]
+    partial: bool = False  # the period is still running: its counts are not final
 
     def unit(self, code: str) -> UnitKpi | None:
         if code == PROVINCE:
@@ -103,6 +104,27 @@ def build_table(
     return KpiTable(period, era, province, tuple(units))
 
 
+def area_kpi(table: KpiTable, code: str, name: str, members: Sequence[str]) -> AreaKpi:
+    """An area's aggregate (its units' counts added up and scored) and its units ranked
+    among themselves (pure)."""
+    inside = [u for u in table.units if u.code in set(members)]
+    counts = add_counts(u.counts for u in inside)
+    ranks = competition_ranks({u.code: u.score.total for u in inside})
+    ranked = sorted(inside, key=lambda u: (ranks[u.code] is None, ranks[u.code] or 0, u.code))
+    return AreaKpi(code, name, counts, score(counts), tuple((ranks[u.code], u) for u in ranked))
+
+
+@dataclass(frozen=True)
+class AreaKpi:
+    """An IOC's (or former district's) area: the aggregate, not an official unit score."""
+
+    code: str
+    name: str
+    counts: Mapping[str, int]
+    score: Score
+    members: tuple[tuple[int | None, UnitKpi], ...]  # (rank within the area, unit)
+
+
 def unit_names(session: Session, period: Period, era: Era) -> dict[str, str]:
     """Names of the units (below the province) valid in ``era`` during ``period``."""
     units = units_valid_at(session, era_day(era, period))
@@ -121,15 +143,16 @@ def compute_table(
     now: datetime | None = None,
     weights: Weights | None = None,
 ) -> KpiTable:
-    """The KPI table of ``period`` (two GROUP BY queries: this period and the previous)."""
+    """The KPI table of ``period`` (its counts and the previous period's, scored and ranked)."""
     era = era or default_era(period)
     now = now or utcnow()
-    current = dossier_counts(session, period, era, now)
-    before = dossier_counts(session, period.previous(), era, now)
-    return build_table(
+    current = kpi_counts(session, period, era, now)
+    before = kpi_counts(session, period.previous(), era, now)
+    table = build_table(
         period, era, current, before, unit_names(session, period, era),
         weights=weights or default_weights(), province_name=province_name(session, period, era),
     )  # fmt: skip
+    return replace(table, partial=is_running(period, now))
 
 
 def trend(
@@ -139,7 +162,7 @@ def trend(
     now, weights, points = utcnow(), default_weights(), []
     for back in range(steps - 1, -1, -1):
         when = period.shift(-back)
-        counts = dossier_counts(session, when, None if unit == PROVINCE else era, now)
+        counts = kpi_counts(session, when, None if unit == PROVINCE else era, now)
         chosen = add_counts(counts.values()) if unit == PROVINCE else counts.get(unit, {})
         points.append((when, score(chosen, weights).total))
     return points

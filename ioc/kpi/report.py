@@ -25,6 +25,7 @@ class UnitReport:
 
     table: KpiTable
     unit: UnitKpi
+    area: bool = False  # an IOC's area: the aggregate of its units, not an official score
 
     @property
     def title(self) -> str:
@@ -47,7 +48,8 @@ def report_rows(report: UnitReport, lang: str) -> list[Row]:
                 f"{d.numerator} / {d.denominator} = {item.ratio.numerator}/{item.ratio.denominator}"
             )
             share = None if item.share is None else 100 * item.share
-            rows.append((gname, d.name(lang), formula, _num(share, 1), _num(item.points),
+            points = _num(item.points) if item.has_data else t("kpi.no_data.source", lang)
+            rows.append((gname, d.name(lang), formula, _num(share, 1), points,
                          _num(d.points, 0)))  # fmt: skip
         rows.append((gname, t("kpi.report.group_total", lang), "", "", _num(group.points),
                      _num(group.definition.points, 0)))  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,8 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from ioc.audit.anchor import Checkpoint, write_checkpoint
+from ioc.auth.sessions import purge_expired
 from ioc.config import Settings
 from ioc.incidents.lifecycle import OPEN_STATUSES
 from ioc.maintenance.files import FileSweep, sweep
@@ -31,6 +34,7 @@ Say = Callable[[str], None]
 class RetentionReport:
     rows: RowResult
     files: FileSweep
+    sessions: int = 0
 
 
 def strip_of(snapshot: str) -> str:
@@ -95,6 +99,17 @@ def sweep_files(
     return total
 
 
+def purge_sessions(
+    settings: Settings, store: Store, now: datetime, dry_run: bool = False, say: Say = print
+) -> int:
+    """Delete sign-in sessions that have ended (absolute lifetime or idle period past)."""
+    with store.session() as session:
+        count = purge_expired(session, now, settings.auth.lifetimes().idle, dry_run)
+    verb = "sẽ xoá / would delete" if dry_run else "đã xoá / deleted"
+    say(f"Phiên đăng nhập hết hạn / expired sessions: {verb} {count}")
+    return count
+
+
 def run_retention(
     settings: Settings, store: Store, now: datetime, dry_run: bool = False, say: Say = print
 ) -> RetentionReport:
@@ -111,23 +126,54 @@ def run_retention(
         f"({files.freed_bytes / 1e6:.1f} MB) trên / of {files.scanned}, "
         f"giữ vì sự cố đang mở / kept for open incidents {files.kept_open}"
     )
-    return RetentionReport(rows, files)
+    sessions = purge_sessions(settings, store, now, dry_run, say)
+    return RetentionReport(rows, files, sessions)
+
+
+def maintenance_run(settings: Settings, store: Store, now: datetime) -> None:
+    """One scheduled run: retention when it is turned on, expired sessions always."""
+    if settings.retention.enabled:
+        run_retention(settings, store, now, say=log.info)
+    else:
+        purge_sessions(settings, store, now, say=log.info)
+
+
+def checkpoint_audit(settings: Settings, store: Store, now: datetime) -> Checkpoint | None:
+    """Write a signed checkpoint of the audit chain (when a key is configured)."""
+    key = settings.audit.anchor_secret()
+    if key is None:
+        return None
+    with store.session() as session:
+        return write_checkpoint(session, settings.audit.anchor_path(settings.var_dir), key, now)
 
 
 def maintenance_task(settings: Settings, store: Store) -> Task:
-    """Retention at start, then every ``retention.interval_h`` hours, until stopped."""
+    """Expired sessions and retention at start, then every ``retention.interval_h`` hours;
+    a signed audit checkpoint every ``audit.checkpoint_minutes``; until stopped."""
 
     def run(stop: threading.Event) -> None:
         if not settings.retention.enabled:
-            log.info("retention is turned off (retention.enabled)")
-            stop.wait()
-            return
+            log.info("retention is turned off (retention.enabled): only sessions are purged")
+        if settings.audit.anchor_secret() is None:
+            log.warning("no audit.anchor_key: the audit log is not anchored outside the database")
+        retention_every = settings.retention.interval_h * 3600
+        checkpoint_every = settings.audit.checkpoint_minutes * 60
+        next_retention = time.monotonic()
         while True:
-            try:
-                run_retention(settings, store, utcnow(), say=log.info)
-            except Exception:  # the next run may succeed: never take the process down
-                log.exception("retention run failed")
-            if stop.wait(settings.retention.interval_h * 3600):
+            if time.monotonic() >= next_retention:
+                _guarded(lambda: maintenance_run(settings, store, utcnow()), "maintenance run")
+                next_retention = time.monotonic() + retention_every
+            _guarded(lambda: checkpoint_audit(settings, store, utcnow()), "audit checkpoint")
+            wait = min(checkpoint_every, max(0.0, next_retention - time.monotonic()))
+            if stop.wait(wait):
                 return
 
     return run
+
+
+def _guarded(step: Callable[[], object], name: str) -> None:
+    """Run one step; the next may succeed, so a failure never takes the process down."""
+    try:
+        step()
+    except Exception:
+        log.exception("%s failed", name)

@@ -163,6 +163,13 @@ class ReportV1(Payload):
     contact: ContactV1 | None = None
 
 
+class ReportRatingV1(Payload):
+    """``ioc/v1/report/<source app>/rating``: a citizen rates how a closed report was handled."""
+
+    service_request_id: Annotated[int, Field(ge=1, le=2_147_483_647, strict=True)]
+    rating: Annotated[int, Field(ge=1, le=5, strict=True)]
+
+
 class AckAction(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     DISPATCH = "dispatch"
@@ -171,11 +178,13 @@ class AckAction(StrEnum):
     NOTE = "note"
 
 
-class IncidentAckV1(Payload):
-    """``ioc/v1/incident/<incident id>/ack``: a field officer acts on an incident."""
+class FieldAckV1(Payload):
+    """``ioc/v1/field/<MQTT user name>/ack``: a field officer acts on an incident. Who acts
+    is the broker-authenticated user name of the topic; ``actor`` is only a display label."""
 
+    incident: Annotated[int, Field(ge=1, le=2**31 - 1, strict=True)]
     action: AckAction
-    actor: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    actor: Annotated[str, StringConstraints(max_length=120)] = ""
     note: Annotated[str, StringConstraints(max_length=2000)] = ""
     assignee: Annotated[str, StringConstraints(max_length=120)] | None = None
     photo: Annotated[str, StringConstraints(max_length=500)] | None = None

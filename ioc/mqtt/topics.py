@@ -19,7 +19,14 @@ KNOWN = {
     ("sensor", "reading"),
     ("dossier", "event"),
     ("report", "new"),
-    ("incident", "ack"),
+    ("report", "rating"),
+    ("field", "ack"),  # source id: the broker-authenticated MQTT user name of the officer
+}
+# Retired (stream, message type) pairs, with why a message on them is refused.
+RETIRED = {
+    ("incident", "ack"): "an action names who acts only in its payload, which anyone can "
+    "write: acks are taken only on {prefix}/field/<MQTT user name>/ack, where the broker "
+    "vouches for the sender",
 }
 
 
@@ -30,14 +37,40 @@ class Topic:
     message_type: str
 
 
+# The IOC's own output under the prefix: alerts to field apps, ``<prefix>/<unit>/alert/<id>``.
+ALERT = "alert"
+
+
 def subscriptions(prefix: str) -> list[str]:
-    """Topic filters the ingest worker subscribes to."""
-    return [f"{prefix}/{stream}/+/{kind}" for stream, kind in sorted(KNOWN)]
+    """Topic filters the ingest worker subscribes to: the whole prefix, so a message on a
+    stream or type this version does not know is dead-lettered (``bad_topic``), not lost."""
+    return [f"{prefix}/#"]
+
+
+def is_own_output(prefix: str, topic: str) -> bool:
+    """Whether ``topic`` is one the IOC publishes itself (an alert), not input to ingest."""
+    parts = topic.removeprefix(prefix + "/").split("/")
+    return (
+        topic.startswith(prefix + "/")
+        and len(parts) == 3
+        and parts[1] == ALERT
+        and SOURCE_ID.match(parts[0]) is not None
+        and parts[2].isdigit()
+    )
 
 
 def topic_for(prefix: str, stream: str, source_id: str, message_type: str) -> str:
     """The topic a device publishes a message on."""
     return f"{prefix}/{stream}/{source_id}/{message_type}"
+
+
+def retired(prefix: str, topic: str) -> str | None:
+    """Why a topic of a retired form is refused, or None when it is not one."""
+    parts = topic.removeprefix(prefix + "/").split("/")
+    if not topic.startswith(prefix + "/") or len(parts) != 3:
+        return None
+    reason = RETIRED.get((parts[0], parts[2]))
+    return reason.format(prefix=prefix) if reason else None
 
 
 def split_topic(prefix: str, topic: str) -> Topic | str:

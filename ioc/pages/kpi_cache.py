@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ioc.aggregates import shared
 from ioc.aggregates.kpi import Counts, Metrics, period_counts_many, period_metrics_many
 from ioc.i18n import t
+from ioc.kpi.areas import area_key
 from ioc.kpi.periods import TREND_KINDS, Era, Period, TrendKind, Week, default_era, period_at
 from ioc.kpi.ratio import PROVINCE
 from ioc.kpi.weights import default_weights
@@ -49,6 +50,15 @@ def period_scores(
     """Each unit's scores in ``period`` and the province's (key ``PROVINCE``): ``total``
     and each group's points, by unit code (the shared aggregate; scored once for all)."""
     return period_metrics_many(session, [(period, era or default_era(period))], now)[0]
+
+
+def unit_metrics(scores: Metrics, code: str) -> tuple[Mapping[str, float | None] | None, bool]:
+    """A unit's own scores, else its area's aggregate (``True``: it is the area's)."""
+    own = scores.get(code)
+    if own is not None and own.get("total") is not None:
+        return own, False
+    area = scores.get(area_key(code))
+    return (area, True) if area is not None else (own, False)
 
 
 def metric_of(found: Mapping[str, float | None] | None, metric: str) -> float | None:

@@ -26,7 +26,13 @@ from ioc.auth.scope import unit_scope
 from ioc.camera_status import CameraStatus
 from ioc.i18n import t
 from ioc.kpi.ratio import PROVINCE
-from ioc.pages.kpi_cache import RUNNING_TTL_S, latest_scores, metric_name, metric_of
+from ioc.pages.kpi_cache import (
+    RUNNING_TTL_S,
+    latest_scores,
+    metric_name,
+    metric_of,
+    unit_metrics,
+)
 from ioc.pages.overview_map import LAYER_NAMES, MapData
 from ioc.pages.panels import Card, number
 from ioc.store.cameras import CameraState, camera_rows, camera_states, state_of
@@ -256,12 +262,14 @@ def summary_cards(session: Session, now: datetime, states: Sequence[CameraState]
     reports' version instead of a count of every open report.
     """
     _period, scores = latest_scores(session, now)
-    index = metric_of(scores.get(unit or PROVINCE), "total")
+    found, is_area = unit_metrics(scores, unit or PROVINCE)
+    index = metric_of(found, "total")
     open_reports, overdue = feeds.report_counts(session, now, unit, (versions or {}).get("reports"))
     incidents = feeds.open_incident_count(session, unit)
     online = sum(s.status is not CameraStatus.OFFLINE for s in states)
     return [
-        Card("index", t("card.index", lang), number(index), "accent"),
+        Card("index", t("card.index.area" if is_area else "card.index", lang), number(index),
+             "accent"),
         Card("incidents", t("card.incidents", lang), str(incidents),
              "alarm" if incidents else "ok"),
         Card("reports", t("card.reports", lang), number(open_reports, 0), "neutral"),

@@ -109,15 +109,18 @@ def ranking(
     digits: int = 1,
     links: bool = True,
     scale: float | None = None,
+    ranks: Mapping[str, int | None] | None = None,
 ) -> Any:
-    """Units by value, best first: ``(code, name, value)`` rows, at most ``limit``."""
+    """Units by value, best first: ``(code, name, value)`` rows, at most ``limit``;
+    ``ranks`` gives rows their rank in a larger ranking (else 1, 2, 3...)."""
     scored = [row for row in rows if row[2] is not None]
     if not scored:
         return empty(t("ranking.empty", lang))
     ordered = sorted(scored, key=lambda row: (-(row[2] or 0.0), row[1]))[:limit]
     top = scale or max(row[2] or 0.0 for row in ordered) or 1.0
     items = []
-    for rank, (code, name, value) in enumerate(ordered, start=1):
+    for position, (code, name, value) in enumerate(ordered, start=1):
+        rank = (ranks or {}).get(code) or position
         label: Any = dcc.Link(name, href=unit_href(code)) if links else name
         items.append(
             html.Li(

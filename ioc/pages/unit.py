@@ -23,10 +23,11 @@ from ioc.auth.guard import refuses_unit, unit_code_or_none
 from ioc.i18n import language_or_default, t
 from ioc.pages import map_data
 from ioc.pages.access import denied, viewer
-from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series
+from ioc.pages.kpi_area import unit_index
+from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series, unit_metrics
 from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, updated_text
-from ioc.pages.unit_views import camera_grid, kpi_strip, report_list
+from ioc.pages.unit_views import camera_grid, index_context, kpi_strip, report_list
 from ioc.store.models import AdminUnit
 from ioc.timeutil import utcnow
 
@@ -197,13 +198,15 @@ def unit_lists(
 
 
 def kpi_view(session: Session, now: datetime, code: str, lang: str) -> Any:
-    """Total and group scores of the last months, each with its sparkline."""
+    """Total and group scores of the last months, each with its sparkline: the unit's own
+    with its rank, or its area's aggregate (so labelled) with the area's wards ranked."""
     history = series(session, now, "month", TREND_MONTHS)
+    picked = [unit_metrics(scores, code)[0] for _, scores in history]
     rows = [
-        (key, metric_name(key, lang), [metric_of(scores.get(code), key) for _, scores in history])
+        (key, metric_name(key, lang), [metric_of(found, key) for found in picked])
         for key in ["total", *group_keys()]
     ]
-    return kpi_strip(rows, lang)
+    return [kpi_strip(rows, lang), *index_context(unit_index(session, now, code), lang)]
 
 
 def register(lang: str) -> None:

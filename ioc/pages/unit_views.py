@@ -14,7 +14,8 @@ from dash import html
 
 from ioc.aggregates.feeds import ReportItem
 from ioc.i18n import TEXTS, t
-from ioc.pages.panels import data_attrs, empty, number, sparkline
+from ioc.pages.kpi_area import UnitIndex
+from ioc.pages.panels import data_attrs, empty, number, ranking, sparkline
 from ioc.store.cameras import CameraState
 
 MAX_CAMERAS = 8
@@ -43,6 +44,21 @@ def kpi_strip(
             )
         )
     return html.Div(tiles, className="unit-kpis")
+
+
+def index_context(index: UnitIndex, lang: str) -> list[Any]:
+    """Under the KPI strip: the ward's rank, or the area note and its wards ranked."""
+    if index.rank is not None:
+        text = t("kpi.unit.rank", lang, rank=index.rank, count=index.ranked_of)
+        return [html.P(text, className="unit-kpi-rank", id="unit-kpi-rank")]
+    if not index.members:
+        return []
+    note = t("kpi.area.note", lang, count=len(index.members))
+    return [
+        html.P(note, className="unit-kpi-area", id="unit-kpi-area"),
+        html.H4(t("kpi.area.ranking", lang), className="unit-heading"),
+        ranking(index.members, lang, limit=len(index.members), scale=100.0),
+    ]
 
 
 def snapshot_url(relative: str) -> str:

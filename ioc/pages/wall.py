@@ -23,6 +23,7 @@ from ioc.i18n import language_or_default, t
 from ioc.pages import map_data
 from ioc.pages.access import denied, viewer
 from ioc.pages.camera_panel import alarm_items
+from ioc.pages.kpi_area import unit_index
 from ioc.pages.kpi_cache import metric_max, metric_name
 from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, ranking
@@ -192,12 +193,11 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
             map_data.summary_cards(session, now, data.states, lang, code, versions=new_version),
             "wall-card",
         )
-        all_units = (
-            [a for a in province_units(session, now, areas, found) if principal.sees_unit(a.code)]
+        title, board = (
+            ranking_panel(session, now, areas, found, lang, principal)
             if first or "kpi" in changed
-            else []
+            else (skip, skip)
         )
-        rows = map_data.ranking_rows(session, now, "total", all_units) if all_units else []
     fresh = None if moved else newest_unseen(data.incidents, seen)
     newest = max((item.id for item in data.incidents), default=seen or 0)
     return (
@@ -206,8 +206,8 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
         summary,
         incident_queue(data.incidents, data.names, lang, limit=5),
         alarm_items(data.states, data.names, lang, limit=5),
-        metric_name("total", lang),
-        ranking(rows, lang, limit=10, links=False, scale=metric_max("total")) if rows else skip,
+        title,
+        board,
         ticker(data.incidents, data.names, lang),
         alert(fresh, data.names, lang) if fresh else skip,
         int(now.timestamp() * 1000) + ALERT_MS if fresh else skip,
@@ -233,13 +233,25 @@ def plan(request: Any) -> list[str]:
         return []
 
 
-def province_units(
-    session: Any, now: datetime, areas: map_data.Areas, found: Any
-) -> list[AdminUnit]:
-    """The units to rank: the map's own when it shows the province."""
+def ranking_panel(  # noqa: PLR0917 - the wall's state, passed through
+    session: Any, now: datetime, areas: map_data.Areas, found: AdminUnit | None, lang: str,
+    principal: Principal,
+) -> tuple[str, Any]:  # fmt: skip
+    """(title, ranking) of the wall: the province's top 10; a ward's own score and rank;
+    an area's (a former district's, an IOC's) own wards ranked."""
+    scale = metric_max("total")
     if found is None:
-        return list(areas.current)
-    return list(map_data.load_areas(session, map_data.local_today(now)).current)
+        shown = [a for a in areas.current if principal.sees_unit(a.code)]
+        rows = map_data.ranking_rows(session, now, "total", shown)
+        return metric_name("total", lang), ranking(rows, lang, limit=10, links=False, scale=scale)
+    index = unit_index(session, now, found.code)
+    if index.rank is not None:
+        title = t("kpi.unit.rank", lang, rank=index.rank, count=index.ranked_of)
+        row = [(found.code, found.name, index.value)]
+        board = ranking(row, lang, links=False, scale=scale, ranks={found.code: index.rank})
+        return f"{metric_name('total', lang)} – {title}", board
+    board = ranking(index.members, lang, limit=10, links=False, scale=scale)
+    return t("kpi.area.ranking", lang), board
 
 
 clientside_callback(

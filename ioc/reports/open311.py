@@ -2,8 +2,9 @@
 
 ``GET services.json``, ``GET services/<code>.json``, ``POST requests.json``,
 ``GET requests.json`` and ``GET requests/<id>.json`` (each also as ``.xml``), plus
-``GET media/<name>`` for the re-encoded photos. Errors are Open311 error lists with the
-fitting HTTP status. See ``docs/open311.md``.
+``GET media/<name>`` for the re-encoded photos and one extension outside the standard's
+paths, ``POST requests/<id>/rating.json`` (the citizen rates a closed report). Errors
+are Open311 error lists with the fitting HTTP status. See ``docs/open311.md``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ioc.reports.open311_format import (
 )
 from ioc.reports.open311_post import Open311Error, build_report
 from ioc.reports.queries import ReportFilter, find_reports, statuses_of
+from ioc.reports.rating import rate_report
 from ioc.timeutil import LOCAL_TZ, to_local, utcnow
 
 PREFIX = "/open311/v2"
@@ -47,6 +49,7 @@ def open311_blueprint() -> Blueprint:
     bp.add_url_rule("/requests.<fmt>", "requests", list_requests, methods=["GET"])
     bp.add_url_rule("/requests.<fmt>", "create", create_request, methods=["POST"])
     bp.add_url_rule("/requests/<req_id>.<fmt>", "request", one_request)
+    bp.add_url_rule("/requests/<req_id>/rating.<fmt>", "rate", rate_request, methods=["POST"])
     bp.add_url_rule("/media/<name>", "media", media)
     bp.before_request(_limit_body)
     bp.register_error_handler(Open311Error, _open311_error)
@@ -80,9 +83,19 @@ def respond(fmt: str, root: str, body: Any, status: int = 200) -> Response:
     return response
 
 
-def _open311_error(exc: Open311Error) -> Response:
+def is_open311_path(path: str) -> bool:
+    """Whether ``path`` is under the Open311 API (its errors are Open311 error lists)."""
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def open311_error_response(code: int, description: str) -> Response:
+    """An Open311 error list, XML when the path asks for ``.xml``, JSON otherwise."""
     fmt = "xml" if request.path.endswith(".xml") else "json"
-    return respond(fmt, "errors", errors(exc.code, exc.description), exc.code)
+    return respond(fmt, "errors", errors(code, description), code)
+
+
+def _open311_error(exc: Open311Error) -> Response:
+    return open311_error_response(exc.code, exc.description)
 
 
 def _http_error(exc: HTTPException) -> Response:
@@ -209,6 +222,25 @@ def one_request(req_id: str, fmt: str) -> Response:
     if not body:
         raise Open311Error(404, f"service request not found: {req_id}")
     return respond(fmt, "service_requests", body)
+
+
+def rate_request(req_id: str, fmt: str) -> Response:
+    """Extension: ``rating`` (1–5) of a closed report; 409 when rated otherwise or open."""
+    if not REQUEST_ID.match(req_id):
+        raise Open311Error(404, f"service request not found: {req_id}")
+    text = request.form.get("rating", "").strip()
+    if not text.isdigit():
+        raise Open311Error(400, "rating must be a whole number 1-5")
+    with current_store().session() as session:
+        outcome = rate_report(
+            session, int(req_id), int(text), actor="open311", at=utcnow(),
+            client=request.remote_addr or "",
+        )  # fmt: skip
+    if outcome.error:
+        code = 404 if outcome.not_found else 400 if not 1 <= int(text) <= 5 else 409
+        raise Open311Error(code, outcome.error)
+    body = [{"service_request_id": req_id, "rating": int(text)}]
+    return respond(fmt, "service_requests", body, 201 if outcome.stored else 200)
 
 
 def media(name: str) -> Response:

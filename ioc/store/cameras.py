@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ class CameraSpec:
     direction_deg: float | None = None
     fov_deg: float | None = None
     stream_url: str = ""
+    masks: list[Any] | None = None
+    horizon: Any = None
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,11 @@ def snapshot_folder(camera_id: str) -> str:
 
 
 def read_camera_csv(path: Path) -> list[CameraSpec]:
-    """Camera specs from a CSV with columns id,name,lon,lat[,unit_code,height_m,...]."""
+    """Camera specs from a CSV with columns id,name,lon,lat[,unit_code,height_m,...];
+    ``masks`` and ``horizon`` hold JSON (ignore polygons; the skyline and its band)."""
     specs = []
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
+        for line, row in enumerate(csv.DictReader(handle), start=2):
             specs.append(
                 CameraSpec(
                     id=row["id"],
@@ -76,9 +80,20 @@ def read_camera_csv(path: Path) -> list[CameraSpec]:
                     direction_deg=_opt_float(row.get("direction_deg")),
                     fov_deg=_opt_float(row.get("fov_deg")),
                     stream_url=row.get("stream_url") or "",
+                    masks=_json_cell(row.get("masks"), "masks", line),
+                    horizon=_json_cell(row.get("horizon"), "horizon", line),
                 )
             )
     return specs
+
+
+def _json_cell(text: str | None, column: str, line: int) -> Any:
+    if text in (None, ""):
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"line {line}: column {column} is not valid JSON ({exc.msg})") from exc
 
 
 def _opt_float(text: str | None) -> float | None:
@@ -98,6 +113,10 @@ def upsert_cameras(session: Session, specs: Iterable[CameraSpec]) -> int:
         camera.direction_deg = spec.direction_deg
         camera.fov_deg = spec.fov_deg
         camera.stream_url = spec.stream_url
+        if spec.masks is not None:
+            camera.masks = spec.masks
+        if spec.horizon is not None:
+            camera.horizon = spec.horizon
         session.add(camera)
         count += 1
     return count

@@ -8,7 +8,7 @@ Administrative units carry validity dates: a code may exist in several eras.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Final
+from typing import Any, Final
 
 import shapely
 from sqlalchemy import (
@@ -90,6 +90,7 @@ class Camera(Base):
     stream_url: Mapped[str] = mapped_column(Text, default="")
     analysis_fps: Mapped[float | None] = mapped_column(Float, nullable=True)
     masks: Mapped[list[list[list[float]]] | None] = mapped_column(JSON, nullable=True)
+    horizon: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     last_heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_detection_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     health: Mapped[str] = mapped_column(String(16), default="unknown")

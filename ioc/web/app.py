@@ -41,6 +41,7 @@ from ioc.web.login import login
 from ioc.web.metrics import metrics
 from ioc.web.nav import nav
 from ioc.web.page_guard import guard_pages
+from ioc.web.proxy import ForwardedScheme
 from ioc.web.warmup import warm_process
 from layers import GLYPHS_PATH
 from layers.tiles import tiles
@@ -67,6 +68,7 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     attach(app.server, settings, store)
+    app.server.wsgi_app = ForwardedScheme(app.server.wsgi_app, settings.web.forwarded_networks())
     timing.install(app.server)  # first: it times the gate and every other hook
     if settings.aggregates.in_web and start_background:
         start_in_background(settings, store)  # takes turns with other processes (a DB lock)

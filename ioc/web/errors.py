@@ -2,17 +2,21 @@
 
 Every HTTP error and every exception a route or callback lets escape ends here. The
 exception and its traceback go to the server log; the browser gets the status and one
-sentence. Headers the error carries (``Retry-After``, ``Allow``) are kept.
+sentence (an Open311 client, anywhere under ``/open311/v2/``, an Open311 error list in the
+format its path asks for; a Dash asset that does not exist is a 404, not a fault). Headers
+the error carries (``Retry-After``, ``Allow``) are kept.
 """
 
 from __future__ import annotations
 
 import logging
 
+from dash.exceptions import DependencyException
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from ioc.i18n import TEXTS, t
+from ioc.reports.open311 import is_open311_path, open311_error_response
 from ioc.web.gate import language
 from ioc.web.plain_pages import message_page
 
@@ -21,6 +25,7 @@ log = logging.getLogger(__name__)
 
 def install(server: Flask) -> None:
     server.register_error_handler(HTTPException, http_error)
+    server.register_error_handler(DependencyException, unknown_asset)
     server.register_error_handler(Exception, unexpected)
 
 
@@ -40,7 +45,9 @@ def http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     lang = language()
     text = message(status, lang)
-    if wants_html():
+    if is_open311_path(request.path):  # Open311 clients get Open311 errors, never a page
+        response = open311_error_response(status, exc.description or exc.name)
+    elif wants_html():
         response = Response(message_page(lang, text, ""), status=status, mimetype="text/html")
     else:
         response = jsonify({"error": str(status), "message": text})
@@ -50,6 +57,12 @@ def http_error(exc: HTTPException) -> Response:
         if value:
             response.headers[name] = value
     return response
+
+
+def unknown_asset(exc: DependencyException) -> Response:
+    """A ``/_dash-component-suites/`` file Dash does not serve: nothing there, not a fault."""
+    log.info("no such Dash asset: %s (%s)", request.path, str(exc).split("\n", 1)[0])
+    return http_error(NotFound())
 
 
 def unexpected(exc: Exception) -> Response:

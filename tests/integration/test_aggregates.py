@@ -26,9 +26,10 @@ from ioc.auth.principal import Principal
 from ioc.auth.user_roles import Role
 from ioc.cli import main
 from ioc.config import Settings
+from ioc.kpi.areas import load_areas
+from ioc.kpi.counts import kpi_counts
 from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import default_era, is_running, period_at, recent_periods
-from ioc.kpi.queries import dossier_counts
 from ioc.pages import kpi_cache, overview
 from ioc.store import Store, open_store
 from ioc.store.models import CitizenReport
@@ -92,11 +93,12 @@ def test_the_refresh_stores_what_the_direct_queries_give(province: Store) -> Non
     periods = recent_periods(NOW, 8)
     assert result.periods == len(periods) == 24
     with province.session() as session:
+        areas = load_areas(session, NOW.date())
         for period in periods:
-            direct = dossier_counts(session, period, default_era(period), NOW)
+            direct = kpi_counts(session, period, default_era(period), NOW)
             assert stored(province, counts_key(period, default_era(period))) == direct
             scores = stored(province, metrics_key(period, default_era(period)))
-            assert scores == json.loads(json.dumps(metrics_of(direct)))
+            assert scores == json.loads(json.dumps(metrics_of(direct, areas)))
         assert any(stored(province, counts_key(p, default_era(p))) for p in periods)
         open_reports, overdue = feeds.count_open_reports(session, NOW)
         cells = feeds.report_cells(session, feeds._shown_reports(session, NOW, None))
@@ -139,7 +141,7 @@ def test_an_expired_aggregate_is_counted_again_and_shared(province: Store) -> No
     put(province.engine, {key: Computed({"x": {"received": 1}}, "", old)}, old, COUNTS)
     with province.session() as session:
         counts = kpi_cache.period_counts(session, month, default_era(month), NOW)
-        assert counts == dossier_counts(session, month, default_era(month), NOW) != {}
+        assert counts == kpi_counts(session, month, default_era(month), NOW) != {}
         stamp = read_stamps(session, [key])[key]
     assert stamp.computed_at == NOW and stamp.expires_at > NOW
     assert stored(province, key) == counts

@@ -116,7 +116,9 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/open311/v2/requests.json", "ok ok ok ok ok ok ok ok"),
     ("POST", "/open311/v2/requests.json", "ok ok ok ok ok ok ok ok"),  # incomplete: 400
     ("GET", "/open311/v2/requests/1.json", "ok ok ok ok ok ok ok ok"),
+    ("POST", "/open311/v2/requests/1/rating.json", "ok ok ok ok ok ok ok ok"),  # no rating: 400
     ("GET", "/open311/v2/media/nothing.jpg", "ok ok ok ok ok ok ok ok"),
+    ("POST", "/open311/v2/requests/1/rating.json", "ok ok ok ok ok ok ok ok"),  # 400/404/409
     # callbacks, by page (read-only, then state-changing)
     ("POST", "cb:shell-nav.children", "login ok ok ok ok ok ok ok"),
     ("POST", "cb:..system-workers.children...",

@@ -3,8 +3,11 @@ kiosk and single-sign-on sessions, file routes under attack, headers and error a
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
+import threading
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ from ioc.config import Settings
 from ioc.store import Store
 from ioc.store.models_audit import AuditEntry
 from ioc.store.units import UnitRecord, insert_units
+from ioc.tasks import web_task
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
 from testkit.auth_support import (
@@ -32,6 +36,7 @@ from testkit.auth_support import (
     sign_in,
     signed_in_client,
 )
+from testkit.helpers import free_port
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -324,6 +329,50 @@ def test_https_behind_a_trusted_proxy_gets_hsts_and_secure_cookies(
     assert "Strict-Transport-Security" not in spoofed.get("/login", headers=https).headers
 
 
+@pytest.mark.parametrize(("allowed", "https"), [("127.0.0.1", True), ("10.1.2.3", False)])
+def test_https_from_a_forwarded_allow_ips_proxy_on_the_served_port(
+    store: Store, tmp_path: Path, allowed: str, https: bool
+) -> None:
+    """`python app.py`'s own server ignored X-Forwarded-Proto from web.forwarded_allow_ips
+    (127.0.0.1 by default), so behind a local TLS proxy cookies were not Secure and no HSTS
+    was sent (issue #17). Real HTTP on a real port, auth.trusted_proxies left empty."""
+    add_account(store, Role.ADMIN, username="admin")
+    settings = Settings.model_validate(
+        {"var_dir": str(tmp_path), "web": {"port": free_port(), "forwarded_allow_ips": allowed}}
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=web_task(settings, store), args=(stop,))
+    thread.start()
+    try:
+        form = http_call(settings.web.port, "GET", "/login")
+        assert ("Strict-Transport-Security" in form.headers) is https
+        found = CSRF_FIELD.search(form.read().decode())
+        assert found is not None
+        data = {"csrf_token": found[1], "next": "/", "username": "admin", "password": PASSWORD}
+        cookie = "; ".join(c.split(";")[0] for c in form.headers.get_all("Set-Cookie") or [])
+        done = http_call(settings.web.port, "POST", "/login", data, cookie)
+        assert done.status == 303
+        cookies = done.headers.get_all("Set-Cookie") or []
+        assert any(c.startswith("ioc_session=") for c in cookies)
+        assert all(("; Secure" in c) is https for c in cookies if "=;" not in c)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def http_call(
+    port: int, method: str, path: str, form: dict[str, str] | None = None, cookie: str = ""
+) -> http.client.HTTPResponse:
+    """One request as a TLS proxy on this machine forwards it (X-Forwarded-Proto: https)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"X-Forwarded-Proto": "https", "Cookie": cookie}
+    body = urllib.parse.urlencode(form).encode() if form else None
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body, headers)
+    return conn.getresponse()
+
+
 def test_errors_carry_no_traceback(app: dash.Dash, store: Store) -> None:
     @app.callback(Output("shell-boom", "children"), Input("shell-lang", "data"))
     def boom(_lang: str | None) -> str:
@@ -342,6 +391,30 @@ def test_errors_carry_no_traceback(app: dash.Dash, store: Store) -> None:
     assert missing.status_code == 404 and "Không tìm thấy" in missing.get_data(as_text=True)
     wrong_method = client.put("/healthz")
     assert wrong_method.status_code == 405 and wrong_method.get_json()["error"] == "405"
+
+
+def test_unknown_addresses_are_404s_in_their_own_format(
+    app: dash.Dash, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Dash asset that does not exist was a 500 with a traceback in the log; unknown
+    Open311 paths answered a browser an HTML page instead of an Open311 error list."""
+    anonymous = app.server.test_client()
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    with caplog.at_level("INFO"):
+        asset = anonymous.get("/_dash-component-suites/dash/nonexistent.js")
+    assert asset.status_code == 404 and asset.get_json()["error"] == "404"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    for path in ("/open311/v2/discovery.json", "/open311/v2/tokens/abc.json"):
+        answer = anonymous.get(path, headers=html)
+        assert answer.status_code == 404 and answer.mimetype == "application/json", path
+        [error] = answer.get_json()
+        assert error["code"] == 404 and error["description"], path
+    xml = anonymous.get("/open311/v2/tokens/abc.xml", headers=html)
+    assert xml.status_code == 404 and xml.mimetype == "application/xml"
+    assert b"<errors><error><code>404</code>" in xml.data
+    wrong_method = anonymous.put("/open311/v2/services.json")
+    assert wrong_method.status_code == 405 and wrong_method.get_json()[0]["code"] == 405
+    assert "GET" in wrong_method.headers["Allow"]
 
 
 def test_metrics_for_admins_or_the_bearer_token(store: Store, tmp_path: Path) -> None:

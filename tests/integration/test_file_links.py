@@ -171,7 +171,7 @@ def test_the_alert_link_made_by_the_incidents_role_opens_in_the_web_role(
         add_subscription(session, SubscriptionSpec("webhook", target="http://hook.test/"))
         outbox = Outbox()
         outbox.add(seeded.incident_dl, 0)
-        ids = queue_outbox(session, outbox, incidents.incidents, incidents.auth.file_links())
+        ids = queue_outbox(session, outbox, incidents.public_base_url, incidents.auth.file_links())
         row = session.get(NotificationDelivery, ids[0])
         assert row is not None and row.payload is not None
         url = row.payload["snapshot_url"]

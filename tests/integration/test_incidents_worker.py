@@ -119,6 +119,32 @@ def test_a_worker_with_a_link_key_signs_the_snapshot_link(
     assert web.verify(parts.path, parts.query, time.time())  # wall clock, not the worker's
 
 
+@pytest.mark.parametrize(
+    ("public_url", "base"),
+    [("", "http://127.0.0.1:8062"), ("https://ioc.lamdong.gov.vn/", "https://ioc.lamdong.gov.vn")],
+)
+def test_alert_links_start_at_the_public_url_or_the_served_address(
+    store: Store, tmp_path: Path, receiver: HttpReceiver, public_url: str, base: str
+) -> None:
+    """With IOC_WEB__PORT=8062 the links still said http://127.0.0.1:8050 (issue #17)."""
+    add_watch_cameras(store)
+    settings = incident_settings(tmp_path, webhook_url=receiver.url, public_url="")
+    settings.web.port, settings.web.public_url = 8062, public_url
+    with store.session() as session:
+        add_subscription(session, SubscriptionSpec("webhook", unit_code="*", level=0))
+    worker = IncidentWorker(settings, store, clock=FrozenClock(T0), from_start=True)
+    worker.start()
+    try:
+        add_detection(store, "CAM-A", T0, snapshot="snapshots/CAM-A/x.jpg")
+        worker.step(escalate=False)
+        assert wait_for(lambda: len(receiver.requests) == 1, timeout=5)
+    finally:
+        worker.dispatcher.close()
+    body = receiver.json_bodies()[0]
+    assert body["snapshot_url"] == f"{base}/files/snapshots/CAM-A/x.jpg"
+    assert body["ack_url"].startswith(f"{base}/field?unit=U1&incident=")
+
+
 def test_crossing_cameras_share_an_incident_located_where_cones_meet(
     store: Store, worker: IncidentWorker
 ) -> None:

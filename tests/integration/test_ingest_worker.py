@@ -100,3 +100,31 @@ def test_heartbeats_detections_and_garbage(
         assert camera is not None
         assert camera.last_heartbeat_at is not None
         assert camera.last_detection_at is not None
+
+
+def test_unknown_streams_and_types_are_dead_lettered_not_lost(
+    running_worker: IngestWorker, store: Store, mosquitto: tuple[str, int]
+) -> None:
+    """`bogus/x/y` and `camera/LD-DL-02/explode` vanished: the worker subscribed only to its
+    six exact patterns (issue #17). The IOC's own alerts under the prefix are passed over."""
+    prefix = running_worker.settings.mqtt.topic_prefix
+    now = datetime.now(UTC).isoformat()
+    body = json.dumps({"v": 1, "msg_id": "m-1", "ts": now})
+    client = publisher(*mosquitto)
+    topics = [
+        f"{prefix}/bogus/x/y",
+        f"{prefix}/camera/LD-DL-02/explode",
+        f"{prefix}/camera/LD-DL-02/detection/extra",
+        f"{prefix}/camera",
+        f"{prefix}/672/alert/5",  # the IOC's own alert to field apps: not input
+    ]
+    for topic in topics:
+        client.publish(topic, body, qos=1).wait_for_publish(5)
+    assert wait_for(lambda: running_worker.stats.received == len(topics), timeout=10)
+    client.disconnect()
+    with store.session() as session:
+        letters = session.execute(select(DeadLetter.topic, DeadLetter.reason)).all()
+    assert sorted((t, r.split(":")[0]) for t, r in letters) == sorted(
+        (t, "bad_topic") for t in topics[:4]
+    )
+    assert running_worker.stats.rejected == {"bad_topic": 4}

@@ -6,6 +6,7 @@ import json
 
 from ioc.aggregates.kpi import counts_key
 from ioc.aggregates.shared import read_payloads
+from ioc.kpi.counts import kpi_counts
 from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import REFORM_AT, Era, Period, Week, default_era, period_at, recent_periods
 from ioc.kpi.queries import dossier_counts, dossier_counts_many
@@ -56,7 +57,7 @@ def test_prefetch_shares_the_same_counts(store: Store) -> None:
         kpi_cache.prefetch(session, periods, NOW)
         keys = [counts_key(p, default_era(p)) for p in periods]
         stored = read_payloads(session, keys)
-        direct = [dossier_counts(session, p, default_era(p), NOW) for p in periods]
+        direct = [kpi_counts(session, p, default_era(p), NOW) for p in periods]
         cached = [kpi_cache.period_counts(session, p, default_era(p), NOW) for p in periods]
     assert [json.loads(stored[key][1]) for key in keys] == direct
     assert cached == direct

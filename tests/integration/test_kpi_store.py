@@ -66,10 +66,10 @@ def test_counts_per_unit_for_a_month(store: Store) -> None:
         upsert_dossiers(session, october_dossiers(), store.is_postgis)
         counts = dossier_counts(session, OCT, "post2025", NOW)
     a, b = counts["24778"], counts["24781"]
-    assert (a["received"], a["online"], a["digitised"], a["full_online_online"]) == (4, 1, 1, 1)
+    assert (a["received"], a["online"], a["digitised"], a["received_on_time"]) == (4, 1, 1, 1)
     assert (a["finished"], a["finished_on_time"], a["rated"], a["satisfied"]) == (2, 1, 2, 1)
     assert (a["due"], a["overdue_open"]) == (3, 1)
-    assert (b["received"], b["finished"], b["finished_on_time"], b["online_capable"]) == (
+    assert (b["received"], b["finished"], b["finished_on_time"], b["received_on_time"]) == (
         0,
         1,
         1,

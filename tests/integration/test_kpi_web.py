@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from io import BytesIO
 from pathlib import Path
 
@@ -37,9 +39,9 @@ def test_printable_report_page(client) -> None:
     page = client.get("/kpi/report/24778/2026-10")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "@media print" in html
-    assert "Phường Xuân Hương - Đà Lạt" in html and "Tiến độ giải quyết" in html
+    assert "Phường Xuân Hương - Đà Lạt" in html and "Tiến độ, kết quả giải quyết" in html
     english = client.get("/kpi/report/province/2026-10?lang=en").get_data(as_text=True)
-    assert "Timeliness" in english
+    assert "Progress and results" in english and "no data" in english
     assert client.get("/kpi/report/nowhere/2026-10").status_code == 404
     assert client.get("/kpi/report/24778/october").status_code == 404
 
@@ -48,9 +50,30 @@ def test_csv_and_excel_downloads(client) -> None:
     csv = client.get("/kpi/report/24781/2026-10?format=csv")
     assert csv.headers["Content-Disposition"].endswith('kpi-24781-2026-10.csv"')
     text = csv.get_data().decode("utf-8-sig")
-    assert "Tỷ lệ hồ sơ giải quyết trước và đúng hạn" in text and "0/1" in text
+    assert "Hồ sơ giải quyết trước và đúng hạn" in text and "0/1" in text
+    assert "chưa có số liệu" in text  # e.g. electronic certified copies: no source, not 0
     xlsx = client.get("/kpi/report/24781/2026-10?format=xlsx")
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     sheet = load_workbook(BytesIO(xlsx.get_data())).active
     assert sheet["A1"].value == "Phường Lâm Viên - Đà Lạt"
+
+
+def test_pdf_report_follows_decree_30(client) -> None:
+    pdf = client.get("/kpi/report/24778/2026-10?format=pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.headers["Content-Disposition"].endswith('kpi-24778-2026-10.pdf"')
+    body = pdf.get_data()
+    assert body.startswith(b"%PDF-")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed to read the PDF back")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    for part in (
+        "UBND TỈNH LÂM ĐỒNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Số: ", "Lâm Đồng, ngày", "BÁO CÁO", "tháng 10 năm 2026", "Phường Xuân Hương - Đà Lạt",
+        "Nơi nhận:", "GIÁM ĐỐC", "Hồ sơ được đồng bộ trạng thái", "số hồ sơ tiếp nhận",
+        "chưa có số liệu",
+    ):  # fmt: skip
+        assert part in text, part

@@ -28,7 +28,8 @@ from tests.conftest import unavailable
 pytestmark = pytest.mark.mosquitto
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto"
-USERS = {"ioc-ingest": "in-pass", "ioc-cameras": "cam-pass", "ioc-health": "hp", "LD-DL-01": "d1"}
+USERS = {"ioc-ingest": "in-pass", "ioc-cameras": "cam-pass", "ioc-health": "hp", "LD-DL-01": "d1",
+         "hientruong.dalat": "f1", "hientruong.baoloc": "f2"}  # fmt: skip
 
 
 @dataclass
@@ -225,3 +226,38 @@ def test_anonymous_is_refused_and_health_reads_only_sys(broker: Broker) -> None:
     assert nosy.messages == []  # the health user reads nothing of the IOC's traffic
     publisher.stop()
     nosy.close()
+
+
+def field_ack(n: int, incident_id: int) -> str:
+    return json.dumps({"v": 1, "msg_id": f"ack-{n}", "ts": "2026-11-25T07:00:00Z",
+                       "incident": incident_id, "action": "acknowledge",
+                       "actor": "Giám đốc Sở (giả mạo)"})  # fmt: skip
+
+
+def test_an_officer_acts_only_under_its_own_name(broker: Broker) -> None:
+    """Anyone who could publish acted under any name (issue #17): with the shipped ACL an
+    officer's app publishes actions only on field/<its own user name>/ack."""
+    ingest = Inbox(
+        make_client(ioc_settings(broker, "ioc-ingest"), "ioc-ingest-ack", persistent=False),
+        "127.0.0.1",
+        broker.tls_port,
+        "ioc/v1/#",
+    )
+    assert ingest.ready.wait(10), broker.log.read_text(errors="replace")
+    settings = ioc_settings(broker, "hientruong.baoloc").model_copy(update={"protocol": "3.1.1"})
+    officer = make_client(settings, "field-baoloc", persistent=False)
+    officer.connect("127.0.0.1", broker.tls_port)
+    officer.loop_start()
+    attempts = [
+        "ioc/v1/field/hientruong.dalat/ack",  # another officer's name: refused
+        "ioc/v1/incident/7/ack",  # the first, payload-only form: refused
+        "ioc/v1/field/hientruong.baoloc/ack",  # its own name: let through
+    ]
+    for n, topic in enumerate(attempts):
+        officer.publish(topic, field_ack(n, 7), qos=1).wait_for_publish(5)
+    assert wait_for(lambda: any(b'"ack-2"' in p for _, p in ingest.messages), 10)
+    time.sleep(0.3)
+    assert [t for t, p in ingest.messages if b'"ack-' in p] == attempts[2:]
+    officer.disconnect()
+    officer.loop_stop()
+    ingest.close()

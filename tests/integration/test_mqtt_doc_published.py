@@ -13,27 +13,33 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import func, select
 
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.geography.defaults import seed_default_units
 from ioc.ingest.worker import IngestWorker
 from ioc.reports.categories import seed_categories
 from ioc.store import Store
-from ioc.store.models import DeadLetter, Incident
+from ioc.store.models import CitizenReport, DeadLetter, Incident
 from ioc.timeutil import utcnow
+from testkit.auth_support import add_account
 from testkit.helpers import add_cameras, wait_for
 from tests.incidents_support import add_incident
+from tests.reports_support import add_report
 from tests.unit.test_mqtt_doc import examples
 
 pytestmark = pytest.mark.mosquitto
 
 
 def prepare(store: Store) -> None:
-    """What the examples refer to: units, categories, camera LD-DL-01, incident 42."""
+    """What the examples refer to: units, categories, camera LD-DL-01, incident 42 and a
+    closed report 731 (rated by the rating example)."""
     seed_default_units(store)
     add_cameras(store, "LD-DL-01")
     with store.session() as session:
         seed_categories(session)
     add_incident(store, utcnow() - timedelta(minutes=5), id=42, title="Khói")
+    add_account(store, Role.FIELD, "672", username="hientruong.dalat")  # the ack's MQTT user
+    add_report(store, "24778", utcnow() - timedelta(days=1), "resolved", id=731)
 
 
 @pytest.fixture
@@ -80,3 +86,5 @@ def test_every_documented_example_is_stored(
         assert session.scalar(select(func.count()).select_from(DeadLetter)) == 0
         incident = session.get(Incident, 42)
         assert incident is not None and incident.status == "acknowledged"
+        rated = session.get(CitizenReport, 731)
+        assert rated is not None and rated.rating == 5

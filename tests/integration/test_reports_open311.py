@@ -101,6 +101,23 @@ def test_photo_is_reencoded_and_exif_gps_gives_the_location(api: Any, store: Sto
     assert decoded is not None and decoded.shape[:2] == (48, 64)
 
 
+def test_photo_downloads_with_the_default_relative_var_dir(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python app.py` runs with ``var_dir=var``: the media URL of a stored photo answers
+    with the photo (it answered 500, resolved from Flask's package folder)."""
+    seed(store)
+    monkeypatch.chdir(tmp_path)
+    api = client(store, Path("var"))
+    lon, lat = HO_XUAN_HUONG
+    created = post(api, lat=str(lat), long=str(lon), media=(io.BytesIO(jpeg()), "a.jpg"))
+    request_id = created.get_json()[0]["service_request_id"]
+    body = api.get(f"{V2}/requests/{request_id}.json").get_json()[0]
+    served = api.get(body["media_url"].replace("http://localhost", ""))
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert list((tmp_path / "var" / "uploads").glob("*.jpg"))
+
+
 def test_png_upload_and_address_only_location(api: Any) -> None:
     created = post(
         api,

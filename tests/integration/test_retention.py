@@ -13,6 +13,9 @@ import pytest
 import shapely
 from sqlalchemy import func, select, text
 
+from ioc.auth import sessions
+from ioc.auth.accounts import create_user
+from ioc.auth.user_roles import Role
 from ioc.cli import main
 from ioc.config import RetentionSettings, Settings
 from ioc.ingest.messages import (
@@ -27,6 +30,7 @@ from ioc.maintenance.job import maintenance_task, run_retention
 from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import Detection, Incident, SensorReading
+from ioc.store.models_auth import WebSession
 from ioc.store.models_incidents import IncidentMember
 from ioc.store.partitions import PARTITIONED, drop_partition, ensure_partitions, partitions
 from ioc.store.schema import metadata
@@ -291,6 +295,48 @@ def test_cli_dry_run_then_run(
     assert main(["retention", "run"]) == 0
     assert "deleted 1" in capsys.readouterr().out
     assert not old.exists()
+
+
+def open_sessions(store: Store, now: datetime) -> dict[str, str]:
+    """Sessions of one user: ended (absolute), ended (idle 3 h), live, and a kiosk's live one
+    that has been quiet for a day (kiosks have no idle limit)."""
+    with store.session() as session:
+        user = create_user(session, "xem", "mật-khẩu-đủ-dài", Role.VIEWER, now)
+        kiosk = sessions.issue_kiosk_token(session, "wall", None, now - timedelta(days=2))[1]
+        starts = {"absolute": now - timedelta(hours=13), "idle": now - timedelta(hours=3),
+                  "live": now - timedelta(minutes=5)}  # fmt: skip
+        hashes = {name: sessions.open_session(session, at, user=user)[1].token_hash
+                  for name, at in starts.items()}  # fmt: skip
+        quiet = sessions.open_session(session, now - timedelta(days=1), kiosk=kiosk)[1]
+        hashes["kiosk"] = quiet.token_hash
+    return hashes
+
+
+@pytest.mark.parametrize("retention_on", [True, False])
+def test_maintenance_role_purges_ended_sessions(
+    store: Store, tmp_path: Path, retention_on: bool
+) -> None:
+    """Sessions past their lifetime or idle period were never deleted (issue #17, item 7)."""
+    now = utcnow()
+    hashes = open_sessions(store, now)
+    settings = Settings(var_dir=tmp_path, retention=RetentionSettings(enabled=retention_on))
+    said: list[str] = []
+    run_retention(settings, store, now, dry_run=True, say=said.append)
+    assert (
+        said[-1].endswith("expired sessions: sẽ xoá / would delete 2")
+        and count(store, WebSession) == 4
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=maintenance_task(settings, store), args=(stop,))
+    thread.start()
+    try:
+        assert wait_for(lambda: count(store, WebSession) == 2, timeout=10)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    with store.session() as session:
+        left = set(session.scalars(select(WebSession.token_hash)).all())
+    assert left == {hashes["live"], hashes["kiosk"]}
 
 
 @pytest.mark.postgis

@@ -69,9 +69,9 @@ def flame(img: np.ndarray, rng: np.random.Generator, height: float) -> np.ndarra
     return out
 
 
-def run(detector, frames, still: bool = False) -> list[list[Detection]]:
+def run(detector, frames, still: bool = False, fps: float = 5.0) -> list[list[Detection]]:
     state = detector.new_state(still=still)
-    return [detector.detect(f, state) for f in frames]
+    return [detector.detect(f, state, i / fps) for i, f in enumerate(frames)]
 
 
 def test_fire_colour_rules_pick_flame_colours_not_white_or_green() -> None:
@@ -122,10 +122,10 @@ def test_smoke_ignores_sideways_blob_fog_and_static_scene() -> None:
 
 
 def test_registry_loads_lazily_and_rejects_unknown_names() -> None:
-    assert set(REGISTRY) == {"smoke", "fire", "onnx"}
+    assert set(REGISTRY) == {"plume", "smoke", "fire", "onnx"}
     assert detector_class("smoke") is SmokeDetector
     names = [d.name for d in load_detectors(CameraWorkerSettings())]
-    assert names == ["smoke", "fire"]
+    assert names == ["plume", "smoke", "fire"]
     with pytest.raises(UnknownDetectorError):
         detector_class("tea-leaves")
     with pytest.raises(ValueError, match="onnx_model"):
@@ -190,7 +190,7 @@ def test_onnx_detector_runs_a_real_model_through_cv2_dnn(tmp_path: Path) -> None
     (detector,) = load_detectors(settings)
     red = np.zeros((H, W, 3), np.uint8)
     red[..., 2] = 255
-    found = detector.detect(red, detector.new_state())
+    found = detector.detect(red, detector.new_state(), 0.0)
     assert [d.kind for d in found] == ["fire"]
     assert found[0].score == pytest.approx(0.9, abs=0.01)
-    assert detector.detect(np.zeros((H, W, 3), np.uint8), detector.new_state()) == []
+    assert detector.detect(np.zeros((H, W, 3), np.uint8), detector.new_state(), 0.0) == []

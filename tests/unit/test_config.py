@@ -116,3 +116,42 @@ def test_bad_secret_files_name_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("IOC_SECRETS_DIR", str(tmp_path / "missing"))
     with pytest.raises(ConfigError, match="secrets directory not found"):
         load_settings()
+
+
+def test_var_dir_is_absolute_from_the_start_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative var_dir is resolved once, where the IOC starts, and never again later."""
+    monkeypatch.setenv("IOC_VAR_DIR", "state/../var")
+    settings = load_settings()
+    assert settings.var_dir == tmp_path.resolve() / "var"
+    monkeypatch.chdir(tmp_path.parent)
+    assert settings.var_dir.is_absolute() and settings.var_dir == tmp_path.resolve() / "var"
+
+
+def test_public_url_defaults_to_the_served_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IOC_WEB__PORT", "8062")
+    assert load_settings().public_base_url == "http://127.0.0.1:8062"
+    monkeypatch.setenv("IOC_INCIDENTS__PUBLIC_URL", "https://old.example/")  # the older name
+    assert load_settings().public_base_url == "https://old.example"
+    monkeypatch.setenv("IOC_WEB__PUBLIC_URL", "https://ioc.lamdong.gov.vn/")
+    assert load_settings().public_base_url == "https://ioc.lamdong.gov.vn"
+    monkeypatch.delenv("IOC_WEB__PUBLIC_URL")
+    monkeypatch.delenv("IOC_INCIDENTS__PUBLIC_URL")
+    monkeypatch.setenv("IOC_WEB__HOST", "::1")
+    assert load_settings().public_base_url == "http://[::1]:8062"
+
+
+def test_forwarded_allow_ips_are_addresses_networks_or_any(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("IOC_WEB__FORWARDED_ALLOW_IPS", "127.0.0.1, 10.0.0.0/8")
+    assert [str(n) for n in load_settings().web.forwarded_networks() or []] == [
+        "127.0.0.1/32",
+        "10.0.0.0/8",
+    ]
+    monkeypatch.setenv("IOC_WEB__FORWARDED_ALLOW_IPS", "*")
+    assert load_settings().web.forwarded_networks() is None
+    monkeypatch.setenv("IOC_WEB__FORWARDED_ALLOW_IPS", "nginx.local")
+    with pytest.raises(ConfigError, match="not an address or network"):
+        load_settings()

@@ -44,3 +44,12 @@ def test_placeholders_are_filled() -> None:
 def test_unknown_key_is_an_error() -> None:
     with pytest.raises(KeyError):
         t("no.such.key", "vi")
+
+
+def test_every_incident_action_has_a_label() -> None:
+    """The field page names the action it applied; "note" had no label (a 500, issue #17)."""
+    from ioc.incidents.lifecycle import ACTIONS, STATUSES
+
+    missing = [f"incident.action.{a}" for a in ACTIONS if f"incident.action.{a}" not in TEXTS]
+    missing += [f"incident.status.{s}" for s in STATUSES if f"incident.status.{s}" not in TEXTS]
+    assert missing == []

@@ -150,9 +150,10 @@ def test_leader_ranks_units_and_exports_csv(store: Store) -> None:
     backfill(store, ["W1", "W2", "W3"], (NOW - timedelta(days=70)).date(), NOW.date())
     table, figure, config, period = leader.refresh_at(NOW, "month", "total", "vi")
     rows = table.to_plotly_json()["props"]["children"][1].children
-    assert len(rows) == 3 and period == "Kỳ 2026-03"
+    assert len(rows) == 3 and period == "Kỳ 2026-03 (chưa hết kỳ)"  # the running month
     assert config["toImageButtonOptions"]["filename"] == "ioc-lam-dong-total-month-2026-03"
     assert figure["data"][0]["name"] == "Toàn tỉnh" and len(figure["data"][0]["x"]) == 8
+    assert figure["data"][0]["x"][-1] == "2026-03 (chưa hết kỳ)" != figure["data"][0]["x"][-2]
     go.Figure(figure)  # a figure plotly accepts, property by property
     sent = leader.export_at(NOW, "week", "total", "vi")
     assert sent["filename"].startswith("xep-hang-total-week-2026-W")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ioc.mqtt.topics import Topic, split_topic, subscriptions, topic_for
+from ioc.mqtt.topics import Topic, is_own_output, split_topic, subscriptions, topic_for
 
 
 def test_round_trip() -> None:
@@ -11,15 +11,16 @@ def test_round_trip() -> None:
     assert split_topic("ioc/v1", topic) == Topic("camera", "LD-DL-01", "detection")
 
 
-def test_subscriptions_cover_every_known_stream() -> None:
-    assert subscriptions("ioc/v1") == [
-        "ioc/v1/camera/+/detection",
-        "ioc/v1/camera/+/heartbeat",
-        "ioc/v1/dossier/+/event",
-        "ioc/v1/incident/+/ack",
-        "ioc/v1/report/+/new",
-        "ioc/v1/sensor/+/reading",
-    ]
+def test_subscriptions_cover_the_whole_prefix() -> None:
+    """Unknown streams and types must reach the parser, which dead-letters them."""
+    assert subscriptions("ioc/v1") == ["ioc/v1/#"]
+
+
+def test_own_alerts_are_recognised_and_nothing_else() -> None:
+    assert is_own_output("ioc/v1", "ioc/v1/672/alert/42")
+    for topic in ("ioc/v1/672/alert/x", "ioc/v1/alert/42", "ioc/v2/672/alert/42",
+                  "ioc/v1/camera/alert/heartbeat", "ioc/v1/bad id/alert/1"):  # fmt: skip
+        assert not is_own_output("ioc/v1", topic), topic
 
 
 def test_wrong_shapes_explain_themselves() -> None:
