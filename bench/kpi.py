@@ -167,9 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--period", default="2026-03", help="month to compute (YYYY-MM)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs (best is reported)")
     parser.add_argument(
-        "--server", default=os.environ.get("IOC_TEST_DATABASE_URL", DEFAULT_PG),
+        "--server",
+        default=os.environ.get("IOC_TEST_DATABASE_URL", DEFAULT_PG),
         help="PostgreSQL server URL (a throw-away database is made on it)",
-    )  # fmt: skip
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args(argv)
     url = make_database(args.server)

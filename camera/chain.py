@@ -19,7 +19,7 @@ from camera.health import HealthMonitor
 from camera.motion import MotionGate, Polygon
 from camera.types import CameraView, Detection, Image
 from ioc.config import CameraWorkerSettings
-from ioc.ingest.payloads import CameraHealth
+from ioc.mqtt.payloads import CameraHealth
 
 
 @dataclass(frozen=True)

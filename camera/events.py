@@ -3,7 +3,7 @@
 On a confirmed detection the worker writes, under ``<var_dir>/<snapshots_subdir>/<camera>/``,
 a JPEG of the frame with the box drawn and a strip of the frames that show it growing (the
 frames it was seen in, cropped around its box so a distant plume is visible) tiled into
-one JPEG, then publishes a :class:`~ioc.ingest.payloads.DetectionV1` payload (QoS 1) whose
+one JPEG, then publishes a :class:`~ioc.mqtt.payloads.DetectionV1` payload (QoS 1) whose
 ``snapshot`` and ``clip`` are paths relative to ``var_dir``. The ingest worker stores it like
 any device's message. Payloads are validated against the contract before they leave.
 """
@@ -26,9 +26,9 @@ import paho.mqtt.client as mqtt
 from camera.chain import ChainEvent
 from camera.types import Box, Detection, Image
 from ioc.config import MqttSettings
-from ioc.ingest.payloads import CameraHealth, DetectionV1, HeartbeatV1
-from ioc.ingest.topics import topic_for
-from ioc.ingest.transport import make_client
+from ioc.mqtt.payloads import CameraHealth, DetectionV1, HeartbeatV1
+from ioc.mqtt.topics import topic_for
+from ioc.mqtt.transport import make_client
 from ioc.store.cameras import snapshot_folder
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.helpers import free_port, wait_for
+from testkit.helpers import free_port, wait_for
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy" / "mosquitto"
 USERS = {

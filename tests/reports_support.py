@@ -16,7 +16,7 @@ from ioc.reports.categories import seed_categories
 from ioc.store import Store
 from ioc.store.models import CitizenReport
 from ioc.web.app import create_app
-from tests.helpers import point
+from testkit.helpers import point
 
 HO_XUAN_HUONG = (108.4419, 11.9404)  # Đà Lạt, Phường Xuân Hương after 2025
 HANOI = (105.8542, 21.0285)

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from ioc.audit.anchor import Anchor, read_anchor, write_checkpoint
 from ioc.audit.log import count, verify
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models_audit import AuditEntry
+from ioc.subcommand import add_command
 from ioc.timeutil import format_local, utcnow
 
 

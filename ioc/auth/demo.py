@@ -27,11 +27,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from ioc.audit.log import append
-from ioc.audit.settings import ANCHOR_KEY_FILE, AuditSettings
 from ioc.auth import sessions
 from ioc.auth.accounts import create_user
-from ioc.auth.roles import Role
-from ioc.auth.settings import AuthSettings
+from ioc.auth.user_roles import Role
+from ioc.config.audit import ANCHOR_KEY_FILE, AuditSettings
+from ioc.config.auth import AuthSettings
 from ioc.store import Store
 from ioc.store.models import AdminUnit
 from ioc.store.models_auth import KioskToken, User

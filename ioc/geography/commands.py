@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.geography.defaults import seed_default_units
 from ioc.geography.importer import LEVELS, UnitImportError, import_units, read_units_geojson
 from ioc.store import Store, open_store
 from ioc.store.units import LEVEL_RANK, units_valid_at
+from ioc.subcommand import add_command
 
 NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: chạy / run `ioc db upgrade` first ({})"
 

@@ -7,9 +7,9 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.runtime import Orchestrator
+from ioc.subcommand import add_command
 
 
 def register(subparsers: Any) -> None:

@@ -1,6 +1,6 @@
-"""The ingest's internal message types: what transport hands over, what parsing returns.
+"""The ingest's internal message types: what parsing returns from an InboundMessage.
 
-The types made once per message on the hot path (InboundMessage, SensorReadings, Reading)
+The types made once per message on the hot path (SensorReadings, Reading)
 are NamedTuples: as immutable as frozen dataclasses and several times cheaper to build.
 """
 
@@ -11,19 +11,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from ioc.kpi.dossiers import DossierIn
+from ioc.mqtt.inbound import InboundMessage
 from ioc.reports.intake import ReportIn
-
-
-class InboundMessage(NamedTuple):
-    """One message as it arrived, independent of the MQTT library."""
-
-    topic: str
-    payload: bytes
-    received_at: datetime
-    qos: int = 0
-    mid: int = 0
-    retain: bool = False
-    session: int = 0  # which connection it came on: acks only make sense on that one
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from ioc.ingest.messages import (
     CameraHeartbeat,
     CitizenReportEvent,
     DossierEvent,
-    InboundMessage,
     IncidentAck,
     OwnOutput,
     Reading,
@@ -29,7 +28,9 @@ from ioc.ingest.messages import (
     ReportRating,
     SensorReadings,
 )
-from ioc.ingest.payloads import (
+from ioc.kpi.dossiers import DossierIn
+from ioc.mqtt.inbound import InboundMessage
+from ioc.mqtt.payloads import (
     QUANTITY_RANGES,
     DetectionV1,
     DossierEventV1,
@@ -40,8 +41,7 @@ from ioc.ingest.payloads import (
     ReportV1,
     SensorV1,
 )
-from ioc.ingest.topics import Topic, is_own_output, retired, split_topic
-from ioc.kpi.dossiers import DossierIn
+from ioc.mqtt.topics import Topic, is_own_output, retired, split_topic
 from ioc.reports.intake import ReportIn
 
 P = TypeVar("P", bound=BaseModel)
@@ -267,7 +267,7 @@ def _field_ack(topic: Topic, message: InboundMessage, rules: ParseRules) -> Inci
 
 StreamParser = Callable[[Topic, InboundMessage, ParseRules], Record | Rejected]
 
-# One parser per (stream, message type) of the topic scheme (ioc.ingest.topics.KNOWN).
+# One parser per (stream, message type) of the topic scheme (ioc.mqtt.topics.KNOWN).
 PARSERS: dict[tuple[str, str], StreamParser] = {
     ("camera", "heartbeat"): _heartbeat,
     ("camera", "detection"): _detection,

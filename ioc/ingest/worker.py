@@ -20,11 +20,12 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ioc.config import Settings
 from ioc.ingest.area import province_predicate
-from ioc.ingest.messages import InboundMessage, OwnOutput, ParsedBatch, Rejected
+from ioc.ingest.messages import OwnOutput, ParsedBatch, Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
-from ioc.ingest.topics import subscriptions
-from ioc.ingest.transport import MqttTransport
 from ioc.ingest.writer import BatchWriter, WriteResult
+from ioc.mqtt.inbound import InboundMessage
+from ioc.mqtt.topics import subscriptions
+from ioc.mqtt.transport import MqttTransport
 from ioc.store import Store
 from ioc.store.outage import Outage
 from ioc.store.worker_stats import save_stats

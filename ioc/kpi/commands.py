@@ -12,7 +12,6 @@ from typing import Any, TextIO
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.kpi.areas import load_areas
 from ioc.kpi.catalogue import CatalogueFileError, read_catalogue, store_catalogue
@@ -22,6 +21,7 @@ from ioc.kpi.periods import ERAS, Period, era_day
 from ioc.kpi.ranking import AreaKpi, KpiTable, area_kpi, compute_table, unit_names
 from ioc.kpi.weights import default_weights
 from ioc.store import Store, open_store
+from ioc.subcommand import add_command
 
 NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: run `ioc db upgrade` first ({})"
 

@@ -21,10 +21,10 @@ from ioc.maintenance.files import FileSweep, sweep
 from ioc.maintenance.rows import RowResult, expire_rows
 from ioc.runtime import Task
 from ioc.store import Store
+from ioc.store.cameras import SNAPSHOTS
 from ioc.store.models import Detection, Incident
 from ioc.store.models_incidents import IncidentMember
 from ioc.timeutil import utcnow
-from ioc.web.files import SNAPSHOTS
 
 log = logging.getLogger(__name__)
 Say = Callable[[str], None]
@@ -49,11 +49,16 @@ def open_incident_files(session: Session) -> set[str]:
     shown = set(session.scalars(select(Incident.snapshot).where(is_open)).all())
     members = session.execute(
         select(Detection.snapshot, Detection.clip)
-        .join(IncidentMember, and_(IncidentMember.ref_id == Detection.id,
-                                   IncidentMember.observed_at == Detection.observed_at))
+        .join(
+            IncidentMember,
+            and_(
+                IncidentMember.ref_id == Detection.id,
+                IncidentMember.observed_at == Detection.observed_at,
+            ),
+        )
         .join(Incident, Incident.id == IncidentMember.incident_id)
         .where(IncidentMember.source == "detection", is_open)
-    ).all()  # fmt: skip
+    ).all()
     for snapshot, clip in members:
         shown |= {snapshot, clip}
     paths = {p for p in shown if p}
@@ -80,9 +85,15 @@ def sweep_files(
     for root in snapshot_roots(settings):
         prefix = root.relative_to(var).as_posix() + "/"
         inside = {p.removeprefix(prefix) for p in keep if p.startswith(prefix)}
-        result = sweep(root, now, snapshot_days=cfg.snapshot_days, clip_days=cfg.clip_days,
-                       keep=inside, dry_run=dry_run,
-                       progress=lambda r: say(f"  … {r.scanned} tệp / files"))  # fmt: skip
+        result = sweep(
+            root,
+            now,
+            snapshot_days=cfg.snapshot_days,
+            clip_days=cfg.clip_days,
+            keep=inside,
+            dry_run=dry_run,
+            progress=lambda r: say(f"  … {r.scanned} tệp / files"),
+        )
         for name in ("scanned", "deleted", "freed_bytes", "kept_open"):
             setattr(total, name, getattr(total, name) + getattr(result, name))
     return total

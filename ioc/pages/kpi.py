@@ -18,6 +18,7 @@ from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import province_wide, unit_code_or_none
 from ioc.i18n import language_or_default, t
 from ioc.kpi.areas import load_areas
@@ -30,7 +31,6 @@ from ioc.pages.access import province_only, viewer
 from ioc.pages.kpi_views import cards, detail, ranking, trend_figure
 from ioc.pages.states import failed, loading
 from ioc.timeutil import to_local, utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store
 
 KINDS: tuple[PeriodKind, ...] = ("month", "quarter", "year")
 CHOICES = {"month": 24, "quarter": 8, "year": 5}

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ioc.aggregates.shared import ProcessMemo
+from ioc.app_context import LANG_STORE_ID, current_store
 from ioc.auth.guard import province_wide
 from ioc.i18n import language_or_default, t
 from ioc.kpi.periods import period_label
@@ -38,7 +39,6 @@ from ioc.pages.kpi_cache import (
 from ioc.pages.leader_views import LeaderRow, leader_rows, metrics, table, to_csv, trend_figure
 from ioc.pages.states import failed
 from ioc.timeutil import utcnow
-from ioc.web.context import LANG_STORE_ID, current_store
 
 TREND_STEPS = 8
 REFRESH_MS = 60_000

@@ -19,9 +19,10 @@ from dash import _callback as dash_callbacks
 from flask import Response
 
 from ioc.aggregates.refresher import start_in_background
+from ioc.app_context import LANG_STORE_ID, aria_label, attach
 from ioc.auth.current import principal_or_none
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
 from ioc.pages import field as field_page
@@ -35,7 +36,6 @@ from ioc.pages import wall as wall_page
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
 from ioc.web import errors, gate, headers, timing
-from ioc.web.context import LANG_STORE_ID, aria_label, attach
 from ioc.web.files import files
 from ioc.web.health import healthz, readyz
 from ioc.web.login import login
@@ -43,9 +43,9 @@ from ioc.web.metrics import metrics
 from ioc.web.nav import nav
 from ioc.web.page_guard import guard_pages
 from ioc.web.proxy import ForwardedScheme
-from ioc.web.tiles import tiles
 from ioc.web.warmup import warm_process
 from layers import GLYPHS_PATH
+from layers.tiles import tiles
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 

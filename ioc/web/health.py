@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
+from ioc.app_context import current_store
 from ioc.store.outage import reachable
-from ioc.web.context import current_store
 
 
 def healthz() -> Response:

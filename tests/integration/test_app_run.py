@@ -18,7 +18,7 @@ from ioc.auth.demo import DEMO_PASSWORD
 from ioc.store import open_store
 from ioc.store.models import AdminUnit, Camera, CitizenReport, SensorReading
 from ioc.store.models_aggregates import DashboardAggregate
-from tests.helpers import free_port, wait_for
+from testkit.helpers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

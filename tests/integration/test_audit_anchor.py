@@ -19,7 +19,7 @@ from ioc.config import Settings
 from ioc.maintenance.job import maintenance_task
 from ioc.store import Store
 from ioc.timeutil import utcnow
-from tests.helpers import wait_for
+from testkit.helpers import wait_for
 from tests.integration.test_audit_log import ROOT, fill, without_guard
 
 KEY = b"khoa-neo-kiem-toan-0123456789"

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from ioc.store import Store
 from ioc.store.models import SensorReading, WorkerStat
+from testkit.helpers import wait_for
 from tests.conftest import unavailable
-from tests.helpers import wait_for
 from tests.ingest_procs import Publisher, WorkerProcess
 from tests.mosquitto_production import (
     USERS,

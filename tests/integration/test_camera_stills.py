@@ -22,7 +22,7 @@ from camera.stills import MAX_SNAPSHOT_BYTES, is_snapshot_source, sequence_times
 from camera.types import CameraView
 from camera.worker import CameraWorker
 from ioc.config import Settings
-from tests.helpers import free_port, wait_for
+from testkit.helpers import free_port, wait_for
 from tests.integration.test_camera_capture import Recorder
 
 HPWREN = Path(__file__).resolve().parents[2] / "camera" / "eval" / "hpwren"

@@ -14,18 +14,18 @@ from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import func, select
 
 from ioc.auth.mqtt_identity import broker_plugins
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.broker import BrokerStartError, EmbeddedBroker
 from ioc.config import Settings
 from ioc.ingest.worker import IngestWorker
-from ioc.simulator import Simulator
+from ioc.sim.province import Simulator
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Detection
 from ioc.store.models_incidents import IncidentEvent
 from ioc.timeutil import utcnow
-from tests.auth_support import PASSWORD, add_account
-from tests.helpers import free_port, wait_for
+from testkit.auth_support import PASSWORD, add_account
+from testkit.helpers import free_port, wait_for
 from tests.incidents_support import add_incident
 
 CAMERAS = [

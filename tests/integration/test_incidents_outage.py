@@ -25,11 +25,11 @@ from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models import DeadLetter, Detection
 from ioc.store.models_incidents import IncidentCursor, IncidentMember
+from testkit.helpers import wait_for
+from testkit.mosquitto_proc import MosquittoProcess
 from tests.conftest import unavailable
-from tests.helpers import wait_for
 from tests.incidents_support import add_watch_cameras
 from tests.ingest_procs import ROOT, WorkerProcess
-from tests.mosquitto_proc import MosquittoProcess
 from tests.pg_cluster import PostgresCluster, cluster_missing
 
 pytestmark = [pytest.mark.postgis, pytest.mark.mosquitto]

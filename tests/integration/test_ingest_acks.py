@@ -10,15 +10,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from ioc.auth.roles import Role
-from ioc.ingest.messages import InboundMessage, IncidentAck, Rejected
+from ioc.auth.user_roles import Role
+from ioc.ingest.messages import IncidentAck, Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
 from ioc.ingest.writer import BatchWriter
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import DeadLetter, Incident
 from ioc.store.models_audit import AuditEntry
 from ioc.store.models_incidents import IncidentEvent
-from tests.auth_support import add_account
+from testkit.auth_support import add_account
 from tests.incidents_support import add_incident
 
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from sqlalchemy.engine import make_url
 
 from ioc.store import Store
 from ioc.store.models import WorkerStat
-from tests.helpers import wait_for
+from testkit.helpers import wait_for
+from testkit.mosquitto_proc import MosquittoProcess
 from tests.ingest_procs import Publisher, WorkerProcess, stored
-from tests.mosquitto_proc import MosquittoProcess
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.postgis, pytest.mark.mosquitto]

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from ioc.ingest.messages import CitizenReportEvent, InboundMessage
+from ioc.ingest.messages import CitizenReportEvent
 from ioc.ingest.parsers import ParseRules, parse_message
 from ioc.ingest.writer import BatchWriter
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import CitizenReport, DeadLetter
 from ioc.store.models_reports import ReportContact

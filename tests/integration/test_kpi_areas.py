@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from ioc.app_context import attach
 from ioc.cli import main
 from ioc.config import Settings
 from ioc.geography.defaults import seed_default_units
@@ -30,8 +31,7 @@ from ioc.pages import kpi_cache, leader, unit, wall
 from ioc.pages.kpi_views import cards, trend_figure
 from ioc.store import Store
 from ioc.web.app import create_app
-from ioc.web.context import attach
-from tests.auth_support import signed_in_client
+from testkit.auth_support import signed_in_client
 from tests.kpi_helpers import dossier, local
 from tests.scope_support import ADMIN, DA_LAT, NOW, XUAN_HUONG, acting_as
 

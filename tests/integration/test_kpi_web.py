@@ -14,7 +14,7 @@ from ioc.kpi.dossiers import upsert_dossiers
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.web.app import create_app
-from tests.auth_support import signed_in_client
+from testkit.auth_support import signed_in_client
 from tests.kpi_helpers import dossier, local, seed_units
 
 

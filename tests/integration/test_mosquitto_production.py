@@ -21,9 +21,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from camera.events import MqttPublisher
 from ioc.config import MqttSettings
-from ioc.ingest.transport import make_client
+from ioc.mqtt.transport import make_client
+from testkit.helpers import free_port, wait_for
 from tests.conftest import unavailable
-from tests.helpers import free_port, wait_for
 from tests.mosquitto_production import (
     USERS,
     make_certificates,

@@ -12,8 +12,9 @@ import shapely
 from alembic import command
 from sqlalchemy import bindparam, insert, select, text
 
-from ioc.ingest.messages import CameraDetection, InboundMessage, Reading, SensorReadings
+from ioc.ingest.messages import CameraDetection, Reading, SensorReadings
 from ioc.ingest.writer import BatchWriter
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.migrate import alembic_config, current_revision, head_revisions, upgrade
 from ioc.store.partitions import is_partitioned

@@ -18,16 +18,16 @@ import pytest
 from sqlalchemy import select
 
 from camera.shards import assignment
-from camera.synthetic import ClipSpec, render_frames, write_video
-from ioc.auth.roles import Role
-from ioc.demo import locate_cameras
+from ioc.auth.user_roles import Role
 from ioc.geography.defaults import seed_default_units
+from ioc.sim.clips import ClipSpec, render_frames, write_video
+from ioc.sim.demo import locate_cameras
 from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Incident, WorkerStat
-from tests.auth_support import sign_in
+from testkit.auth_support import sign_in
+from testkit.helpers import free_port, wait_for
 from tests.conftest import scratch_database
-from tests.helpers import free_port, wait_for
 from tests.ingest_procs import Publisher, stored
 from tests.role_procs import RoleProcess, listener, role_env, run_once, stop_all
 
@@ -264,8 +264,10 @@ def the_web_role_answers(province: Province) -> None:
     status, _kind, body = province.get("/metrics", Cookie=cookie)
     assert status == 200
     # ingest-1 and -2 once each: the restarted ingest-1 reports under its stable id again.
-    assert body.count("ioc_ingest_received{") == 2
-    frames = [line for line in body.splitlines() if line.startswith("ioc_camera_frames_analysed{")]
+    assert body.count("ioc_ingest_received_total{") == 2
+    frames = [
+        line for line in body.splitlines() if line.startswith("ioc_camera_frames_analysed_total{")
+    ]
     for camera in STREAMS:  # every camera under exactly one camera worker
         assert sum(f'camera="{camera}"' in line for line in frames) == 1, frames
     serve = province.roles["serve"]

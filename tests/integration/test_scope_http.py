@@ -17,14 +17,14 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.pages import kpi_cache
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident
 from ioc.store.models_incidents import IncidentEvent
 from ioc.web.app import create_app
-from tests.auth_support import callback_body, csrf_headers, router_body, signed_in_client
+from testkit.auth_support import callback_body, csrf_headers, router_body, signed_in_client
 from tests.reports_support import HO_XUAN_HUONG, jpeg_with_gps
 from tests.scope_support import (
     BAO_LOC,

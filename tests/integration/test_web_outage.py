@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.i18n import t
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.web.app import create_app
-from tests.auth_support import signed_in_client
+from testkit.auth_support import signed_in_client
 from tests.conftest import unavailable
 from tests.pg_cluster import PostgresCluster, cluster_missing
 

@@ -18,7 +18,7 @@ from camera.health import HealthMonitor, picture_health
 from camera.motion import MotionGate, motion_regions
 from camera.types import Detection, iou
 from ioc.config import CameraWorkerSettings
-from ioc.ingest.payloads import CameraHealth, DetectionV1, HeartbeatV1
+from ioc.mqtt.payloads import CameraHealth, DetectionV1, HeartbeatV1
 from ioc.store.cameras import snapshot_folder
 
 

@@ -195,7 +195,7 @@ def test_every_command_is_a_real_ioc_command(services: dict[str, dict[str, Any]]
     handlers = {}
     for name, service in ioc_roles(services).items():
         handlers[name] = [ioc_command(argv) for argv in commands(service)]
-    roles = "ioc.commands.roles"
+    roles = "ioc.commands.start"
     assert handlers["serve"] == [f"{roles}.serve_dashboard"]
     assert handlers["ingest-1"] == handlers["ingest-2"] == [f"{roles}.run_ingest"]
     assert handlers["cameras-0"] == handlers["cameras-1"] == ["ioc.commands.cameras.run_worker"]

@@ -23,8 +23,8 @@ from tests.deploy_support import (
 
 UNITS = DEPLOY / "systemd"
 ROLES = {  # unit file → the handlers its ExecStart lines must reach
-    "ioc-serve.service": ["ioc.commands.roles.serve_dashboard"],
-    "ioc-ingest@.service": ["ioc.commands.roles.run_ingest"],
+    "ioc-serve.service": ["ioc.commands.start.serve_dashboard"],
+    "ioc-ingest@.service": ["ioc.commands.start.run_ingest"],
     "ioc-cameras@.service": ["ioc.commands.cameras.run_worker"],
     "ioc-incidents.service": ["ioc.incidents.commands.run_worker"],
     "ioc-aggregates.service": ["ioc.commands.roles.run_aggregates"],

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from ioc.auth.demo import issue_demo_kiosk, seed_demo_accounts
 from ioc.config import Settings
-from ioc.demo_streams import resolve_stream
-from ioc.kpi.simulate import backfill
 from ioc.reports.categories import seed_categories
-from ioc.simulator import DEMO_CAMERAS
+from ioc.sim.dossier_history import backfill
+from ioc.sim.province import DEMO_CAMERAS
+from ioc.sim.streams import resolve_stream
 from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, camera_count, read_camera_csv, upsert_cameras
 from ioc.store.migrate import upgrade

@@ -1,4 +1,4 @@
-"""``ioc run|serve|ingest|aggregates|simulate``: start the IOC, all of it or one role."""
+"""``ioc run|serve|ingest|aggregates|simulate``: start the IOC's processes, all or one."""
 
 from __future__ import annotations
 
@@ -13,15 +13,16 @@ from camera.worker import camera_task
 from ioc.aggregates.refresher import aggregates_task, refresher_for
 from ioc.auth.demo import use_demo_anchor_key, use_demo_link_secret
 from ioc.broker import BrokerStartError
-from ioc.commands import add_command
 from ioc.config import CONFIG_ENV, Settings
-from ioc.demo import prepare_store
-from ioc.incidents.simulate import field_officer_task
 from ioc.incidents.worker import incidents_task
 from ioc.maintenance.job import maintenance_task
-from ioc.roles import broker_task, ingest_task, simulator_task, web_task
 from ioc.runtime import Orchestrator, Task
+from ioc.sim.demo import prepare_store
+from ioc.sim.field_officer import field_officer_task
+from ioc.sim.province import simulator_task
 from ioc.store import Store, open_store
+from ioc.subcommand import add_command
+from ioc.tasks import broker_task, ingest_task, web_task
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -130,8 +131,10 @@ def run_aggregates(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     assert refresher.last is not None
     last = refresher.last
-    print(f"refreshed: {last.periods} KPI periods, {last.reports} report aggregates "
-          f"in {last.seconds:.2f} s")  # fmt: skip
+    print(
+        f"refreshed: {last.periods} KPI periods, {last.reports} report aggregates "
+        f"in {last.seconds:.2f} s"
+    )
     return 0
 
 

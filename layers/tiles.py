@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, has_app_context
 
-from ioc.web.context import current_settings
+from ioc.app_context import current_settings
 
 tiles = Blueprint("tiles", __name__)
 TILE_PATH = "/tiles/{z}/{x}/{y}"

@@ -3,11 +3,12 @@
 Heartbeats every few seconds (a share of cameras stays silent, so the map shows offline
 ones); smoke and fire detections arrive as a Poisson process whose rate follows the fire
 season (dry season December–April) and the afternoon peak; morning fog in the highlands
-blurs some pictures. Environmental stations report every few seconds (see sensor_sim),
-the one-stop system syncs dossier events (see dossier_sim), and citizens send field
-reports from the province's app (see ioc.reports.simulate).
+blurs some pictures. Environmental stations report every few seconds (see ioc.sim.sensors),
+the one-stop system syncs dossier events (see ioc.sim.dossiers), and citizens send field
+reports from the province's app (see ioc.sim.reports).
 Everything goes through the broker and the ingest worker, exactly the
-path real devices take.
+path real devices take; camera payloads are built by the camera worker's own
+:func:`camera.events.detection_payload` and :func:`~camera.events.heartbeat_payload`.
 """
 
 from __future__ import annotations
@@ -19,22 +20,28 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from ioc.config import MqttSettings, SimulatorSettings
-from ioc.dossier_sim import SYSTEM, DossierFeed, dossier_payload
-from ioc.ingest.topics import topic_for
-from ioc.ingest.transport import make_client
+from camera.events import detection_payload, heartbeat_payload
+from camera.types import Detection
+from ioc.config import MqttSettings, Settings, SimulatorSettings
+from ioc.mqtt.payloads import CameraHealth
+from ioc.mqtt.topics import topic_for
+from ioc.mqtt.transport import make_client
 from ioc.reports.intake import ReportIn
-from ioc.reports.simulate import simulated_reports
-from ioc.sensor_sim import read_stations, sensor_payload
+from ioc.runtime import Task
+from ioc.sim.dossiers import SYSTEM, DossierFeed, dossier_payload
+from ioc.sim.reports import simulated_reports
+from ioc.sim.sensors import read_stations, sensor_payload
+from ioc.store import Store
 from ioc.store.cameras import CameraSpec, read_camera_csv
+from ioc.store.units import units_valid_at
 from ioc.timeutil import to_local, utcnow
 
 log = logging.getLogger(__name__)
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 DEMO_CAMERAS = DATA / "cameras_demo.csv"
 DEMO_STATIONS = DATA / "sensor_stations_demo.csv"
 DRY_SEASON = {12, 1, 2, 3, 4}
@@ -50,12 +57,12 @@ def fire_risk_factor(moment: datetime) -> float:
     return season * daytime
 
 
-def picture_health(moment: datetime, rng: random.Random) -> str:
+def picture_health(moment: datetime, rng: random.Random) -> CameraHealth:
     """Mostly "ok"; morning fog over Đà Lạt blurs a few cameras."""
     hour = to_local(moment).hour
     if 5 <= hour <= 8 and rng.random() < 0.15:
-        return "blurred"
-    return "ok"
+        return CameraHealth.BLURRED
+    return CameraHealth.OK
 
 
 def report_payload(report: ReportIn) -> dict[str, object]:
@@ -73,27 +80,12 @@ def report_payload(report: ReportIn) -> dict[str, object]:
     }
 
 
-def heartbeat_payload(moment: datetime, health: str) -> dict[str, object]:
-    return {
-        "v": 1,
-        "msg_id": uuid.uuid4().hex,
-        "ts": moment.isoformat(),
-        "health": health,
-        "fps": 5.0,
-    }
-
-
-def detection_payload(moment: datetime, rng: random.Random) -> dict[str, object]:
+def simulated_detection(rng: random.Random) -> Detection:
+    """Mostly smoke, sometimes fire, somewhere in the upper picture."""
     kind = "smoke" if rng.random() < 0.8 else "fire"
     x, y = rng.uniform(0.05, 0.7), rng.uniform(0.1, 0.6)
-    return {
-        "v": 1,
-        "msg_id": uuid.uuid4().hex,
-        "ts": moment.isoformat(),
-        "kind": kind,
-        "score": round(rng.uniform(0.62, 0.97), 2),
-        "bbox": [round(x, 3), round(y, 3), round(rng.uniform(0.05, 0.25), 3), 0.12],
-    }
+    box = (round(x, 3), round(y, 3), round(rng.uniform(0.05, 0.25), 3), 0.12)
+    return Detection(kind, round(rng.uniform(0.62, 0.97), 2), box)
 
 
 @dataclass
@@ -186,7 +178,7 @@ class Simulator:
             if camera.silent or elapsed < camera.next_heartbeat:
                 continue
             health = picture_health(now, self.rng)
-            self._publish(camera.spec.id, "heartbeat", heartbeat_payload(now, health))
+            self._publish(camera.spec.id, "heartbeat", heartbeat_payload(now, health, 5.0))
             camera.next_heartbeat = elapsed + self.settings.heartbeat_interval_s
 
     def _detection(self, now: datetime) -> None:
@@ -194,6 +186,13 @@ class Simulator:
         if not live:
             return
         camera = self.rng.choice(live)
-        payload = detection_payload(now, self.rng)
-        self._publish(camera.spec.id, "detection", payload)
-        log.info("simulated %s at %s (%s)", payload["kind"], camera.spec.name, camera.spec.id)
+        detection = simulated_detection(self.rng)
+        self._publish(camera.spec.id, "detection", detection_payload(detection, now, None))
+        log.info("simulated %s at %s (%s)", detection.kind, camera.spec.name, camera.spec.id)
+
+
+def simulator_task(settings: Settings, store: Store) -> Task:
+    """The simulated province; dossier events go to the units valid today."""
+    with store.session() as session:
+        units = [u.code for u in units_valid_at(session, date.today(), "commune")]
+    return Simulator(settings.mqtt, settings.simulator, units=units).run

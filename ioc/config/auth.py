@@ -10,16 +10,24 @@ service only.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from ioc.auth.file_links import FileLinks
+from ioc.file_links import FileLinks
 
-if TYPE_CHECKING:
-    from ioc.auth.sessions import Lifetimes
+
+@dataclass(frozen=True)
+class Lifetimes:
+    """How long a session lives in all, and without being used."""
+
+    absolute: timedelta = timedelta(hours=12)
+    idle: timedelta = timedelta(hours=2)
+    kiosk_absolute: timedelta = timedelta(days=30)
+
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -121,8 +129,6 @@ class AuthSettings(BaseModel):
         return name
 
     def lifetimes(self) -> Lifetimes:
-        from ioc.auth.sessions import Lifetimes  # the store's models stay out of config
-
         return Lifetimes(
             absolute=timedelta(hours=self.session_hours),
             idle=timedelta(minutes=self.idle_minutes),
@@ -151,9 +157,3 @@ class AuthSettings(BaseModel):
         if not key:
             return None
         return FileLinks(key.encode("utf-8"), round(self.link_ttl_hours * 3600))
-
-
-def auth_settings(settings: object) -> AuthSettings:
-    """The ``auth`` section of a settings tree (defaults when the tree has none)."""
-    found = getattr(settings, "auth", None)
-    return found if isinstance(found, AuthSettings) else AuthSettings()

@@ -1,4 +1,4 @@
-"""The roles of the IOC and what each may do, as data.
+"""The roles of user accounts (not processes) and what each may do, as data.
 
 * ``admin``: everything, across the province, including accounts and ``/system``.
 * ``leader`` (province leader): sees everything, changes nothing.

@@ -17,10 +17,9 @@ from sqlalchemy import ColumnElement, Float, and_, cast, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ioc.aggregates.reports import shared_counts, shared_layer
+from ioc.aggregates.reports import Cell, ReportPoint, shared_counts, shared_layer
 from ioc.auth.scope import unit_scope
 from ioc.store.models import Camera, CitizenReport, Detection, Incident, SensorReading
-from layers.reports import Cell, ReportPoint
 
 OPEN_INCIDENT = ("new", "acknowledged", "dispatched")  # not resolved / false_alarm
 CLOSED_REPORT = ("resolved", "rejected", "duplicate")
@@ -187,10 +186,17 @@ def _report_layer(
     late = and_(CitizenReport.result_due_at.is_not(None), CitizenReport.result_due_at < now)
     rows = session.execute(
         select(
-            CitizenReport.id, CitizenReport.lon, CitizenReport.lat, CitizenReport.status,
-            CitizenReport.service_code, CitizenReport.overdue, late,
-        ).where(*where).order_by(CitizenReport.id)
-    ).all()  # fmt: skip
+            CitizenReport.id,
+            CitizenReport.lon,
+            CitizenReport.lat,
+            CitizenReport.status,
+            CitizenReport.service_code,
+            CitizenReport.overdue,
+            late,
+        )
+        .where(*where)
+        .order_by(CitizenReport.id)
+    ).all()
     return [
         ReportPoint(r[0], r[1], r[2], r[3], r[4], bool(r[5]) or (bool(r[6]) and is_open(r[3])))
         for r in rows
@@ -254,10 +260,11 @@ def latest_readings(session: Session, now: datetime) -> list[StationReading]:
         .order_by(SensorReading.station_id)
     ).all()
     return [
-        StationReading(r.station_id, r.quantity, r.value, r.unit, r.lon or 0.0, r.lat or 0.0,
-                       r.observed_at)
+        StationReading(
+            r.station_id, r.quantity, r.value, r.unit, r.lon or 0.0, r.lat or 0.0, r.observed_at
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def cameras_per_unit(session: Session) -> dict[str, float]:
@@ -321,10 +328,18 @@ def open_reports(session: Session, unit_code: str, limit: int = 8) -> list[Repor
         .limit(limit)
     ).all()
     return [
-        ReportItem(r.id, r.service_code, r.status, r.address or r.description[:80], r.created_at,
-                   r.onsite_due_at, r.result_due_at, r.first_response_at)
+        ReportItem(
+            r.id,
+            r.service_code,
+            r.status,
+            r.address or r.description[:80],
+            r.created_at,
+            r.onsite_due_at,
+            r.result_due_at,
+            r.first_response_at,
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def category_names(session: Session, lang: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from ioc.config import MqttSettings
-from ioc.ingest.messages import InboundMessage
+from ioc.mqtt.inbound import InboundMessage
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)

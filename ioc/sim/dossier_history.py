@@ -86,23 +86,34 @@ def make_dossier(profile: UnitProfile, day: date, serial: int, rng: random.Rando
     finished = received + span + timedelta(hours=rng.uniform(0, 2) if late else 0)
     return DossierIn(
         dossier_id=f"{profile.code}-{day:%Y%m%d}-{serial:05d}",
-        procedure_code=procedure.code, procedure_name=procedure.name,
-        procedure_level=procedure.level, unit_code=profile.code, received_at=received,
-        event_at=finished, channel="online" if online else rng.choice(OFFLINE_CHANNELS),
-        due_at=due, finished_at=finished, fee_required=procedure.fee,
+        procedure_code=procedure.code,
+        procedure_name=procedure.name,
+        procedure_level=procedure.level,
+        unit_code=profile.code,
+        received_at=received,
+        event_at=finished,
+        channel="online" if online else rng.choice(OFFLINE_CHANNELS),
+        due_at=due,
+        finished_at=finished,
+        fee_required=procedure.fee,
         paid_online=procedure.fee and online and rng.random() < 0.7,
-        digitised=rng.random() < 0.8, result_digitised=rng.random() < 0.75,
-        e_result=rng.random() < 0.6, rating=rng.choices((5, 4, 3, 2, 1), (60, 28, 7, 3, 2))[0]
-        if rng.random() < 0.35 else None,
-    )  # fmt: skip
+        digitised=rng.random() < 0.8,
+        result_digitised=rng.random() < 0.75,
+        e_result=rng.random() < 0.6,
+        rating=rng.choices((5, 4, 3, 2, 1), (60, 28, 7, 3, 2))[0] if rng.random() < 0.35 else None,
+    )
 
 
 def as_received(dossier: DossierIn) -> DossierIn:
     """The dossier's first event: just received, nothing finished or rated."""
     return replace(
-        dossier, event_at=dossier.received_at, finished_at=None, rating=None,
-        result_digitised=False, e_result=False,
-    )  # fmt: skip
+        dossier,
+        event_at=dossier.received_at,
+        finished_at=None,
+        rating=None,
+        result_digitised=False,
+        e_result=False,
+    )
 
 
 def dossier_events(

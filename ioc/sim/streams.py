@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from camera.synthetic import ClipSpec, render_frames, write_video
+from ioc.sim.clips import ClipSpec, render_frames, write_video
 
 log = logging.getLogger(__name__)
 

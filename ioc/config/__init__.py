@@ -38,10 +38,10 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from ioc.audit.settings import AuditSettings
-from ioc.auth.settings import AuthSettings
-from ioc.incidents.settings import IncidentSettings
-from ioc.reports.settings import ReportsSettings
+from ioc.config.audit import AuditSettings
+from ioc.config.auth import AuthSettings
+from ioc.config.incidents import IncidentSettings
+from ioc.config.reports import ReportsSettings
 from ioc.secret_files import SECRETS_ENV, SecretFiles, read_secret_files
 
 ENV_PREFIX = "IOC_"

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.helpers import free_port, wait_for
+from testkit.helpers import free_port, wait_for
 
 CONF = """\
 listener {port} 127.0.0.1

@@ -23,15 +23,15 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask.testing import FlaskClient
 
+from ioc.app_context import STORE_KEY
 from ioc.auth import sessions
 from ioc.auth.accounts import find_user
 from ioc.auth.passwords import hash_password
-from ioc.auth.roles import Role, check_unit_for_role
 from ioc.auth.scope import forget_scopes
+from ioc.auth.user_roles import Role, check_unit_for_role
 from ioc.store import Store
 from ioc.store.models_auth import User
 from ioc.timeutil import utcnow
-from ioc.web.context import STORE_KEY
 from ioc.web.cookies import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 
 PASSWORD = "mật-khẩu-thử-nghiệm"
@@ -142,11 +142,23 @@ def csrf_headers(client: FlaskClient) -> dict[str, str]:
 def browser_cookies(base_url: str, signed: SignedIn) -> Any:  # Playwright SetCookieParam list
     host = urlsplit(base_url).hostname or "127.0.0.1"
     return [
-        {"name": SESSION_COOKIE, "value": signed.token, "domain": host, "path": "/",
-         "httpOnly": True, "sameSite": "Lax"},
-        {"name": CSRF_COOKIE, "value": signed.csrf_token, "domain": host, "path": "/",
-         "httpOnly": False, "sameSite": "Strict"},
-    ]  # fmt: skip
+        {
+            "name": SESSION_COOKIE,
+            "value": signed.token,
+            "domain": host,
+            "path": "/",
+            "httpOnly": True,
+            "sameSite": "Lax",
+        },
+        {
+            "name": CSRF_COOKIE,
+            "value": signed.csrf_token,
+            "domain": host,
+            "path": "/",
+            "httpOnly": False,
+            "sameSite": "Strict",
+        },
+    ]
 
 
 def sign_in_browser(

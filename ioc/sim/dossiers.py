@@ -1,5 +1,5 @@
 """Dossier events for the simulated province: the one-stop system syncing yesterday's
-receipts and results, one event every few seconds (see ioc.kpi.simulate for the model)."""
+receipts and results, one event every few seconds (see ioc.sim.dossier_history for the model)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from ioc.kpi.dossiers import DossierIn
-from ioc.kpi.simulate import dossier_events
+from ioc.sim.dossier_history import dossier_events
 
 SYSTEM = "motcua-lamdong"
 

@@ -1,10 +1,9 @@
-"""The IOC's roles as tasks for the orchestrator: web, ingest, simulator, embedded broker."""
+"""The IOC's processes as tasks for the orchestrator: web, ingest, embedded broker."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import date
 
 from werkzeug.serving import make_server
 
@@ -13,9 +12,7 @@ from ioc.broker import EmbeddedBroker
 from ioc.config import Settings
 from ioc.ingest.worker import IngestWorker
 from ioc.runtime import Task
-from ioc.simulator import Simulator
 from ioc.store import Store
-from ioc.store.units import units_valid_at
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +38,6 @@ def web_task(settings: Settings, store: Store) -> Task:
 
 def ingest_task(settings: Settings, store: Store) -> Task:
     return IngestWorker(settings, store).run
-
-
-def simulator_task(settings: Settings, store: Store) -> Task:
-    """The simulated province; dossier events go to the units valid today."""
-    with store.session() as session:
-        units = [u.code for u in units_valid_at(session, date.today(), "commune")]
-    return Simulator(settings.mqtt, settings.simulator, units=units).run
 
 
 def broker_task(settings: Settings) -> Task:

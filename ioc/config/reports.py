@@ -58,7 +58,7 @@ class ReportsSettings(BaseModel):
     @field_validator("working_hours")
     @classmethod
     def _check_hours(cls, value: str) -> str:
-        from ioc.reports.clock import calendar_from
+        from ioc.sla_clock import calendar_from
 
         calendar_from(value, [0])
         return value
