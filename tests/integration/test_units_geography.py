@@ -30,11 +30,12 @@ def _snapshot(store: Store) -> list[tuple[Any, ...]]:
 
 
 def test_seed_fills_both_eras_once(store: Store) -> None:
-    assert seed_default_units(store) == 138
+    assert seed_default_units(store) == 139
     assert seed_default_units(store) == 0
     with store.session() as session:
-        assert unit_count(session) == 138
-        assert len(units_valid_at(session, BEFORE, "district")) == 12
+        assert unit_count(session) == 139
+        assert len(units_valid_at(session, date(2024, 11, 30), "district")) == 12
+        assert len(units_valid_at(session, BEFORE, "district")) == 10
         assert len(units_valid_at(session, AFTER, "commune")) == 124
         assert units_valid_at(session, AFTER, "district") == []
         iocs = {i.code: i for i in session.scalars(select(IocUnit))}
@@ -60,13 +61,13 @@ def test_unit_at_either_side_of_the_reform(store: Store) -> None:
 def test_import_real_districts_replaces_the_defaults(store: Store, shared_data: Path) -> None:
     seed_default_units(store)
     records = read_units_geojson(
-        shared_data / "lamdong_districts.geojson", "district", date(2004, 1, 1), BEFORE,
+        shared_data / "lamdong_districts.geojson", "district", date(2004, 11, 17), BEFORE,
         parent_code="68",
     )  # fmt: skip
     assert import_units(store, records) == 12
     with store.session() as session:
-        districts = units_valid_at(session, BEFORE, "district")
-        assert unit_count(session) == 138
+        districts = units_valid_at(session, date(2020, 1, 1), "district")
+        assert unit_count(session) == 139
     assert len(districts) == 12 and not any(d.approximate for d in districts)
     lake = unit_at(store, 108.445, 11.942, BEFORE)
     assert lake is not None and lake.code == "672" and not lake.approximate
@@ -129,7 +130,7 @@ def test_cli_seed_list_locate_import(
     assert "ioc db upgrade" in capsys.readouterr().err
     assert main(["db", "upgrade"]) == 0
     assert main(["units", "seed"]) == 0
-    assert "138" in capsys.readouterr().out
+    assert "139" in capsys.readouterr().out
     assert main(["units", "list", "--at", "2024-01-01", "--level", "district"]) == 0
     out = capsys.readouterr().out
     assert "Thành phố Đà Lạt" in out and "12 đơn vị" in out

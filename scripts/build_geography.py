@@ -1,0 +1,44 @@
+"""Rebuild the shipped approximate geography: ``data/geography/lamdong_cells.geojson``.
+
+    python scripts/build_geography.py            # about a minute and ~1 GB of memory peak
+    python scripts/build_geography.py --check    # rebuild in memory, say whether it changed
+
+The cells come from the ``vietnamadminunits`` package (centres, boxes, which old communes
+formed each 2025 ward) and the facts in ``data/geography/lamdong_pre2025.toml``; see
+docs/geography.md for the method. Run it after upgrading the package or changing the
+method, then commit the file; the IOC only reads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ioc.geography.approximate import RESOLUTION_KM, build_cells, cells_geojson
+from ioc.geography.defaults import CELLS_FILE, load_facts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=CELLS_FILE, help="file to write")
+    parser.add_argument("--resolution-km", type=float, default=RESOLUTION_KM, help="pixel size")
+    parser.add_argument("--check", action="store_true", help="only compare with --out")
+    args = parser.parse_args()
+    facts = load_facts()
+    collection = cells_geojson(build_cells(facts.province_code, args.resolution_km), facts)
+    text = json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
+    if args.check:
+        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
+        print(f"{args.out}: {'up to date' if same else 'differs from a rebuild'}")
+        return 0 if same else 1
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {len(collection['features'])} cells to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
