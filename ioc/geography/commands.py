@@ -1,4 +1,4 @@
-"""``ioc units import|seed|list|locate``: administrative units in the store."""
+"""``ioc units import|compare|seed|list|locate``: administrative units in the store."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from ioc.commands import add_command
 from ioc.config import Settings
+from ioc.geography.boundary_files import read_boundary_file
+from ioc.geography.compare import compare_with_store, print_comparison
 from ioc.geography.defaults import seed_default_units
-from ioc.geography.importer import LEVELS, UnitImportError, import_units, read_units_geojson
+from ioc.geography.importer import LEVELS, UnitImportError, import_units
 from ioc.store import Store, open_store
-from ioc.store.units import LEVEL_RANK, units_valid_at
+from ioc.store.units import LEVEL_RANK, UnitRecord, units_valid_at
 
 NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: chạy / run `ioc db upgrade` first ({})"
 
@@ -50,10 +52,25 @@ def _register_import(actions: Any) -> None:
     parser = add_command(
         actions,
         "import",
-        "Nhập ranh giới chính thức / import official boundaries from a WGS84 GeoJSON "
-        "FeatureCollection; all or nothing, rows with the same code and valid-from are replaced",
+        "Nhập ranh giới chính thức / import official boundaries (shapefile, GeoPackage, KML, "
+        "GeoJSON; VN-2000 or WGS84, stored as WGS84); all or nothing, rows with the same code "
+        "and valid-from are replaced",
     )
-    parser.add_argument("file", metavar="FILE.geojson", help="GeoJSON FeatureCollection")
+    _file_arguments(parser)
+    parser.set_defaults(handler=units_import)
+    compare = add_command(
+        actions,
+        "compare",
+        "So sánh ranh giới / how far official boundaries in FILE differ from the stored units "
+        "of the same level and date, and which citizen reports would move (nothing written)",
+    )
+    _file_arguments(compare)
+    compare.add_argument("--show", type=int, default=20, help="reports listed (default 20)")
+    compare.set_defaults(handler=units_compare)
+
+
+def _file_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help=".shp, .gpkg, .kml, .geojson (or .zip)")
     parser.add_argument("--level", required=True, choices=LEVELS, help="level of every unit")
     parser.add_argument(
         "--valid-from", required=True, type=_date, help="first day the units are valid"
@@ -62,7 +79,12 @@ def _register_import(actions: Any) -> None:
     parser.add_argument("--code-field", help="property holding the code (default: auto-detect)")
     parser.add_argument("--name-field", help="property holding the name (default: auto-detect)")
     parser.add_argument("--parent", metavar="CODE", help="code of the parent unit, e.g. 68")
-    parser.set_defaults(handler=units_import)
+    parser.add_argument(
+        "--crs",
+        help="coordinate system of the file when it does not say (or says wrongly): "
+        "EPSG:3405, a proj string, vn2000-lamdong (VN-2000 zone 107°45'), vn2000-utm48, vn2000",
+    )
+    parser.add_argument("--layer", help="layer of a GeoPackage or KML with several")
 
 
 def _date(text: str) -> date:
@@ -84,9 +106,10 @@ def _with_store(settings: Settings, work: Callable[[Store], int]) -> int:
         store.dispose()
 
 
-def units_import(args: argparse.Namespace, settings: Settings) -> int:
+def _read(args: argparse.Namespace) -> list[UnitRecord] | None:
+    """The file's checked records, or None after printing why not."""
     try:
-        records = read_units_geojson(
+        return read_boundary_file(
             args.file,
             args.level,
             args.valid_from,
@@ -94,9 +117,17 @@ def units_import(args: argparse.Namespace, settings: Settings) -> int:
             code_field=args.code_field,
             name_field=args.name_field,
             parent_code=args.parent,
+            source_crs=args.crs,
+            layer=args.layer,
         )
     except UnitImportError as exc:
         print(f"Lỗi / error: {exc}", file=sys.stderr)
+        return None
+
+
+def units_import(args: argparse.Namespace, settings: Settings) -> int:
+    records = _read(args)
+    if records is None:
         return 1
 
     def work(store: Store) -> int:
@@ -110,6 +141,20 @@ def units_import(args: argparse.Namespace, settings: Settings) -> int:
             f"Đã nhập {count} đơn vị cấp {args.level} / imported {count} {args.level} units "
             f"valid {args.valid_from} – {until} from {args.file}"
         )
+        return 0
+
+    return _with_store(settings, work)
+
+
+def units_compare(args: argparse.Namespace, settings: Settings) -> int:
+    records = _read(args)
+    if records is None:
+        return 1
+
+    def work(store: Store) -> int:
+        with store.session() as session:
+            comparison = compare_with_store(session, records, args.valid_from, args.valid_to)
+        print_comparison(comparison, args.show)
         return 0
 
     return _with_store(settings, work)
