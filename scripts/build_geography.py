@@ -2,6 +2,7 @@
 
     python scripts/build_geography.py            # about a minute and ~1 GB of memory peak
     python scripts/build_geography.py --check    # rebuild in memory, say whether it changed
+    python scripts/build_geography.py --measure ../shared/data   # the figures of the docs
 
 The cells come from the ``vietnamadminunits`` package (centres, boxes, which old communes
 formed each 2025 ward) and the facts in ``data/geography/lamdong_pre2025.toml``; see
@@ -19,7 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ioc.geography.approximate import RESOLUTION_KM, build_cells, cells_geojson
-from ioc.geography.defaults import CELLS_FILE, load_facts
+from ioc.geography.compare import measure_reference
+from ioc.geography.defaults import CELLS_FILE, build_default_units, load_facts
+from ioc.reports.routing import TreeLocator
 
 
 def main() -> int:
@@ -27,7 +30,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=CELLS_FILE, help="file to write")
     parser.add_argument("--resolution-km", type=float, default=RESOLUTION_KM, help="pixel size")
     parser.add_argument("--check", action="store_true", help="only compare with --out")
+    parser.add_argument(
+        "--measure", type=Path, metavar="DIR", help="only measure the shipped units against "
+        "the reference files in DIR (lamdong_wards_2025.geojson, lamdong_districts.geojson)"
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.measure is not None:
+        return measure(args.measure)
     facts = load_facts()
     collection = cells_geojson(build_cells(facts.province_code, args.resolution_km), facts)
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -37,6 +46,21 @@ def main() -> int:
         return 0 if same else 1
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {len(collection['features'])} cells to {args.out}")
+    return 0
+
+
+def measure(data: Path) -> int:
+    """Print the figures docs/geography.md reports."""
+    figures = measure_reference(data, build_default_units(), TreeLocator.of_records)
+    ratios = sorted(figures.ward_area_ratios)
+    print(f"ward area agreement      {figures.ward_agreement:.1%}")
+    print(f"district area agreement  {figures.district_agreement:.1%}")
+    print(f"ward area / reference    median {ratios[len(ratios) // 2]:.2f}, "
+          f"min {ratios[0]:.2f}, max {ratios[-1]:.2f}")  # fmt: skip
+    right = figures.centres_total - len(figures.wrong_centres)
+    print(f"ward centres right       {right} of {figures.centres_total}")
+    print(f"grid points (2 km)       {figures.points}, without a unit "
+          f"{figures.points_without_unit}, nearest-unit rule {figures.points_nearest}")  # fmt: skip
     return 0
 
 

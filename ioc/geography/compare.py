@@ -8,15 +8,20 @@ the citizen reports of that period whose point would land in another unit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ioc.geography.cells import LocalPlane
+from ioc.geography.importer import read_units_geojson
 from ioc.store.models import CitizenReport
 from ioc.store.units import BORDER_TOLERANCE_KM, KM_PER_DEGREE, UnitRecord, units_valid_at
 from ioc.timeutil import to_local
@@ -171,3 +176,108 @@ def print_comparison(comparison: Comparison, show: int) -> None:
     )
     for report in moved[:show]:
         print(f"  #{report.id} {report.day}: {report.stored_unit} → {report.official_unit or '—'}")
+
+
+@dataclass(frozen=True)
+class ReferenceFigures:
+    """How default units measure against reference boundary files (docs/geography.md)."""
+
+    ward_agreement: float
+    district_agreement: float
+    ward_area_ratios: tuple[float, ...]  # approximate / reference area, per ward
+    centres_total: int
+    wrong_centres: tuple[str, ...]
+    points: int  # grid points inside the reference province (both eras)
+    points_without_unit: int
+    points_nearest: int  # placed by the nearest-unit rule
+
+
+Locate = Callable[[Sequence[tuple[float, float, date]]], Sequence[Any]]
+
+
+def reference_figures(
+    units: Sequence[UnitRecord],
+    wards: Sequence[UnitRecord],
+    districts: Sequence[UnitRecord],
+    locate_many: Locate,
+    *,
+    days: tuple[date, date],
+    published_centres: Mapping[str, shapely.Point],
+) -> ReferenceFigures:
+    """Measure ``units`` against reference wards (valid on ``days[1]``) and districts
+    (``days[0]``); ``locate_many`` is the report router's (points → unit or None)."""
+    step_deg = 0.02
+    old_day, new_day = days
+    mine_new = {u.code: u.geom for u in _valid_on(units, new_day) if u.level == "commune"}
+    mine_old = {u.code: u.geom for u in _valid_on(units, old_day) if u.level == "district"}
+    reference = {w.code: w.geom for w in wards}
+    centres = [(w.code, _centre(w, published_centres.get(w.code))) for w in wards]
+    placed = locate_many([(p.x, p.y, new_day) for _, p in centres])
+    wrong = tuple(code for (code, _), unit in zip(centres, placed, strict=True)
+                  if unit is None or unit.code != code)  # fmt: skip
+    points = [(x, y, new_day) for x, y in _grid(reference.values(), step_deg)]
+    points += [(x, y, old_day) for x, y in _grid([d.geom for d in districts], step_deg)]
+    found = locate_many(points)
+    return ReferenceFigures(
+        ward_agreement=area_agreement(mine_new, reference),
+        district_agreement=area_agreement(mine_old, {d.code: d.geom for d in districts}),
+        ward_area_ratios=tuple(mine_new[c].area / g.area for c, g in reference.items()),
+        centres_total=len(centres),
+        wrong_centres=wrong,
+        points=len(points),
+        points_without_unit=sum(1 for unit in found if unit is None),
+        points_nearest=sum(1 for unit in found if unit is not None and unit.nearest),
+    )
+
+
+WARDS_FILE = "lamdong_wards_2025.geojson"
+DISTRICTS_FILE = "lamdong_districts.geojson"
+REFERENCE_DAYS = (date(2024, 11, 30), date(2025, 7, 1))
+
+
+def measure_reference(
+    data: Path, units: Sequence[UnitRecord], locator_of: Callable[[Sequence[UnitRecord]], Any]
+) -> ReferenceFigures:
+    """The figures of docs/geography.md: ``units`` against the reference files in ``data``
+    (``lamdong_wards_2025.geojson`` with published centres, ``lamdong_districts.geojson``);
+    ``locator_of`` builds the report router over ``units`` (``TreeLocator.of_records``)."""
+    old_day, new_day = REFERENCE_DAYS
+    wards = read_units_geojson(data / WARDS_FILE, "commune", new_day)
+    districts = read_units_geojson(data / DISTRICTS_FILE, "district", old_day)
+    features = json.loads((data / WARDS_FILE).read_text(encoding="utf-8"))["features"]
+    centres = {
+        str(f["properties"]["code"]): shapely.Point(
+            f["properties"]["center_lon"], f["properties"]["center_lat"]
+        )
+        for f in features
+    }
+    return reference_figures(
+        units,
+        wards,
+        districts,
+        locator_of(units).locate_many,
+        days=REFERENCE_DAYS,
+        published_centres=centres,
+    )
+
+
+def _valid_on(units: Sequence[UnitRecord], day: date) -> list[UnitRecord]:
+    return [u for u in units if u.valid_from <= day and (u.valid_to is None or day <= u.valid_to)]
+
+
+def _centre(ward: UnitRecord, published: shapely.Point | None) -> shapely.Point:
+    """The published centre when it lies in the ward's own polygon, else a point that does
+    (Phú Quý's published centre is at sea)."""
+    if published is not None and ward.geom.covers(published):
+        return published
+    return ward.geom.representative_point()
+
+
+def _grid(geoms: Iterable[shapely.Geometry], step: float) -> list[tuple[float, float]]:
+    """Points every ``step`` degrees inside the union of ``geoms``."""
+    area = shapely.union_all(list(geoms))
+    minx, miny, maxx, maxy = area.bounds
+    xs, ys = np.meshgrid(np.arange(minx, maxx, step), np.arange(miny, maxy, step))
+    x, y = xs.ravel(), ys.ravel()
+    inside = shapely.contains_xy(area, x, y)
+    return list(zip(x[inside].tolist(), y[inside].tolist(), strict=True))
