@@ -14,7 +14,7 @@ from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.geography.boundary_files import read_boundary_file
 from ioc.geography.compare import compare_with_store, print_comparison
-from ioc.geography.defaults import seed_default_units
+from ioc.geography.defaults import refresh_default_units, seed_default_units
 from ioc.geography.importer import LEVELS, UnitImportError, import_units
 from ioc.store import Store, open_store
 from ioc.store.units import LEVEL_RANK, UnitRecord, units_valid_at
@@ -33,6 +33,12 @@ def register(subparsers: Any) -> None:
         "seed",
         "Nạp đơn vị mặc định (gần đúng) / load the default approximate units of both eras "
         "(only into an empty table) and the default IOCs",
+    )
+    seed.add_argument(
+        "--refresh",
+        action="store_true",
+        help="replace the stored approximate units by this version's defaults (three periods); "
+        "imported official units stay and win where they overlap",
     )
     seed.set_defaults(handler=units_seed)
     listing = add_command(actions, "list", "Liệt kê đơn vị / list the units valid at a date")
@@ -160,8 +166,15 @@ def units_compare(args: argparse.Namespace, settings: Settings) -> int:
     return _with_store(settings, work)
 
 
-def units_seed(_args: argparse.Namespace, settings: Settings) -> int:
+def units_seed(args: argparse.Namespace, settings: Settings) -> int:
     def work(store: Store) -> int:
+        if args.refresh:
+            removed, added = refresh_default_units(store)
+            print(
+                f"Đã thay {removed} đơn vị gần đúng bằng {added} / replaced {removed} "
+                f"approximate units by {added} defaults"
+            )
+            return 0
         count = seed_default_units(store)
         if count:
             print(f"Đã nạp {count} đơn vị mặc định / seeded {count} default (approximate) units")

@@ -29,12 +29,13 @@ from typing import NamedTuple
 
 import shapely
 from shapely.geometry import shape
+from sqlalchemy import delete, select
 
 from ioc.geography import dataset
 from ioc.geography.cells import as_multipolygon
 from ioc.geography.dataset import Place
 from ioc.store import Store
-from ioc.store.models import IocUnit
+from ioc.store.models import AdminUnit, IocUnit
 from ioc.store.units import UnitRecord, insert_units, unit_count
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geography"
@@ -236,3 +237,28 @@ def seed_default_units(store: Store) -> int:
             if session.get(IocUnit, ioc.code) is None:
                 session.add(IocUnit(**ioc._asdict()))
     return inserted
+
+
+def refresh_default_units(store: Store) -> tuple[int, int]:
+    """Replace the stored approximate units by the current defaults; return (removed, added).
+
+    For a store seeded by an older version (two periods, other polygons). Imported official
+    units stay, and a default unit whose level and period overlap an official one is left
+    out, so nothing official is shadowed. One transaction.
+    """
+    with store.session() as session:
+        official = session.scalars(select(AdminUnit).where(AdminUnit.approximate.is_(False))).all()
+        removed = session.execute(delete(AdminUnit).where(AdminUnit.approximate.is_(True)))
+        fresh = [r for r in build_default_units() if not any(_overlap(r, o) for o in official)]
+        added = insert_units(session, fresh, replace=False)
+    return int(getattr(removed, "rowcount", 0) or 0), added
+
+
+def _overlap(record: UnitRecord, row: AdminUnit) -> bool:
+    """Same level and validity periods that share a day."""
+    last = date.max
+    return (
+        record.level == row.level
+        and record.valid_from <= (row.valid_to or last)
+        and row.valid_from <= (record.valid_to or last)
+    )

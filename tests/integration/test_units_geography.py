@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
 from sqlalchemy import select
 
 from ioc.cli import main
-from ioc.geography.defaults import seed_default_units
+from ioc.geography.defaults import refresh_default_units, seed_default_units
 from ioc.geography.importer import UnitImportError, import_units, read_units_geojson
 from ioc.store import Store
 from ioc.store.models import AdminUnit, IocUnit
-from ioc.store.units import unit_at, unit_count, units_valid_at
+from ioc.store.units import UnitRecord, insert_units, unit_at, unit_count, units_valid_at
 
 BEFORE = date(2025, 6, 30)
 AFTER = date(2025, 7, 1)
@@ -147,3 +148,25 @@ def test_cli_seed_list_locate_import(
     assert "imported 1 commune units" in capsys.readouterr().out
     assert main(["units", "locate", "108.05", "11.05", "--at", "2026-01-01"]) == 0
     assert "99999" in capsys.readouterr().out
+
+
+def test_refresh_replaces_old_approximate_units_and_keeps_official_ones(store: Store) -> None:
+    """A store seeded by an older version (two periods from 2004-01-01) gets the three
+    periods; an imported ward of 2025 stays and no approximate ward is added over it."""
+    old_style = UnitRecord(
+        "681", "Huyện Đạ Huoai", "district", shapely.MultiPolygon([shapely.box(107.4, 11.3,
+        107.6, 11.5)]), date(2004, 1, 1), BEFORE, "Huyện", "68", True, "older version",
+    )  # fmt: skip
+    official = UnitRecord(
+        "99999", "Phường Chính Thức", "commune",
+        shapely.MultiPolygon([shapely.box(108.0, 11.0, 108.1, 11.1)]), AFTER,
+    )  # fmt: skip
+    with store.session() as session:
+        insert_units(session, [old_style, official], replace=False)
+    removed, added = refresh_default_units(store)
+    assert (removed, added) == (1, 139 - 124)
+    with store.session() as session:
+        assert len(units_valid_at(session, date(2024, 11, 30), "district")) == 12
+        assert len(units_valid_at(session, date(2025, 1, 1), "district")) == 10
+        assert [u.code for u in units_valid_at(session, AFTER, "commune")] == ["99999"]
+        assert not units_valid_at(session, date(2004, 6, 1))
