@@ -84,7 +84,7 @@ class Cell:
 
 
 def build_cells(province_code: str, resolution_km: float = RESOLUTION_KM) -> list[Cell]:
-    """The approximate cells of a post-2025 province, deterministic (about 20 s)."""
+    """The approximate cells of a post-2025 province, deterministic (about a minute)."""
     wards = dataset.wards_2025(province_code)
     plane = LocalPlane(
         sum(w.lon for w in wards) / len(wards), sum(w.lat for w in wards) / len(wards)
@@ -93,8 +93,11 @@ def build_cells(province_code: str, resolution_km: float = RESOLUTION_KM) -> lis
     atoms = commune_atoms(province_code, wards)
     sites = _Sites.of(atoms, _neighbours(atoms, outline, plane), plane)
     grid = _Grid.covering(outline.buffer(EXTEND_KM), resolution_km)
-    owner = _pin_centres(grid, atoms, sites, plane, _assign(grid, atoms, sites))
+    owner, pinned = _pin_centres(grid, atoms, sites, plane, _assign(grid, atoms, sites))
     keep = (owner < len(atoms)) & _eligible(grid, outline, sites.boxes[: len(atoms)])
+    # A commune left with nothing inside (its centre at sea, coarse rasters) keeps its pin.
+    kept = np.bincount(owner[keep], minlength=len(atoms))
+    keep |= pinned & (kept[np.minimum(owner, len(atoms) - 1)] == 0) & (owner < len(atoms))
     shapes = _polygons(grid, owner, keep, len(atoms), outline.buffer(EXTEND_KM))
     return [
         Cell(a, as_multipolygon(_valid(plane.to_lonlat(s))))
@@ -314,10 +317,11 @@ def _pin_centres(
     sites: _Sites,
     plane: LocalPlane,
     owner: NDArray[np.int64],
-) -> NDArray[np.int64]:
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Each ward keeps the ground around its centre (``WARD_CORE`` of its radius, given to
     its commune nearest to the centre) and every commune the pixel of its own centre, so no
-    ward or commune vanishes and the registry's centres fall in their units."""
+    ward or commune vanishes and the registry's centres fall in their units. Returns the
+    owners and the pixels pinned to a commune."""
     out = owner.copy()
     centres = grid.centres()
     closest = np.full(len(centres), 1.0)  # in a core when below 1; the closest core wins
@@ -331,9 +335,13 @@ def _pin_centres(
         core = (relative < closest) & ~np.isin(out, members)
         out[core] = nearest
         closest = np.minimum(closest, relative)
+    pinned = np.zeros(len(centres), dtype=bool)
     for atom, (x, y) in enumerate(sites.points[: len(atoms)]):
-        out[int(np.argmin(np.hypot(centres[:, 0] - x, centres[:, 1] - y)))] = atom
-    return out
+        distance = np.hypot(centres[:, 0] - x, centres[:, 1] - y)
+        pixel = int(np.argmin(np.where(pinned, np.inf, distance)))
+        pinned[pixel] = True
+        out[pixel] = atom
+    return out, pinned
 
 
 def _polygons(
