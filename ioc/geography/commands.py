@@ -17,7 +17,7 @@ from ioc.geography.compare import compare_with_store, print_comparison
 from ioc.geography.defaults import refresh_default_units, seed_default_units
 from ioc.geography.importer import LEVELS, UnitImportError, import_units
 from ioc.store import Store, open_store
-from ioc.store.units import LEVEL_RANK, UnitRecord, units_valid_at
+from ioc.store.units import LEVEL_RANK, UnitRecord, place_at, units_valid_at
 
 NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: chạy / run `ioc db upgrade` first ({})"
 
@@ -206,13 +206,15 @@ def units_locate(args: argparse.Namespace, settings: Settings) -> int:
     def work(store: Store) -> int:
         with store.session() as session:
             units = store.backend.units_containing(session, args.lon, args.lat, at)
-        if not units:
-            print(
-                f"Không có đơn vị nào chứa điểm / no unit contains ({args.lon}, {args.lat}) on {at}"
-            )
-            return 1
         for unit in sorted(units, key=lambda u: LEVEL_RANK.get(u.level, 9)):
             print(f"{unit.level:<8}  {unit.code:>6}  {unit.name}")
+        placed = place_at(store, args.lon, args.lat, at)
+        if placed is None:
+            print(f"Ngoài tỉnh / outside the province: ({args.lon}, {args.lat}) on {at}")
+            return 1
+        if placed.nearest:
+            unit = placed.unit
+            print(f"{unit.level:<8}  {unit.code:>6}  {unit.name}  (gần nhất / nearest unit)")
         return 0
 
     return _with_store(settings, work)

@@ -17,6 +17,7 @@ from ioc.geography.importer import UnitImportError, import_units, read_units_geo
 from ioc.store import Store
 from ioc.store.models import AdminUnit, IocUnit
 from ioc.store.units import UnitRecord, insert_units, unit_at, unit_count, units_valid_at
+from tests.reports_support import outside_the_province
 
 BEFORE = date(2025, 6, 30)
 AFTER = date(2025, 7, 1)
@@ -137,6 +138,11 @@ def test_cli_seed_list_locate_import(
     assert "Thành phố Đà Lạt" in out and "12 đơn vị" in out
     assert main(["units", "locate", "108.445", "11.942", "--at", "2025-06-30"]) == 0
     assert "672" in capsys.readouterr().out
+    lon, lat = outside_the_province(3.0)
+    assert main(["units", "locate", str(lon), str(lat), "--at", "2026-01-01"]) == 0
+    assert "nearest unit" in capsys.readouterr().out
+    assert main(["units", "locate", "105.85", "21.03", "--at", "2026-01-01"]) == 1  # Hà Nội
+    assert "outside the province" in capsys.readouterr().out
     bad = tmp_path / "bad.geojson"
     bad.write_text(json.dumps({"type": "FeatureCollection", "features": [_feature(None)]}))
     args = ["units", "import", str(bad), "--level", "commune", "--valid-from", "2025-07-01"]
