@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import shapely
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ioc.store import Store
@@ -88,6 +88,16 @@ def units_valid_at(session: Session, at: date, level: str | None = None) -> Sequ
     if level is not None:
         query = query.where(AdminUnit.level == level)
     return session.scalars(query.order_by(AdminUnit.code)).all()
+
+
+def units_valid_during(session: Session, first: date, last: date) -> Sequence[AdminUnit]:
+    """Units valid on at least one day of ``first``..``last``, oldest first (so a code's
+    latest name comes last)."""
+    query = select(AdminUnit).where(
+        AdminUnit.valid_from <= last,
+        or_(AdminUnit.valid_to.is_(None), AdminUnit.valid_to >= first),
+    )
+    return session.scalars(query.order_by(AdminUnit.valid_from, AdminUnit.code)).all()
 
 
 def unit_at(store: Store, lon: float, lat: float, at: date) -> AdminUnit | None:

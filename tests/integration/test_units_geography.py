@@ -14,6 +14,8 @@ from sqlalchemy import select
 from ioc.cli import main
 from ioc.geography.defaults import refresh_default_units, seed_default_units
 from ioc.geography.importer import UnitImportError, import_units, read_units_geojson
+from ioc.kpi.periods import Period
+from ioc.kpi.ranking import unit_names
 from ioc.store import Store
 from ioc.store.models import AdminUnit, IocUnit
 from ioc.store.units import UnitRecord, insert_units, unit_at, unit_count, units_valid_at
@@ -176,3 +178,18 @@ def test_refresh_replaces_old_approximate_units_and_keeps_official_ones(store: S
         assert len(units_valid_at(session, date(2025, 1, 1), "district")) == 10
         assert [u.code for u in units_valid_at(session, AFTER, "commune")] == ["99999"]
         assert not units_valid_at(session, date(2004, 6, 1))
+
+
+def test_kpi_tables_name_every_unit_of_their_period(store: Store) -> None:
+    """2024 had twelve districts for eleven months: all twelve are rows of the year's table,
+    682 under its later name; the first half of 2025 has the ten."""
+    seed_default_units(store)
+    with store.session() as session:
+        year = unit_names(session, Period.parse("2024"), "pre2025")
+        half = unit_names(session, Period("quarter", 2025, 2), "pre2025")
+        after = unit_names(session, Period.parse("2025"), "post2025")
+    assert sorted(year) == [str(code) for code in range(672, 684)]
+    assert year["681"] == "Huyện Đạ Huoai" and year["683"] == "Huyện Cát Tiên"
+    assert year["682"] == "Huyện Đạ Huoai"  # merged on 2024-12-01
+    assert sorted(half) == [*(str(code) for code in range(672, 681)), "682"]
+    assert len(after) == 124
