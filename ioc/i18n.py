@@ -72,6 +72,10 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "nav.wall": {"vi": "Màn hình tường", "en": "Wall"},
     # Citizen reports (ioc/pages/reports.py, layers/reports.py)
     "page.reports": {"vi": "Phản ánh hiện trường", "en": "Citizen field reports"},
+    "reports.unit_nearest": {
+        "vi": "Đơn vị gần nhất (điểm không nằm trong ranh giới đơn vị nào)",
+        "en": "Nearest unit (the point lies in no unit's boundary)",
+    },
     "reports.status.received": {"vi": "Mới tiếp nhận", "en": "Received"},
     "reports.status.assigned": {"vi": "Đã giao xử lý", "en": "Assigned"},
     "reports.status.in_progress": {"vi": "Đang xử lý", "en": "In progress"},

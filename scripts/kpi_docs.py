@@ -140,9 +140,15 @@ score the same counts with the same code, so they agree for the same period and 
 ## The 2025 reform
 
 Records belong to an era by their receipt date: before 2025-07-01 00:00 local time
-(`pre2025`, the 12 districts 672–683) or from it (`post2025`, the 124 communes and wards).
-A record's unit must be valid on its receipt day, so a dossier received by a district in
-June and finished in July stays with the district. A period is shown in its default era
+(`pre2025`, the district-level units valid on the record's day: the 12 districts 672–683
+until 2024-11-30, 10 from 2024-12-01 when 681–683 became one 682 Huyện Đạ Huoai) or from it
+(`post2025`, the 124 communes and wards). A table lists every unit valid on some day of its
+period within its era: the 2024 table has the twelve districts (681 and 683 with their
+records up to November, 682 under its later name Huyện Đạ Huoai), the first half of 2025
+the ten.
+A record's unit must be valid on its receipt day (imports reject `unit 672 is not valid on
+2025-08-01`), so a dossier received by a district in June and finished in July stays with
+the district: July shows it under era `pre2025`. A period is shown in its default era
 (before/after the reform by its end); the year 2025 can be viewed in both.
 
 ## Other indicators (time series)

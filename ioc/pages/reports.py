@@ -112,6 +112,13 @@ def action_buttons(report: CitizenReport, lang: str, principal: Principal) -> li
     ]
 
 
+def _nearest_note(report: CitizenReport, lang: str) -> list[html.Div]:
+    """A visible note when the report's unit is the nearest one, not one containing it."""
+    if not report.unit_nearest:
+        return []
+    return [html.Div(t("reports.unit_nearest", lang), className="reports-unit-nearest")]
+
+
 def table_row(
     report: CitizenReport,
     categories: Mapping[str, Category],
@@ -130,7 +137,13 @@ def table_row(
         [
             html.Td(f"#{report.id}"),
             html.Td(category.name(lang) if category else report.service_code),
-            html.Td([html.Div(place), html.Small(report.description[:120])]),
+            html.Td(
+                [
+                    html.Div(place),
+                    *_nearest_note(report, lang),
+                    html.Small(report.description[:120]),
+                ]
+            ),
             html.Td(
                 t(f"reports.status.{report.status}", lang),
                 className=f"reports-status reports-status-{report.status}",

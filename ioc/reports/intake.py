@@ -231,6 +231,7 @@ def new_row(
         lat=item.lat,
         geom=shapely.Point(item.lon, item.lat),
         unit_code=unit.code,
+        unit_nearest=unit.nearest,
         created_at=created_at,
         updated_at=created_at,
         address=item.address,
