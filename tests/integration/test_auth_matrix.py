@@ -103,6 +103,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/_dash-dependencies", "login ok ok ok ok ok ok ok"),
     # public
     ("GET", "/healthz", "ok ok ok ok ok ok ok ok"),
+    ("GET", "/readyz", "ok ok ok ok ok ok ok ok"),
     ("GET", "/login", "ok ok ok ok ok ok ok ok"),
     ("POST", "/login", "ok ok ok ok ok ok ok ok"),  # no form token: the form again, 400
     ("GET", "/kiosk/not-a-token", "ok ok ok ok ok ok ok ok"),
