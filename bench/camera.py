@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 from camera.chain import Chain  # noqa: E402
 from camera.detectors import load_detectors  # noqa: E402
 from camera.registry import CameraSource  # noqa: E402
-from camera.synthetic import ClipSpec, render_frames  # noqa: E402
 from camera.worker import CameraRunner  # noqa: E402
 from ioc.config import Settings  # noqa: E402
+from ioc.sim.clips import ClipSpec, render_frames  # noqa: E402
 
 
 class CountingPublisher:

@@ -22,8 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, FILLED_JS
 from bench.clients import DashClient, browser_context, open_client
+from testkit.chromium import CHROMIUM, CHROMIUM_ARGS
+from testkit.overview_support import FILLED_JS
 
 CALLBACK_PATH = "/_dash-update-component"
 REFRESH_INPUT = "overview-interval"

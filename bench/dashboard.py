@@ -31,26 +31,25 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from bench.browser import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    FILLED_JS,
-)
 from bench.clients import browser_context, use_database  # noqa: E402
 from bench.ingest import ensure_database  # noqa: E402
 from bench.ingest_watch import percentile  # noqa: E402
 from bench.live import _up, environment  # noqa: E402
-from bench.procs import free_port, wait_for  # noqa: E402
 from bench.results import add_out_argument, emit  # noqa: E402
 from ioc.config import WebSettings  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
+from testkit.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from testkit.helpers import free_port, wait_for  # noqa: E402
+from testkit.overview_support import FILLED_JS  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_dashboard"
-WARDS = "(SELECT array_agg(code ORDER BY code) c, array_agg(center_lon ORDER BY code) x, " \
-    "array_agg(center_lat ORDER BY code) y FROM admin_units WHERE level = 'commune' " \
-    "AND valid_from >= DATE '2025-07-01')"  # fmt: skip
+WARDS = (
+    "(SELECT array_agg(code ORDER BY code) c, array_agg(center_lon ORDER BY code) x, "
+    "array_agg(center_lat ORDER BY code) y FROM admin_units WHERE level = 'commune' "
+    "AND valid_from >= DATE '2025-07-01')"
+)
 PICK = "1 + (i::bigint * 7919 % array_length(w.c, 1))::int"
 GENERATE = {
     "cameras": f"""INSERT INTO cameras (id, name, unit_code, lon, lat, geom, direction_deg,
@@ -105,8 +104,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--loads", type=int, default=5, help="overview page loads to time")
     parser.add_argument("--keep-data", action="store_true", help="reuse the data set")
-    parser.add_argument("--browser-nice", type=int, default=10,
-                        help="nice level of Chromium (0: same priority as the server)")  # fmt: skip
+    parser.add_argument(
+        "--browser-nice",
+        type=int,
+        default=10,
+        help="nice level of Chromium (0: same priority as the server)",
+    )
     add_out_argument(parser)
     args = parser.parse_args(argv)
     if args.loads < 1:
@@ -121,17 +124,27 @@ def generate(args: argparse.Namespace) -> float:
     store = open_store(args.database_url)
     upgrade(store)
     seed_default_units(store)
-    sizes = {"cameras": args.cameras, "detections": args.detections,
-             "citizen_reports": args.reports, "dossiers": args.dossiers,
-             "incidents": args.incidents}  # fmt: skip
+    sizes = {
+        "cameras": args.cameras,
+        "detections": args.detections,
+        "citizen_reports": args.reports,
+        "dossiers": args.dossiers,
+        "incidents": args.incidents,
+    }
     with store.engine.begin() as conn:
-        conn.execute(text("TRUNCATE detections, cameras, citizen_reports, dossiers, incidents "
-                          "RESTART IDENTITY CASCADE"))  # fmt: skip
+        conn.execute(
+            text(
+                "TRUNCATE detections, cameras, citizen_reports, dossiers, incidents "
+                "RESTART IDENTITY CASCADE"
+            )
+        )
         for table, sql in GENERATE.items():
             began = time.monotonic()
             conn.execute(text(sql), {"n": sizes[table], "cameras": args.cameras})
-            print(f"  {table}: {sizes[table]:,} rows in {time.monotonic() - began:.1f} s",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"  {table}: {sizes[table]:,} rows in {time.monotonic() - began:.1f} s",
+                file=sys.stderr,
+            )
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
     store.dispose()
@@ -144,9 +157,22 @@ KEEPALIVE_S = "5"
 
 
 def start_web(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4", "-b",
-               f"127.0.0.1:{port}", "--keep-alive", KEEPALIVE_S, "--log-level", "warning",
-               "ioc.web.wsgi:build_server()"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "--threads",
+        "4",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--keep-alive",
+        KEEPALIVE_S,
+        "--log-level",
+        "warning",
+        "ioc.web.wsgi:build_server()",
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
@@ -341,8 +367,12 @@ def main() -> int:
             role.terminate()
             role.wait(20)
     result = {
-        "bench": "dashboard", "cameras": args.cameras, "detections": args.detections,
-        "reports": args.reports, "dossiers": args.dossiers, "web_workers": args.web_workers,
+        "bench": "dashboard",
+        "cameras": args.cameras,
+        "detections": args.detections,
+        "reports": args.reports,
+        "dossiers": args.dossiers,
+        "web_workers": args.web_workers,
         "browser_nice": args.browser_nice,
         "generate_s": round(generated, 1),
         "refresh_s": WebSettings().refresh_s,
@@ -351,7 +381,7 @@ def main() -> int:
         "overview_interactive_s": round(loads[len(loads) // 2], 3),
         "overview_interactive_max_s": round(loads[-1], 3),
         **callback_figures(record),
-    }  # fmt: skip
+    }
     report_slowest()
     emit(result, args.out)
     return 0 if not record.errors else 1
@@ -365,16 +395,18 @@ def callback_figures(record: Callbacks) -> dict[str, Any]:
 
     every = record.every()
     return {
-        "callbacks": len(every), "errors": sum(record.errors.values()),
+        "callbacks": len(every),
+        "errors": sum(record.errors.values()),
         "errors_by_kind": record.errors,
-        "callback_p50_s": q(every, 0.5), "callback_p95_s": q(every, 0.95),
+        "callback_p50_s": q(every, 0.5),
+        "callback_p95_s": q(every, 0.95),
         "callback_max_s": q(every, 1.0),
         "cold_load_callbacks": len(record.times["cold"]),
         "cold_load_callback_p95_s": q(record.times["cold"], 0.95),
         "cold_load_callback_max_s": q(record.times["cold"], 1.0),
         "warm_load_callback_p95_s": q(record.times["warm"], 0.95),
         "callback_server_p95_s": q(SERVER, 0.95),
-    }  # fmt: skip
+    }
 
 
 if __name__ == "__main__":

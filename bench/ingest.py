@@ -46,11 +46,12 @@ sys.path.insert(0, str(ROOT))
 from bench import profile  # noqa: E402
 from bench.ingest_load import Plan, publish, publish_once, publish_resilient, topic  # noqa: E402
 from bench.ingest_watch import Watcher, run_counts, worker_counters  # noqa: E402
-from bench.procs import MosquittoProcess, wait_for  # noqa: E402
 from bench.results import add_out_argument, emit  # noqa: E402
 from ioc.config import IngestSettings, MqttSettings  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
+from testkit.helpers import wait_for  # noqa: E402
+from testkit.mosquitto_proc import MosquittoProcess  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench"
 DEFAULTS = IngestSettings()
@@ -93,7 +94,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--messages and --batch must be at least 1")
     if args.baseline and make_url(args.database_url).get_backend_name() != "postgresql":
         parser.error("--baseline COPYs into PostgreSQL: give a postgresql --database-url")
-    return args  # fmt: skip
+    return args
 
 
 def fraction(value: str) -> float:
@@ -150,17 +151,24 @@ class Worker:
     client_id: str = field(default_factory=lambda: f"bench-worker-{uuid.uuid4().hex[:6]}")
     process: subprocess.Popen[bytes] | None = None
     peak_rss_mb: float = 0.0
+    starts: int = 0  # processes started (a SIGKILLed one is started again)
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
-        env.update({
-            "IOC_DATABASE__URL": self.url, "IOC_MQTT__PORT": str(self.port),
-            "IOC_MQTT__PROTOCOL": "5", "IOC_MQTT__TOPIC_PREFIX": self.prefix,
-            "IOC_MQTT__CLIENT_ID": self.client_id, "IOC_LOG_LEVEL": "WARNING",
-            "IOC_INGEST__BATCH_SIZE": str(self.batch_size),
-        })  # fmt: skip
+        env.update(
+            {
+                "IOC_DATABASE__URL": self.url,
+                "IOC_MQTT__PORT": str(self.port),
+                "IOC_MQTT__PROTOCOL": "5",
+                "IOC_MQTT__TOPIC_PREFIX": self.prefix,
+                "IOC_MQTT__CLIENT_ID": self.client_id,
+                "IOC_LOG_LEVEL": "WARNING",
+                "IOC_INGEST__BATCH_SIZE": str(self.batch_size),
+            }
+        )
         command = [sys.executable, "-m", "ioc.cli", "ingest"]
         self.process = subprocess.Popen(command, env=env, cwd=ROOT)
+        self.starts += 1
 
     def note_rss(self) -> None:
         if self.process is not None:
@@ -196,8 +204,9 @@ def wait_until_storing(engine: Any, port: int, prefix: str, timeout: float = 60)
 class Faults:
     """Injects the requested fault once, when the stored count passes its fraction."""
 
-    def __init__(self, args: argparse.Namespace, expected: int, worker: Worker,
-                 broker: MosquittoProcess) -> None:  # fmt: skip
+    def __init__(
+        self, args: argparse.Namespace, expected: int, worker: Worker, broker: MosquittoProcess
+    ) -> None:
         self.args, self.expected, self.worker, self.broker = args, expected, worker, broker
         self.done: list[str] = []
         self.profile: dict[str, object] = {}
@@ -227,8 +236,9 @@ class Faults:
         self.profiler.start()
 
 
-def consume(engine: Any, port: int, prefix: str, plan: Plan, args: argparse.Namespace, *,
-            hook: Any = None) -> dict[str, Any]:  # fmt: skip
+def consume(
+    engine: Any, port: int, prefix: str, plan: Plan, args: argparse.Namespace, *, hook: Any = None
+) -> dict[str, Any]:
     """Publish ``plan`` and watch its rows stored: throughput, latency, lost, duplicates."""
     expected = plan.messages * plan.batch
     resilient = args.restart_broker_at is not None
@@ -254,8 +264,9 @@ def consume(engine: Any, port: int, prefix: str, plan: Plan, args: argparse.Name
     }
 
 
-def worker_run(args: argparse.Namespace, engine: Any, broker: MosquittoProcess,
-               plan: Plan) -> dict[str, Any]:  # fmt: skip
+def worker_run(
+    args: argparse.Namespace, engine: Any, broker: MosquittoProcess, plan: Plan
+) -> dict[str, Any]:
     prefix = f"bench-{uuid.uuid4().hex[:6]}/v1"
     worker = Worker(args.database_url, broker.port, prefix, args.batch_size)
     worker.start()
@@ -273,14 +284,15 @@ def worker_run(args: argparse.Namespace, engine: Any, broker: MosquittoProcess,
         "faults": faults.done,
         "redeliveries_absorbed": int(counters.get("redelivered", 0)),
         "worker_duplicates_skipped": int(counters.get("duplicates", 0)),
-        "worker_processes": int(counters.get("processes", 0)),
+        "worker_processes": worker.starts,
         "peak_rss_mb": round(worker.peak_rss_mb, 1),
         **({"profile": faults.profile} if args.profile else {}),
     }
 
 
-def baseline_run(args: argparse.Namespace, engine: Any, broker: MosquittoProcess,
-                 plan: Plan) -> dict[str, Any]:  # fmt: skip
+def baseline_run(
+    args: argparse.Namespace, engine: Any, broker: MosquittoProcess, plan: Plan
+) -> dict[str, Any]:
     prefix = f"base-{uuid.uuid4().hex[:6]}/v1"
     command = [sys.executable, "-m", "bench.baseline", "--port", str(broker.port)]
     command += ["--topic", topic(prefix), "--database-url", args.database_url]
@@ -299,8 +311,10 @@ def baseline_run(args: argparse.Namespace, engine: Any, broker: MosquittoProcess
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     backend = make_url(args.database_url).get_backend_name()
-    print(f"ingest bench: {args.messages:,} messages × {args.batch} readings into {backend}",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"ingest bench: {args.messages:,} messages × {args.batch} readings into {backend}",
+        file=sys.stderr,
+    )
     engine = prepare_store(args.database_url)
     run = uuid.uuid4().hex[:6]
     with tempfile.TemporaryDirectory() as tmp:
@@ -311,8 +325,10 @@ def main(argv: list[str] | None = None) -> int:
             worker = worker_run(args, engine, broker, plan)
             base = None
             if args.baseline:
-                print("  the naive loop (bench/baseline.py), same broker and database",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    "  the naive loop (bench/baseline.py), same broker and database",
+                    file=sys.stderr,
+                )
                 base_plan = Plan(args.messages, args.batch, args.rate, tag=f"b{run}-")
                 base = baseline_run(args, engine, broker, base_plan)
         finally:
@@ -322,14 +338,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result["lost"] == 0 and result["stored_duplicates"] == 0 else 1
 
 
-def summary(args: argparse.Namespace, backend: str, worker: dict[str, Any],
-            base: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+def summary(
+    args: argparse.Namespace, backend: str, worker: dict[str, Any], base: dict[str, Any] | None
+) -> dict[str, Any]:
     result: dict[str, Any] = {
-        "bench": "ingest", "backend": backend, "messages": args.messages,
-        "readings_per_message": args.batch, "rate_limit": args.rate,
-        "kill_worker_at": args.kill_worker_at, "restart_broker_at": args.restart_broker_at,
-        "settings_differing": settings_differing(args), **worker,
-    }  # fmt: skip
+        "bench": "ingest",
+        "backend": backend,
+        "messages": args.messages,
+        "readings_per_message": args.batch,
+        "rate_limit": args.rate,
+        "kill_worker_at": args.kill_worker_at,
+        "restart_broker_at": args.restart_broker_at,
+        "settings_differing": settings_differing(args),
+        **worker,
+    }
     if base is not None:
         result["baseline_msgs_per_s"] = base["msgs_per_s"]
         result["baseline_lost"] = base["lost"]

@@ -98,13 +98,17 @@ def run_counts(engine: Any, tag: str) -> tuple[int, int]:
 
 
 def worker_counters(engine: Any, client_id: str) -> dict[str, float]:
-    """The counters of this run's worker processes (one row each), added up."""
+    """The counters of this run's worker.
+
+    Its ``worker_stats`` row is named by the role and the MQTT client id, never the process,
+    so a worker started again after a SIGKILL takes the row over: these are the counters of
+    the last process, the one the broker redelivers the unacknowledged messages to.
+    """
     with engine.connect() as conn:
-        query = select(WorkerStat.counters).where(WorkerStat.worker_id.like(f"%:{client_id}"))
-        rows = conn.execute(query).all()
-    total: dict[str, float] = {"processes": len(rows)}
-    for (counters,) in rows:
-        for key, value in counters.items():
-            if isinstance(value, int | float) and not key.endswith("_seconds"):
-                total[key] = total.get(key, 0) + value
-    return total
+        query = select(WorkerStat.counters).where(WorkerStat.worker_id == f"ingest:{client_id}")
+        counters = conn.scalar(query) or {}
+    return {
+        key: value
+        for key, value in counters.items()
+        if isinstance(value, int | float) and not key.endswith("_seconds")
+    }

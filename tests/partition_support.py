@@ -13,13 +13,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
-from bench.plans import blocks, explained, plan_names, relations
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.partitions import partitions
 from tests.conftest import scratch_database
-
-__all__ = ["blocks", "explained", "plan_names", "relations"]
 
 
 @contextmanager

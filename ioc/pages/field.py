@@ -18,6 +18,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc.app_context import LANG_STORE_ID, current_settings, current_store, web_client
 from ioc.auth.guard import (
     incidents_seen,
     may_act_on_incident,
@@ -37,7 +38,6 @@ from ioc.pages.states import failed, loading, reason
 from ioc.pages.unit import find_unit
 from ioc.store.models import Incident
 from ioc.timeutil import format_local, utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store, web_client
 
 
 def register(lang: str) -> None:

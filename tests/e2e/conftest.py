@@ -20,9 +20,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS
-from ioc.auth.roles import Role
-from tests.auth_support import SignedIn, sign_in_browser, store_of
+from ioc.auth.user_roles import Role
+from testkit.auth_support import SignedIn, sign_in_browser, store_of
+from testkit.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import unavailable
 
 WALL = {"width": 1920, "height": 1080}

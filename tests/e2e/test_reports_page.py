@@ -14,8 +14,8 @@ from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models import CitizenReport
 from ioc.web.app import create_app
+from testkit.helpers import wait_for
 from tests.e2e.conftest import LiveServer, WatchedPage
-from tests.helpers import wait_for
 from tests.reports_support import HO_XUAN_HUONG, seed
 
 pytestmark = pytest.mark.e2e

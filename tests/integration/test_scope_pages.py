@@ -18,9 +18,10 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
+from ioc.app_context import attach
 from ioc.audit.log import verify
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.pages import field, kpi, kpi_cache, leader, overview, reports, system, unit, wall
 from ioc.store import Store
@@ -28,7 +29,6 @@ from ioc.store.models import CitizenReport, Incident
 from ioc.store.models_audit import AuditEntry
 from ioc.store.models_incidents import IncidentEvent
 from ioc.store.models_reports import ReportStatusChange
-from ioc.web.context import attach
 from ioc.web.files import snapshot
 from tests.scope_support import (
     ADMIN,
