@@ -4,19 +4,23 @@ Three measurements on the product's default settings and detectors (``plume``, `
 ``fire``), each against a plain baseline in the same run:
 
 1. **Streams.** K simulated 1280×720 5 fps H.264 sub-streams (made with ffmpeg/libx264 like
-   a camera's: main profile, no B-frames, a key frame every 2 s, 2 Mbit/s), each looped
-   through the real capture path (OpenCV/FFmpeg decode) in real time and analysed at 2 fps
-   by a warmed-up chain (the plume detector past its learning time). K doubles, then is
-   bisected, until a stream falls below 90 % of its analysis rate or the process needs more
-   than ``--cpu-limit`` % of the cores. The same K streams are then only decoded (capture
-   loop, no chain): the chain's overhead is the ratio of the two CPU costs.
+   a camera's: main profile, no B-frames, a key frame every 2 s, 2 Mbit/s; 40 s of quiet
+   hillside, the last quarter with a plume), each looped through the real capture path
+   (OpenCV/FFmpeg decode) in real time and analysed at 2 fps by a warmed-up chain (the
+   plume detector past its learning time). Each trial lasts one loop of the clip. K
+   doubles, then is bisected, until a stream falls below 90 % of its analysis rate or the
+   process needs more than ``--cpu-limit`` % of the cores. The same K streams are then
+   only decoded (capture loop, no chain): the chain's overhead is the ratio of the two CPU
+   costs. On a shared machine the real-time K is what was left over; the CPU per stream
+   gives the capacity of two free cores (``streams_per_2_cores_by_cpu``).
 2. **Motion gating.** The chain with the motion gate against detectors on every frame, on
-   the same clip's analysis frames (three quarters quiet hillside, then a plume), with the
-   CPU share of each detector in the gated run: where the time goes.
+   the same clip's analysis frames (the whole loop, and its quiet part), with the CPU
+   share of each detector in the gated run: where the time goes.
 3. **Tower cameras.** One frame a minute at 2048×1536 (real HPWREN frames when
    ``--tower-dir`` holds JPEGs, else synthetic): CPU to decode the JPEG and run the full
    chain on the full-size frame, after the plume detector's learning time; one core
-   watches 60 s / that many cameras.
+   watches 60 s / that many cameras. The same with the frame first shrunk to
+   ``analysis_width``, as the capture loop does by default, for comparison.
 
 Prints progress on stderr and finally one JSON line (naming the stream codec as the
 decoder reports it); ``--out FILE`` also writes that line to FILE.
@@ -53,7 +57,7 @@ from bench.camera_media import (  # noqa: E402
     stream_clip,
     tower_jpegs,
 )
-from camera.capture import CaptureLoop, CaptureOptions  # noqa: E402
+from camera.capture import CaptureLoop, CaptureOptions, downscale  # noqa: E402
 from camera.chain import Chain  # noqa: E402
 from camera.detectors import Detector, load_detectors  # noqa: E402
 from camera.registry import CameraSource  # noqa: E402
@@ -251,34 +255,44 @@ def time_shares(per_detector: dict[str, float], total: float) -> dict[str, float
     return shares
 
 
-def tower(args: argparse.Namespace, cw: CameraWorkerSettings) -> dict[str, Any]:
-    """CPU per one-frame-a-minute tower frame: JPEG decode + the full chain at full size."""
-    jpegs, source = tower_jpegs(args.tower_dir, args.tower_frames, args.tower_size)
+def tower_pass(jpegs: list[bytes], cw: CameraWorkerSettings, width: int) -> dict[str, Any]:
+    """Mean CPU per frame (decode, chain) after the plume detector's learning time, with the
+    frames handed to the chain at most ``width`` px wide (0: full size)."""
     detectors = [Timed(d) for d in load_detectors(cw)]
     chain = Chain(detectors, cw)
     first = min(math.ceil(cw.plume_warmup_s / 60), len(jpegs) - 1)
-    decode_s, chain_s, shape = [], [], (0, 0)
+    decode_s, chain_s = [], []
     for i, data in enumerate(jpegs):
         if i == first:
             for detector in detectors:
                 detector.seconds = 0.0
         start = time.process_time()
         frame = np.asarray(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR))
+        frame = downscale(frame, width) if width else frame
         decoded = time.process_time()
         chain.process(frame, 60.0 * i)
         if i >= first:
             decode_s.append(decoded - start)
             chain_s.append(time.process_time() - decoded)
-        shape = frame.shape[:2]
-    per_frame = float(np.mean(decode_s) + np.mean(chain_s))
     return {
-        "source": source,
-        "frame": f"{shape[1]}x{shape[0]}",
+        "frame": f"{frame.shape[1]}x{frame.shape[0]}",
         "frames_timed": len(chain_s),
         "decode_ms": round(1000 * float(np.mean(decode_s)), 1),
         "chain_ms": round(1000 * float(np.mean(chain_s)), 1),
         "chain_time_share": time_shares({d.name: d.seconds for d in detectors}, sum(chain_s)),
-        "cameras_per_core": int(60.0 / per_frame),
+        "cameras_per_core": int(60.0 / float(np.mean(decode_s) + np.mean(chain_s))),
+    }
+
+
+def tower(args: argparse.Namespace, cw: CameraWorkerSettings) -> dict[str, Any]:
+    """One-frame-a-minute tower cameras: JPEG decode + the full chain on the full-size frame,
+    and (for comparison) on the frame shrunk to ``analysis_width`` as the capture loop does."""
+    jpegs, source = tower_jpegs(args.tower_dir, args.tower_frames, args.tower_size)
+    full = tower_pass(jpegs, cw, 0)
+    return {
+        "source": source,
+        **full,
+        "at_analysis_width": tower_pass(jpegs, cw, cw.analysis_width),
     }
 
 
@@ -305,7 +319,9 @@ def positive(kind: Callable[[str], float]) -> Callable[[str], Any]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    p.add_argument("--trial-s", type=positive(float), default=15, help="seconds per K")
+    p.add_argument(
+        "--trial-s", type=positive(float), default=40, help="seconds per K (one loop of the clip)"
+    )
     p.add_argument("--clip-s", type=positive(float), default=40, help="looped clip length (s)")
     p.add_argument("--max-streams", type=positive(int), default=64, help="largest K tried")
     p.add_argument("--cpu-limit", type=positive(float), default=90, help="max %% of all cores")

@@ -89,3 +89,4 @@ def test_tiny_run_prints_and_writes_one_json_line(
     tower = result["tower"]
     assert (tower["source"], tower["frame"], tower["frames_timed"]) == ("synthetic", "320x240", 1)
     assert tower["cameras_per_core"] > 0
+    assert tower["at_analysis_width"]["frame"] == "320x240"  # already below 640 px
