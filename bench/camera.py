@@ -123,12 +123,13 @@ def bench_settings(var_dir: Path) -> Settings:
 
 def warm_states(chain: Chain, frames: Frames, cw: CameraWorkerSettings) -> list[Any]:
     """Detector states of a camera that has watched this scene past the plume detector's
-    learning time (frames spread over it, ending one second before t = 0)."""
+    learning time (the clip's first frames spread over it, the last one at t = -1 s)."""
     span = cw.plume_warmup_s + 2 * cw.confirm_window_s
     count = max(2, min(len(frames), 24))
     for i in range(count):
-        t = -span + i * span / count - 1.0
-        chain.process(frames[i % len(frames)][1], t)
+        chain.process(
+            frames[min(i, len(frames) - 1)][1], -1.0 - (count - 1 - i) * span / (count - 1)
+        )
     return chain.states
 
 
