@@ -132,6 +132,7 @@ def test_onnxruntime_reads_the_models_input_and_classes(tmp_path: Path) -> None:
     backend = open_backend(grid_yolo(tmp_path / "pyro.onnx"), "onnxruntime")
     assert (backend.name, backend.input_size, backend.names) == ("onnxruntime", (64, 64), ["smoke"])
     assert open_backend(tmp_path / "pyro.onnx", "opencv").name == "opencv"
+    assert open_backend(tmp_path / "pyro.onnx", "auto").name == "onnxruntime"  # when installed
     with pytest.raises(FileNotFoundError):
         open_backend(tmp_path / "missing.onnx")
 
