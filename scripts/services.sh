@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Functions that make sure the real services the tests talk to are installed and running:
-# PostgreSQL with PostGIS, Mosquitto, Chromium. Sourced by scripts/test.sh.
+# PostgreSQL with PostGIS, Mosquitto, Chromium (and ffmpeg, which encodes the camera
+# benchmark's H.264 streams). Sourced by scripts/test.sh.
 # On Debian as root it installs what is missing; elsewhere it says what to install.
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
@@ -24,7 +25,7 @@ pg_major() {
 missing_debian_packages() {
   local major; major=$(pg_major)
   local wanted=(make python3-venv postgresql "postgresql-${major}-postgis-3" mosquitto chromium
-    fonts-dejavu-core poppler-utils)
+    fonts-dejavu-core poppler-utils ffmpeg)
   local pkg
   for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"

@@ -219,11 +219,36 @@ class CameraWorkerSettings(Section):
     loop_files: bool = Field(True, description="A file source starts over at its end.")
     client_id: str = Field("ioc-cameras", description="MQTT client id prefix of the worker.")
     onnx_classes: list[str] = Field(
-        default_factory=lambda: ["smoke", "fire"],
-        description="Class names of the ONNX model's outputs, in order (smoke/fire kept).",
+        default_factory=list,
+        description="Class names of the ONNX model's outputs, in order (smoke/fire kept); "
+        "empty: the names an Ultralytics export carries, else smoke, fire.",
     )
-    onnx_input_size: int = Field(640, ge=32, le=2048, description="ONNX model input size (px).")
+    onnx_input_size: int = Field(
+        640,
+        ge=32,
+        le=2048,
+        description="ONNX model input size (px), when the model leaves it open.",
+    )
     onnx_confidence: float = Field(0.4, gt=0, le=1, description="ONNX score threshold.")
+    onnx_runtime: Literal["auto", "onnxruntime", "opencv"] = Field(
+        "auto",
+        description="Where the ONNX model runs: onnxruntime, OpenCV's DNN module, or auto "
+        "(onnxruntime when installed).",
+    )
+    onnx_tile: int = Field(
+        0,
+        ge=0,
+        le=4096,
+        description="Tile side (px of the analysed frame) the ONNX model runs on, so a "
+        "distant plume keeps its pixels; 0: the whole frame in one pass.",
+    )
+    onnx_tile_overlap: float = Field(
+        0.2, ge=0, le=0.75, description="Share of an ONNX tile shared with its neighbour."
+    )
+    onnx_tile_whole: bool = Field(
+        True,
+        description="With tiles, also one pass on the whole frame (plumes larger than a tile).",
+    )
     shard_count: int = Field(
         1, ge=1, le=1000, description="Camera workers splitting the cameras; 1: this one takes all."
     )
