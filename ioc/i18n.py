@@ -411,6 +411,27 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "not allowed in the current status",
     },
     "incident.error.no_assignee": {"vi": "cần ghi tên người xử lý", "en": "an assignee is needed"},
+    "incident.error.no_reason": {
+        "vi": "cần ghi lý do (báo động giả)",
+        "en": "a reason is needed (false alarm)",
+    },
+    "incident.error.bad_assignee": {
+        "vi": "người hoặc đội được chọn không thuộc đơn vị của sự cố",
+        "en": "the chosen officer or team is not of the incident's unit",
+    },
+    "desk.open": {"vi": "Xử lý", "en": "Act"},
+    "desk.title": {"vi": "Xử lý sự cố #{id}: {title}", "en": "Incident #{id}: {title}"},
+    "desk.assignee": {"vi": "Điều động cho", "en": "Dispatch to"},
+    "desk.assignee_pick": {"vi": "Chọn cán bộ hoặc đội", "en": "Pick an officer or team"},
+    "desk.note": {
+        "vi": "Ghi chú (bắt buộc nêu lý do khi báo động giả)",
+        "en": "Note (a false alarm needs its reason)",
+    },
+    "desk.team": {"vi": "Đội {name}", "en": "Team {name}"},
+    "desk.nobody": {
+        "vi": "Đơn vị chưa có cán bộ hiện trường nào để điều động",
+        "en": "The unit has no field officer to dispatch",
+    },
     "incident.error.no_actor": {"vi": "chưa rõ người thực hiện", "en": "who acted is unknown"},
     "incident.error.unknown_action": {"vi": "thao tác không hợp lệ", "en": "unknown action"},
     "incident.error.bad_photo": {
@@ -423,6 +444,8 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     },
     "notify.prefix.escalation": {"vi": "CHƯA AI TIẾP NHẬN - ", "en": "NOT ACKNOWLEDGED - "},
     "notify.prefix.reminder": {"vi": "NHẮC LẠI - ", "en": "REMINDER - "},
+    "notify.prefix.dispatch": {"vi": "ĐIỀU ĐỘNG - ", "en": "DISPATCHED - "},
+    "notify.line.assignee": {"vi": "Giao cho: {name}", "en": "Assigned to: {name}"},
     "notify.line.severity": {"vi": "Mức độ: {severity}", "en": "Severity: {severity}"},
     "notify.line.time": {
         "vi": "Thời điểm: {time} (giờ Việt Nam)",

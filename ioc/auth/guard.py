@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_
 
-from ioc.auth.principal import Principal
+from ioc.auth.principal import Principal, team_key
 from ioc.auth.roles import Role
 from ioc.store.models import Incident
 
@@ -66,7 +66,12 @@ def incidents_seen(principal: Principal | None) -> list[ColumnElement[bool]]:
     unit = in_scope(Incident.unit_code, principal)
     if principal is None or not unit or principal.role is not Role.FIELD:
         return unit
-    return [or_(Incident.assignee == principal.name, *unit)]
+    return [or_(Incident.assignee.in_(assignees_of(principal)), *unit)]
+
+
+def assignees_of(principal: Principal) -> list[str]:
+    """The assignee values that mean this person: its name, and its team if it has one."""
+    return [principal.name] + ([team_key(principal.team)] if principal.team else [])
 
 
 def may_act_on_incident(principal: Principal | None, incident: Incident) -> bool:
@@ -76,7 +81,7 @@ def may_act_on_incident(principal: Principal | None, incident: Incident) -> bool
         return False
     if principal.changes_unit(incident.unit_code):
         return True
-    return principal.role is Role.FIELD and incident.assignee == principal.name
+    return principal.role is Role.FIELD and principal.assigned(incident.assignee)
 
 
 def sees_incident(principal: Principal | None, incident: Incident) -> bool:

@@ -118,6 +118,8 @@ CHANGING_OUTPUTS: frozenset[str] = frozenset(
     {
         "field-changed.data",  # field actions: acknowledge, dispatch, resolve + photo upload
         "reports-changed.data",  # citizen-report workflow steps
+        "unit-desk-status.children",  # the incident desk of /unit/<code>
+        "overview-desk-status.children",  # the incident desk of /
     }
 )
 

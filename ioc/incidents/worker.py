@@ -99,6 +99,7 @@ class IncidentWorker:
             delivery_ids = queue_outbox(session, outbox, self.public_url, self.signer)
             save_cursors(session, self.cursors, now)
         self.dispatcher.submit(delivery_ids)
+        self.dispatcher.pick_up("dispatch")  # dispatches pressed on the pages
         return done
 
     def _isolate_failure(self) -> None:

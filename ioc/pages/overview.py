@@ -23,7 +23,7 @@ from ioc.aggregates.shared import ProcessMemo
 from ioc.auth.guard import province_wide
 from ioc.camera_status import CameraStatus
 from ioc.i18n import language_or_default, t
-from ioc.pages import map_data
+from ioc.pages import incident_desk, map_data
 from ioc.pages.access import province_only, viewer
 from ioc.pages.camera_panel import alarm_items, counter, counts, status_items
 from ioc.pages.kpi_cache import group_keys, metric_max, metric_name
@@ -92,6 +92,7 @@ def panel(lang: str) -> Any:
             html.Div(id="overview-alarms"),
             html.H2(t("panel.incidents", lang), className=heading),
             html.Div(id="overview-incidents", className="overview-incidents"),
+            incident_desk.desk("overview", lang),
         ],
         className="overview-column",
     )
@@ -275,7 +276,11 @@ def _build(
         new_version,
         updated_text(now, lang),
         cards(summary, "overview-card"),
-        incident_queue(data.incidents, data.names, lang) if "incidents" in parts else skip,
+        incident_queue(
+            data.incidents, data.names, lang, extra=incident_desk.row_button("overview", lang)
+        )
+        if "incidents" in parts
+        else skip,
         ranking_view(rows, metric, lang) if recolour else skip,
     )
 
