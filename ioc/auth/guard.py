@@ -66,12 +66,10 @@ def incidents_seen(principal: Principal | None) -> list[ColumnElement[bool]]:
     unit = in_scope(Incident.unit_code, principal)
     if principal is None or not unit or principal.role is not Role.FIELD:
         return unit
-    return [or_(Incident.assignee.in_(assignees_of(principal)), *unit)]
-
-
-def assignees_of(principal: Principal) -> list[str]:
-    """The assignee values that mean this person: its name, and its team if it has one."""
-    return [principal.name] + ([team_key(principal.team)] if principal.team else [])
+    mine = Incident.assignee == principal.name
+    if principal.team:  # or dispatched to its team
+        mine = or_(mine, Incident.assignee == team_key(principal.team))
+    return [or_(mine, *unit)]
 
 
 def may_act_on_incident(principal: Principal | None, incident: Incident) -> bool:

@@ -320,7 +320,7 @@ def decide_callback(principal: Principal | None, outputs: list[tuple[str, str]])
         decision = _decide_need(principal, need, {}, {}, "")
         if not decision.allowed:
             return _forbid()
-        if f"{name}.{prop}" in CHANGING_OUTPUTS and not principal.may_change:
+        if f"{name}.{prop.split('@')[0]}" in CHANGING_OUTPUTS and not principal.may_change:
             return _forbid()
     return ALLOW
 

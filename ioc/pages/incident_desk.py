@@ -74,9 +74,10 @@ def desk(prefix: str, lang: str) -> html.Section:
     return html.Section(
         [
             html.H3(id=f"{prefix}-desk-title", className="ioc-desk-title"),
-            html.Label(
+            html.Div(
                 [
-                    html.Span(t("desk.assignee", lang), className="ioc-desk-label"),
+                    html.Label(t("desk.assignee", lang), htmlFor=f"{prefix}-desk-assignee",
+                               className="ioc-desk-label"),
                     dcc.Dropdown(id=f"{prefix}-desk-assignee", options=[], clearable=True,
                                  placeholder=t("desk.assignee_pick", lang)),
                 ]

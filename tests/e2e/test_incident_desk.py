@@ -96,7 +96,7 @@ def test_operator_dispatches_from_the_unit_page_to_a_chosen_officer(
     open_desk(page, desk_site.dispatched)
     assert "Khói ở Langbiang" in page.inner_text("#unit-desk-title")
     page.click("#unit-desk-assignee")
-    options = page.get_by_role("option")
+    options = page.locator(".dash-dropdown-option")
     options.first.wait_for(timeout=5_000)
     names = options.all_inner_texts()
     assert "Đội Rừng 1" in names and OFFICER in names and "canbo.w1" not in names

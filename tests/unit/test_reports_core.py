@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ioc.pages.reports_cards import hours_text
 from ioc.reports.categories import read_categories
 from ioc.reports.clock import (
     ALWAYS,
@@ -162,3 +163,10 @@ def test_simulated_reports_are_plausible() -> None:
     assert len({r.external_id for r in reports}) == 200
     per_day = sum(reports_this_minute(rng, now + timedelta(minutes=m)) for m in range(1440))
     assert 3 <= per_day <= 30
+
+
+def test_durations_under_an_hour_read_in_minutes() -> None:
+    assert hours_text(0.25, "vi") == "15 phút"
+    assert hours_text(0.0, "vi") == "0 phút"
+    assert hours_text(1.5, "vi") == "1.5 giờ" and hours_text(2, "en") == "2.0 h"
+    assert hours_text(None, "vi") == "chưa có"
