@@ -450,6 +450,7 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "vi": "người hoặc đội được chọn không thuộc đơn vị của sự cố",
         "en": "the chosen officer or team is not of the incident's unit",
     },
+    "common.simulated": {"vi": "mô phỏng", "en": "simulated"},
     "desk.open": {"vi": "Xử lý", "en": "Act"},
     "desk.title": {"vi": "Xử lý sự cố #{id}: {title}", "en": "Incident #{id}: {title}"},
     "desk.assignee": {"vi": "Điều động cho", "en": "Dispatch to"},

@@ -93,6 +93,7 @@ def detection_payload(moment: datetime, rng: random.Random) -> dict[str, object]
         "kind": kind,
         "score": round(rng.uniform(0.62, 0.97), 2),
         "bbox": [round(x, 3), round(y, 3), round(rng.uniform(0.05, 0.25), 3), 0.12],
+        "simulated": True,  # stored with the detection, shown as "mô phỏng"
     }
 
 

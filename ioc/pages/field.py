@@ -27,6 +27,7 @@ from ioc.incidents.queries import open_incidents, version_of
 from ioc.notify.message import geo_uri, map_url, snapshot_url
 from ioc.pages import incident_acts
 from ioc.pages.access import denied, viewer
+from ioc.pages.panels import simulated_badge
 from ioc.pages.states import failed, loading, reason
 from ioc.pages.unit import find_unit
 from ioc.store.models import Incident
@@ -149,6 +150,7 @@ def card(incident: Incident, lang: str, principal: Principal) -> html.Article:
                     className=f"field-severity field-severity-{incident.severity}",
                 ),
                 html.Span(t(f"incident.status.{incident.status}", lang), className="field-state"),
+                simulated_badge(lang) if incident.simulated else None,
             ],
             className="field-badges",
         ),

@@ -96,6 +96,7 @@ def incident_row(
                 f"{severity_label(item.severity, lang)} · {status_label(item.status, lang)}",
                 className="ioc-incident-meta",
             ),
+            simulated_badge(lang) if item.simulated else None,
             html.Span(
                 f"{unit} · {format_local(item.opened_at, '%H:%M %d/%m')}".strip(" ·"),
                 className="ioc-incident-meta",
@@ -106,6 +107,11 @@ def incident_row(
         style={"borderLeftColor": severity_color(item.severity)},
         **data_attrs(incident_id=item.id, severity=item.severity),
     )
+
+
+def simulated_badge(lang: str) -> html.Span:
+    """The mark of what the demo's simulator made ("mô phỏng")."""
+    return html.Span(t("common.simulated", lang), className="ioc-simulated")
 
 
 def ranking(

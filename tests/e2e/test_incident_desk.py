@@ -63,6 +63,7 @@ def desk_site(tmp_path: Path, serve: Callable[[Any], LiveServer]) -> Iterator[De
         title="Cháy rừng thông",
         unit_code="W3",
         severity="critical",
+        simulated=True,
         lon=108.55,
         lat=12.25,
     )
@@ -93,6 +94,8 @@ def test_operator_dispatches_from_the_unit_page_to_a_chosen_officer(
     page.goto(desk_site.live.url + "/unit/W3")
     page.wait_for_selector("#unit-incidents .ioc-desk-open", timeout=15_000)
     assert "Khói Xuân Hương" not in page.inner_text("#unit-incidents")
+    marked = page.locator("#unit-incidents .ioc-simulated").all_inner_texts()
+    assert marked == ["mô phỏng"]  # only the simulated incident says so
     open_desk(page, desk_site.dispatched)
     assert "Khói ở Langbiang" in page.inner_text("#unit-desk-title")
     page.click("#unit-desk-assignee")
