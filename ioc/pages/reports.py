@@ -34,8 +34,9 @@ from ioc.pages.report_decisions import (
 )
 from ioc.pages.reports_cards import kpi_cards
 from ioc.pages.states import failed, loading, reason
+from ioc.pages.unit_views import duration
 from ioc.reports.categories import Category, load_categories
-from ioc.reports.clock import countdown, sla_status
+from ioc.reports.clock import sla_status
 from ioc.reports.kpis import KpiRow, compute_kpis
 from ioc.reports.privacy import shown
 from ioc.reports.queries import ReportFilter, find_reports
@@ -98,15 +99,18 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
 
 
 def sla_text(report: CitizenReport, now: datetime, lang: str) -> str:
-    """The running clock of a report as text (e.g. "Đến hiện trường còn 1:20")."""
+    """The running clock of a report as text (e.g. "Đến hiện trường còn 1 giờ 20 phút",
+    "còn 45 phút")."""
     state = sla_status(
         report.status, report.onsite_due_at, report.result_due_at, report.first_response_at, now
     )
     if state.phase == "done" or state.remaining is None:
         return t("reports.sla.done", lang)
     if state.overdue:
-        return t("reports.sla.overdue", lang, time=countdown(-state.remaining))
-    return t(f"reports.sla.{state.phase}", lang, time=countdown(state.remaining))
+        return t("reports.sla.overdue", lang, time=duration(-state.remaining.total_seconds(), lang))
+    return t(
+        f"reports.sla.{state.phase}", lang, time=duration(state.remaining.total_seconds(), lang)
+    )
 
 
 def action_buttons(report: CitizenReport, lang: str, principal: Principal) -> list[Any]:

@@ -170,3 +170,20 @@ def test_durations_under_an_hour_read_in_minutes() -> None:
     assert hours_text(0.0, "vi") == "0 phút"
     assert hours_text(1.5, "vi") == "1.5 giờ" and hours_text(2, "en") == "2.0 h"
     assert hours_text(None, "vi") == "chưa có"
+
+
+def test_sla_clock_reads_in_minutes_under_an_hour() -> None:
+    from ioc.pages.reports import sla_text
+    from ioc.store.models import CitizenReport
+
+    now = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
+    report = CitizenReport(
+        status="received",
+        onsite_due_at=now + timedelta(minutes=45),
+        result_due_at=now + timedelta(hours=6),
+        first_response_at=None,
+    )
+    assert sla_text(report, now, "vi").endswith("45 phút")
+    assert sla_text(report, now + timedelta(minutes=65), "vi").endswith("20 phút")
+    report.onsite_due_at = now + timedelta(minutes=125)
+    assert sla_text(report, now, "vi").endswith("2 giờ 05 phút")
