@@ -196,11 +196,13 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
     ``version`` is None on the first call after the page is rendered: the whole figure is
     sent once; afterwards only patches of the changed layers, and nothing when unchanged.
     What a refresh sends depends only on the new versions, which feeds changed and the
-    page's choices, so it is built once per process for every page in the same state
-    (a control room of 50 screens costs one build per change, not 50).
+    page's choices (and whether the reader may act on incidents: the desk's buttons), so it
+    is built once per process for every page in the same state (a control room of 50
+    screens costs one build per change, not 50).
     """
     skip = dash.no_update
-    if not province_wide(viewer()):
+    principal = viewer()
+    if not province_wide(principal):
         return (empty_figure(), "–", "–", "–", None, [], None, "", province_only(lang), None, None)
     with current_store().session() as session:
         new_version = map_data.versions(session, now)
@@ -210,7 +212,8 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
         first = version is None or not isinstance(version, dict)
         key = (str(session.get_bind().engine.url), json.dumps(new_version, sort_keys=True),
                "first" if first else ",".join(sorted(changed)), lang, str(show_districts),
-               metric, json.dumps(layers))  # fmt: skip
+               metric, json.dumps(layers),
+               "act" if principal and principal.may_change else "read")  # fmt: skip
         built = _BUILT.get(key)
         if built is None:
             choices = (show_districts, metric, layers)

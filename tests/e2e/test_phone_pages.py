@@ -223,6 +223,8 @@ def test_wall_sizes_cut_no_text_and_the_wall_map_fills_its_panel(
             panel = page.locator(".wall-map").bounding_box()
             assert graph is not None and panel is not None
             assert graph["width"] * graph["height"] >= 0.9 * panel["width"] * panel["height"]
+            cards = page.locator("#wall-cards").bounding_box()
+            assert cards is not None and graph["x"] + graph["width"] <= cards["x"] + 1  # no overlap
         assert watched.problems() == []
     finally:
         context.close()

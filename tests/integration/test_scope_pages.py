@@ -211,6 +211,10 @@ def test_incident_desk_is_checked_on_the_server(store: Store, city: Any) -> None
         assert "không thuộc đơn vị" in act("dispatch", seeded.incident_dl, "canbo.baoloc", "", "vi")
         assert "cần ghi lý do" in act("false_alarm", seeded.incident_dl, None, " ", "vi")
         assert "Đã ghi nhận" in act("dispatch", seeded.incident_dl, "team:Rừng 1", "", "vi")
+    with acting_as(server, ADMIN):  # the province overview's desk: for who may change
+        assert '"overview-desk-open"' in dump(overview.refresh_at(NOW, None, "vi"))
+    with acting_as(server, LEADER):
+        assert "desk-open" not in dump(overview.refresh_at(NOW, None, "vi"))
     for principal in (LEADER, unit_principal(store, "xem.672", Role.VIEWER, DA_LAT)):
         with acting_as(server, principal):
             assert "desk-open" not in dump(unit.refresh_at(NOW, None, XUAN_HUONG, "vi"))
