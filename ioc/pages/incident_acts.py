@@ -82,7 +82,6 @@ def _apply(session: Session, principal: Principal, incident_id: int, wish: Wish,
         may=lambda locked: may_act_on_incident(principal, locked),
     )
     if not result.ok:
-        session.rollback()
         if photo is not None:
             (settings.var_dir / photo).unlink(missing_ok=True)
         return error_text(result.error or "forbidden", lang)
