@@ -7,9 +7,9 @@ run:  ## python app.py in .venv (or the active virtualenv), installing requireme
 test:  ## system services + Python packages, then ruff, mypy and pytest on real services
 	@bash scripts/test.sh
 
-check:  ## format check, lint and types in one command
+check:  ## format check, lint, types and import layers in one command
 	@py=$$(bash scripts/venv.sh requirements-dev.txt | tail -1); bin=$$(dirname $$py); \
-	  $$bin/ruff format --check . && $$bin/ruff check . && $$bin/mypy
+	  $$bin/ruff format --check . && $$bin/ruff check . && $$bin/mypy && $$bin/lint-imports
 
 fmt:  ## format and autofix
 	@py=$$(bash scripts/venv.sh requirements-dev.txt | tail -1); bin=$$(dirname $$py); \

@@ -33,11 +33,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import ensure_database, percentile  # noqa: E402
+from camera.events import EventFiles, detection_payload  # noqa: E402
+from camera.types import Detection  # noqa: E402
 from ioc.notify.subscriptions import SubscriptionSpec, add_subscription  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
-from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
+from testkit.mosquitto_proc import MosquittoProcess  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -109,16 +111,10 @@ def start(role: list[str], url: str, port: int, prefix: str) -> subprocess.Popen
 
 
 def detection(camera: str) -> bytes:
-    body = {
-        "v": 1,
-        "msg_id": f"{camera}-{uuid.uuid4().hex[:8]}",
-        "ts": datetime.now(UTC).isoformat(),
-        "kind": "smoke",
-        "score": 0.9,
-        "bbox": [0.4, 0.3, 0.1, 0.1],
-        "snapshot": f"snapshots/{camera}/bench.jpg",
-    }
-    return json.dumps(body).encode()
+    """A smoke detection built by the camera worker's own payload function."""
+    seen = Detection("smoke", 0.9, (0.4, 0.3, 0.1, 0.1))
+    files = EventFiles(f"snapshots/{camera}/bench.jpg", f"snapshots/{camera}/bench-strip.jpg")
+    return json.dumps(detection_payload(seen, datetime.now(UTC), files)).encode()
 
 
 def publisher(port: int) -> mqtt.Client:

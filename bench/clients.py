@@ -16,9 +16,9 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.store import open_store
-from tests.auth_support import SignedIn, browser_cookies, sign_in
+from testkit.auth_support import SignedIn, browser_cookies, sign_in
 
 VIEWPORT = {"width": 1920, "height": 1080}
 

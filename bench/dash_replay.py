@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.clients import DashClient, browser_context, open_client
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.overview_support import FILLED_JS
+from testkit.chromium import CHROMIUM, CHROMIUM_ARGS
+from testkit.overview_support import FILLED_JS
 
 CALLBACK_PATH = "/_dash-update-component"
 REFRESH_INPUT = "overview-interval"

@@ -35,14 +35,16 @@ from bench.live import _up, environment  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.helpers import free_port, wait_for  # noqa: E402
-from tests.overview_support import FILLED_JS  # noqa: E402
+from testkit.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from testkit.helpers import free_port, wait_for  # noqa: E402
+from testkit.overview_support import FILLED_JS  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_dashboard"
-WARDS = "(SELECT array_agg(code ORDER BY code) c, array_agg(center_lon ORDER BY code) x, " \
-    "array_agg(center_lat ORDER BY code) y FROM admin_units WHERE level = 'commune' " \
-    "AND valid_from >= DATE '2025-07-01')"  # fmt: skip
+WARDS = (
+    "(SELECT array_agg(code ORDER BY code) c, array_agg(center_lon ORDER BY code) x, "
+    "array_agg(center_lat ORDER BY code) y FROM admin_units WHERE level = 'commune' "
+    "AND valid_from >= DATE '2025-07-01')"
+)
 PICK = "1 + (i::bigint * 7919 % array_length(w.c, 1))::int"
 GENERATE = {
     "cameras": f"""INSERT INTO cameras (id, name, unit_code, lon, lat, geom, direction_deg,
@@ -97,8 +99,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--loads", type=int, default=5, help="overview page loads to time")
     parser.add_argument("--keep-data", action="store_true", help="reuse the data set")
-    parser.add_argument("--browser-nice", type=int, default=10,
-                        help="nice level of Chromium (0: same priority as the server)")  # fmt: skip
+    parser.add_argument(
+        "--browser-nice",
+        type=int,
+        default=10,
+        help="nice level of Chromium (0: same priority as the server)",
+    )
     return parser.parse_args()
 
 
@@ -109,17 +115,27 @@ def generate(args: argparse.Namespace) -> float:
     store = open_store(args.database_url)
     upgrade(store)
     seed_default_units(store)
-    sizes = {"cameras": args.cameras, "detections": args.detections,
-             "citizen_reports": args.reports, "dossiers": args.dossiers,
-             "incidents": args.incidents}  # fmt: skip
+    sizes = {
+        "cameras": args.cameras,
+        "detections": args.detections,
+        "citizen_reports": args.reports,
+        "dossiers": args.dossiers,
+        "incidents": args.incidents,
+    }
     with store.engine.begin() as conn:
-        conn.execute(text("TRUNCATE detections, cameras, citizen_reports, dossiers, incidents "
-                          "RESTART IDENTITY CASCADE"))  # fmt: skip
+        conn.execute(
+            text(
+                "TRUNCATE detections, cameras, citizen_reports, dossiers, incidents "
+                "RESTART IDENTITY CASCADE"
+            )
+        )
         for table, sql in GENERATE.items():
             began = time.monotonic()
             conn.execute(text(sql), {"n": sizes[table], "cameras": args.cameras})
-            print(f"  {table}: {sizes[table]:,} rows in {time.monotonic() - began:.1f} s",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"  {table}: {sizes[table]:,} rows in {time.monotonic() - began:.1f} s",
+                file=sys.stderr,
+            )
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
     store.dispose()
@@ -127,9 +143,20 @@ def generate(args: argparse.Namespace) -> float:
 
 
 def start_web(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4", "-b",
-               f"127.0.0.1:{port}", "--log-level", "warning",
-               "ioc.web.wsgi:build_server()"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "--threads",
+        "4",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "ioc.web.wsgi:build_server()",
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
@@ -300,16 +327,22 @@ def main() -> int:
             role.wait(20)
     times.sort()
     result = {
-        "bench": "dashboard", "cameras": args.cameras, "detections": args.detections,
-        "reports": args.reports, "dossiers": args.dossiers, "web_workers": args.web_workers,
+        "bench": "dashboard",
+        "cameras": args.cameras,
+        "detections": args.detections,
+        "reports": args.reports,
+        "dossiers": args.dossiers,
+        "web_workers": args.web_workers,
         "browser_nice": args.browser_nice,
         "generate_s": round(generated, 1),
         "overview_interactive_s": round(loads[len(loads) // 2], 3),
-        "overview_interactive_max_s": round(loads[-1], 3), "callbacks": len(times),
+        "overview_interactive_max_s": round(loads[-1], 3),
+        "callbacks": len(times),
         "callback_p50_s": round(percentile(times, 0.5), 3),
-        "callback_p95_s": round(percentile(times, 0.95), 3), "callback_max_s": round(times[-1], 3),
+        "callback_p95_s": round(percentile(times, 0.95), 3),
+        "callback_max_s": round(times[-1], 3),
         "callback_server_p95_s": round(percentile(sorted(SERVER), 0.95), 3),
-    }  # fmt: skip
+    }
     report_slowest()
     print(json.dumps(result))
     return 0

@@ -24,12 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import ensure_database, percentile  # noqa: E402
-from ioc.auth.roles import Role  # noqa: E402
+from ioc.auth.user_roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.web.app import create_app  # noqa: E402
-from tests.auth_support import callback_body, csrf_headers, signed_in_client  # noqa: E402
+from testkit.auth_support import callback_body, csrf_headers, signed_in_client  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_gate"
 OUTPUT = "shell-nav.children"
@@ -69,8 +69,7 @@ def main() -> int:
     ensure_database(args.database_url)
     store = open_store(args.database_url)
     upgrade(store)
-    result: dict[str, Any] = {"bench": "gate", "calls": args.calls,
-                              "backend": store.backend.name}  # fmt: skip
+    result: dict[str, Any] = {"bench": "gate", "calls": args.calls, "backend": store.backend.name}
     with tempfile.TemporaryDirectory() as tmp:
         for name, cache_s in (("cached", 5.0), ("uncached", 0.0)):
             settings = Settings.model_validate(

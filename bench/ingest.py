@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.models import SensorReading  # noqa: E402
-from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
+from testkit.mosquitto_proc import MosquittoProcess  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench"
 STATION = "DL-AQ-01"

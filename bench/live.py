@@ -28,17 +28,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import ensure_database, percentile, publish_once  # noqa: E402
-from ioc.auth.roles import Role  # noqa: E402
+from camera.events import detection_payload  # noqa: E402
+from camera.types import Detection as CameraDetection  # noqa: E402
+from ioc.auth.user_roles import Role  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.cameras import CameraSpec, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.models import Camera, Detection  # noqa: E402
-from tests.auth_support import browser_cookies, sign_in  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.helpers import free_port, wait_for  # noqa: E402
-from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
-from tests.overview_support import FIGURE_JS  # noqa: E402
+from testkit.auth_support import browser_cookies, sign_in  # noqa: E402
+from testkit.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from testkit.helpers import free_port, wait_for  # noqa: E402
+from testkit.mosquitto_proc import MosquittoProcess  # noqa: E402
+from testkit.overview_support import FIGURE_JS  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_live"
 
@@ -124,13 +126,8 @@ def start_roles(env: dict[str, str], web_port: int, web_workers: int) -> list[An
 
 
 def publish(port: int, prefix: str, camera_id: str) -> None:
-    body = {
-        "v": 1,
-        "msg_id": uuid.uuid4().hex,
-        "ts": datetime.now(UTC).isoformat(),
-        "kind": "smoke",
-        "score": 0.9,
-    }
+    seen = CameraDetection("smoke", 0.9, (0.4, 0.3, 0.1, 0.1))
+    body = detection_payload(seen, datetime.now(UTC), None)
     publish_once(port, f"{prefix}/camera/{camera_id}/detection", body)
 
 

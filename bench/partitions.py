@@ -33,14 +33,14 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.ingest import ensure_database  # noqa: E402
+from ioc.aggregates import feeds  # noqa: E402
 from ioc.config import RetentionSettings, Settings  # noqa: E402
 from ioc.maintenance.job import run_retention  # noqa: E402
-from ioc.pages import feeds  # noqa: E402
 from ioc.store import Store, open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.models import Detection, SensorReading  # noqa: E402
 from ioc.timeutil import utcnow  # noqa: E402
-from tests.partition_support import blocks, explained, relations  # noqa: E402
+from testkit.query_plans import blocks, explained, relations  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_partitions"
 CAMERAS = 300
@@ -96,8 +96,14 @@ def generate(store: Store, args: argparse.Namespace, now: datetime) -> float:
         for table, sql in GENERATE.items():
             began = time.monotonic()
             span = (now - first).total_seconds()
-            params = {"n": sizes[table], "cameras": CAMERAS, "stations": STATIONS,
-                      "first": first, "now": now, "span": span}  # fmt: skip
+            params = {
+                "n": sizes[table],
+                "cameras": CAMERAS,
+                "stations": STATIONS,
+                "first": first,
+                "now": now,
+                "span": span,
+            }
             conn.execute(text(sql), params)
             say(f"  {table}: {sizes[table]:,} rows in {time.monotonic() - began:.1f} s")
     vacuum(store)
@@ -113,10 +119,11 @@ def old_latest_readings(session: Session, now: datetime) -> object:
     """``latest_readings`` as it was before migration 0010 (outer query unbounded)."""
     newest = (
         select(func.max(SensorReading.id))
-        .where(SensorReading.observed_at >= now - timedelta(hours=24),
-               SensorReading.lon.is_not(None))
+        .where(
+            SensorReading.observed_at >= now - timedelta(hours=24), SensorReading.lon.is_not(None)
+        )
         .group_by(SensorReading.station_id)
-    )  # fmt: skip
+    )
     return session.scalars(select(SensorReading).where(SensorReading.id.in_(newest))).all()
 
 
@@ -159,8 +166,11 @@ def time_reads(store: Store, now: datetime, repeat: int) -> dict[str, dict[str, 
                     times.append(time.perf_counter() - began)
         _, plans = explained(store, read, "ANALYZE, BUFFERS, FORMAT JSON")
         touched = set().union(*(relations(plan) for plan in plans)) - {"cameras"}
-        measured[name] = {"ms": round(statistics.median(times) * 1000, 2),
-                          "buffers": blocks(plans), "relations": len(touched)}  # fmt: skip
+        measured[name] = {
+            "ms": round(statistics.median(times) * 1000, 2),
+            "buffers": blocks(plans),
+            "relations": len(touched),
+        }
         say(f"  {name}: {measured[name]}")
     return measured
 
@@ -183,21 +193,27 @@ def main() -> int:
     say(f"  migration: {migrated:.1f} s")
     say("hot reads on partitioned tables")
     partitioned = time_reads(store, now, args.repeat)
-    keep = RetentionSettings(detections_months=args.keep_months,
-                             sensor_readings_months=args.keep_months)  # fmt: skip
+    keep = RetentionSettings(
+        detections_months=args.keep_months, sensor_readings_months=args.keep_months
+    )
     settings = Settings(var_dir=ROOT / "var" / "bench-partitions", retention=keep)
     began = time.monotonic()
     report = run_retention(settings, store, utcnow(), say=say)
     retention_s = time.monotonic() - began
     store.dispose()
     result: dict[str, Any] = {
-        "bench": "partitions", "detections": args.detections, "readings": args.readings,
-        "months": args.months, "generate_s": round(generated, 1),
-        "migration_s": round(migrated, 1), "retention_s": round(retention_s, 2),
+        "bench": "partitions",
+        "detections": args.detections,
+        "readings": args.readings,
+        "months": args.months,
+        "generate_s": round(generated, 1),
+        "migration_s": round(migrated, 1),
+        "retention_s": round(retention_s, 2),
         "partitions_dropped": len(report.rows.dropped),
         "rows_dropped": sum(report.rows.dropped.values()),
-        "plain": plain, "partitioned": partitioned,
-    }  # fmt: skip
+        "plain": plain,
+        "partitioned": partitioned,
+    }
     print(json.dumps(result))
     return 0
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.reports.categories import seed_categories  # noqa: E402
 from ioc.reports.csv_import import import_csv  # noqa: E402
-from ioc.reports.simulate import simulated_report  # noqa: E402
+from ioc.sim.reports import simulated_report  # noqa: E402
 from ioc.store import open_store  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.timeutil import utcnow  # noqa: E402
@@ -87,13 +87,21 @@ def write_csv(path: Path, rows: int, days: int, rng: random.Random) -> None:
             status = rng.choices(
                 ("resolved", "in_progress", "received", "rejected"), (80, 8, 7, 5)
             )[0]
-            out.writerow((
-                f"B{n}", report.service_code, at.isoformat(), report.lat, report.lon,
-                report.description, report.address, status,
-                first.isoformat() if status != "received" else "",
-                done.isoformat() if status in ("resolved", "rejected") else "",
-                rng.choice(("", "", "3", "4", "5")) if status == "resolved" else "",
-            ))  # fmt: skip
+            out.writerow(
+                (
+                    f"B{n}",
+                    report.service_code,
+                    at.isoformat(),
+                    report.lat,
+                    report.lon,
+                    report.description,
+                    report.address,
+                    status,
+                    first.isoformat() if status != "received" else "",
+                    done.isoformat() if status in ("resolved", "rejected") else "",
+                    rng.choice(("", "", "3", "4", "5")) if status == "resolved" else "",
+                )
+            )
 
 
 def main() -> int:

@@ -47,8 +47,8 @@ from bench.dashboard import generate, start_aggregates, start_web  # noqa: E402
 from bench.ingest import Plan, latency_and_dupes, percentile, publish, watch  # noqa: E402
 from bench.live import _up, environment  # noqa: E402
 from ioc.store import open_store  # noqa: E402
-from tests.helpers import free_port, wait_for  # noqa: E402
-from tests.mosquitto_proc import MosquittoProcess  # noqa: E402
+from testkit.helpers import free_port, wait_for  # noqa: E402
+from testkit.mosquitto_proc import MosquittoProcess  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/ioc_bench_scale"
 STATION = "DL-AQ-01"
@@ -102,14 +102,16 @@ def fresh_database(url: str) -> None:
 
 def role_environment(args: argparse.Namespace, port: int, prefix: str) -> dict[str, str]:
     env = environment(args.database_url, port, prefix, args.refresh)
-    env.update({
-        "IOC_AGGREGATES__IN_WEB": "false",
-        "IOC_MQTT__SHARED_GROUP": SHARED_GROUP,
-        "IOC_MQTT__RECEIVE_MAXIMUM": "10000",
-        "IOC_INGEST__BATCH_SIZE": "2000",
-        "IOC_INGEST__MAX_LATENCY_S": "0.1",
-        "IOC_MQTT__SESSION_EXPIRY_S": "0",  # a stopped worker leaves no share behind
-    })  # fmt: skip
+    env.update(
+        {
+            "IOC_AGGREGATES__IN_WEB": "false",
+            "IOC_MQTT__SHARED_GROUP": SHARED_GROUP,
+            "IOC_MQTT__RECEIVE_MAXIMUM": "10000",
+            "IOC_INGEST__BATCH_SIZE": "2000",
+            "IOC_INGEST__MAX_LATENCY_S": "0.1",
+            "IOC_MQTT__SESSION_EXPIRY_S": "0",  # a stopped worker leaves no share behind
+        }
+    )
     return env
 
 
@@ -176,15 +178,20 @@ def ingest_run(engine: Any, port: int, prefix: str, plan: Plan, stall: float) ->
     stats = latency_and_dupes(engine)
     elapsed = finished - started
     return {
-        "messages": plan.messages, "rate_limit": plan.rate, "seconds": round(elapsed, 2),
+        "messages": plan.messages,
+        "rate_limit": plan.rate,
+        "seconds": round(elapsed, 2),
         "msgs_per_s": round(min(stored, plan.messages) / elapsed, 1),
-        "p50_latency_s": round(stats["p50"], 3), "p95_latency_s": round(stats["p95"], 3),
-        "lost": max(0, plan.messages - stored), "duplicated": int(stats["dupes"]),
-    }  # fmt: skip
+        "p50_latency_s": round(stats["p50"], 3),
+        "p95_latency_s": round(stats["p95"], 3),
+        "lost": max(0, plan.messages - stored),
+        "duplicated": int(stats["dupes"]),
+    }
 
 
-def ingest_phase(args: argparse.Namespace, env: dict[str, str], port: int, prefix: str,
-                 engine: Any) -> dict[str, Any]:  # fmt: skip
+def ingest_phase(
+    args: argparse.Namespace, env: dict[str, str], port: int, prefix: str, engine: Any
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for workers in counts(args.ingest_workers):
         say(f"ingest with {workers} worker(s) in shared group '{SHARED_GROUP}'")
@@ -224,8 +231,13 @@ def heartbeats(port: int, prefix: str, cameras: int, per_s: float, halt: threadi
         body = {"v": 1, "msg_id": f"hb-{uuid.uuid4().hex}", "ts": stamp, "health": "ok"}
         client.publish(f"{prefix}/camera/{camera}/heartbeat", json.dumps(body), qos=1)
         if sent % max(1, int(per_s * 10)) == 0:
-            found = {"v": 1, "msg_id": f"det-{uuid.uuid4().hex}", "ts": stamp, "kind": "smoke",
-                     "score": 0.9}  # fmt: skip
+            found = {
+                "v": 1,
+                "msg_id": f"det-{uuid.uuid4().hex}",
+                "ts": stamp,
+                "kind": "smoke",
+                "score": 0.9,
+            }
             client.publish(f"{prefix}/camera/{camera}/detection", json.dumps(found), qos=1)
         sent += 1
         halt.wait(max(0.0, started + sent / per_s - time.monotonic()))
@@ -264,12 +276,14 @@ def spent(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(value - before.get(pid, 0.0) for pid, value in after.items())
 
 
-def dashboard_run(args: argparse.Namespace, url: str, bodies: list[dict[str, Any]], clients: int,
-                  web_pid: int) -> dict[str, Any]:  # fmt: skip
+def dashboard_run(
+    args: argparse.Namespace, url: str, bodies: list[dict[str, Any]], clients: int, web_pid: int
+) -> dict[str, Any]:
     """``clients`` simulated dashboards for ``--dashboard-seconds``."""
     timings = Timings()
-    tabs = [SimulatedDashboard(url, bodies, args.refresh, args.ticks, timings)
-            for _ in range(clients)]  # fmt: skip
+    tabs = [
+        SimulatedDashboard(url, bodies, args.refresh, args.ticks, timings) for _ in range(clients)
+    ]
     halt = threading.Event()
     threads = [threading.Thread(target=tab.run, args=(halt,), daemon=True) for tab in tabs]
     web_before = cpu_seconds(tree(web_pid))
@@ -288,8 +302,9 @@ def dashboard_run(args: argparse.Namespace, url: str, bodies: list[dict[str, Any
     return summary(timings, clients, elapsed, web_cpu, db_cpu)
 
 
-def summary(timings: Timings, clients: int, elapsed: float, web_cpu: float,
-            db_cpu: float) -> dict[str, Any]:  # fmt: skip
+def summary(
+    timings: Timings, clients: int, elapsed: float, web_cpu: float, db_cpu: float
+) -> dict[str, Any]:
     every = sorted(timings.load + timings.tick)
     load, tick = sorted(timings.load), sorted(timings.tick)
 
@@ -297,19 +312,26 @@ def summary(timings: Timings, clients: int, elapsed: float, web_cpu: float,
         return round(percentile(values, q), 3) if values else 0.0
 
     return {
-        "clients": clients, "seconds": round(elapsed, 1), "requests": len(every),
-        "requests_per_s": round(len(every) / elapsed, 1), "errors": timings.errors,
-        "callback_p50_s": p(every, 0.5), "callback_p95_s": p(every, 0.95),
-        "tick_p50_s": p(tick, 0.5), "tick_p95_s": p(tick, 0.95),
-        "load_p50_s": p(load, 0.5), "load_p95_s": p(load, 0.95),
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(every),
+        "requests_per_s": round(len(every) / elapsed, 1),
+        "errors": timings.errors,
+        "callback_p50_s": p(every, 0.5),
+        "callback_p95_s": p(every, 0.95),
+        "tick_p50_s": p(tick, 0.5),
+        "tick_p95_s": p(tick, 0.95),
+        "load_p50_s": p(load, 0.5),
+        "load_p95_s": p(load, 0.95),
         "callback_max_s": round(every[-1], 3) if every else 0.0,
         "web_cpu_s_per_s": round(web_cpu / elapsed, 3),
         "db_cpu_s_per_s": round(db_cpu / elapsed, 3),
-    }  # fmt: skip
+    }
 
 
-def dashboard_phase(args: argparse.Namespace, env: dict[str, str], url: str, *, port: int,
-                    prefix: str, web_pid: int) -> dict[str, Any]:  # fmt: skip
+def dashboard_phase(
+    args: argparse.Namespace, env: dict[str, str], url: str, *, port: int, prefix: str, web_pid: int
+) -> dict[str, Any]:
     worker = start_ingest(env, 99)
     halt = threading.Event()
     beats = threading.Thread(
@@ -364,10 +386,16 @@ def main() -> int:
             stop(roles)
             broker.stop()
     result = {
-        "bench": "scale", "cpus": os.cpu_count(), "cameras": args.cameras,
-        "detections": args.detections, "reports": args.reports, "dossiers": args.dossiers,
-        "web_workers": args.web_workers, "ingest": ingest, "dashboards": dashboards,
-    }  # fmt: skip
+        "bench": "scale",
+        "cpus": os.cpu_count(),
+        "cameras": args.cameras,
+        "detections": args.detections,
+        "reports": args.reports,
+        "dossiers": args.dossiers,
+        "web_workers": args.web_workers,
+        "ingest": ingest,
+        "dashboards": dashboards,
+    }
     print(json.dumps(result))
     return 0
 

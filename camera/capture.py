@@ -1,8 +1,11 @@
 """Capture: read a camera's frames with OpenCV/FFmpeg at the analysis rate, reconnecting.
 
 One :class:`CaptureLoop` per camera. Sources are anything FFmpeg opens: files, ``rtsp://``,
-``http(s)://`` (MJPEG or HLS). Frames not needed for analysis are only ``grab()``-bed
-(demuxed, not converted), and the analysed ones are shrunk to ``analysis_width``. When a
+``http(s)://`` (MJPEG or HLS); and cameras that send pictures rather than video — a
+snapshot URL polled every ``1 / analysis_fps`` seconds, or a folder of images replayed by
+the times in their names (:mod:`camera.stills`). Every frame carries its capture time.
+Frames not needed for analysis are only ``grab()``-bed (demuxed, not converted), and the
+analysed ones are shrunk to ``analysis_width``. When a
 live stream dies the loop reports it, waits with exponential back-off
 (``reconnect_min_s`` doubling to ``reconnect_max_s``) and opens it again. A file source
 starts over at its end (``loop_files``) or ends the loop. Stream URLs carry credentials, so
@@ -22,6 +25,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import cv2
 import numpy as np
 
+from camera.stills import (
+    fetch_snapshot,
+    folder_frames,
+    folder_of,
+    is_snapshot_source,
+    read_picture,
+)
 from camera.types import Image
 
 log = logging.getLogger(__name__)
@@ -175,6 +185,15 @@ class CaptureLoop:
         self.is_file = is_file_source(url)
 
     def run(self, stop: threading.Event) -> None:
+        if is_snapshot_source(self.url):
+            self._poll_snapshots(stop)
+        elif (folder := folder_of(self.url)) is not None:
+            self._replay(folder, stop)
+        else:
+            self._stream(stop)
+        self._set_connected(False)
+
+    def _stream(self, stop: threading.Event) -> None:
         offset = 0.0
         while not stop.is_set():
             cap = open_capture(self.url)
@@ -191,7 +210,14 @@ class CaptureLoop:
                 break
             if not self.is_file:
                 self._down(stop, "stream ended")
-        self._set_connected(False)
+
+    def _replay(self, folder: Path, stop: threading.Event) -> None:
+        offset = 0.0
+        while not stop.is_set():
+            self._set_connected(True)
+            offset = self._replay_folder(folder, stop, offset)
+            if not self.options.loop_files:
+                break
 
     def _read(self, cap: cv2.VideoCapture, stop: threading.Event, offset: float) -> float:
         """Feed frames until the source ends; returns the time offset for a looped file."""
@@ -207,6 +233,39 @@ class CaptureLoop:
             last = t
             self.frames += 1
             self.on_frame(frame, t)
+        return last + 1.0 / self.options.analysis_fps
+
+    def _poll_snapshots(self, stop: threading.Event) -> None:
+        """Fetch the picture every analysis period; a failed fetch is a dead stream."""
+        period = 1.0 / self.options.analysis_fps
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                frame = fetch_snapshot(self.url)
+            except OSError as exc:
+                self._down(stop, f"snapshot failed: {exc}")
+                continue
+            self._set_connected(True)
+            self.backoff.reset()
+            self.frames += 1
+            self.on_frame(downscale(frame, self.options.analysis_width), started)
+            stop.wait(max(0.0, period - (time.monotonic() - started)))
+
+    def _replay_folder(self, folder: Path, stop: threading.Event, offset: float) -> float:
+        """Feed a folder's pictures at their own times (in real time unless told not to)."""
+        started, last = time.monotonic(), offset
+        for t, path in folder_frames(folder, 1.0 / self.options.analysis_fps):
+            if stop.is_set():
+                break
+            if self.options.realtime:
+                stop.wait(max(0.0, t - (time.monotonic() - started)))
+            frame = read_picture(path)
+            if frame is None:
+                log.warning("%s: cannot read %s, skipped", self.name, path.name)
+                continue
+            last = t + offset
+            self.frames += 1
+            self.on_frame(downscale(frame, self.options.analysis_width), last)
         return last + 1.0 / self.options.analysis_fps
 
     def _down(self, stop: threading.Event, why: str) -> None:

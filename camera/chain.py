@@ -1,8 +1,8 @@
-"""The analysis chain of one camera: motion gate → detectors → N-of-M confirmation.
+"""The analysis chain of one camera: motion gate → detectors → N-in-T-seconds confirmation.
 
 Pure apart from the frames it is handed: :meth:`Chain.process` takes an analysis-size BGR
 frame and its time in seconds and returns the picture's health, the raw detections and the
-confirmed events (each with the frames leading up to it, for the strip). Writing snapshots
+confirmed events (each with the frames its region was seen in, for the strip). Writing snapshots
 and publishing are the business of :mod:`camera.events`.
 """
 
@@ -19,7 +19,7 @@ from camera.health import HealthMonitor
 from camera.motion import MotionGate, Polygon
 from camera.types import CameraView, Detection, Image
 from ioc.config import CameraWorkerSettings
-from ioc.ingest.payloads import CameraHealth
+from ioc.mqtt.payloads import CameraHealth
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ class Chain:
         )
         self.health = HealthMonitor(frozen_s=settings.frozen_s)
         self.recent: deque[Image] = deque(maxlen=settings.strip_frames)
+        self.sighted: deque[tuple[float, Image]] = deque(maxlen=settings.strip_frames)
         self.analysed = 0
         self.detector_runs = 0
 
@@ -108,6 +109,15 @@ class Chain:
             for detector, state in zip(self.detectors, self.states, strict=True):
                 detections.extend(detector.detect(frame, state, t))
             detections = unmasked(detections, self.masks)
+        if detections:
+            self.sighted.append((t, frame))
         confirmed = self.confirmer.update(detections, t) if run else []
-        events = [ChainEvent(d, t, frame, tuple(self.recent)) for d in confirmed]
+        events = [ChainEvent(d, t, frame, self._strip(d)) for d in confirmed]
         return FrameResult(health, run, detections, events)
+
+    def _strip(self, detection: Detection) -> tuple[Image, ...]:
+        """The frames the confirmed region was seen in (they show it grow); the latest
+        frames when fewer than two of those are still held."""
+        times = {t for t, _box in self.confirmer.history(detection)}
+        frames = tuple(f for t, f in self.sighted if t in times)
+        return frames if len(frames) >= 2 else tuple(self.recent)

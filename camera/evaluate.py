@@ -30,7 +30,6 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-import re
 import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -43,13 +42,14 @@ import numpy as np
 from camera.capture import downscale, open_capture, sampled_frames
 from camera.chain import Chain
 from camera.detectors import load_detectors
+from camera.stills import IMAGE_SUFFIXES as STILL_SUFFIXES
+from camera.stills import folder_images, sequence_times
 from camera.types import Box, CameraView, Image
 from ioc.config import CameraWorkerSettings
 
 LABELS = ("smoke", "fire", "none")
 CLASSES = ("smoke", "fire")
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
-UNIX_STEM = re.compile(r"^(\d{9,11})(?:[_-]|$)")
+IMAGE_SUFFIXES = set(STILL_SUFFIXES)
 DAY_S = 86400.0
 
 
@@ -149,27 +149,13 @@ def _numeric(cells: list[str]) -> str:
         return ""
 
 
-def sequence_times(images: list[Path], interval_s: float | None) -> list[float]:
-    """Capture times (seconds from the first) of a folder's frames: from Unix times in the
-    names when every name has one, else from the stated interval."""
-    stamps = [m.group(1) for p in images if (m := UNIX_STEM.match(p.stem))]
-    if images and len(stamps) == len(images):
-        return [float(int(s) - int(stamps[0])) for s in stamps]
-    if interval_s is None:
-        raise ValueError(
-            f"{images[0].parent if images else 'sequence'}: frame_interval_s is needed "
-            "(its image names carry no Unix time)"
-        )
-    return [i * interval_s for i in range(len(images))]
-
-
 def sample_frames(
     sample: Sample, settings: CameraWorkerSettings, still_repeats: int
 ) -> Iterator[tuple[float, Image, str]]:
     """(t, frame, stem) of a video, a still image or a folder of images; t in seconds."""
     path = sample.file
     if path.is_dir():
-        images = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        images = folder_images(path)
         times = sequence_times(images, sample.frame_interval_s)
         for t, image_path in zip(times, images, strict=True):
             yield t, _read_image(image_path, settings.analysis_width), image_path.stem

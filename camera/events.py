@@ -1,8 +1,9 @@
 """Events out: snapshot and frame strip on disk, v1 detection and heartbeat payloads on MQTT.
 
 On a confirmed detection the worker writes, under ``<var_dir>/<snapshots_subdir>/<camera>/``,
-a JPEG of the frame with the box drawn and a strip of the frames leading up to it tiled into
-one JPEG, then publishes a :class:`~ioc.ingest.payloads.DetectionV1` payload (QoS 1) whose
+a JPEG of the frame with the box drawn and a strip of the frames that show it growing (the
+frames it was seen in, cropped around its box so a distant plume is visible) tiled into
+one JPEG, then publishes a :class:`~ioc.mqtt.payloads.DetectionV1` payload (QoS 1) whose
 ``snapshot`` and ``clip`` are paths relative to ``var_dir``. The ingest worker stores it like
 any device's message. Payloads are validated against the contract before they leave.
 """
@@ -25,9 +26,9 @@ import paho.mqtt.client as mqtt
 from camera.chain import ChainEvent
 from camera.types import Box, Detection, Image
 from ioc.config import MqttSettings
-from ioc.ingest.payloads import CameraHealth, DetectionV1, HeartbeatV1
-from ioc.ingest.topics import topic_for
-from ioc.ingest.transport import make_client
+from ioc.mqtt.payloads import CameraHealth, DetectionV1, HeartbeatV1
+from ioc.mqtt.topics import topic_for
+from ioc.mqtt.transport import make_client
 from ioc.store.cameras import snapshot_folder
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,36 @@ def draw_box(frame: Image, box: Box, label: str, kind: str) -> Image:
     return out
 
 
+def around(box: Box, least: float = 0.2, factor: float = 3.0) -> Box:
+    """The part of the frame to show around a box: ``factor`` times its size, and at least
+    ``least`` of the frame each way, so a plume of a few pixels is seen with its hillside."""
+    w = min(1.0, max(box[2] * factor, least))
+    h = min(1.0, max(box[3] * factor, least))
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    x = min(max(cx - w / 2, 0.0), 1.0 - w)
+    y = min(max(cy - h / 2, 0.0), 1.0 - h)
+    return (x, y, w, h)
+
+
+def crop(frame: Image, region: Box) -> Image:
+    """The ``region`` (frame fractions) of a frame."""
+    height, width = frame.shape[:2]
+    x0, y0 = int(region[0] * width), int(region[1] * height)
+    x1 = max(x0 + 1, int((region[0] + region[2]) * width))
+    y1 = max(y0 + 1, int((region[1] + region[3]) * height))
+    return np.asarray(frame[y0:y1, x0:x1], dtype=np.uint8)
+
+
+def inside(box: Box, region: Box) -> Box:
+    """``box`` in the coordinates of ``region`` (both frame fractions)."""
+    return (
+        (box[0] - region[0]) / region[2],
+        (box[1] - region[1]) / region[3],
+        box[2] / region[2],
+        box[3] / region[3],
+    )
+
+
 def tile_strip(frames: tuple[Image, ...] | list[Image], height: int = 120) -> Image:
     """Frames side by side, each scaled to ``height`` pixels high."""
     tiles = []
@@ -85,8 +116,12 @@ def write_event_files(
     params = [cv2.IMWRITE_JPEG_QUALITY, quality]
     label = f"{det.kind} {det.score:.2f}"
     cv2.imwrite(str(var_dir / snapshot), draw_box(event.frame, det.box, label, det.kind), params)
-    strip = [draw_box(f, det.box, "", det.kind) for f in event.strip] or [event.frame]
-    cv2.imwrite(str(var_dir / clip), tile_strip(strip), params)
+    region = around(det.box)
+    strip = [
+        draw_box(crop(f, region), inside(det.box, region), "", det.kind)
+        for f in (event.strip or (event.frame,))
+    ]
+    cv2.imwrite(str(var_dir / clip), tile_strip(strip, height=160), params)
     return EventFiles(snapshot.as_posix(), clip.as_posix())
 
 

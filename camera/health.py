@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from camera.types import Image
-from ioc.ingest.payloads import CameraHealth
+from ioc.mqtt.payloads import CameraHealth
 
 
 def luma(frame: Image) -> Image:

@@ -97,13 +97,6 @@ def iou(a: Box, b: Box) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def union_box(a: Box, b: Box) -> Box:
-    """The smallest box holding both."""
-    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
-    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
-    return (x0, y0, x1 - x0, y1 - y0)
-
-
 def expand_box(box: Box, margin: float) -> Box:
     """The box grown by ``margin`` (a fraction of the frame) on every side."""
     x, y, w, h = box

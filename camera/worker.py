@@ -33,7 +33,7 @@ from camera.shards import select_shard
 from camera.types import Image
 from camera.worker_stats import WorkerReport, counters, worker_id
 from ioc.config import Settings
-from ioc.ingest.payloads import CameraHealth
+from ioc.mqtt.payloads import CameraHealth
 from ioc.runtime import Task
 from ioc.timeutil import utcnow
 

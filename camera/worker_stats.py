@@ -40,12 +40,13 @@ class CameraCounts(Protocol):
 
 
 def worker_id(settings: CameraWorkerSettings) -> str:
-    """Host, process and shard (or lease mode): unique per running worker, read on /system."""
+    """The role and its shard: stable across restarts, so a restarted worker reports under
+    the same name in /metrics instead of leaving a dead row behind. In lease mode workers are
+    interchangeable and the id also names their leases, so it is the host and process (a dead
+    one's row ages out of /metrics, see ``ioc.store.worker_stats``)."""
     if settings.assignment == "lease":
-        mode = "lease"
-    else:
-        mode = f"{settings.shard_index}/{settings.shard_count}"
-    return f"{socket.gethostname()}:{os.getpid()}:cameras-{mode}"
+        return f"{socket.gethostname()}:{os.getpid()}:cameras-lease"
+    return f"cameras:{settings.shard_index}/{settings.shard_count}"
 
 
 def counters(cameras: Iterable[CameraCounts], settings: CameraWorkerSettings) -> dict[str, float]:

@@ -11,10 +11,13 @@ import asyncio
 import logging
 import socket
 import threading
+from collections.abc import Mapping
+from typing import Any
 
 from amqtt.broker import Broker
 
 log = logging.getLogger(__name__)
+ANONYMOUS = {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}}
 
 
 class BrokerStartError(RuntimeError):
@@ -30,8 +33,16 @@ def port_in_use(host: str, port: int) -> bool:
 class EmbeddedBroker:
     """An in-process MQTT 3.1.1 broker, started and stopped from synchronous code."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 18830) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 18830,
+        plugins: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """``plugins``: amqtt plugins by class path with their settings (authentication,
+        topic rules); none: anyone may connect and publish anything."""
         self.host, self.port = host, port
+        self.plugins = dict(plugins) if plugins is not None else dict(ANONYMOUS)
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -57,9 +68,7 @@ class EmbeddedBroker:
     def _config(self) -> dict[str, object]:
         return {
             "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}"}},
-            "plugins": {
-                "amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}
-            },
+            "plugins": {path: dict(config) for path, config in self.plugins.items()},
         }
 
     def _run(self) -> None:

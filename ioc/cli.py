@@ -22,7 +22,7 @@ COMMAND_MODULES = (
     "ioc.commands.config",
     "ioc.commands.db",
     "ioc.geography.commands",
-    "ioc.commands.roles",
+    "ioc.commands.start",
     "ioc.commands.cameras",
     "ioc.incidents.commands",
     "ioc.notify.commands",

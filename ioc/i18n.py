@@ -72,6 +72,10 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "nav.wall": {"vi": "Màn hình tường", "en": "Wall"},
     # Citizen reports (ioc/pages/reports.py, layers/reports.py)
     "page.reports": {"vi": "Phản ánh hiện trường", "en": "Citizen field reports"},
+    "reports.unit_nearest": {
+        "vi": "Đơn vị gần nhất (điểm không nằm trong ranh giới đơn vị nào)",
+        "en": "Nearest unit (the point lies in no unit's boundary)",
+    },
     "reports.status.received": {"vi": "Mới tiếp nhận", "en": "Received"},
     "reports.status.assigned": {"vi": "Đã giao xử lý", "en": "Assigned"},
     "reports.status.in_progress": {"vi": "Đang xử lý", "en": "In progress"},
@@ -275,6 +279,11 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Rank {rank} of {count} units in the province",
     },
     "kpi.partial": {"vi": "chưa hết kỳ", "en": "partial"},
+    "kpi.area.short": {"vi": "tổng hợp địa bàn", "en": "area aggregate"},
+    "kpi.possible": {
+        "vi": "trên {points} điểm có số liệu",
+        "en": "out of the {points} points with data",
+    },
     "kpi.no_data.source": {"vi": "chưa có số liệu", "en": "no data"},
     "card.incidents": {"vi": "Sự cố đang mở", "en": "Open incidents"},
     "card.reports": {"vi": "Phản ánh chưa xong", "en": "Open reports"},
@@ -378,6 +387,10 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "kpi.report.link": {"vi": "Báo cáo tháng (in)", "en": "Monthly report (print)"},
     "kpi.download.csv": {"vi": "Tải CSV", "en": "Download CSV"},
     "kpi.download.xlsx": {"vi": "Tải Excel", "en": "Download Excel"},
+    "kpi.download.pdf": {
+        "vi": "Tải PDF (văn bản theo Nghị định 30/2020)",
+        "en": "Download PDF (official layout, Decree 30/2020)",
+    },
     "kpi.report.col.group": {"vi": "Nhóm chỉ số", "en": "Group"},
     "kpi.report.col.name": {"vi": "Chỉ số thành phần", "en": "Sub-indicator"},
     "kpi.report.col.formula": {"vi": "Công thức", "en": "Formula"},
@@ -556,6 +569,10 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
     "error.429": {
         "vi": "Quá nhiều yêu cầu. Vui lòng thử lại sau.",
         "en": "Too many requests. Please try again later.",
+    },
+    "error.503": {
+        "vi": "Vui lòng thử lại sau ít phút; trang sẽ hoạt động lại khi cơ sở dữ liệu sẵn sàng.",
+        "en": "Please try again in a few minutes; pages work again once the database is back.",
     },
     "error.500": {
         "vi": "Hệ thống gặp lỗi. Sự cố đã được ghi lại; vui lòng thử lại sau.",

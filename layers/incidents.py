@@ -1,6 +1,6 @@
 """Incident layer: open incidents as large markers with a halo, coloured by severity.
 
-Pure functions from :class:`ioc.pages.feeds.IncidentItem` values to two plotly
+Pure functions from :class:`ioc.aggregates.feeds.IncidentItem` values to two plotly
 ``Scattermap`` traces (halo below, core on top) so incidents stand out above every other
 layer; incidents without a position are left out of the map (they still show in lists).
 """
@@ -12,8 +12,8 @@ from html import escape
 
 import plotly.graph_objects as go
 
+from ioc.aggregates.feeds import IncidentItem
 from ioc.i18n import TEXTS, t
-from ioc.pages.feeds import IncidentItem
 from ioc.timeutil import format_local
 
 SEVERITY_COLORS = {

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from math import floor, sqrt
 
 import plotly.graph_objects as go
 
+from ioc.aggregates.reports import Cell, ReportPoint
 from ioc.i18n import t
 
 STATUS_COLORS = {
@@ -27,28 +27,6 @@ STATUS_COLORS = {
 }
 OVERDUE_COLOR = "#ff3b30"
 CLOSED = frozenset({"resolved", "rejected", "duplicate"})
-
-
-@dataclass(frozen=True)
-class ReportPoint:
-    """What the map shows of one report."""
-
-    id: int
-    lon: float
-    lat: float
-    status: str
-    service_code: str
-    overdue: bool = False
-
-
-@dataclass(frozen=True)
-class Cell:
-    """Reports aggregated into one grid cell (centre, count, how many still open)."""
-
-    lon: float
-    lat: float
-    count: int
-    open_count: int
 
 
 def point_color(point: ReportPoint) -> str:

@@ -1,6 +1,6 @@
 """Sensor layer: each station's latest reading (rain, water level, PM2.5...) as a marker.
 
-A pure function from :class:`ioc.pages.feeds.StationReading` values to one plotly
+A pure function from :class:`ioc.aggregates.feeds.StationReading` values to one plotly
 ``Scattermap`` trace; the hover tells the station, the quantity, the value and when it
 was measured (local time).
 """
@@ -12,8 +12,8 @@ from html import escape
 
 import plotly.graph_objects as go
 
+from ioc.aggregates.feeds import StationReading
 from ioc.i18n import t
-from ioc.pages.feeds import StationReading
 from ioc.timeutil import format_local
 
 COLOR = "#2dd4bf"

@@ -33,11 +33,11 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ioc.auth.roles import Role  # noqa: E402
+from ioc.auth.user_roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
-from ioc.kpi.simulate import backfill  # noqa: E402
 from ioc.reports.categories import read_categories, seed_categories  # noqa: E402
+from ioc.sim.dossier_history import backfill  # noqa: E402
 from ioc.store import Store, open_store  # noqa: E402
 from ioc.store.cameras import read_camera_csv, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
@@ -53,7 +53,7 @@ from ioc.store.models import (  # noqa: E402
 from ioc.store.units import unit_at, units_valid_at  # noqa: E402
 from ioc.timeutil import to_local, utcnow  # noqa: E402
 from ioc.web.app import create_app  # noqa: E402
-from tests.auth_support import add_account, browser_cookies, open_user_session  # noqa: E402
+from testkit.auth_support import add_account, browser_cookies, open_user_session  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 OFFLINE = {"LD-DL-05"}
@@ -140,26 +140,48 @@ def add_activity(store: Store, var_dir: Path) -> None:
     now, rng = utcnow(), random.Random(7)
     today = to_local(now).date()
     with store.session() as session:
-        wards = [(u.code, u.center_lon, u.center_lat) for u in units_valid_at(session, today)
-                 if u.level == "commune"]  # fmt: skip
+        wards = [
+            (u.code, u.center_lon, u.center_lat)
+            for u in units_valid_at(session, today)
+            if u.level == "commune"
+        ]
         cameras = session.query(Camera).order_by(Camera.id).all()
         for n, camera in enumerate(cameras[::2]):
             relative = f"snapshots/{camera.id}/demo-{n}.jpg"
             snapshot_picture(var_dir / relative, n)
-            session.add(Detection(msg_id=f"demo-{n}", camera_id=camera.id, kind="smoke",
-                                  score=0.8, snapshot=relative, observed_at=now - timedelta(
-                                      minutes=5 + n), received_at=now))  # fmt: skip
+            session.add(
+                Detection(
+                    msg_id=f"demo-{n}",
+                    camera_id=camera.id,
+                    kind="smoke",
+                    score=0.8,
+                    snapshot=relative,
+                    observed_at=now - timedelta(minutes=5 + n),
+                    received_at=now,
+                )
+            )
         for n, (title, kind, severity, status, lon, lat, ago) in enumerate(INCIDENTS):
             opened = now - timedelta(minutes=ago)
             unit = unit_at(store, lon, lat, today)
             picture = f"snapshots/incidents/demo-{n}.jpg" if n % 2 == 0 else None  # the
             if picture:  # incident's own file: its unit's field staff may open it
                 snapshot_picture(var_dir / picture, 10 + n)
-            session.add(Incident(kind=kind, severity=severity, status=status, title=title,
-                                 unit_code=unit.code if unit else None, lon=lon, lat=lat,
-                                 geom=shapely.Point(lon, lat), opened_at=opened,
-                                 updated_at=opened, member_count=1 + n % 3,
-                                 snapshot=picture))  # fmt: skip
+            session.add(
+                Incident(
+                    kind=kind,
+                    severity=severity,
+                    status=status,
+                    title=title,
+                    unit_code=unit.code if unit else None,
+                    lon=lon,
+                    lat=lat,
+                    geom=shapely.Point(lon, lat),
+                    opened_at=opened,
+                    updated_at=opened,
+                    member_count=1 + n % 3,
+                    snapshot=picture,
+                )
+            )
         statuses = ("received", "assigned", "in_progress", *["resolved"] * 9)
         seed_categories(session)
         kinds = [c.code for c in read_categories() for _ in range(max(1, 10 - c.sort_order))]
@@ -170,21 +192,37 @@ def add_activity(store: Store, var_dir: Path) -> None:
             status = rng.choice(statuses) if created < now - timedelta(hours=5) else "received"
             answered = created + timedelta(hours=rng.uniform(0.3, 2.6))
             done = created + timedelta(hours=rng.uniform(1.5, 7.5))
-            session.add(CitizenReport(service_code=rng.choice(kinds), status=status, lon=x, lat=y,
-                                      geom=shapely.Point(x, y), unit_code=code,
-                                      description="", created_at=created, updated_at=created,
-                                      onsite_due_at=created + timedelta(hours=2),
-                                      result_due_at=created + timedelta(hours=6),
-                                      first_response_at=answered if status != "received"
-                                      else None,
-                                      resolved_at=done if status == "resolved" else None,
-                                      rating=rng.choice((3, 4, 4, 5, 5))
-                                      if status == "resolved" else None))  # fmt: skip
+            session.add(
+                CitizenReport(
+                    service_code=rng.choice(kinds),
+                    status=status,
+                    lon=x,
+                    lat=y,
+                    geom=shapely.Point(x, y),
+                    unit_code=code,
+                    description="",
+                    created_at=created,
+                    updated_at=created,
+                    onsite_due_at=created + timedelta(hours=2),
+                    result_due_at=created + timedelta(hours=6),
+                    first_response_at=answered if status != "received" else None,
+                    resolved_at=done if status == "resolved" else None,
+                    rating=rng.choice((3, 4, 4, 5, 5)) if status == "resolved" else None,
+                )
+            )
         for n, (code, lon, lat) in enumerate(wards[::10]):
-            session.add(SensorReading(msg_id=f"demo-s{n}", station_id=f"QT-{code}",
-                                      quantity="rain_mm", value=round(rng.uniform(0, 30), 1),
-                                      unit="mm", lon=lon, lat=lat,
-                                      observed_at=now - timedelta(minutes=n)))  # fmt: skip
+            session.add(
+                SensorReading(
+                    msg_id=f"demo-s{n}",
+                    station_id=f"QT-{code}",
+                    quantity="rain_mm",
+                    value=round(rng.uniform(0, 30), 1),
+                    unit="mm",
+                    lon=lon,
+                    lat=lat,
+                    observed_at=now - timedelta(minutes=n),
+                )
+            )
         add_workers(session, now)
     backfill(store, [w[0] for w in wards], today - timedelta(days=120), today, per_unit_day=1)
 
@@ -267,8 +305,9 @@ def shoot(
     base: str, out: Path, pages: list[str], cookies: dict[Role, list[Any]], store: Store
 ) -> None:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)  # fmt: skip
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         for name, filename, (width, height) in shots(pages):
             path, ready, role = PAGES[name]
             keep_alive(store)
@@ -304,10 +343,11 @@ def main(argv: list[str]) -> int:
             args.out.mkdir(parents=True, exist_ok=True)
             base = f"http://127.0.0.1:{server.server_port}"
             cookies = {
-                role: browser_cookies(base, open_user_session(store, add_account(
-                    store, role, unit, username)))
+                role: browser_cookies(
+                    base, open_user_session(store, add_account(store, role, unit, username))
+                )
                 for role, (username, unit) in ACCOUNTS.items()
-            }  # fmt: skip
+            }
             shoot(base, args.out, args.pages.split(","), cookies, store)
         finally:
             server.shutdown()

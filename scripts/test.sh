@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full test suite on real services: installs what is missing (Debian packages, Python
 # packages), starts PostgreSQL and Mosquitto when they are not running, then runs
-# format check, lint, types (ruff, mypy) and pytest. Extra arguments go to pytest.
+# format check, lint, types, import layers (ruff, mypy, lint-imports) and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/services.sh
@@ -16,6 +16,8 @@ log "format and lint (ruff)"
 "$bin/ruff" check .
 log "types (mypy)"
 "$bin/mypy"
+log "layers (import-linter: no upward import, no package cycle)"
+"$bin/lint-imports"
 log "tests (pytest)"
 export IOC_TEST_REQUIRE_SERVICES=${IOC_TEST_REQUIRE_SERVICES:-${CI:+1}}
 "$py" -m pytest "$@"

@@ -1,18 +1,40 @@
 #!/usr/bin/env bash
-# Use the active virtualenv, or make and use .venv; install the given requirements file.
-# Prints the path of the Python to use on its last line.
+# Use the active virtualenv, or make and use .venv; install the given lock file (every
+# package pinned with its hashes, pip checks them) and then the project itself, editable, so
+# the `ioc` command is there. Prints the path of the Python to use on its last line.
+#
+# The locks are derived from pyproject.toml, the one list of dependencies:
+#   pip-compile --generate-hashes --strip-extras --allow-unsafe -o requirements.txt pyproject.toml
+#   pip-compile --generate-hashes --strip-extras --allow-unsafe --extra dev \
+#     -o requirements-dev.txt pyproject.toml
 set -euo pipefail
 req=${1:-requirements.txt}
 if [ -n "${VIRTUAL_ENV:-}" ]; then py="$VIRTUAL_ENV/bin/python"
 else
-  [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv >&2
+  if [ ! -x .venv/bin/python ]; then
+    "${PYTHON:-python3}" -m venv .venv >&2 || {
+      echo "!! cannot make .venv: install python3-venv (apt-get install python3-venv)" >&2; exit 1; }
+  fi
   py=.venv/bin/python
 fi
 stamp=".venv-stamp-$(basename "$req")"
 [ -n "${VIRTUAL_ENV:-}" ] && stamp="$VIRTUAL_ENV/.ioc-stamp-$(basename "$req")"
-if [ ! -f "$stamp" ] || [ "$req" -nt "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ "$req" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "==> installing Python packages from $req (first run takes a few minutes)" >&2
-  "$py" -m pip install -q --disable-pip-version-check -r "$req" -e . >&2
+  "$py" -m pip install -q --disable-pip-version-check --require-hashes -r "$req" >&2
+  "$py" -m pip install -q --disable-pip-version-check --no-deps -e . >&2
   touch "$stamp"
+fi
+# Outside an active virtualenv, make `ioc` work in this shell too when ~/.local/bin is on
+# PATH (as on Debian for a login shell); otherwise say how to reach it.
+bin=$(cd "$(dirname "$py")" && pwd)
+if [ -z "${VIRTUAL_ENV:-}" ] && ! command -v ioc >/dev/null 2>&1; then
+  case ":$PATH:" in
+    *":$HOME/.local/bin:"*) mkdir -p "$HOME/.local/bin" && ln -sf "$bin/ioc" "$HOME/.local/bin/ioc"
+      echo "==> ioc linked into ~/.local/bin" >&2 ;;
+    *) if [ "$(id -u)" = 0 ] && [ -d /usr/local/bin ] && [ ! -e /usr/local/bin/ioc ]; then
+         ln -s "$bin/ioc" /usr/local/bin/ioc && echo "==> ioc linked into /usr/local/bin" >&2
+       else echo "==> the ioc command: $bin/ioc (or: . .venv/bin/activate)" >&2; fi ;;
+  esac
 fi
 echo "$py"

@@ -24,7 +24,7 @@ from ioc.auth.scope import forget_scopes
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.schema import metadata
-from tests.mosquitto_proc import MosquittoProcess
+from testkit.mosquitto_proc import MosquittoProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -67,9 +67,13 @@ class WorkerProcess:
 
 
 class Publisher:
-    """Sensor messages with ids m0..m(N-1), QoS 1, on its own persistent session."""
+    """Sensor messages with ids m0..m(N-1), QoS 1, on its own persistent session.
 
-    def __init__(self, port: int, prefix: str) -> None:
+    ``acked`` holds the ids whose PUBACK came back: what the broker promised to deliver.
+    ``login`` is (user, password, CA file) for a broker with passwords and TLS.
+    """
+
+    def __init__(self, port: int, prefix: str, login: tuple[str, str, str] | None = None) -> None:
         self.topic = f"{prefix}/sensor/DL-AQ-01/reading"
         self.client = mqtt.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
@@ -77,8 +81,19 @@ class Publisher:
             clean_session=False,
         )
         self.client.max_inflight_messages_set(100)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=2)
+        self.sent: dict[int, str] = {}
+        self.acked_mids: set[int] = set()
+        self.client.on_publish = lambda _c, _u, mid, _r, _p: self.acked_mids.add(mid)
+        if login is not None:
+            self.client.username_pw_set(login[0], login[1])
+            self.client.tls_set(ca_certs=login[2])
         self.client.connect("127.0.0.1", port)
         self.client.loop_start()
+
+    @property
+    def acked(self) -> set[str]:
+        return {msg_id for mid, msg_id in self.sent.items() if mid in self.acked_mids}
 
     def send(self, start: int, stop: int, rate: float = 2000) -> None:
         began = time.monotonic()
@@ -93,11 +108,17 @@ class Publisher:
                 "readings": [{"q": "pm25_ugm3", "value": float(i % 90)}],
             }
             infos.append(self.client.publish(self.topic, json.dumps(body), qos=1))
+            self.sent[infos[-1].mid] = f"m{i}"
             delay = began + (i - start + 1) / rate - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-        for info in infos:
-            info.wait_for_publish(60)
+        mids = {info.mid for info in infos}
+        # Polled rather than info.wait_for_publish(): a message published while the broker
+        # is away says "no connection" but stays queued, and paho sends it on reconnect.
+        deadline = time.monotonic() + 60
+        while not mids <= self.acked_mids and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert mids <= self.acked_mids, f"{len(mids - self.acked_mids)} messages not acknowledged"
 
     def close(self) -> None:
         self.client.disconnect()

@@ -25,9 +25,13 @@ def local(year: int, month: int, day: int, hour: int = 9) -> datetime:
 
 def dossier(ident: str, unit: str, received: datetime, **values: Any) -> DossierIn:
     base = DossierIn(
-        dossier_id=ident, procedure_code="1.001612", unit_code=unit, received_at=received,
-        event_at=values.get("finished_at") or received, procedure_level=4,
-    )  # fmt: skip
+        dossier_id=ident,
+        procedure_code="1.001612",
+        unit_code=unit,
+        received_at=received,
+        event_at=values.get("finished_at") or received,
+        procedure_level=4,
+    )
     return replace(base, **values)
 
 

@@ -11,15 +11,27 @@ import cv2
 import numpy as np
 
 from ioc.config import Settings
-from ioc.geography.defaults import seed_default_units
+from ioc.geography.defaults import build_default_units, seed_default_units
 from ioc.reports.categories import seed_categories
 from ioc.store import Store
 from ioc.store.models import CitizenReport
+from ioc.store.units import KM_PER_DEGREE
 from ioc.web.app import create_app
-from tests.helpers import point
+from testkit.helpers import point
 
 HO_XUAN_HUONG = (108.4419, 11.9404)  # Đà Lạt, Phường Xuân Hương after 2025
 HANOI = (105.8542, 21.0285)
+
+
+def outside_the_province(km: float) -> tuple[float, float]:
+    """A point about ``km`` kilometres outside the default 2025 province (east of it)."""
+    province = next(
+        u.geom for u in build_default_units() if u.level == "province" and u.valid_to is None
+    )
+    main = max(province.geoms, key=lambda part: part.area)
+    ring = main.buffer(km / KM_PER_DEGREE).exterior
+    lon, lat = max(ring.coords, key=lambda xy: xy[0])
+    return float(lon), float(lat)
 
 
 def seed(store: Store) -> None:

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from ioc.auth.current import set_principal
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
 from ioc.auth.scope import compute_scope
+from ioc.auth.user_roles import Role
 from ioc.geography.defaults import seed_default_units
 from ioc.reports.categories import seed_categories
 from ioc.store import Store
@@ -68,11 +68,20 @@ class TwoCities:
 
 def _report(session: Session, unit: str, lon: float, lat: float, text: str) -> int:
     row = CitizenReport(
-        service_code="moi_truong", description=text, status="received", lon=lon, lat=lat,
-        geom=shapely.Point(lon, lat), unit_code=unit, created_at=NOW - timedelta(hours=2),
-        updated_at=NOW - timedelta(hours=2), address=text, source="open311",
-        onsite_due_at=NOW + timedelta(hours=1), result_due_at=NOW + timedelta(hours=4),
-    )  # fmt: skip
+        service_code="moi_truong",
+        description=text,
+        status="received",
+        lon=lon,
+        lat=lat,
+        geom=shapely.Point(lon, lat),
+        unit_code=unit,
+        created_at=NOW - timedelta(hours=2),
+        updated_at=NOW - timedelta(hours=2),
+        address=text,
+        source="open311",
+        onsite_due_at=NOW + timedelta(hours=1),
+        result_due_at=NOW + timedelta(hours=4),
+    )
     session.add(row)
     session.flush()
     return int(row.id)
@@ -85,16 +94,40 @@ def seed_two_cities(store: Store, var_dir: Path) -> TwoCities:
     seed_default_units(store)
     with store.session() as session:
         seed_categories(session)
-        upsert_cameras(session, [
-            CameraSpec("CAM-DL", "Hồ Xuân Hương", 108.44, 11.94, XUAN_HUONG,
-                       stream_url=f"rtsp://{STREAM_SECRET}@10.1.1.5:554/dl"),
-            CameraSpec("CAM-BL", "Đồi chè Bảo Lộc", 107.81, 11.55, PHUONG_1_BAO_LOC,
-                       stream_url=f"rtsp://{STREAM_SECRET}@10.1.2.5:554/bl"),
-        ])  # fmt: skip
+        upsert_cameras(
+            session,
+            [
+                CameraSpec(
+                    "CAM-DL",
+                    "Hồ Xuân Hương",
+                    108.44,
+                    11.94,
+                    XUAN_HUONG,
+                    stream_url=f"rtsp://{STREAM_SECRET}@10.1.1.5:554/dl",
+                ),
+                CameraSpec(
+                    "CAM-BL",
+                    "Đồi chè Bảo Lộc",
+                    107.81,
+                    11.55,
+                    PHUONG_1_BAO_LOC,
+                    stream_url=f"rtsp://{STREAM_SECRET}@10.1.2.5:554/bl",
+                ),
+            ],
+        )
         for station, lon, lat in (("QT-DL", 108.441, 11.941), ("QT-BL", 107.811, 11.551)):
-            session.add(SensorReading(msg_id=f"{station}-1", station_id=station, quantity="rain_mm",
-                                      value=3.0, unit="mm", lon=lon, lat=lat,
-                                      observed_at=NOW - timedelta(minutes=5)))  # fmt: skip
+            session.add(
+                SensorReading(
+                    msg_id=f"{station}-1",
+                    station_id=station,
+                    quantity="rain_mm",
+                    value=3.0,
+                    unit="mm",
+                    lon=lon,
+                    lat=lat,
+                    observed_at=NOW - timedelta(minutes=5),
+                )
+            )
         report_dl = _report(session, XUAN_HUONG, 108.44, 11.94, "Rác ở Đà Lạt")
         report_bl = _report(session, PHUONG_1_BAO_LOC, 107.81, 11.55, "Rác ở Bảo Lộc")
     opened = NOW - timedelta(minutes=10)

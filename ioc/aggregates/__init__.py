@@ -7,6 +7,9 @@ cells for itself. Now they live in one table (``dashboard_aggregates``, schema 0
   decoded copies in front of it;
 * :mod:`ioc.aggregates.kpi` and :mod:`ioc.aggregates.reports` — the aggregates the pages
   ask for, their keys and their JSON form;
+* :mod:`ioc.aggregates.feeds` — the small, indexed queries every dashboard reads (open
+  incidents, report points and cells, latest readings and snapshots), below the map layers
+  and the pages that draw them;
 * :mod:`ioc.aggregates.lock` — the one-refresher-at-a-time lock (a PostgreSQL advisory
   lock; a lock file beside an SQLite database);
 * :mod:`ioc.aggregates.refresher` — the loop that recomputes them every

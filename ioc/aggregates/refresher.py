@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from ioc.aggregates import feeds
 from ioc.aggregates import reports as report_aggregates
 from ioc.aggregates.kpi import COUNTS, METRICS, count_periods, counts_key, score_periods
 from ioc.aggregates.lock import RefreshLock, lock_for
@@ -74,8 +75,6 @@ def refresh_kpi(store: Store, now: datetime, refresh_s: float) -> int:
 
 def refresh_reports(store: Store, now: datetime, refresh_s: float) -> int:
     """The province's report counts (renewed) and layer (when the reports moved)."""
-    from ioc.pages import feeds  # the pages' own queries; imported late (plotly layers)
-
     with store.session() as session:
         version = feeds.reports_version(session)
         counts = feeds.count_open_reports(session, now)

@@ -1,7 +1,7 @@
 """Citizen-report aggregates of the map: the report layer and the open/overdue counts.
 
 Both are shared per unit (``*`` for the province) and tied to the reports' version
-(:func:`ioc.pages.feeds.reports_version`), so a report filed or updated anywhere makes
+(:func:`ioc.aggregates.feeds.reports_version`), so a report filed or updated anywhere makes
 the next page that looks compute them once for everybody, with no wait for a refresh:
 
 * the layer (key ``reports.layer|<unit>``): report points, or grid cells counted in SQL
@@ -15,13 +15,36 @@ the next page that looks compute them once for everybody, with no wait for a ref
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ioc.aggregates.shared import Codec, Computed, Want, get_many
-from layers.reports import Cell, ReportPoint
+
+
+@dataclass(frozen=True)
+class ReportPoint:
+    """What the map shows of one report."""
+
+    id: int
+    lon: float
+    lat: float
+    status: str
+    service_code: str
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Reports aggregated into one grid cell (centre, count, how many still open)."""
+
+    lon: float
+    lat: float
+    count: int
+    open_count: int
+
 
 Layer = list[ReportPoint] | list[Cell]
 COUNTS_TTL_S = 60.0

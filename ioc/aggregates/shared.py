@@ -110,18 +110,25 @@ def write(engine: Engine, rows: Mapping[str, tuple[Stamp, str]]) -> bool:
     if not rows:
         return True
     values = [
-        {"key": key, "version": stamp.version, "computed_at": stamp.computed_at,
-         "expires_at": stamp.expires_at, "payload": payload}
+        {
+            "key": key,
+            "version": stamp.version,
+            "computed_at": stamp.computed_at,
+            "expires_at": stamp.expires_at,
+            "payload": payload,
+        }
         for key, (stamp, payload) in sorted(rows.items())  # one lock order for every writer
-    ]  # fmt: skip
+    ]
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     insert = dialect.insert(A)
     statement = insert.on_conflict_do_update(
         index_elements=[A.key],
-        set_={name: insert.excluded[name] for name in ("version", "computed_at", "expires_at",
-                                                       "payload")},
+        set_={
+            name: insert.excluded[name]
+            for name in ("version", "computed_at", "expires_at", "payload")
+        },
         where=A.computed_at <= insert.excluded.computed_at,
-    )  # fmt: skip
+    )
     try:
         with engine.begin() as connection:
             connection.execute(statement, values)

@@ -9,7 +9,7 @@ transaction as the change it records: both land, or neither.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -178,21 +178,51 @@ def _rows(session: Session, batch: int) -> Iterator[AuditEntry]:
         session.expunge_all()
 
 
-def verify(session: Session, batch: int = 5000, progress: Any = None) -> Verdict:
-    """Walk the chain from the first row; stop at the first row that does not fit."""
-    prev = GENESIS
-    checked = 0
+def verify(
+    session: Session,
+    batch: int = 5000,
+    progress: Any = None,
+    anchors: Mapping[int, str] | None = None,
+) -> Verdict:
+    """Walk the chain from the first row; stop at the first row that does not fit.
+
+    ``anchors`` (row id → hash, from signed checkpoints kept outside the database): each
+    such row must be there with that hash, so truncation and rollback show."""
+    anchors = anchors or {}
+    prev, checked, last_id = GENESIS, 0, 0
     for entry in _rows(session, batch):
-        if entry.prev_hash != prev:
-            return Verdict(
-                False, checked, entry.id, "previous-hash mismatch (row removed or moved)"
-            )
-        if link(prev, _content(entry)) != entry.hash:
-            return Verdict(False, checked, entry.id, "content does not match its hash (edited)")
-        prev = entry.hash
+        broken = _misfit(entry, prev, anchors)
+        if broken:
+            return Verdict(False, checked, entry.id, broken)
+        prev, last_id = entry.hash, entry.id
         checked += 1
         if progress is not None and checked % batch == 0:
             progress(checked)
+    return _end_verdict(session, checked, last_id, prev, anchors)
+
+
+def _misfit(entry: AuditEntry, prev: str, anchors: Mapping[int, str]) -> str:
+    """Why ``entry`` does not continue a chain ending in ``prev`` ('' when it does)."""
+    if entry.id in anchors and anchors[entry.id] != entry.hash:
+        return "differs from its signed checkpoint (history rewritten)"
+    if entry.prev_hash != prev:
+        return "previous-hash mismatch (row removed or moved)"
+    if link(prev, _content(entry)) != entry.hash:
+        return "content does not match its hash (edited)"
+    return ""
+
+
+def _end_verdict(
+    session: Session, checked: int, last_id: int, prev: str, anchors: Mapping[int, str]
+) -> Verdict:
+    """The verdict on the chain's end: the signed checkpoints and the head agree with it."""
+    beyond = max(anchors, default=0)
+    if beyond > last_id:
+        reason = (
+            f"truncated or rolled back: the chain ends at row {last_id}, "
+            f"a signed checkpoint has row {beyond}"
+        )
+        return Verdict(False, checked, beyond, reason)
     head = session.get(AuditHead, HEAD_ID)
     if head is not None and (head.last_hash != prev):
         return Verdict(False, checked, head.last_id, "newest rows missing (chain head ahead)")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ioc.auth.passwords import hash_password, needs_rehash, verify_password
-from ioc.auth.roles import Role, check_unit_for_role
+from ioc.auth.user_roles import Role, check_unit_for_role
 from ioc.store.models import AdminUnit
 from ioc.store.models_auth import User
 

@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session
 from ioc.audit.log import append
 from ioc.auth import sessions
 from ioc.auth.accounts import AccountError, create_user, set_active, set_password, set_team
-from ioc.auth.roles import ACCOUNT_ROLES, parse_role
-from ioc.commands import add_command
+from ioc.auth.user_roles import ACCOUNT_ROLES, parse_role
 from ioc.config import Settings
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models import AdminUnit
 from ioc.store.models_auth import KioskToken, User
+from ioc.subcommand import add_command
 from ioc.timeutil import format_local, utcnow
 
 ROLE_NAMES = ", ".join(role.value for role in ACCOUNT_ROLES)

@@ -32,8 +32,9 @@ from sqlalchemy.orm import Session
 from ioc.audit.log import append
 from ioc.auth import sessions
 from ioc.auth.accounts import create_user
-from ioc.auth.roles import Role
-from ioc.auth.settings import AuthSettings
+from ioc.auth.user_roles import Role
+from ioc.config.audit import ANCHOR_KEY_FILE, AuditSettings
+from ioc.config.auth import AuthSettings
 from ioc.store import Store
 from ioc.store.models import AdminUnit
 from ioc.store.models_auth import KioskToken, User
@@ -170,16 +171,21 @@ def write_token(path: Path, token: str) -> None:
 
 
 def demo_link_secret(var_dir: Path) -> Path:
-    """``<var_dir>/link_secret``: a random link-signing key, made on first use (mode 0600).
+    """``<var_dir>/link_secret``: a random link-signing key, made on first use (mode 0600)."""
+    return demo_secret(var_dir, LINK_SECRET_FILE)
+
+
+def demo_secret(var_dir: Path, name: str) -> Path:
+    """``<var_dir>/<name>``: a random key, made on first use (mode 0600).
 
     Written to a private temporary file and linked into place, so two processes starting at
     once agree on one key and nobody reads a half-written file.
     """
-    path = var_dir / LINK_SECRET_FILE
+    path = var_dir / name
     if path.exists():
         return path
     var_dir.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=var_dir, prefix=".link_secret.")  # mode 0600
+    fd, temporary = tempfile.mkstemp(dir=var_dir, prefix=f".{name}.")  # mode 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(secrets.token_urlsafe(32) + "\n")
@@ -188,6 +194,16 @@ def demo_link_secret(var_dir: Path) -> Path:
     finally:
         os.unlink(temporary)
     return path
+
+
+def use_demo_anchor_key(audit: AuditSettings, var_dir: Path) -> bool:
+    """Point ``audit`` at the demo's checkpoint key when it has none; whether it did. The
+    key lives in ``<var_dir>``, never in the database, which is what the anchor needs."""
+    if audit.anchor_secret() is not None:
+        return False
+    audit.anchor_key_file = str(demo_secret(var_dir, ANCHOR_KEY_FILE).resolve())
+    log.info("audit checkpoints are signed with the demo key %s", audit.anchor_key_file)
+    return True
 
 
 def use_demo_link_secret(auth: AuthSettings, var_dir: Path) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_
 
 from ioc.auth.principal import Principal, team_key
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.store.models import Incident
 
 # Unit codes are short (String(16)): digits, letters, '.', '_' and '-'.

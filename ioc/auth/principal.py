@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ioc.auth.roles import CHANGING_ROLES, Role
+from ioc.auth.user_roles import CHANGING_ROLES, Role
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 
 
 class Need(StrEnum):
@@ -74,6 +74,7 @@ ROUTES: tuple[Rule, ...] = (
     Rule(r"/logout", Need.PUBLIC, Kind.PAGE),
     Rule(r"/kiosk/[^/]+", Need.PUBLIC, Kind.PAGE),
     Rule(r"/healthz", Need.PUBLIC),
+    Rule(r"/readyz", Need.PUBLIC),  # which dependency is down, nothing more
     Rule(r"/open311/v2/.+", Need.PUBLIC),  # citizens' API: public fields only
     Rule(r"/assets/.+", Need.PUBLIC),  # CSS, icons, small scripts
     Rule(r"/_dash-component-suites/.+", Need.PUBLIC),  # Dash's own JavaScript
@@ -158,10 +159,6 @@ def find_rule(path: str) -> tuple[Rule, dict[str, str]]:
     raise AssertionError("the last rule matches every path")  # pragma: no cover
 
 
-def is_public(path: str) -> bool:
-    return find_rule(path)[0].need is Need.PUBLIC
-
-
 def decide(
     principal: Principal | None,
     path: str,
@@ -174,7 +171,7 @@ def decide(
     """May ``principal`` (None: nobody signed in) open ``path`` with ``query``?
 
     ``metrics_token_ok`` / ``file_link_ok``: the request carries a valid /metrics token /
-    a valid signature of its own path (:mod:`ioc.auth.file_links`); either opens only its
+    a valid signature of its own path (:mod:`ioc.file_links`); either opens only its
     own kind of route.
     """
     rule, parts = find_rule(path)

@@ -10,25 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
 from ioc.auth.scope import unit_scope
+from ioc.auth.user_roles import Role
+from ioc.config.auth import Lifetimes
 from ioc.store.models_auth import KioskToken, User, WebSession
-
-
-@dataclass(frozen=True)
-class Lifetimes:
-    """How long a session lives in all, and without being used."""
-
-    absolute: timedelta = timedelta(hours=12)
-    idle: timedelta = timedelta(hours=2)
-    kiosk_absolute: timedelta = timedelta(days=30)
 
 
 def token_hash(token: str) -> str:

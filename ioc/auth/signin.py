@@ -18,7 +18,7 @@ from ioc.audit.log import append
 from ioc.auth import ratelimit, sessions
 from ioc.auth.accounts import authenticate, find_user, normalise_username
 from ioc.auth.principal import Principal
-from ioc.auth.settings import AuthSettings
+from ioc.config.auth import AuthSettings
 from ioc.store.models_auth import User
 
 

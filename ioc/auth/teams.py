@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ioc.auth.principal import team_key
-from ioc.auth.roles import Role
 from ioc.auth.scope import unit_scope
+from ioc.auth.user_roles import Role
 from ioc.store.models_auth import User
 
 

@@ -1,14 +1,5 @@
-"""Sub-commands of the ``ioc`` CLI that belong to no single part (config, db, roles)."""
+"""Sub-commands of the ``ioc`` CLI that belong to no single room (config, db, cameras, start).
 
-from __future__ import annotations
-
-import argparse
-from typing import Any
-
-
-def add_command(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
-    """A sub-command whose --help shows its help text as description."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        name, help=help_text, description=help_text
-    )
-    return parser
+Each room's own sub-commands live in its ``commands`` module; all of them build their
+parsers with :func:`ioc.subcommand.add_command`.
+"""

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.runtime import Orchestrator
+from ioc.subcommand import add_command
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def run_worker(_args: argparse.Namespace, settings: Settings) -> int:
 
 def import_cameras(args: argparse.Namespace, settings: Settings) -> int:
     """Register the file's cameras, each in the unit its point falls in today."""
-    from ioc.demo import locate_cameras
+    from ioc.sim.demo import locate_cameras
     from ioc.store import open_store
     from ioc.store.cameras import read_camera_csv, upsert_cameras
 
@@ -189,7 +189,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_synth(args: argparse.Namespace, _settings: Settings) -> int:
-    from camera.synthetic import build_set
+    from ioc.sim.clips import build_set
 
     manifest = build_set(args.directory, seconds=args.seconds)
     print(manifest)

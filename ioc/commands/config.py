@@ -7,8 +7,8 @@ import json
 import os
 from typing import Any
 
-from ioc.commands import add_command
 from ioc.config import ConfigError, Settings, load_settings
+from ioc.subcommand import add_command
 
 
 def register(subparsers: Any) -> None:

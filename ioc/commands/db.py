@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.store import open_store
 from ioc.store.migrate import current_revision, upgrade
+from ioc.subcommand import add_command
 
 
 def register(subparsers: Any) -> None:

@@ -32,6 +32,16 @@ class LocalPlane:
     def to_km(self, lon: float, lat: float) -> tuple[float, float]:
         return (lon - self.lon0) * self._kx, (lat - self.lat0) * KM_PER_DEG_LAT
 
+    def _to_km(self, coords: NDArray[np.float64]) -> NDArray[np.float64]:
+        out = np.empty_like(coords)
+        out[:, 0] = (coords[:, 0] - self.lon0) * self._kx
+        out[:, 1] = (coords[:, 1] - self.lat0) * KM_PER_DEG_LAT
+        return out
+
+    def to_km_geometry(self, geom: shapely.Geometry) -> shapely.Geometry:
+        """A lon/lat geometry on the km plane (areas in km², distances in km)."""
+        return shapely.transform(geom, self._to_km)
+
     def _to_lonlat(self, coords: NDArray[np.float64]) -> NDArray[np.float64]:
         out = np.empty_like(coords)
         out[:, 0] = coords[:, 0] / self._kx + self.lon0

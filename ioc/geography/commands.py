@@ -1,4 +1,4 @@
-"""``ioc units import|seed|list|locate``: administrative units in the store."""
+"""``ioc units import|compare|seed|list|locate``: administrative units in the store."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from ioc.commands import add_command
 from ioc.config import Settings
-from ioc.geography.defaults import seed_default_units
-from ioc.geography.importer import LEVELS, UnitImportError, import_units, read_units_geojson
+from ioc.geography.boundary_files import read_boundary_file
+from ioc.geography.compare import compare_with_store, print_comparison
+from ioc.geography.defaults import refresh_default_units, seed_default_units
+from ioc.geography.importer import LEVELS, UnitImportError, import_units
 from ioc.store import Store, open_store
-from ioc.store.units import LEVEL_RANK, units_valid_at
+from ioc.store.units import LEVEL_RANK, UnitRecord, place_at, units_valid_at
+from ioc.subcommand import add_command
 
 NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: chạy / run `ioc db upgrade` first ({})"
 
@@ -31,6 +33,12 @@ def register(subparsers: Any) -> None:
         "seed",
         "Nạp đơn vị mặc định (gần đúng) / load the default approximate units of both eras "
         "(only into an empty table) and the default IOCs",
+    )
+    seed.add_argument(
+        "--refresh",
+        action="store_true",
+        help="replace the stored approximate units by this version's defaults (three periods); "
+        "imported official units stay and win where they overlap",
     )
     seed.set_defaults(handler=units_seed)
     listing = add_command(actions, "list", "Liệt kê đơn vị / list the units valid at a date")
@@ -50,10 +58,25 @@ def _register_import(actions: Any) -> None:
     parser = add_command(
         actions,
         "import",
-        "Nhập ranh giới chính thức / import official boundaries from a WGS84 GeoJSON "
-        "FeatureCollection; all or nothing, rows with the same code and valid-from are replaced",
+        "Nhập ranh giới chính thức / import official boundaries (shapefile, GeoPackage, KML, "
+        "GeoJSON; VN-2000 or WGS84, stored as WGS84); all or nothing, rows with the same code "
+        "and valid-from are replaced",
     )
-    parser.add_argument("file", metavar="FILE.geojson", help="GeoJSON FeatureCollection")
+    _file_arguments(parser)
+    parser.set_defaults(handler=units_import)
+    compare = add_command(
+        actions,
+        "compare",
+        "So sánh ranh giới / how far official boundaries in FILE differ from the stored units "
+        "of the same level and date, and which citizen reports would move (nothing written)",
+    )
+    _file_arguments(compare)
+    compare.add_argument("--show", type=int, default=20, help="reports listed (default 20)")
+    compare.set_defaults(handler=units_compare)
+
+
+def _file_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help=".shp, .gpkg, .kml, .geojson (or .zip)")
     parser.add_argument("--level", required=True, choices=LEVELS, help="level of every unit")
     parser.add_argument(
         "--valid-from", required=True, type=_date, help="first day the units are valid"
@@ -62,7 +85,12 @@ def _register_import(actions: Any) -> None:
     parser.add_argument("--code-field", help="property holding the code (default: auto-detect)")
     parser.add_argument("--name-field", help="property holding the name (default: auto-detect)")
     parser.add_argument("--parent", metavar="CODE", help="code of the parent unit, e.g. 68")
-    parser.set_defaults(handler=units_import)
+    parser.add_argument(
+        "--crs",
+        help="coordinate system of the file when it does not say (or says wrongly): "
+        "EPSG:3405, a proj string, vn2000-lamdong (VN-2000 zone 107°45'), vn2000-utm48, vn2000",
+    )
+    parser.add_argument("--layer", help="layer of a GeoPackage or KML with several")
 
 
 def _date(text: str) -> date:
@@ -84,9 +112,10 @@ def _with_store(settings: Settings, work: Callable[[Store], int]) -> int:
         store.dispose()
 
 
-def units_import(args: argparse.Namespace, settings: Settings) -> int:
+def _read(args: argparse.Namespace) -> list[UnitRecord] | None:
+    """The file's checked records, or None after printing why not."""
     try:
-        records = read_units_geojson(
+        return read_boundary_file(
             args.file,
             args.level,
             args.valid_from,
@@ -94,9 +123,17 @@ def units_import(args: argparse.Namespace, settings: Settings) -> int:
             code_field=args.code_field,
             name_field=args.name_field,
             parent_code=args.parent,
+            source_crs=args.crs,
+            layer=args.layer,
         )
     except UnitImportError as exc:
         print(f"Lỗi / error: {exc}", file=sys.stderr)
+        return None
+
+
+def units_import(args: argparse.Namespace, settings: Settings) -> int:
+    records = _read(args)
+    if records is None:
         return 1
 
     def work(store: Store) -> int:
@@ -115,8 +152,29 @@ def units_import(args: argparse.Namespace, settings: Settings) -> int:
     return _with_store(settings, work)
 
 
-def units_seed(_args: argparse.Namespace, settings: Settings) -> int:
+def units_compare(args: argparse.Namespace, settings: Settings) -> int:
+    records = _read(args)
+    if records is None:
+        return 1
+
     def work(store: Store) -> int:
+        with store.session() as session:
+            comparison = compare_with_store(session, records, args.valid_from, args.valid_to)
+        print_comparison(comparison, args.show)
+        return 0
+
+    return _with_store(settings, work)
+
+
+def units_seed(args: argparse.Namespace, settings: Settings) -> int:
+    def work(store: Store) -> int:
+        if args.refresh:
+            removed, added = refresh_default_units(store)
+            print(
+                f"Đã thay {removed} đơn vị gần đúng bằng {added} / replaced {removed} "
+                f"approximate units by {added} defaults"
+            )
+            return 0
         count = seed_default_units(store)
         if count:
             print(f"Đã nạp {count} đơn vị mặc định / seeded {count} default (approximate) units")
@@ -148,13 +206,15 @@ def units_locate(args: argparse.Namespace, settings: Settings) -> int:
     def work(store: Store) -> int:
         with store.session() as session:
             units = store.backend.units_containing(session, args.lon, args.lat, at)
-        if not units:
-            print(
-                f"Không có đơn vị nào chứa điểm / no unit contains ({args.lon}, {args.lat}) on {at}"
-            )
-            return 1
         for unit in sorted(units, key=lambda u: LEVEL_RANK.get(u.level, 9)):
             print(f"{unit.level:<8}  {unit.code:>6}  {unit.name}")
+        placed = place_at(store, args.lon, args.lat, at)
+        if placed is None:
+            print(f"Ngoài tỉnh / outside the province: ({args.lon}, {args.lat}) on {at}")
+            return 1
+        if placed.nearest:
+            unit = placed.unit
+            print(f"{unit.level:<8}  {unit.code:>6}  {unit.name}  (gần nhất / nearest unit)")
         return 0
 
     return _with_store(settings, work)

@@ -50,11 +50,40 @@ def read_units_geojson(
 ) -> list[UnitRecord]:
     """Read and check every feature of ``path``; raise :class:`UnitImportError` on any problem."""
     path = Path(path)
+    check_level_and_dates(path, level, valid_from, valid_to)
+    features = _features(path, _load_json(path))
+    return records_from_features(
+        path,
+        features,
+        level,
+        (valid_from, valid_to),
+        code_field=code_field,
+        name_field=name_field,
+        parent_code=parent_code,
+    )
+
+
+def check_level_and_dates(path: Path, level: str, valid_from: date, valid_to: date | None) -> None:
+    """Refuse an unknown level or a period that ends before it starts."""
     if level not in LEVELS:
         raise UnitImportError(f"{path}: level must be one of {', '.join(LEVELS)}, not {level!r}")
     if valid_to is not None and valid_to < valid_from:
         raise UnitImportError(f"{path}: valid_to {valid_to} is before valid_from {valid_from}")
-    features = _features(path, _load_json(path))
+
+
+def records_from_features(
+    path: Path,
+    features: list[Any],
+    level: str,
+    period: tuple[date, date | None],
+    *,
+    code_field: str | None = None,
+    name_field: str | None = None,
+    parent_code: str | None = None,
+    note: str = "",
+) -> list[UnitRecord]:
+    """Check GeoJSON-like features (WGS84) and turn them into records; ``note`` goes into
+    each unit's source (e.g. the CRS the file was reprojected from)."""
     props = [_properties(path, i, f) for i, f in enumerate(features)]
     code_key = _pick_field(path, props, code_field, CODE_FIELDS, what="code")
     name_key = _pick_field(path, props, name_field, NAME_FIELDS, what="name")
@@ -67,19 +96,19 @@ def read_units_geojson(
                 f"{path}: feature {index}: duplicate code {code!r} (also feature {seen[code]})"
             )
         seen[code] = index
-        geom, note = _geometry(path, index, feature)
+        geom, repaired = _geometry(path, index, feature)
         records.append(
             UnitRecord(
                 code=code,
                 name=_text(path, index, properties, name_key, "name"),
                 level=level,
                 geom=geom,
-                valid_from=valid_from,
-                valid_to=valid_to,
+                valid_from=period[0],
+                valid_to=period[1],
                 unit_type=str(properties.get(type_key) or "") if type_key else "",
                 parent_code=parent_code,
                 approximate=False,
-                source=f"imported from {path.name}{note}"[:300],
+                source=f"imported from {path.name}{note}{repaired}"[:300],
             )
         )
     return records
@@ -153,9 +182,13 @@ def _pick_field(
     if given is not None:
         return given
     present = {k.lower(): k for p in props for k in p}
-    for candidate in candidates:
-        if candidate in present:
-            return present[candidate]
+    # A field that is there but always empty (KML's "Name" when the names are elsewhere)
+    # does not count.
+    filled = {k.lower() for p in props for k, v in p.items() if v not in (None, "")}
+    for wanted in (filled, present):
+        for candidate in candidates:
+            if candidate in present and candidate in wanted:
+                return present[candidate]
     raise UnitImportError(
         f"{path}: no {what} property found (looked for {', '.join(candidates)}; "
         f"the features have {', '.join(sorted(present.values())) or 'no properties'}); "

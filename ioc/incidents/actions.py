@@ -49,11 +49,14 @@ def apply_action(  # noqa: PLR0917 (the shared signature of page and ack stream)
     assignee: str | None = None,
     photo: str | None = None,
     may: Callable[[Incident], bool] | None = None,
+    label: str = "",
 ) -> Result:
     """Apply one person's action to an incident and record it in the audit trail.
 
     ``may`` is asked about the locked incident before anything changes (the web pages pass
     the signed-in principal's check); when it says no, the result's error is ``forbidden``.
+    ``label`` is a display name the client showed (an MQTT app's), kept in the event's
+    detail; ``actor`` alone says who acted.
     """
     incident = session.get(Incident, incident_id, with_for_update=True)
     if incident is None:
@@ -79,10 +82,17 @@ def apply_action(  # noqa: PLR0917 (the shared signature of page and ack stream)
         from_status=before,
         note=note.strip()[:MAX_NOTE],
         photo=photo,
-        detail={"assignee": incident.assignee} if action == "dispatch" else None,
+        detail=_detail(action, incident, label),
     )
     session.flush()
     return Result(True, incident_id, action, before, incident.status, event_id=event.id)
+
+
+def _detail(action: str, incident: Incident, label: str) -> dict[str, str | None] | None:
+    detail: dict[str, str | None] = {"assignee": incident.assignee} if action == "dispatch" else {}
+    if label.strip():
+        detail["label"] = label.strip()[:120]
+    return detail or None
 
 
 def _apply(

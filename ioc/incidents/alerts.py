@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ioc.auth.file_links import FileLinks
+from ioc.config.incidents import IncidentSettings
+from ioc.file_links import FileLinks
 from ioc.incidents.audit import record
 from ioc.incidents.escalation import next_alarm
-from ioc.incidents.settings import IncidentSettings
 from ioc.notify.dispatch import queue_deliveries
 from ioc.notify.message import build_alert
 from ioc.notify.subscriptions import matching

@@ -7,9 +7,9 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.runtime import Orchestrator
+from ioc.subcommand import add_command
 
 
 def register(subparsers: Any) -> None:
@@ -28,6 +28,12 @@ def register(subparsers: Any) -> None:
     story = add_command(sub, "history", "Nhật ký một sự cố / audit trail of one incident")
     story.add_argument("incident_id", type=int, help="incident number")
     story.set_defaults(handler=history)
+    replay = add_command(
+        sub,
+        "replay",
+        "Xử lý lại các dòng bị gác lại / process the rows the worker set aside again",
+    )
+    replay.set_defaults(handler=replay_set_aside)
     incidents.set_defaults(handler=lambda a, s: _usage(incidents))
 
 
@@ -43,6 +49,23 @@ def run_worker(_args: argparse.Namespace, settings: Settings) -> int:
     orchestrator.add("incidents", incidents_task(settings))
     orchestrator.install_signal_handlers()
     return orchestrator.run()
+
+
+def replay_set_aside(_args: argparse.Namespace, settings: Settings) -> int:
+    """Each row set aside (a dead letter of source ``incidents``) is processed again; the
+    ones that still fail stay set aside. Exit status 1 when any still fails."""
+    from ioc.incidents.worker import IncidentWorker
+    from ioc.store import open_store
+
+    store = open_store(settings.database_url)
+    worker = IncidentWorker(settings, store)
+    try:
+        replayed, failing = worker.replay()
+    finally:
+        worker.dispatcher.close()
+        store.dispose()
+    print(f"replayed {replayed}, still failing {failing}")
+    return 1 if failing else 0
 
 
 def false_alarms(_args: argparse.Namespace, settings: Settings) -> int:

@@ -14,13 +14,13 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ioc.config.incidents import IncidentSettings
 from ioc.incidents.audit import record
 from ioc.incidents.cameras import CameraGeo, CameraIndex
 from ioc.incidents.escalation import first_deadline
 from ioc.incidents.geometry import crossing_point
 from ioc.incidents.grouping import FIRE_KINDS, Candidate, Decision, Sighting, decide
 from ioc.incidents.lifecycle import OPEN_STATUSES
-from ioc.incidents.settings import IncidentSettings
 from ioc.store.models import Detection, Incident
 from ioc.store.models_incidents import IncidentMember
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ioc.incidents.settings import IncidentSettings
-
-SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+from ioc.config.incidents import IncidentSettings
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,3 @@ def next_alarm(level: int, severity: str, due_at: datetime, settings: IncidentSe
         )
         return Alarm(new_level, "escalation", due_at + wait)
     return Alarm(level, "reminder", due_at + timedelta(minutes=settings.reminder_minutes))
-
-
-def severity_at_least(severity: str, minimum: str) -> bool:
-    return SEVERITY_RANK.get(severity, 1) >= SEVERITY_RANK.get(minimum, 0)

@@ -9,11 +9,11 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ioc.config.incidents import IncidentSettings
 from ioc.incidents.audit import record
 from ioc.incidents.cameras import CameraIndex
 from ioc.incidents.grouping import FIRE_KINDS
 from ioc.incidents.lifecycle import OPEN_STATUSES
-from ioc.incidents.settings import IncidentSettings
 from ioc.store.models import CitizenReport, Incident
 from ioc.store.models_incidents import IncidentMember
 

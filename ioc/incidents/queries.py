@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
 from ioc.incidents.lifecycle import OPEN_STATUSES
@@ -72,12 +72,3 @@ def false_alarm_report(session: Session) -> list[FalseAlarmRow]:
         ),
         key=lambda row: (-row.false_alarms, row.camera_id),
     )
-
-
-def member_counts(session: Session, incident_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(IncidentMember.source, func.count())
-        .where(IncidentMember.incident_id == incident_id)
-        .group_by(IncidentMember.source)
-    ).all()
-    return {str(source): int(count) for source, count in rows}

@@ -9,11 +9,11 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ioc.config.incidents import IncidentSettings
 from ioc.incidents.audit import record
 from ioc.incidents.escalation import first_deadline
 from ioc.incidents.lifecycle import OPEN_STATUSES
 from ioc.incidents.rules import ThresholdRule, sustained
-from ioc.incidents.settings import IncidentSettings
 from ioc.store import Store
 from ioc.store.models import Incident, SensorReading
 from ioc.store.models_incidents import IncidentMember

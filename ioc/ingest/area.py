@@ -10,12 +10,13 @@ import shapely
 from shapely.prepared import prep
 
 from ioc.store import Store
-from ioc.store.units import units_valid_at
+from ioc.store.units import BORDER_TOLERANCE_KM, KM_PER_DEGREE, units_valid_at
 
 log = logging.getLogger(__name__)
 
-# About 2 km: the shipped polygons are approximate, a station on the border is still ours.
-MARGIN_DEG = 0.02
+# The same tolerance as report routing (``ioc.store.units.place_at``): the shipped polygons
+# are approximate, so a station or a citizen a few kilometres past the outline is still ours.
+MARGIN_DEG = BORDER_TOLERANCE_KM / KM_PER_DEGREE
 
 
 def province_predicate(

@@ -1,6 +1,6 @@
-"""The ingest's internal message types: what transport hands over, what parsing returns.
+"""The ingest's internal message types: what parsing returns from an InboundMessage.
 
-The types made once per message on the hot path (InboundMessage, SensorReadings, Reading)
+The types made once per message on the hot path (SensorReadings, Reading)
 are NamedTuples: as immutable as frozen dataclasses and several times cheaper to build.
 """
 
@@ -11,19 +11,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from ioc.kpi.dossiers import DossierIn
+from ioc.mqtt.inbound import InboundMessage
 from ioc.reports.intake import ReportIn
-
-
-class InboundMessage(NamedTuple):
-    """One message as it arrived, independent of the MQTT library."""
-
-    topic: str
-    payload: bytes
-    received_at: datetime
-    qos: int = 0
-    mid: int = 0
-    retain: bool = False
-    session: int = 0  # which connection it came on: acks only make sense on that one
 
 
 @dataclass(frozen=True)
@@ -105,16 +94,19 @@ class ReportRating(NamedTuple):
 
 
 class IncidentAck(NamedTuple):
-    """A field officer's action on an incident, sent from the field app."""
+    """A field officer's action on an incident, sent from the field app. ``identity`` is the
+    MQTT user name the broker authenticated (the topic's source id); ``label`` is the name
+    the app showed, kept for display only."""
 
     msg_id: str
     incident_id: int
     action: str
-    actor: str
+    identity: str
     note: str
     at: datetime
     assignee: str | None = None
     photo: str | None = None
+    label: str = ""
 
 
 CameraRecord = CameraHeartbeat | CameraDetection

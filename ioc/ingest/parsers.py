@@ -20,7 +20,6 @@ from ioc.ingest.messages import (
     CameraHeartbeat,
     CitizenReportEvent,
     DossierEvent,
-    InboundMessage,
     IncidentAck,
     OwnOutput,
     Reading,
@@ -29,19 +28,20 @@ from ioc.ingest.messages import (
     ReportRating,
     SensorReadings,
 )
-from ioc.ingest.payloads import (
+from ioc.kpi.dossiers import DossierIn
+from ioc.mqtt.inbound import InboundMessage
+from ioc.mqtt.payloads import (
     QUANTITY_RANGES,
     DetectionV1,
     DossierEventV1,
+    FieldAckV1,
     HeartbeatV1,
-    IncidentAckV1,
     Payload,
     ReportRatingV1,
     ReportV1,
     SensorV1,
 )
-from ioc.ingest.topics import Topic, is_own_output, split_topic
-from ioc.kpi.dossiers import DossierIn
+from ioc.mqtt.topics import Topic, is_own_output, retired, split_topic
 from ioc.reports.intake import ReportIn
 
 P = TypeVar("P", bound=BaseModel)
@@ -111,6 +111,9 @@ def parse_message(message: InboundMessage, rules: ParseRules) -> Record | Reject
         return OwnOutput(message.topic)
     if len(message.payload) > rules.max_payload_bytes:
         return Rejected("too_large", f"{len(message.payload)} bytes > {rules.max_payload_bytes}")
+    why_retired = retired(rules.prefix, message.topic)
+    if why_retired is not None:
+        return Rejected("unauthenticated", why_retired)
     topic = split_topic(rules.prefix, message.topic)
     if isinstance(topic, str):
         return Rejected("bad_topic", topic)
@@ -246,27 +249,26 @@ def _rating(topic: Topic, message: InboundMessage, rules: ParseRules) -> ReportR
     )
 
 
-def _ack(topic: Topic, message: InboundMessage, rules: ParseRules) -> IncidentAck | Rejected:
-    if not topic.source_id.isdigit():
-        return Rejected("bad_topic", "the incident id in the topic must be a number")
-    parsed = _checked(IncidentAckV1, message, rules)
+def _field_ack(topic: Topic, message: InboundMessage, rules: ParseRules) -> IncidentAck | Rejected:
+    parsed = _checked(FieldAckV1, message, rules)
     if isinstance(parsed, Rejected):
         return parsed
     return IncidentAck(
         parsed.msg_id,
-        int(topic.source_id),
+        parsed.incident,
         parsed.action.value,
-        parsed.actor,
+        topic.source_id,
         parsed.note,
         parsed.ts,
         parsed.assignee,
         parsed.photo,
+        parsed.actor,
     )
 
 
 StreamParser = Callable[[Topic, InboundMessage, ParseRules], Record | Rejected]
 
-# One parser per (stream, message type) of the topic scheme (ioc.ingest.topics.KNOWN).
+# One parser per (stream, message type) of the topic scheme (ioc.mqtt.topics.KNOWN).
 PARSERS: dict[tuple[str, str], StreamParser] = {
     ("camera", "heartbeat"): _heartbeat,
     ("camera", "detection"): _detection,
@@ -274,5 +276,5 @@ PARSERS: dict[tuple[str, str], StreamParser] = {
     ("dossier", "event"): _dossier,
     ("report", "new"): _report,
     ("report", "rating"): _rating,
-    ("incident", "ack"): _ack,
+    ("field", "ack"): _field_ack,
 }

@@ -1,16 +1,15 @@
 """The ingest worker: drains the transport's queue in batches, parses, writes, acknowledges.
 
 Bad input never leaves the loop as an exception: it becomes a dead letter and a counter.
-When the database is away the worker keeps the batch, waits with back-off and retries;
+When the database is away the worker keeps the batch, waits with back-off and retries
+(one log line when it goes, one when it is back);
 the bounded queue then fills and the transport stops reading, so the broker holds the rest.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import queue
-import socket
 import threading
 import time
 from collections import Counter
@@ -21,12 +20,14 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ioc.config import Settings
 from ioc.ingest.area import province_predicate
-from ioc.ingest.messages import InboundMessage, OwnOutput, ParsedBatch, Rejected
+from ioc.ingest.messages import OwnOutput, ParsedBatch, Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
-from ioc.ingest.topics import subscriptions
-from ioc.ingest.transport import MqttTransport
 from ioc.ingest.writer import BatchWriter, WriteResult
+from ioc.mqtt.inbound import InboundMessage
+from ioc.mqtt.topics import subscriptions
+from ioc.mqtt.transport import MqttTransport
 from ioc.store import Store
+from ioc.store.outage import Outage
 from ioc.store.worker_stats import save_stats
 from ioc.timeutil import utcnow
 
@@ -110,8 +111,11 @@ class IngestWorker:
             inside=province_predicate(store, settings.province_code, date.today()),
         )
         self.writer = BatchWriter(store, settings.ingest.dead_letter_keep_bytes)
-        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{settings.mqtt.client_id}"
+        # Stable across restarts (the role and its configured name, never the PID): a restarted
+        # worker takes over its own row in /metrics instead of leaving a dead one behind.
+        self.worker_id = f"ingest:{settings.mqtt.client_id}"
         self.started_at = utcnow()
+        self.outage = Outage(f"ingest worker {settings.mqtt.client_id}", log=log)
         self.transport = MqttTransport(
             settings.mqtt, subscriptions(settings.mqtt.topic_prefix), self.queue.put
         )
@@ -143,7 +147,10 @@ class IngestWorker:
                     "ingest",
                     started_at=self.started_at,
                     now=utcnow(),
-                    counters=self.stats.counters(self.queue.qsize()),
+                    counters={
+                        **self.stats.counters(self.queue.qsize()),
+                        "sessions_lost": self.transport.sessions_lost,
+                    },
                 )
         except SQLAlchemyError as exc:
             log.debug("could not save worker stats: %s", exc)
@@ -167,7 +174,6 @@ class IngestWorker:
 
     def _write_until_stored(self, messages: list[InboundMessage], stop: threading.Event) -> None:
         parsed = parse_batch(messages, self.rules)
-        delay = 0.5
         while True:
             started = time.monotonic()
             try:
@@ -175,18 +181,13 @@ class IngestWorker:
                 break
             except OperationalError as exc:
                 self.stats.db_errors += 1
-                log.error(
-                    "database unavailable (%s); retrying %d messages in %.1fs",
-                    str(exc.orig).strip()[:200],
-                    len(messages),
-                    delay,
-                )
-                if stop.wait(delay):
+                # One log line when the database goes and one when it is back, not per retry.
+                if stop.wait(self.outage.failed(exc)):
                     log.warning(
                         "stopping with %d unstored messages (broker redelivers)", len(messages)
                     )
                     return
-                delay = min(delay * 2, 10.0)
+        self.outage.recovered()
         now = utcnow()
         lag = max((now - m.received_at).total_seconds() for m in messages)
         self.stats.record(result, len(messages), time.monotonic() - started, lag)

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from ioc.ingest.messages import InboundMessage, Record, Rejected, ReportRating
+from ioc.ingest.messages import Record, Rejected, ReportRating
+from ioc.mqtt.inbound import InboundMessage
 from ioc.reports.rating import rate_report
 
 

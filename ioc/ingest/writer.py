@@ -25,7 +25,6 @@ from ioc.ingest.messages import (
     CameraHeartbeat,
     CitizenReportEvent,
     DossierEvent,
-    InboundMessage,
     IncidentAck,
     Record,
     Rejected,
@@ -36,6 +35,7 @@ from ioc.ingest.write_cameras import insert_detections, update_cameras
 from ioc.ingest.write_ratings import apply_ratings
 from ioc.ingest.write_sensors import insert_readings
 from ioc.kpi.dossiers import upsert_dossiers
+from ioc.mqtt.inbound import InboundMessage
 from ioc.reports.intake import create_reports
 from ioc.reports.routing import TreeLocator
 from ioc.store import Store

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from ioc.kpi.decision766 import CATALOGUES
@@ -146,11 +146,18 @@ def chosen_catalogues(session: Session, period: Period) -> dict[str, str]:
 
 
 def _used(period: Period, condition: Any) -> Any:
-    """The catalogue row's procedure had a dossier at its unit in ``period`` meeting it."""
-    return exists().where(
-        D.unit_code == C.unit_code, D.procedure_code == C.procedure_code,
-        in_period(D.received_at, period), condition,
-    )  # fmt: skip
+    """The catalogue row's procedure had a dossier at its unit in ``period`` meeting it.
+
+    An uncorrelated ``(unit, procedure) IN (SELECT DISTINCT ...)`` over the period's
+    dossiers (found by the receipt-date index): PostgreSQL hashes the set once instead of
+    probing the dossiers for every catalogue row.
+    """
+    used = (
+        select(D.unit_code, D.procedure_code)
+        .where(in_period(D.received_at, period), condition)
+        .distinct()
+    )
+    return tuple_(C.unit_code, C.procedure_code).in_(used)
 
 
 def catalogue_counts(session: Session, period: Period) -> dict[str, dict[str, int]]:

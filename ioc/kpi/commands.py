@@ -12,7 +12,6 @@ from typing import Any, TextIO
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.kpi.areas import load_areas
 from ioc.kpi.catalogue import CatalogueFileError, read_catalogue, store_catalogue
@@ -22,6 +21,7 @@ from ioc.kpi.periods import ERAS, Period, era_day
 from ioc.kpi.ranking import AreaKpi, KpiTable, area_kpi, compute_table, unit_names
 from ioc.kpi.weights import default_weights
 from ioc.store import Store, open_store
+from ioc.subcommand import add_command
 
 NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: run `ioc db upgrade` first ({})"
 
@@ -131,7 +131,8 @@ def format_table(table: KpiTable) -> str:
     """The ranking as fixed-width text."""
     groups = [g.definition.key for g in table.province.score.groups]
     head = f"{'#':>3}  {'code':<6} {'name':<28}" + "".join(f"{g[:9]:>10}" for g in groups)
-    lines = [f"{table.period} ({table.era})", head + f"{'total':>8}{'change':>8}"]
+    partial = "  chưa hết kỳ / partial: the period is still running" if table.partial else ""
+    lines = [f"{table.period} ({table.era}){partial}", head + f"{'total':>8}{'change':>8}"]
     for unit in (*table.units, table.province):
         cells = "".join(f"{_num(unit.score.group(g).points):>10}" for g in groups)
         rank = str(unit.rank or "-") if unit is not table.province else "="

@@ -123,16 +123,6 @@ def store_indicators(session: Session, rows: Sequence[IndicatorRow]) -> int:
     return len(rows)
 
 
-def latest_values(session: Session, unit: str) -> list[IndicatorValue]:
-    """The newest value of every indicator of ``unit``, by indicator key."""
-    rows = session.scalars(
-        select(IndicatorValue)
-        .where(IndicatorValue.unit_code == unit)
-        .order_by(IndicatorValue.indicator, IndicatorValue.period_start)
-    ).all()
-    return list({row.indicator: row for row in rows}.values())
-
-
 def series(session: Session, indicator: str, unit: str) -> list[tuple[str, float]]:
     """``(period, value)`` of one indicator of one unit, oldest first."""
     rows = session.execute(

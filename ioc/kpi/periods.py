@@ -134,6 +134,12 @@ def is_running(period: Period, now: datetime) -> bool:
     return period.bounds()[1] > now
 
 
+def period_label(period: Period, now: datetime, partial: str) -> str:
+    """``2026-12`` or, while it runs, ``2026-12 (partial)``: a running period's figures
+    are not final and must not read as a complete period's."""
+    return f"{period} ({partial})" if is_running(period, now) else str(period)
+
+
 def period_of(day: date, kind: PeriodKind) -> Period:
     """The period of ``kind`` containing ``day``."""
     if kind == "month":

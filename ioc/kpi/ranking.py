@@ -9,17 +9,17 @@ department, a unit missing from the unit table) are listed under their code.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from ioc.kpi.counts import kpi_counts
 from ioc.kpi.decision766 import Score, score
-from ioc.kpi.periods import Era, Period, default_era, era_day
+from ioc.kpi.periods import REFORM_DAY, Era, Period, default_era, era_day, is_running
 from ioc.kpi.ratio import PROVINCE, add_counts
 from ioc.kpi.weights import Weights, default_weights
-from ioc.store.units import units_valid_at
+from ioc.store.units import units_valid_at, units_valid_during
 from ioc.timeutil import utcnow
 
 
@@ -52,6 +52,7 @@ class KpiTable:
     era: Era
     province: UnitKpi
     units: tuple[UnitKpi, ...]
+    partial: bool = False  # the period is still running: its counts are not final
 
     def unit(self, code: str) -> UnitKpi | None:
         if code == PROVINCE:
@@ -125,8 +126,12 @@ class AreaKpi:
 
 
 def unit_names(session: Session, period: Period, era: Era) -> dict[str, str]:
-    """Names of the units (below the province) valid in ``era`` during ``period``."""
-    units = units_valid_at(session, era_day(era, period))
+    """Names of the units (below the province) valid in ``era`` during ``period``: a unit
+    that ended within it (Đạ Huoai, Đạ Tẻh, Cát Tiên merged on 2024-12-01) keeps its row
+    and name; a code valid twice in it carries its later name."""
+    last = era_day(era, period)
+    first = min(max(period.first_day, REFORM_DAY) if era == "post2025" else period.first_day, last)
+    units = units_valid_during(session, first, last)
     return {u.code: u.name for u in units if u.level != "province"}
 
 
@@ -147,10 +152,11 @@ def compute_table(
     now = now or utcnow()
     current = kpi_counts(session, period, era, now)
     before = kpi_counts(session, period.previous(), era, now)
-    return build_table(
+    table = build_table(
         period, era, current, before, unit_names(session, period, era),
         weights=weights or default_weights(), province_name=province_name(session, period, era),
     )  # fmt: skip
+    return replace(table, partial=is_running(period, now))
 
 
 def trend(

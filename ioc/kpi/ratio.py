@@ -2,10 +2,9 @@
 
 A KPI of this kind is ``numerator / denominator`` where both count records of one table
 (dossiers, citizen reports...) that meet a condition. :func:`tally` runs ONE
-``GROUP BY unit`` query whose columns are named counts (``count_if``) or sums
-(``sum_if``); every formula is then plain Python over those integers. Because counts add
-up, the province total is the sum of the units' counts (:func:`add_counts`), never an
-average of unit percentages.
+``GROUP BY unit`` query whose columns are named counts (``count_if``); every formula is
+then plain Python over those integers. Because counts add up, the province total is the
+sum of the units' counts (:func:`add_counts`), never an average of unit percentages.
 
 Example for citizen reports (the reports module)::
 
@@ -35,11 +34,6 @@ PROVINCE = "*"  # key of the province total in results keyed by unit
 def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     """How many records of the group meet ``condition``."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def sum_if(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
-    """The sum of ``value`` over the records of the group that meet ``condition``."""
-    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
 def in_period(column: Any, period: Period) -> ColumnElement[bool]:

@@ -25,6 +25,7 @@ class UnitReport:
 
     table: KpiTable
     unit: UnitKpi
+    area: bool = False  # an IOC's area: the aggregate of its units, not an official score
 
     @property
     def title(self) -> str:

@@ -90,10 +90,6 @@ class Weights:
     def of_group(self, group: str) -> tuple[IndicatorDef, ...]:
         return next((g.indicators for g in self.groups if g.code == group), ())
 
-    def count_names(self) -> set[str]:
-        """Every count the formulas need."""
-        return {n for i in self.indicators for n in (i.numerator, i.denominator)}
-
     def tree(self) -> dict[str, Any]:
         """Groups with their indicators, as plain data (``ioc kpi weights --json``)."""
         return {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ioc.commands import add_command
 from ioc.config import Settings
+from ioc.subcommand import add_command
 
 
 def register(subparsers: Any) -> None:

@@ -63,8 +63,9 @@ def sweep(
         if str(relative) == ".":
             dirs[:] = [d for d in dirs if d not in KEPT_FOLDERS]
         for name in names:
-            _one(fd, name, relative / name, limits=limits, keep=keep, dry_run=dry_run,
-                 result=result)  # fmt: skip
+            _one(
+                fd, name, relative / name, limits=limits, keep=keep, dry_run=dry_run, result=result
+            )
             if progress is not None and result.scanned % PROGRESS_EVERY == 0:
                 progress(result)
     return result

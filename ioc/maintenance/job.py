@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from ioc.audit.anchor import Checkpoint, write_checkpoint
 from ioc.auth.sessions import purge_expired
 from ioc.config import Settings
 from ioc.incidents.lifecycle import OPEN_STATUSES
@@ -19,10 +21,10 @@ from ioc.maintenance.files import FileSweep, sweep
 from ioc.maintenance.rows import RowResult, expire_rows
 from ioc.runtime import Task
 from ioc.store import Store
+from ioc.store.cameras import SNAPSHOTS
 from ioc.store.models import Detection, Incident
 from ioc.store.models_incidents import IncidentMember
 from ioc.timeutil import utcnow
-from ioc.web.files import SNAPSHOTS
 
 log = logging.getLogger(__name__)
 Say = Callable[[str], None]
@@ -47,11 +49,16 @@ def open_incident_files(session: Session) -> set[str]:
     shown = set(session.scalars(select(Incident.snapshot).where(is_open)).all())
     members = session.execute(
         select(Detection.snapshot, Detection.clip)
-        .join(IncidentMember, and_(IncidentMember.ref_id == Detection.id,
-                                   IncidentMember.observed_at == Detection.observed_at))
+        .join(
+            IncidentMember,
+            and_(
+                IncidentMember.ref_id == Detection.id,
+                IncidentMember.observed_at == Detection.observed_at,
+            ),
+        )
         .join(Incident, Incident.id == IncidentMember.incident_id)
         .where(IncidentMember.source == "detection", is_open)
-    ).all()  # fmt: skip
+    ).all()
     for snapshot, clip in members:
         shown |= {snapshot, clip}
     paths = {p for p in shown if p}
@@ -78,9 +85,15 @@ def sweep_files(
     for root in snapshot_roots(settings):
         prefix = root.relative_to(var).as_posix() + "/"
         inside = {p.removeprefix(prefix) for p in keep if p.startswith(prefix)}
-        result = sweep(root, now, snapshot_days=cfg.snapshot_days, clip_days=cfg.clip_days,
-                       keep=inside, dry_run=dry_run,
-                       progress=lambda r: say(f"  … {r.scanned} tệp / files"))  # fmt: skip
+        result = sweep(
+            root,
+            now,
+            snapshot_days=cfg.snapshot_days,
+            clip_days=cfg.clip_days,
+            keep=inside,
+            dry_run=dry_run,
+            progress=lambda r: say(f"  … {r.scanned} tệp / files"),
+        )
         for name in ("scanned", "deleted", "freed_bytes", "kept_open"):
             setattr(total, name, getattr(total, name) + getattr(result, name))
     return total
@@ -125,19 +138,42 @@ def maintenance_run(settings: Settings, store: Store, now: datetime) -> None:
         purge_sessions(settings, store, now, say=log.info)
 
 
+def checkpoint_audit(settings: Settings, store: Store, now: datetime) -> Checkpoint | None:
+    """Write a signed checkpoint of the audit chain (when a key is configured)."""
+    key = settings.audit.anchor_secret()
+    if key is None:
+        return None
+    with store.session() as session:
+        return write_checkpoint(session, settings.audit.anchor_path(settings.var_dir), key, now)
+
+
 def maintenance_task(settings: Settings, store: Store) -> Task:
-    """Expired sessions and retention at start, then every ``retention.interval_h`` hours,
-    until stopped."""
+    """Expired sessions and retention at start, then every ``retention.interval_h`` hours;
+    a signed audit checkpoint every ``audit.checkpoint_minutes``; until stopped."""
 
     def run(stop: threading.Event) -> None:
         if not settings.retention.enabled:
             log.info("retention is turned off (retention.enabled): only sessions are purged")
+        if settings.audit.anchor_secret() is None:
+            log.warning("no audit.anchor_key: the audit log is not anchored outside the database")
+        retention_every = settings.retention.interval_h * 3600
+        checkpoint_every = settings.audit.checkpoint_minutes * 60
+        next_retention = time.monotonic()
         while True:
-            try:
-                maintenance_run(settings, store, utcnow())
-            except Exception:  # the next run may succeed: never take the process down
-                log.exception("maintenance run failed")
-            if stop.wait(settings.retention.interval_h * 3600):
+            if time.monotonic() >= next_retention:
+                _guarded(lambda: maintenance_run(settings, store, utcnow()), "maintenance run")
+                next_retention = time.monotonic() + retention_every
+            _guarded(lambda: checkpoint_audit(settings, store, utcnow()), "audit checkpoint")
+            wait = min(checkpoint_every, max(0.0, next_retention - time.monotonic()))
+            if stop.wait(wait):
                 return
 
     return run
+
+
+def _guarded(step: Callable[[], object], name: str) -> None:
+    """Run one step; the next may succeed, so a failure never takes the process down."""
+    try:
+        step()
+    except Exception:
+        log.exception("%s failed", name)

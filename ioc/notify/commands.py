@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ioc.commands import add_command
 from ioc.config import Settings
 from ioc.notify.registry import CHANNELS
+from ioc.subcommand import add_command
 
 
 def register(subparsers: Any) -> None:

@@ -3,14 +3,14 @@
 Every text comes from the translation table (:mod:`ioc.i18n`, language ``vi``), so the
 field page and the messages use the same words. With a link key configured
 (``auth.link_secret``), the snapshot link is signed and expiring
-(:mod:`ioc.auth.file_links`), so it opens on a phone without signing in.
+(:mod:`ioc.file_links`), so it opens on a phone without signing in.
 """
 
 from __future__ import annotations
 
 import time
 
-from ioc.auth.file_links import FileLinks
+from ioc.file_links import FileLinks
 from ioc.i18n import t
 from ioc.notify.base import Alert
 from ioc.store.models import Incident

@@ -14,8 +14,8 @@ import uuid
 from typing import Any
 
 from ioc.config import Settings
-from ioc.ingest.topics import SOURCE_ID
-from ioc.ingest.transport import make_client
+from ioc.mqtt.topics import SOURCE_ID
+from ioc.mqtt.transport import make_client
 from ioc.notify.base import Alert, DeliveryError
 
 PUBLISH_TIMEOUT_S = 5.0

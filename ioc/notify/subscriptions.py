@@ -16,12 +16,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ioc.incidents.escalation import severity_at_least
 from ioc.store.models import AdminUnit
 from ioc.store.models_incidents import NotificationSubscription
 from ioc.timeutil import utcnow
 
 ANY = "*"
+
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
 @dataclass(frozen=True)
@@ -95,3 +96,7 @@ def matching(
         )
     ).all()
     return [row for row in rows if severity_at_least(severity, row.min_severity)]
+
+
+def severity_at_least(severity: str, minimum: str) -> bool:
+    return SEVERITY_RANK.get(severity, 1) >= SEVERITY_RANK.get(minimum, 0)

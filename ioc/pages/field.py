@@ -19,7 +19,13 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from ioc.auth.guard import incidents_seen, may_act_on_incident, row_id_or_none, unit_code_or_none
+from ioc.app_context import LANG_STORE_ID, current_settings, current_store
+from ioc.auth.guard import (
+    incidents_seen,
+    may_act_on_incident,
+    row_id_or_none,
+    unit_code_or_none,
+)
 from ioc.auth.principal import TEAM_PREFIX, Principal
 from ioc.i18n import language_or_default, t
 from ioc.incidents.lifecycle import allowed_actions
@@ -32,7 +38,6 @@ from ioc.pages.states import failed, loading, reason
 from ioc.pages.unit import find_unit
 from ioc.store.models import Incident
 from ioc.timeutil import format_local
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store
 
 
 def register(lang: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ioc.app_context import current_settings, current_store, web_client
 from ioc.auth.guard import may_act_on_incident, row_id_or_none, sees_incident
 from ioc.auth.principal import Principal
 from ioc.auth.teams import is_assignee
@@ -26,7 +27,6 @@ from ioc.incidents.photos import save_photo
 from ioc.pages.access import viewer
 from ioc.store.models import Incident
 from ioc.timeutil import utcnow
-from ioc.web.context import current_settings, current_store, web_client
 
 NEEDS_REASON = frozenset({"false_alarm"})
 

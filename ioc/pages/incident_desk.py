@@ -19,16 +19,16 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc.aggregates.feeds import IncidentItem
+from ioc.app_context import LANG_STORE_ID, current_store
 from ioc.auth.guard import row_id_or_none
 from ioc.auth.teams import Assignee, assignees_for
 from ioc.i18n import language_or_default, t
 from ioc.incidents.lifecycle import allowed_actions
 from ioc.pages import incident_acts
 from ioc.pages.access import viewer
-from ioc.pages.feeds import IncidentItem
 from ioc.pages.states import reason
 from ioc.store.models import Incident
-from ioc.web.context import LANG_STORE_ID, current_store
 
 PREFIXES = ("overview", "unit")  # the pages that carry a desk
 DESK_ACTIONS = ("acknowledge", "dispatch", "resolve", "false_alarm")

@@ -16,18 +16,21 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import province_wide, unit_code_or_none
 from ioc.i18n import language_or_default, t
-from ioc.kpi.periods import ERAS, Era, Period, PeriodKind, default_era, period_of
-from ioc.kpi.ranking import KpiTable, compute_table, trend
+from ioc.kpi.areas import load_areas
+from ioc.kpi.official import to_pdf
+from ioc.kpi.periods import ERAS, Era, Period, PeriodKind, default_era, era_day, period_of
+from ioc.kpi.ranking import KpiTable, UnitKpi, area_kpi, compute_table, trend, unit_names
 from ioc.kpi.ratio import PROVINCE
 from ioc.kpi.report import UnitReport, to_csv, to_html, to_xlsx
 from ioc.pages.access import province_only, viewer
 from ioc.pages.kpi_views import cards, detail, ranking, trend_figure
 from ioc.pages.states import failed, loading
 from ioc.timeutil import to_local, utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store
 
 KINDS: tuple[PeriodKind, ...] = ("month", "quarter", "year")
 CHOICES = {"month": 24, "quarter": 8, "year": 5}
@@ -147,7 +150,7 @@ def refresh(
     return (
         cards(table, lang),
         ranking(table, lang),
-        trend_figure(series, lang),
+        trend_figure(series, lang, utcnow()),
         unit_options(table, lang),
         detail(table, unit, lang),
     )
@@ -182,15 +185,35 @@ def report_response(unit: str, period_text: str) -> Response:
     era: Era = era_arg if era_arg in ERAS else default_era(period)  # type: ignore[assignment,unused-ignore]
     with current_store().session() as session:
         table = compute_table(session, period, era)
-    found = table.province if whole else table.unit(unit)
-    if found is None:
+        found = table.province if whole else table.unit(unit)
+        area = None if found or whole else area_unit(session, table, unit)
+    chosen = found if found is not None else area
+    if chosen is None:
         return Response(f"unknown unit {unit}", status=404, mimetype="text/plain")
-    report, kind = UnitReport(table, found), request.args.get("format", "html")
-    name = f"kpi-{'province' if whole else unit}-{period}"
+    report = UnitReport(table, chosen, area=area is not None)
+    kind = request.args.get("format", "html")
+    return report_file(report, kind, f"kpi-{'province' if whole else unit}-{period}", lang)
+
+
+def area_unit(session: Session, table: KpiTable, code: str) -> UnitKpi | None:
+    """An IOC's (or former district's) area as a report row: its aggregate, so named."""
+    members = load_areas(session, era_day(table.era, table.period)).get(code)
+    if not members:
+        return None
+    name = unit_names(session, table.period, "pre2025").get(code, code)
+    area = area_kpi(table, code, f"{name} ({t('kpi.area.short')})", members)
+    return UnitKpi(area.code, area.name, area.counts, area.score)
+
+
+def report_file(report: UnitReport, kind: str, name: str, lang: str) -> Response:
+    """The report as the asked format: csv, xlsx, pdf (Decree 30 layout) or printable HTML."""
     if kind == "csv":
         return _download(to_csv(report, lang), "text/csv; charset=utf-8", name + ".csv")
     if kind == "xlsx":
         return _download(to_xlsx(report, lang), XLSX, name + ".xlsx")
+    if kind == "pdf":
+        pdf = to_pdf(report, day=to_local(utcnow()).date())
+        return _download(pdf, "application/pdf", name + ".pdf")
     return Response(to_html(report, lang), mimetype="text/html")
 
 

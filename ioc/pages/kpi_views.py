@@ -7,6 +7,7 @@ plotly figures, so they are tested without a browser.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import plotly.graph_objects as go
@@ -14,7 +15,7 @@ from dash import html
 
 from ioc.i18n import t
 from ioc.kpi.decision766 import IndicatorScore
-from ioc.kpi.periods import Period
+from ioc.kpi.periods import Period, period_label
 from ioc.kpi.ranking import KpiTable, UnitKpi
 from ioc.kpi.ratio import PROVINCE
 
@@ -36,8 +37,13 @@ def fmt(value: float | None, digits: int = 1, signed: bool = False) -> str:
 def cards(table: KpiTable, lang: str) -> list[Any]:
     """The province's total and five group scores, each with its change."""
     province = table.province
+    total = t("kpi.total", lang)
+    if table.partial:
+        total = f"{total} ({t('kpi.partial', lang)})"
+    if province.score.total is not None and province.score.possible < 100:
+        total += " – " + t("kpi.possible", lang, points=f"{province.score.possible:g}")
     items = [
-        _card("kpi-card-total", t("kpi.total", lang), fmt(province.score.total), "100",
+        _card("kpi-card-total", total, fmt(province.score.total), "100",
               fmt(province.change, signed=True)),
         *(
             _card(f"kpi-card-{g.definition.key}", g.definition.name(lang), fmt(g.points),
@@ -118,6 +124,7 @@ def detail(table: KpiTable, code: str | None, lang: str) -> list[Any]:
         html.A(t("kpi.report.link", lang), href=base, target="_blank", id="kpi-report-link"),
         html.A(t("kpi.download.csv", lang), href=base + "&format=csv", id="kpi-csv-link"),
         html.A(t("kpi.download.xlsx", lang), href=base + "&format=xlsx", id="kpi-xlsx-link"),
+        html.A(t("kpi.download.pdf", lang), href=base + "&format=pdf", id="kpi-pdf-link"),
     ]
     return [
         html.H3(f"{unit.name or t('kpi.province', lang)} – {fmt(unit.score.total)}"),
@@ -135,12 +142,20 @@ def _points(item: IndicatorScore, lang: str) -> Any:
 
 
 def trend_figure(
-    series: Sequence[tuple[str, Sequence[tuple[Period, float | None]]]], lang: str
+    series: Sequence[tuple[str, Sequence[tuple[Period, float | None]]]],
+    lang: str,
+    now: datetime | None = None,
 ) -> go.Figure:
-    """One line per series (province, selected unit) of the total over periods."""
+    """One line per series (province, selected unit) of the total over periods; a period
+    without records is a gap (None), a running one is labelled partial."""
+    partial = t("kpi.partial", lang)
+
+    def label(period: Period) -> str:
+        return str(period) if now is None else period_label(period, now, partial)
+
     figure = go.Figure(
         [
-            go.Scatter(x=[str(p) for p, _ in points], y=[v for _, v in points], name=name,
+            go.Scatter(x=[label(p) for p, _ in points], y=[v for _, v in points], name=name,
                        mode="lines+markers", connectgaps=False)
             for name, points in series
         ]

@@ -20,8 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ioc.aggregates.shared import ProcessMemo
+from ioc.app_context import LANG_STORE_ID, current_store
 from ioc.auth.guard import province_wide
 from ioc.i18n import language_or_default, t
+from ioc.kpi.periods import period_label
 from ioc.kpi.ratio import PROVINCE
 from ioc.pages import map_data
 from ioc.pages.access import province_only, viewer
@@ -37,7 +39,6 @@ from ioc.pages.kpi_cache import (
 from ioc.pages.leader_views import LeaderRow, leader_rows, metrics, table, to_csv, trend_figure
 from ioc.pages.states import failed
 from ioc.timeutil import utcnow
-from ioc.web.context import LANG_STORE_ID, current_store
 
 TREND_STEPS = 8
 REFRESH_MS = 60_000
@@ -113,7 +114,7 @@ def trend_lines(  # noqa: PLR0917 - one view's values, passed through
 ) -> list[tuple[str, list[str], list[float | None]]]:
     """Province, best and worst unit of the current period over the last periods."""
     history = series(session, now, kind, TREND_STEPS)
-    labels = [str(period) for period, _ in history]
+    labels = [period_label(period, now, t("kpi.partial", lang)) for period, _ in history]
     ranked = [row for row in rows if row.values.get(sort) is not None]
     picks = [(t("kpi.province", lang), PROVINCE)]
     if ranked:
@@ -162,7 +163,8 @@ def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> 
     title = f"{metric_name(metric, lang)} – {t('leader.trend', lang)}"
     filename = f"ioc-lam-dong-{metric}-{chosen}-{period}"
     shown, figure = drawn((url, chosen, metric, lang, period), rows, lines, title)
-    return shown, figure, graph_config(filename), t("leader.period", lang, period=period)
+    running = period_label(period_at(now, chosen), now, t("kpi.partial", lang))
+    return shown, figure, graph_config(filename), t("leader.period", lang, period=running)
 
 
 _DRAWN: ProcessMemo[tuple[Any, dict[str, Any]]] = ProcessMemo(limit=32)

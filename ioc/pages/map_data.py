@@ -19,12 +19,13 @@ import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ioc.aggregates import feeds
 from ioc.aggregates.shared import ProcessMemo
+from ioc.app_context import current_settings
 from ioc.auth.scope import unit_scope
 from ioc.camera_status import CameraStatus
 from ioc.i18n import t
 from ioc.kpi.ratio import PROVINCE
-from ioc.pages import feeds
 from ioc.pages.kpi_cache import (
     RUNNING_TTL_S,
     latest_scores,
@@ -38,7 +39,6 @@ from ioc.store.cameras import CameraState, camera_rows, camera_states, state_of
 from ioc.store.models import AdminUnit
 from ioc.store.units import LEVEL_RANK, units_valid_at
 from ioc.timeutil import to_local
-from ioc.web.context import current_settings
 
 LAST_DAY_OF_DISTRICTS = date(2025, 6, 30)
 HEARTBEAT_SHOWN_S = 60  # the heartbeat times in camera hover texts may be this old

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ioc.aggregates.shared import ProcessMemo
+from ioc.app_context import LANG_STORE_ID, aria_label, current_settings, current_store
 from ioc.auth.guard import province_wide
 from ioc.camera_status import CameraStatus
 from ioc.i18n import language_or_default, t
@@ -40,7 +41,6 @@ from ioc.pages.overview_map import (
 )
 from ioc.pages.panels import cards, data_attrs, incident_queue, ranking, updated_text
 from ioc.timeutil import utcnow
-from ioc.web.context import LANG_STORE_ID, aria_label, current_settings, current_store
 from layers.cameras import STATUS_ORDER
 
 CAMERA_TRACE_START = TRACE["cameras"]

@@ -16,17 +16,18 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import Patch
 
+from ioc.aggregates.feeds import IncidentItem, StationReading
+from ioc.aggregates.reports import Cell, ReportPoint
 from ioc.i18n import t
-from ioc.pages.feeds import IncidentItem, StationReading
 from ioc.store.cameras import CameraState
 from ioc.store.models import AdminUnit
-from ioc.web.tiles import tile_url_template
 from layers import dark_basemap
 from layers.areas import area_outline_trace, value_choropleth_trace
 from layers.cameras import camera_traces, cone_trace
 from layers.incidents import incident_traces
-from layers.reports import Cell, ReportPoint, cell_trace, report_trace
+from layers.reports import cell_trace, report_trace
 from layers.sensors import sensor_trace
+from layers.tiles import tile_url_template
 
 TRACE = {"areas": 0, "districts": 1, "cameras": 2, "cones": 5, "reports": 6, "sensors": 7}
 TRACE["incidents"] = 8

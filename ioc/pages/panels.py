@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from dash import dcc, html
 
+from ioc.aggregates.feeds import IncidentItem
 from ioc.i18n import t
-from ioc.pages.feeds import IncidentItem
 from ioc.timeutil import format_local
 from layers.incidents import severity_color, severity_label, status_label
 

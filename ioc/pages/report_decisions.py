@@ -23,6 +23,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy.orm import Session
 
+from ioc.app_context import LANG_STORE_ID, current_store
 from ioc.auth.guard import row_id_or_none
 from ioc.auth.principal import Principal
 from ioc.auth.teams import assignees_for
@@ -30,7 +31,6 @@ from ioc.i18n import DEFAULT_LANGUAGE, language_or_default, t
 from ioc.pages.access import viewer
 from ioc.reports.categories import load_categories
 from ioc.store.models import CitizenReport
-from ioc.web.context import LANG_STORE_ID, current_store
 
 NEEDS_DECISION = frozenset({"assigned", "resolved", "rejected", "duplicate"})
 MAX_NOTE = 1000

@@ -20,6 +20,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc.app_context import LANG_STORE_ID, current_settings, current_store, web_client
 from ioc.auth.guard import row_id_or_none, unit_code_or_none
 from ioc.auth.principal import Principal
 from ioc.i18n import language_or_default, t
@@ -36,14 +37,13 @@ from ioc.pages.reports_cards import kpi_cards
 from ioc.pages.states import failed, loading, reason
 from ioc.pages.unit_views import duration
 from ioc.reports.categories import Category, load_categories
-from ioc.reports.clock import sla_status
 from ioc.reports.kpis import KpiRow, compute_kpis
 from ioc.reports.privacy import shown
 from ioc.reports.queries import ReportFilter, find_reports
 from ioc.reports.workflow import STATUSES, TransitionError, allowed_next, change_status
+from ioc.sla_clock import sla_status
 from ioc.store.models import AdminUnit, CitizenReport
 from ioc.timeutil import format_local, utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store, web_client
 
 MAX_ROWS = 50
 KPI_DAYS = 30
@@ -155,6 +155,13 @@ def duplicates_of(session: Any, reports: Sequence[CitizenReport]) -> dict[int, l
     return found
 
 
+def _nearest_note(report: CitizenReport, lang: str) -> list[html.Div]:
+    """A visible note when the report's unit is the nearest one, not one containing it."""
+    if not report.unit_nearest:
+        return []
+    return [html.Div(t("reports.unit_nearest", lang), className="reports-unit-nearest")]
+
+
 def table_row(
     report: CitizenReport,
     categories: Mapping[str, Category],
@@ -179,6 +186,7 @@ def table_row(
             html.Td(
                 [
                     html.Div(place),
+                    *_nearest_note(report, lang),
                     html.Small(shown(report.description, contact)[:120]),
                     *link_lines(report, duplicates, lang),
                 ]

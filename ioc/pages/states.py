@@ -8,18 +8,10 @@ shows a sentence, not an empty box; callbacks answer a :class:`SQLAlchemyError` 
 from __future__ import annotations
 
 from dash import html
-from sqlalchemy.exc import (
-    DisconnectionError,
-    InterfaceError,
-    OperationalError,
-    SQLAlchemyError,
-)
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.i18n import t
-
-# Errors of reaching the database (refused, dropped, timed out), not of a query.
-UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+from ioc.store.outage import UNREACHABLE
 
 
 def loading(lang: str) -> html.P:

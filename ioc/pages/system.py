@@ -16,6 +16,7 @@ from dash import Input, Output, callback, dcc, html
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import province_wide
 from ioc.i18n import language_or_default, t
 from ioc.pages.access import province_only, viewer
@@ -23,7 +24,6 @@ from ioc.pages.states import failed, loading
 from ioc.store.models import DeadLetter, WorkerStat
 from ioc.store.worker_stats import all_stats
 from ioc.timeutil import utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store
 
 COUNTERS = ("received", "stored", "duplicates", "readings", "db_errors", "lag_seconds")
 CAMERA_KEY = "camera."  # a camera worker's per-camera counters (camera.worker_stats)
@@ -153,7 +153,7 @@ def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any, Any]:
     now = utcnow()
     try:
         with current_store().session() as session:
-            workers = list(all_stats(session))
+            workers = list(all_stats(session, now))
         rejects = reject_counts(now - timedelta(hours=24))
     except SQLAlchemyError as exc:  # the timer tries again; old counters would mislead
         return failed(exc, lang), None, None

@@ -16,10 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ioc.aggregates import feeds
 from ioc.aggregates.shared import ProcessMemo
+from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import refuses_unit, unit_code_or_none
 from ioc.i18n import language_or_default, t
-from ioc.pages import feeds, incident_desk, map_data
+from ioc.pages import incident_desk, map_data
 from ioc.pages.access import denied, viewer
 from ioc.pages.kpi_area import unit_index
 from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series, unit_metrics
@@ -28,7 +30,6 @@ from ioc.pages.panels import cards, incident_queue, updated_text
 from ioc.pages.unit_views import camera_grid, index_context, kpi_strip, report_list
 from ioc.store.models import AdminUnit
 from ioc.timeutil import utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store
 
 TREND_MONTHS = 6
 MAP_PX = (700, 860)

@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 from dash import html
 
+from ioc.aggregates.feeds import ReportItem
 from ioc.i18n import TEXTS, t
-from ioc.pages.feeds import ReportItem
 from ioc.pages.kpi_area import UnitIndex
 from ioc.pages.panels import data_attrs, empty, number, ranking, sparkline
 from ioc.store.cameras import CameraState

@@ -16,6 +16,7 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import refuses_unit, unit_code_or_none
 from ioc.auth.principal import Principal
 from ioc.i18n import language_or_default, t
@@ -31,7 +32,6 @@ from ioc.pages.wall_units import requested_units, rotation_plan
 from ioc.pages.wall_views import PANELS, alert, newest_unseen, panel_names, panels, ticker
 from ioc.store.models import AdminUnit
 from ioc.timeutil import format_local, utcnow
-from ioc.web.context import LANG_STORE_ID, current_settings, current_store
 
 DEFAULT_ROTATE_S = 20
 MIN_ROTATE_S = 3

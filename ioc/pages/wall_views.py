@@ -11,8 +11,8 @@ from typing import Any
 
 from dash import dcc, html
 
+from ioc.aggregates.feeds import IncidentItem
 from ioc.i18n import t
-from ioc.pages.feeds import IncidentItem
 from ioc.pages.panels import data_attrs
 from ioc.timeutil import format_local
 from layers.incidents import severity_color, severity_label

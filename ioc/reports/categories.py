@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ioc.reports.clock import Sla
+from ioc.sla_clock import Sla
 from ioc.store.models_reports import ReportCategory
 
 CATEGORIES_FILE = Path(__file__).resolve().parents[2] / "data" / "report_categories.csv"

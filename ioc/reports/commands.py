@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from ioc.commands import add_command
 from ioc.config import Settings
+from ioc.config.reports import reports_settings
 from ioc.reports.categories import CATEGORIES_FILE, read_categories, seed_categories
 from ioc.reports.csv_import import ImportSummary, import_csv
-from ioc.reports.settings import reports_settings
 from ioc.reports.sla import check_overdue
 from ioc.store import open_store
+from ioc.subcommand import add_command
 from ioc.timeutil import utcnow
 
 MAX_LISTED = 50

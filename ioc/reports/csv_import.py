@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ioc.config.reports import ReportsSettings
 from ioc.reports.bulk import BulkReport, write_reports
 from ioc.reports.categories import Category, load_categories
-from ioc.reports.clock import CLOSED_STATUSES, WorkCalendar, calendar_from, deadlines
 from ioc.reports.csv_rows import CsvReport, Rejected, parse_row
 from ioc.reports.intake import OUTSIDE, existing_ids
 from ioc.reports.routing import TreeLocator, UnitInfo, agency_for, agency_overrides
-from ioc.reports.settings import ReportsSettings
 from ioc.reports.workflow import RESPONDED
+from ioc.sla_clock import CLOSED_STATUSES, WorkCalendar, calendar_from, deadlines
 from ioc.store import Store
 from ioc.timeutil import to_local, utcnow
 

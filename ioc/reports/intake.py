@@ -21,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ioc.audit import log as audit_log
+from ioc.config.reports import ReportsSettings
 from ioc.reports.categories import Category, load_categories
-from ioc.reports.clock import calendar_from, deadlines
 from ioc.reports.duplicates import likely_duplicates
 from ioc.reports.routing import StoreLocator, UnitInfo, UnitLocator, agency_for, agency_overrides
-from ioc.reports.settings import ReportsSettings
 from ioc.reports.workflow import history_row
+from ioc.sla_clock import calendar_from, deadlines
 from ioc.store import Store
 from ioc.store.models import CitizenReport
 from ioc.store.models_reports import ReportContact
@@ -231,6 +231,7 @@ def new_row(
         lat=item.lat,
         geom=shapely.Point(item.lon, item.lat),
         unit_code=unit.code,
+        unit_nearest=unit.nearest,
         created_at=created_at,
         updated_at=created_at,
         address=item.address,

@@ -24,8 +24,8 @@ from statistics import median
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ioc.reports.clock import on_time, sla_status
 from ioc.reports.queries import OPEN_STATUSES
+from ioc.sla_clock import on_time, sla_status
 from ioc.store.models import CitizenReport
 
 

@@ -17,6 +17,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 
+from ioc.app_context import current_settings, current_store
+from ioc.config.reports import ReportsSettings, reports_settings
 from ioc.reports.categories import load_categories
 from ioc.reports.intake import OUTSIDE, create_reports
 from ioc.reports.media import upload_path
@@ -30,9 +32,7 @@ from ioc.reports.open311_format import (
 from ioc.reports.open311_post import Open311Error, build_report
 from ioc.reports.queries import ReportFilter, find_reports, statuses_of
 from ioc.reports.rating import rate_report
-from ioc.reports.settings import ReportsSettings, reports_settings
 from ioc.timeutil import LOCAL_TZ, to_local, utcnow
-from ioc.web.context import current_settings, current_store
 
 PREFIX = "/open311/v2"
 FORMATS = ("json", "xml")

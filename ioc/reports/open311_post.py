@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from ioc.config.reports import ReportsSettings
 from ioc.reports.categories import Category
 from ioc.reports.exif import gps_lonlat
 from ioc.reports.intake import ReportIn, point_problem
 from ioc.reports.media import MediaError, image_kind, save_upload
-from ioc.reports.settings import ReportsSettings
 from ioc.store.units import LEVEL_RANK, units_valid_at
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from ioc.reports.clock import CLOSED_STATUSES
 from ioc.reports.workflow import STATUSES
+from ioc.sla_clock import CLOSED_STATUSES
 from ioc.store.models import CitizenReport
 
 OPEN_STATUSES = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)

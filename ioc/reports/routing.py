@@ -1,16 +1,18 @@
 """Routing: the unit a report's point falls in at the report's date, and its agency.
 
 Old reports stay with the units of their time: a report of 2024 in Đà Lạt goes to the
-city (a district), one of 2026 to its ward. :class:`StoreLocator` asks the store per point
-(``unit_at``); :class:`TreeLocator` loads every unit once and answers many points with an
-in-memory shapely STRtree per set of units valid together, for bulk imports.
+city (a district), one of 2026 to its ward. A point in no unit below the province (between
+approximate cells, or a few kilometres outside the outline) goes to the nearest unit and is
+marked ``nearest``; only points truly outside get no unit. :class:`StoreLocator` asks the
+store per point (``place_at``); :class:`TreeLocator` loads every unit once and answers many
+points with an in-memory shapely STRtree per set of units valid together, for bulk imports.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
@@ -23,7 +25,14 @@ from ioc.reports.categories import Category
 from ioc.store import Store
 from ioc.store.models import AdminUnit
 from ioc.store.models_reports import ReportAgency
-from ioc.store.units import LEVEL_RANK, unit_at
+from ioc.store.units import (
+    BORDER_TOLERANCE_KM,
+    INSIDE_SEARCH_DEG,
+    KM_PER_DEGREE,
+    LEVEL_RANK,
+    UnitRecord,
+    place_at,
+)
 
 
 @dataclass(frozen=True)
@@ -34,10 +43,11 @@ class UnitInfo:
     name: str
     level: str
     parent_code: str | None
+    nearest: bool = False  # the point is in no unit: the nearest one was taken
 
     @classmethod
-    def of(cls, unit: AdminUnit) -> UnitInfo:
-        return cls(unit.code, unit.name, unit.level, unit.parent_code)
+    def of(cls, unit: AdminUnit, nearest: bool = False) -> UnitInfo:
+        return cls(unit.code, unit.name, unit.level, unit.parent_code, nearest)
 
 
 class UnitLocator(Protocol):
@@ -48,13 +58,13 @@ class UnitLocator(Protocol):
 
 @dataclass
 class StoreLocator:
-    """One store query per point (``ioc.store.units.unit_at``): for a few reports at a time."""
+    """One store query per point (``ioc.store.units.place_at``): for a few reports at a time."""
 
     store: Store
 
     def locate(self, lon: float, lat: float, at: date) -> UnitInfo | None:
-        unit = unit_at(self.store, lon, lat, at)
-        return None if unit is None else UnitInfo.of(unit)
+        placed = place_at(self.store, lon, lat, at)
+        return None if placed is None else UnitInfo.of(placed.unit, placed.nearest)
 
 
 @dataclass(frozen=True)
@@ -71,15 +81,27 @@ class _Unit:
 class TreeLocator:
     """Every unit in memory; one STRtree per set of units valid on the same dates."""
 
-    def __init__(self, units: Sequence[_Unit]) -> None:
+    def __init__(self, units: Sequence[_Unit], tolerance_km: float = BORDER_TOLERANCE_KM) -> None:
         self._units = list(units)
         self._sets: dict[date, tuple[int, ...]] = {}
         self._trees: dict[tuple[int, ...], shapely.STRtree] = {}
+        self._tolerance_deg = tolerance_km / KM_PER_DEGREE
 
     @classmethod
     def load(cls, session: Session) -> TreeLocator:
         rows = session.scalars(select(AdminUnit)).all()
         return cls([_Unit(UnitInfo.of(r), r.geom, r.valid_from, r.valid_to) for r in rows])
+
+    @classmethod
+    def of_records(cls, records: Sequence[UnitRecord]) -> TreeLocator:
+        """A locator over units not (yet) stored, e.g. the shipped defaults."""
+        return cls(
+            [
+                _Unit(UnitInfo(r.code, r.name, r.level, r.parent_code), r.geom, r.valid_from,
+                      r.valid_to)
+                for r in records
+            ]
+        )  # fmt: skip
 
     def _valid_set(self, at: date) -> tuple[int, ...]:
         if at not in self._sets:
@@ -103,7 +125,32 @@ class TreeLocator:
         for members, indexes in groups.items():
             if members:
                 self._locate_group(members, indexes, points, found)
+                self._nearest_group(members, indexes, points, found)
         return found
+
+    def _nearest_group(
+        self,
+        members: tuple[int, ...],
+        indexes: list[int],
+        points: Sequence[tuple[float, float, date]],
+        found: list[UnitInfo | None],
+    ) -> None:
+        """Points in no unit below the province: the nearest such unit, when the point is
+        inside the province or within the tolerance of it (see ``place_at``)."""
+        lower = tuple(i for i in members if self._units[i].info.level != "province")
+        missing = [i for i in indexes if _province_or_none(found[i])]
+        if not lower or not missing:
+            return
+        rank = max(LEVEL_RANK.get(self._units[i].info.level, 0) for i in lower)
+        lowest = tuple(i for i in lower if LEVEL_RANK.get(self._units[i].info.level, 0) == rank)
+        tree = self._tree(lowest)
+        for index in missing:
+            limit = INSIDE_SEARCH_DEG if found[index] is not None else self._tolerance_deg
+            point = shapely.Point(points[index][0], points[index][1])
+            hits = tree.query_nearest(point, max_distance=limit, all_matches=False)
+            if len(hits):
+                info = self._units[lowest[int(hits[0])]].info
+                found[index] = replace(info, nearest=True)
 
     def _locate_group(
         self,
@@ -122,6 +169,10 @@ class TreeLocator:
             if rank >= best_rank.get(local, -1):
                 best_rank[local] = rank
                 found[indexes[local]] = info
+
+
+def _province_or_none(info: UnitInfo | None) -> bool:
+    return info is None or info.level == "province"
 
 
 def agency_overrides(session: Session) -> dict[tuple[str, str], str]:

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ioc.audit import log as audit_log
-from ioc.reports.clock import sla_status
 from ioc.reports.queries import OPEN_STATUSES
 from ioc.reports.workflow import history_row
+from ioc.sla_clock import sla_status
 from ioc.store.backends import valid_at
 from ioc.store.models import AdminUnit, CitizenReport
 from ioc.timeutil import to_local

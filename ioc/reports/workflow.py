@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ioc.audit import log as audit_log
-from ioc.reports.clock import CLOSED_STATUSES
+from ioc.sla_clock import CLOSED_STATUSES
 from ioc.store.models import CitizenReport
 from ioc.store.models_reports import ReportStatusChange
 

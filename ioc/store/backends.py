@@ -46,6 +46,24 @@ class SpatialBackend:
         point = shapely.Point(lon, lat)
         return [unit for unit in candidates if unit.geom.covers(point)]
 
+    def units_near(
+        self, session: Session, lon: float, lat: float, at: date, radius_deg: float
+    ) -> list[AdminUnit]:
+        """Units below the province valid at ``at`` within ``radius_deg`` of the point,
+        nearest first (distances in degrees: only for choosing among close units)."""
+        candidates = session.scalars(
+            valid_at(at).where(
+                AdminUnit.level != "province",
+                AdminUnit.min_lon <= lon + radius_deg,
+                AdminUnit.max_lon >= lon - radius_deg,
+                AdminUnit.min_lat <= lat + radius_deg,
+                AdminUnit.max_lat >= lat - radius_deg,
+            )
+        ).all()
+        point = shapely.Point(lon, lat)
+        near = [(unit.geom.distance(point), unit.code, unit) for unit in candidates]
+        return [unit for distance, _, unit in sorted(near) if distance <= radius_deg]
+
 
 class SqliteBackend(SpatialBackend):
     """Embedded default: bbox pre-filter in SQL, exact test in shapely."""
@@ -63,6 +81,19 @@ class PostgisBackend(SpatialBackend):
     ) -> list[AdminUnit]:
         point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
         query = valid_at(at).where(func.ST_Covers(AdminUnit.geom, point))
+        return list(session.scalars(query).all())
+
+    def units_near(
+        self, session: Session, lon: float, lat: float, at: date, radius_deg: float
+    ) -> list[AdminUnit]:
+        point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+        query = (
+            valid_at(at)
+            .where(
+                AdminUnit.level != "province", func.ST_DWithin(AdminUnit.geom, point, radius_deg)
+            )
+            .order_by(func.ST_Distance(AdminUnit.geom, point), AdminUnit.code)
+        )
         return list(session.scalars(query).all())
 
 

@@ -54,6 +54,9 @@ class CameraState:
     last_detection_at: datetime | None
 
 
+SNAPSHOTS = "snapshots"  # <var_dir>/snapshots, served at /files/snapshots/
+
+
 def snapshot_folder(camera_id: str) -> str:
     """The folder (one path component) of a camera's snapshots under ``<var_dir>/snapshots``;
     the camera worker writes there and the file route finds a file's camera by it."""
@@ -131,8 +134,19 @@ def camera_rows(session: Session, since: datetime | None = None) -> list[Any]:
     """Cameras as plain rows (no geometry decoded), ordered by id; with ``since`` only those
     changed at or after it (``updated_at``, indexed): what a page's next look needs."""
     c = Camera
-    query = select(c.id, c.name, c.unit_code, c.lon, c.lat, c.health, c.direction_deg,
-                   c.fov_deg, c.last_heartbeat_at, c.last_detection_at, c.updated_at)  # fmt: skip
+    query = select(
+        c.id,
+        c.name,
+        c.unit_code,
+        c.lon,
+        c.lat,
+        c.health,
+        c.direction_deg,
+        c.fov_deg,
+        c.last_heartbeat_at,
+        c.last_detection_at,
+        c.updated_at,
+    )
     if since is not None:
         query = query.where(c.updated_at >= since)
     return list(session.execute(query.order_by(c.id)).all())

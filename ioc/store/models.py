@@ -186,6 +186,8 @@ class CitizenReport(Base):
     duplicate_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     status_notes: Mapped[str] = mapped_column(Text, default="")
+    # Added by migration 0018: the unit is the nearest one, no unit contained the point.
+    unit_nearest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Dossier(Base):

@@ -138,8 +138,9 @@ def _restore(connection: Connection, table: str, shape: TableShape, key: str, ad
     for statement in shape.indexes:
         connection.execute(text(statement))
     for name, definition in shape.foreign_keys:
-        connection.execute(text(f"ALTER TABLE {q} ADD CONSTRAINT {quote(connection, name)} "
-                                f"{definition}"))  # fmt: skip
+        connection.execute(
+            text(f"ALTER TABLE {q} ADD CONSTRAINT {quote(connection, name)} {definition}")
+        )
     for statement in shape.triggers:
         connection.execute(text(statement))
     for sequence, column in shape.sequences:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import shapely
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ioc.store import Store
@@ -15,6 +15,13 @@ from ioc.store.backends import valid_at
 from ioc.store.models import AdminUnit
 
 LEVEL_RANK = {"province": 0, "district": 1, "commune": 2}
+# A point this close to the province (its polygon of the date) still gets the nearest unit:
+# approximate outlines miss the real border by up to about 5 km (docs/geography.md).
+BORDER_TOLERANCE_KM = 6.0
+KM_PER_DEGREE = 111.0
+# Inside the province a point in no lower unit (a gap between imported polygons) takes the
+# nearest one wherever it is; this only bounds the search.
+INSIDE_SEARCH_DEG = 1.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,16 @@ def units_valid_at(session: Session, at: date, level: str | None = None) -> Sequ
     return session.scalars(query.order_by(AdminUnit.code)).all()
 
 
+def units_valid_during(session: Session, first: date, last: date) -> Sequence[AdminUnit]:
+    """Units valid on at least one day of ``first``..``last``, oldest first (so a code's
+    latest name comes last)."""
+    query = select(AdminUnit).where(
+        AdminUnit.valid_from <= last,
+        or_(AdminUnit.valid_to.is_(None), AdminUnit.valid_to >= first),
+    )
+    return session.scalars(query.order_by(AdminUnit.valid_from, AdminUnit.code)).all()
+
+
 def unit_at(store: Store, lon: float, lat: float, at: date) -> AdminUnit | None:
     """The most specific unit valid at ``at`` that contains the point, or None."""
     with store.session() as session:
@@ -90,3 +107,36 @@ def unit_at(store: Store, lon: float, lat: float, at: date) -> AdminUnit | None:
         if not units:
             return None
         return max(units, key=lambda unit: LEVEL_RANK.get(unit.level, 0))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The unit a point is given; ``nearest`` when no unit below the province contains it
+    (between approximate cells, or just outside the outline) and the nearest one was taken."""
+
+    unit: AdminUnit
+    nearest: bool = False
+
+
+def place_at(
+    store: Store, lon: float, lat: float, at: date, tolerance_km: float = BORDER_TOLERANCE_KM
+) -> Placement | None:
+    """The unit for a point on a date: the most specific one containing it, else the
+    nearest unit below the province when the point is inside the province or within
+    ``tolerance_km`` of it, else (only a province stored) the province; None outside."""
+    with store.session() as session:
+        units = store.backend.units_containing(session, lon, lat, at)
+        best = max(units, key=lambda unit: LEVEL_RANK.get(unit.level, 0), default=None)
+        if best is not None and best.level != "province":
+            return Placement(best)
+        radius = INSIDE_SEARCH_DEG if best is not None else tolerance_km / KM_PER_DEGREE
+        near = store.backend.units_near(session, lon, lat, at, radius)
+        if near:
+            return Placement(_most_specific_nearest(near), nearest=True)
+        return None if best is None else Placement(best)
+
+
+def _most_specific_nearest(near: Sequence[AdminUnit]) -> AdminUnit:
+    """Of units sorted nearest first, the nearest of the most specific level present."""
+    rank = max(LEVEL_RANK.get(unit.level, 0) for unit in near)
+    return next(unit for unit in near if LEVEL_RANK.get(unit.level, 0) == rank)

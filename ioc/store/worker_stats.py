@@ -1,14 +1,21 @@
-"""Worker counters in the store: each worker upserts its own row; /metrics reads them all."""
+"""Worker counters in the store: each worker upserts its own row; /metrics reads them all.
+
+A worker's id is stable (its role and configured name), so a restarted worker reports in its
+own row again. A row nobody has updated for ``STALE_AFTER`` (a worker renamed, removed or in
+lease mode, whose id names its process) is left out of /metrics and the system page.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ioc.store.models import WorkerStat
+
+STALE_AFTER = timedelta(hours=24)
 
 
 def save_stats(
@@ -29,5 +36,7 @@ def save_stats(
     row.counters = dict(counters)
 
 
-def all_stats(session: Session) -> Sequence[WorkerStat]:
-    return session.scalars(select(WorkerStat).order_by(WorkerStat.worker_id)).all()
+def all_stats(session: Session, now: datetime) -> Sequence[WorkerStat]:
+    """Every worker that reported within ``STALE_AFTER`` of ``now``, by id."""
+    recent = WorkerStat.updated_at >= now - STALE_AFTER
+    return session.scalars(select(WorkerStat).where(recent).order_by(WorkerStat.worker_id)).all()

@@ -16,12 +16,13 @@ from typing import Any
 import dash
 from dash import Input, Output, callback, clientside_callback, ctx, dcc, html
 from dash import _callback as dash_callbacks
-from flask import Response, jsonify
+from flask import Response
 
 from ioc.aggregates.refresher import start_in_background
+from ioc.app_context import LANG_STORE_ID, aria_label, attach
 from ioc.auth.current import principal_or_none
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
 from ioc.pages import field as field_page
@@ -35,16 +36,16 @@ from ioc.pages import wall as wall_page
 from ioc.reports.open311 import open311_blueprint
 from ioc.store import Store
 from ioc.web import errors, gate, headers, timing
-from ioc.web.context import LANG_STORE_ID, aria_label, attach
 from ioc.web.files import files
+from ioc.web.health import healthz, readyz
 from ioc.web.login import login
 from ioc.web.metrics import metrics
 from ioc.web.nav import nav
 from ioc.web.page_guard import guard_pages
 from ioc.web.proxy import ForwardedScheme
-from ioc.web.tiles import tiles
 from ioc.web.warmup import warm_process
 from layers import GLYPHS_PATH
+from layers.tiles import tiles
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
     leader_page.register(lang)  # /leader
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
+    app.server.add_url_rule("/readyz", "readyz", readyz)
     app.server.register_blueprint(open311_blueprint())
     app.server.register_blueprint(metrics)
     app.server.register_blueprint(tiles)
@@ -138,11 +140,6 @@ def adopt_page_callbacks(app: dash.Dash) -> None:
     app.callback_map.update({key: dict(value) for key, value in _PAGE_CALLBACKS.by_output.items()})
     app._callback_list.extend(dict(spec) for spec in _PAGE_CALLBACKS.specs)
     app._inline_scripts.extend(_PAGE_CALLBACKS.scripts)
-
-
-def healthz() -> Response:
-    """Liveness probe for load balancers and ``ioc serve`` supervisors."""
-    return jsonify({"status": "ok"})
 
 
 def hidden_from_readers() -> dict[str, Any]:

@@ -11,8 +11,8 @@ import ipaddress
 
 from flask import Request
 
-from ioc.auth.settings import AuthSettings
 from ioc.auth.signin import Client
+from ioc.config.auth import AuthSettings
 
 
 def from_trusted_proxy(request: Request, settings: AuthSettings) -> bool:

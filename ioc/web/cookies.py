@@ -14,7 +14,7 @@ from datetime import timedelta
 from flask import Request
 from werkzeug.wrappers import Response as BaseResponse
 
-from ioc.auth.settings import AuthSettings
+from ioc.config.auth import AuthSettings
 from ioc.web.clients import is_https
 
 SESSION_COOKIE = "ioc_session"

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from ioc.i18n import TEXTS, t
 from ioc.reports.open311 import is_open311_path, open311_error_response
+from ioc.store.outage import UNREACHABLE, short
 from ioc.web.gate import language
 from ioc.web.plain_pages import message_page
 
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 def install(server: Flask) -> None:
     server.register_error_handler(HTTPException, http_error)
     server.register_error_handler(DependencyException, unknown_asset)
+    for unreachable in UNREACHABLE:
+        server.register_error_handler(unreachable, database_away)
     server.register_error_handler(Exception, unexpected)
 
 
@@ -63,6 +66,22 @@ def unknown_asset(exc: DependencyException) -> Response:
     """A ``/_dash-component-suites/`` file Dash does not serve: nothing there, not a fault."""
     log.info("no such Dash asset: %s (%s)", request.path, str(exc).split("\n", 1)[0])
     return http_error(NotFound())
+
+
+def database_away(exc: Exception) -> Response:
+    """The database cannot be reached (e.g. signing a page's visitor in): 503 with the
+    pages' own database message, not a 500; the browser may try again shortly."""
+    log.warning("database unreachable on %s %s: %s", request.method, request.path, short(exc))
+    lang = language()
+    title = t("common.db_unreachable", lang).capitalize()
+    if wants_html():
+        page = message_page(lang, title, t("error.503", lang))
+        response = Response(page, status=503, mimetype="text/html")
+    else:
+        response = jsonify({"error": "503", "message": title})
+        response.status_code = 503
+    response.headers["Retry-After"] = "10"
+    return response
 
 
 def unexpected(exc: Exception) -> Response:

@@ -7,7 +7,7 @@ encoded ``..%2f`` is refused the same way); the resolved path must still be insi
 folder, so a symbolic link cannot lead out either. Then the file's owner (a camera or an
 incident, :mod:`ioc.web.file_owners`) must be in the signed-in principal's scope, unless the
 request carries a valid, unexpired signature of exactly its path (the link of an alert,
-:mod:`ioc.auth.file_links`): then it needs no session. Anything else is a plain 404: a file
+:mod:`ioc.file_links`): then it needs no session. Anything else is a plain 404: a file
 out of scope is not even admitted to exist. (Without a session and without a valid
 signature the gate answers first, with the same 401 as for any anonymous file request.)
 """
@@ -20,11 +20,11 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, request, send_file
 from werkzeug.security import safe_join
 
+from ioc.app_context import current_settings, current_store
 from ioc.auth.current import principal_or_none
-from ioc.web.context import current_settings, current_store
+from ioc.store.cameras import SNAPSHOTS
 from ioc.web.file_owners import may_see_file, snapshot_owners
 
-SNAPSHOTS = "snapshots"
 ALLOWED_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 BROWSER_CACHE_S = 86400
 

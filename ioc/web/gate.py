@@ -21,19 +21,19 @@ import dash
 from flask import Response, abort, current_app, g, jsonify, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from ioc.app_context import current_settings, current_store
 from ioc.auth import routes, sessions
 from ioc.auth.accounts import normalise_username
 from ioc.auth.current import principal_or_none, set_principal
 from ioc.auth.principal import Principal
 from ioc.auth.principal_cache import PrincipalCache
 from ioc.auth.routes import Decision, Kind, Need, Outcome
-from ioc.auth.settings import AuthSettings
 from ioc.auth.signin import header_sign_in
+from ioc.config.auth import AuthSettings
 from ioc.i18n import language_or_default, t
 from ioc.timeutil import utcnow
 from ioc.web import cookies
 from ioc.web.clients import client_of, from_trusted_proxy
-from ioc.web.context import current_settings, current_store
 from ioc.web.files import signed_link_expiry
 from ioc.web.plain_pages import message_page
 

@@ -15,10 +15,10 @@ import hashlib
 import dash
 from flask import Response, request
 
+from ioc.app_context import current_settings
 from ioc.auth import routes
 from ioc.auth.routes import Need
 from ioc.web.clients import is_https
-from ioc.web.context import current_settings
 
 CACHEABLE_PUBLIC = ("/assets/", "/_dash-component-suites/", "/open311/v2/media/")
 FIXED = {

@@ -17,14 +17,14 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, Response, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from ioc.app_context import current_settings, current_store
 from ioc.auth import sessions
-from ioc.auth.settings import AuthSettings
 from ioc.auth.signin import Result, SignIn, kiosk_sign_in, sign_in, sign_out
+from ioc.config.auth import AuthSettings
 from ioc.i18n import t
 from ioc.timeutil import utcnow
 from ioc.web import cookies
 from ioc.web.clients import client_of
-from ioc.web.context import current_settings, current_store
 from ioc.web.gate import csrf_ok, error_json, language, principal_cache
 from ioc.web.plain_pages import login_page, logout_page_html, message_page
 

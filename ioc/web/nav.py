@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, dcc, html
 
+from ioc.app_context import LANG_STORE_ID
 from ioc.auth.current import principal_or_none
 from ioc.auth.principal import Principal
 from ioc.auth.routes import may_open
 from ioc.i18n import t
-from ioc.web.context import LANG_STORE_ID
 
 # (path, text key) of every page a person navigates to; /unit/<code> is reached by links.
 PAGES = (

@@ -20,7 +20,7 @@ from gunicorn.app.base import Application
 from gunicorn.util import import_app
 
 from ioc.aggregates.refresher import start_in_background
-from ioc.web.context import SETTINGS_KEY, STORE_KEY
+from ioc.app_context import SETTINGS_KEY, STORE_KEY
 from ioc.web.warmup import warm_server
 
 MAX_AUTO_WORKERS = 8

@@ -20,13 +20,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import configure_mappers
 
+from ioc.app_context import SETTINGS_KEY, STORE_KEY
 from ioc.auth.current import set_principal
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.store import Store
 from ioc.timeutil import utcnow
-from ioc.web.context import SETTINGS_KEY, STORE_KEY
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,9 @@ def warm_process() -> None:
 
 def warm_pages(server: Flask, settings: Settings) -> None:
     """Draw each page's first full refresh once, as a read-only province-wide viewer."""
+    from ioc.app_context import current_store
     from ioc.pages import leader, map_data, overview, unit, wall
     from ioc.pages.kpi_cache import TREND_KINDS
-    from ioc.web.context import current_store
 
     lang = settings.web.language
     with server.test_request_context("/"):

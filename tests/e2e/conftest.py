@@ -11,31 +11,20 @@ in a control room without internet.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from ioc.auth.roles import Role
-from tests.auth_support import SignedIn, sign_in_browser, store_of
+from ioc.auth.user_roles import Role
+from testkit.auth_support import SignedIn, sign_in_browser, store_of
+from testkit.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import unavailable
 
-CHROMIUM = Path(os.environ.get("IOC_TEST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WALL = {"width": 1920, "height": 1080}
 # A request still running when the page navigates or reloads is cancelled by the browser;
 # on a loaded machine that happens to a slow callback now and then, and is no fault. (A

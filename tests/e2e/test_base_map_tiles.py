@@ -14,10 +14,10 @@ from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
-from tests.auth_support import signed_in_client
+from testkit.auth_support import signed_in_client
+from testkit.overview_support import FILLED_JS, seed
 from tests.e2e.conftest import LiveServer, WatchedPage
 from tests.mbtiles_support import make_mbtiles
-from tests.overview_support import FILLED_JS, seed
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
+from ioc.reports.exif import gps_lonlat
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models import Incident
@@ -20,6 +21,7 @@ from ioc.timeutil import utcnow
 from ioc.web.app import create_app
 from tests.e2e.conftest import LiveServer
 from tests.incidents_support import add_incident
+from tests.reports_support import HO_XUAN_HUONG, jpeg_with_gps
 
 pytestmark = pytest.mark.e2e
 
@@ -107,4 +109,44 @@ def test_field_page_empty_state(
         page.get_by_text("Hiện không có sự cố nào cần xử lý").wait_for(timeout=15000)
     finally:
         context.close()
+    store.dispose()
+
+
+def test_field_photo_from_a_phone_loses_its_exif(
+    tmp_path: Path, browser: Any, serve: Callable[[Any], LiveServer]
+) -> None:
+    """A photo chosen on the field page was stored byte for byte, GPS position and all."""
+    store = open_store(f"sqlite:///{tmp_path / 'ioc.db'}")
+    upgrade(store)
+    incident_id = seed(store, tmp_path)
+    settings = Settings.model_validate({"var_dir": str(tmp_path), "web": {"refresh_s": 1}})
+    live = serve(create_app(settings, store).server)
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    live.sign_in(context, Role.FIELD, "U1")
+    page = context.new_page()
+    photo = {"name": "hien-truong.jpg", "mimeType": "image/jpeg"}
+    try:
+        page.goto(f"{live.url}/field?unit=U1")
+        card = page.locator(f"#field-card-{incident_id}")
+        card.wait_for(timeout=15000)
+        fake = b"\xff\xd8\xff\xe0<html><script>alert(1)</script></html>"
+        card.locator("input[type=file]").set_input_files(files=[{**photo, "buffer": fake}])
+        card.get_by_role("button", name="Tiếp nhận").click()
+        page.locator("#field-status").filter(has_text="ảnh phải là JPEG").wait_for(timeout=10000)
+        gps = jpeg_with_gps(*HO_XUAN_HUONG)
+        card.locator("input[type=file]").set_input_files(files=[{**photo, "buffer": gps}])
+        card.get_by_role("button", name="Tiếp nhận").click()
+        page.locator("#field-status").filter(has_text="Đã ghi nhận").wait_for(timeout=10000)
+    finally:
+        context.close()
+    with store.session() as session:
+        event = session.scalars(
+            select(IncidentEvent).where(IncidentEvent.action == "acknowledge")
+        ).one()
+    assert event.photo is not None
+    stored = list((tmp_path / "snapshots" / "field" / str(incident_id)).iterdir())
+    assert [p.relative_to(tmp_path).as_posix() for p in stored] == [event.photo]
+    data = stored[0].read_bytes()
+    assert data.startswith(b"\xff\xd8") and b"Exif" not in data and gps_lonlat(data) is None
+    assert gps_lonlat(gps) is not None  # the upload did carry a position
     store.dispose()

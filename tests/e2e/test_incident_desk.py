@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from ioc.auth.accounts import set_team
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.notify.subscriptions import SubscriptionSpec, add_subscription
 from ioc.store import Store, open_store
@@ -23,10 +23,10 @@ from ioc.store.models import Incident
 from ioc.store.models_incidents import NotificationDelivery
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
-from tests.auth_support import add_account
+from testkit.auth_support import add_account
+from testkit.overview_support import seed
 from tests.e2e.conftest import LiveServer, WatchedPage, watch
 from tests.incidents_support import add_incident
-from tests.overview_support import seed
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from ioc.config import Settings
-from ioc.kpi.simulate import backfill
+from ioc.sim.dossier_history import backfill
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.timeutil import to_local, utcnow
 from ioc.web.app import create_app
+from testkit.overview_support import seed
 from tests.e2e.conftest import LiveServer, WatchedPage
 from tests.e2e.test_overview_page import Site
-from tests.overview_support import seed
 
 pytestmark = pytest.mark.e2e
 

@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import delete
 
 from ioc.auth import sessions
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models_auth import WebSession
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
-from tests.auth_support import PASSWORD, add_account
+from testkit.auth_support import PASSWORD, add_account
+from testkit.overview_support import FILLED_JS, seed
 from tests.e2e.conftest import LiveServer, WatchedPage
-from tests.overview_support import FILLED_JS, seed
 
 pytestmark = pytest.mark.e2e
 

@@ -19,8 +19,8 @@ from ioc.ingest.worker import IngestWorker
 from ioc.store import Store
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
+from testkit.overview_support import FIGURE_JS, FILLED_JS, seed, trace_of
 from tests.e2e.conftest import LiveServer, WatchedPage
-from tests.overview_support import FIGURE_JS, FILLED_JS, seed, trace_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.mosquitto, pytest.mark.postgis]
 

@@ -15,8 +15,8 @@ from ioc.store.migrate import upgrade
 from ioc.store.models import Camera
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
+from testkit.overview_support import FIGURE_JS, FILLED_JS, TRACES, seed, trace_of
 from tests.e2e.conftest import LiveServer, WatchedPage
-from tests.overview_support import FIGURE_JS, FILLED_JS, TRACES, seed, trace_of
 
 pytestmark = pytest.mark.e2e
 

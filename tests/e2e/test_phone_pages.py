@@ -20,18 +20,18 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
-from ioc.kpi.simulate import backfill
 from ioc.reports.categories import seed_categories
 from ioc.reports.intake import ReportIn, create_reports
+from ioc.sim.dossier_history import backfill
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.timeutil import to_local, utcnow
 from ioc.web.app import create_app
+from testkit.overview_support import seed
 from tests.e2e.conftest import LiveServer, WatchedPage, watch
 from tests.incidents_support import add_incident
-from tests.overview_support import seed
 from tests.reports_support import HO_XUAN_HUONG
 
 pytestmark = pytest.mark.e2e

@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.reports.intake import ReportIn, create_reports
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models import CitizenReport
 from ioc.web.app import create_app
+from testkit.helpers import wait_for
 from tests.e2e.conftest import WALL, LiveServer, WatchedPage, watch
-from tests.helpers import wait_for
 from tests.reports_support import HO_XUAN_HUONG, seed
 
 pytestmark = pytest.mark.e2e

@@ -15,9 +15,9 @@ from ioc.store.migrate import upgrade
 from ioc.store.models import Detection
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
+from testkit.overview_support import FILLED_JS, seed
 from tests.e2e.conftest import LiveServer, WatchedPage
 from tests.e2e.test_overview_page import Site
-from tests.overview_support import FILLED_JS, seed
 
 pytestmark = pytest.mark.e2e
 PNG = bytes.fromhex(
@@ -35,9 +35,17 @@ def site(tmp_path: Path, serve: Callable[[Any], LiveServer]) -> Any:
     (tmp_path / "snapshots" / "cam-1").mkdir(parents=True)
     (tmp_path / "snapshots" / "cam-1" / "a.png").write_bytes(PNG)
     with store.session() as session:
-        session.add(Detection(msg_id="d1", camera_id="cam-1", kind="smoke", score=0.9,
-                              snapshot="snapshots/cam-1/a.png", observed_at=now - timedelta(
-                                  hours=2), received_at=now))  # fmt: skip
+        session.add(
+            Detection(
+                msg_id="d1",
+                camera_id="cam-1",
+                kind="smoke",
+                score=0.9,
+                snapshot="snapshots/cam-1/a.png",
+                observed_at=now - timedelta(hours=2),
+                received_at=now,
+            )
+        )
     settings = Settings(var_dir=tmp_path, web={"refresh_s": 1.0})
     yield Site(store, serve(create_app(settings, store).server))
     store.dispose()

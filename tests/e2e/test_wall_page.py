@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 import shapely
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models import Incident
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
+from testkit.overview_support import seed
 from tests.e2e.conftest import LiveServer, WatchedPage
 from tests.e2e.test_overview_page import Site
-from tests.overview_support import seed
 
 pytestmark = pytest.mark.e2e
 NO_SCROLL_JS = (
@@ -57,10 +57,20 @@ def test_wall_rotates_and_a_new_incident_takes_the_screen(
     assert page.locator(".wall-panel-active").count() == 1
     now = utcnow()
     with site.store.session() as session:
-        session.add(Incident(kind="fire", severity="critical", status="new",
-                             title="Cháy rừng Lạc Dương", unit_code="W3", lon=108.5, lat=12.2,
-                             geom=shapely.Point(108.5, 12.2), opened_at=now,
-                             updated_at=now))  # fmt: skip
+        session.add(
+            Incident(
+                kind="fire",
+                severity="critical",
+                status="new",
+                title="Cháy rừng Lạc Dương",
+                unit_code="W3",
+                lon=108.5,
+                lat=12.2,
+                geom=shapely.Point(108.5, 12.2),
+                opened_at=now,
+                updated_at=now,
+            )
+        )
     page.wait_for_selector(".wall-alert-on", timeout=8_000)
     assert "Cháy rừng Lạc Dương" in page.inner_text("#wall-alert")
     assert "Cháy rừng Lạc Dương" in page.inner_text("#wall-ticker")

@@ -20,9 +20,9 @@ from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
+from testkit.overview_support import seed
 from tests.e2e.conftest import LiveServer, WatchedPage
 from tests.incidents_support import add_incident
-from tests.overview_support import seed
 
 pytestmark = pytest.mark.e2e
 NODES_JS = "() => document.getElementsByTagName('*').length"

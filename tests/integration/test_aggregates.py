@@ -14,29 +14,29 @@ import shapely
 from flask import Flask
 from sqlalchemy import select
 
+from ioc.aggregates import feeds, shared
 from ioc.aggregates import reports as report_aggregates
-from ioc.aggregates import shared
 from ioc.aggregates.kpi import COUNTS, counts_key, metrics_key, metrics_of
 from ioc.aggregates.lock import lock_for
 from ioc.aggregates.refresher import Refresher, refresh_once
 from ioc.aggregates.shared import Computed, put, read_payloads, read_stamps
+from ioc.app_context import attach
 from ioc.auth.current import set_principal
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.cli import main
 from ioc.config import Settings
 from ioc.kpi.areas import load_areas
 from ioc.kpi.counts import kpi_counts
 from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import default_era, is_running, period_at, recent_periods
-from ioc.pages import feeds, kpi_cache, overview
+from ioc.pages import kpi_cache, overview
 from ioc.store import Store, open_store
 from ioc.store.models import CitizenReport
 from ioc.store.models_aggregates import DashboardAggregate
-from ioc.web.context import attach
-from tests.helpers import sql_statements
+from testkit.helpers import sql_statements
+from testkit.overview_support import seed_units_and_cameras
 from tests.kpi_helpers import local, seed_units, varied_dossiers
-from tests.overview_support import seed_units_and_cameras
 
 NOW = local(2026, 11, 12, 15)
 REFRESH_S = 30.0
@@ -51,12 +51,17 @@ def add_reports(store: Store, count: int, start: int = 0) -> None:
             created = NOW - timedelta(days=i % 40, hours=i % 9)
             session.add(
                 CitizenReport(
-                    service_code="moi-truong", status=statuses[i % 5], lon=lon, lat=lat,
-                    geom=shapely.Point(lon, lat), unit_code="24778" if i % 2 else "24781",
-                    created_at=created, updated_at=created,
+                    service_code="moi-truong",
+                    status=statuses[i % 5],
+                    lon=lon,
+                    lat=lat,
+                    geom=shapely.Point(lon, lat),
+                    unit_code="24778" if i % 2 else "24781",
+                    created_at=created,
+                    updated_at=created,
                     result_due_at=created + timedelta(hours=6 + i % 30),
                 )
-            )  # fmt: skip
+            )
 
 
 @pytest.fixture
@@ -111,8 +116,12 @@ def test_the_overview_reads_the_aggregates_instead_of_counting(province: Store) 
         version = feeds.reports_version(session)
         direct = feeds.count_open_reports(session, NOW)
     doctored = Computed((direct[0] + 700, 55), version, NOW + timedelta(minutes=1))
-    put(province.engine, {report_aggregates.counts_key(None): doctored}, NOW,
-        report_aggregates.COUNTS)  # fmt: skip
+    put(
+        province.engine,
+        {report_aggregates.counts_key(None): doctored},
+        NOW,
+        report_aggregates.COUNTS,
+    )
     shared.clear()  # as a web process that has never seen them
     flask_app = Flask("test")
     attach(flask_app, Settings(), province)

@@ -18,7 +18,7 @@ from ioc.auth.demo import DEMO_PASSWORD
 from ioc.store import open_store
 from ioc.store.models import AdminUnit, Camera, CitizenReport, SensorReading
 from ioc.store.models_aggregates import DashboardAggregate
-from tests.helpers import free_port, wait_for
+from testkit.helpers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +86,7 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
 
         assert wait_for(flowing, timeout=30)
         with store.session() as session:
-            assert session.scalar(select(func.count()).select_from(AdminUnit)) == 138
+            assert session.scalar(select(func.count()).select_from(AdminUnit)) == 139
             refreshed = session.scalar(select(func.count()).select_from(DashboardAggregate))
             assert refreshed, "the aggregates role has written no shared aggregate"
         store.dispose()

@@ -13,7 +13,10 @@ from sqlalchemy import text
 from ioc.audit.log import append, verify
 from ioc.store import Store
 
-NOW = datetime(2026, 11, 25, 8, 0, 0, 123456, tzinfo=UTC)
+# Today's month: the migration partitions the log from the month it runs in, so a fixed
+# date would land in the default partition once the calendar moved past it.
+NOW = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=123456)
+MONTH = f"audit_log_p{NOW:%Y%m}"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -123,6 +126,6 @@ def test_audit_log_is_partitioned_by_month_on_postgis(postgis_store: Store) -> N
         ).scalar_one()
         where = conn.execute(text("SELECT DISTINCT tableoid::regclass::text FROM audit_log")).all()
     assert kind == "p"
-    assert [row[0] for row in where] == ["audit_log_p202611"]
+    assert [row[0] for row in where] == [MONTH]
     with pytest.raises(Exception, match="append-only"), postgis_store.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log_p202611 SET actor = 'x' WHERE id = 1"))
+        conn.execute(text(f"UPDATE {MONTH} SET actor = 'x' WHERE id = 1"))

@@ -107,8 +107,12 @@ def test_csv_import_is_audited_per_report_in_bulk(store: Store, tmp_path: Path) 
     ]
     detail = imported[0].detail or {}
     assert detail.pop("agency").startswith("Phòng")
-    assert detail == {"category": "moi_truong", "source": "import", "external_id": "H1",
-                      "status": "resolved"}  # fmt: skip
+    assert detail == {
+        "category": "moi_truong",
+        "source": "import",
+        "external_id": "H1",
+        "status": "resolved",
+    }
     assert_no_personal_data(rows)
     with store.session() as session:  # an append after the bulk rows still chains
         audit_log.append(session, "test.after", actor="t")

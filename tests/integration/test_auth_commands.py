@@ -18,7 +18,7 @@ from ioc.store.models_audit import AuditEntry
 from ioc.store.models_auth import User
 from ioc.store.units import UnitRecord, insert_units
 from ioc.timeutil import utcnow
-from tests.auth_support import open_user_session
+from testkit.auth_support import open_user_session
 
 PASSWORD = "mật-khẩu-mới-đủ-dài"
 

@@ -11,7 +11,7 @@ the operator of Đà Lạt (672), the operator of Bảo Lộc (673), Đà Lạt'
 * ``→/path``: sent to that path (the principal's own page).
 
 A target ``signed:<path>`` / ``badsig:<path>`` is ``<path>`` with a valid signed link (the
-alert's link, :mod:`ioc.auth.file_links`) / with a signature of the right form made with
+alert's link, :mod:`ioc.file_links`) / with a signature of the right form made with
 another key. Dash's page-router callback is judged by what it renders (the page, the refusal
 notice, or a redirect). The last test checks that the rows reach every route of the Flask
 server, every registered page and every page's callbacks, so a new route cannot slip in
@@ -32,14 +32,14 @@ import shapely
 from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
-from ioc.auth.file_links import FileLinks
-from ioc.auth.roles import Role
 from ioc.auth.routes import CALLBACK_NEEDS, page_of
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
+from ioc.file_links import FileLinks
 from ioc.store import Store
 from ioc.store.units import UnitRecord, insert_units
 from ioc.web.app import create_app
-from tests.auth_support import callback_body, put_cookies, router_body, sign_in
+from testkit.auth_support import callback_body, put_cookies, router_body, sign_in
 
 pytestmark = pytest.mark.postgis
 
@@ -103,6 +103,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/_dash-dependencies", "login ok ok ok ok ok ok ok"),
     # public
     ("GET", "/healthz", "ok ok ok ok ok ok ok ok"),
+    ("GET", "/readyz", "ok ok ok ok ok ok ok ok"),
     ("GET", "/login", "ok ok ok ok ok ok ok ok"),
     ("POST", "/login", "ok ok ok ok ok ok ok ok"),  # no form token: the form again, 400
     ("GET", "/kiosk/not-a-token", "ok ok ok ok ok ok ok ok"),
@@ -116,7 +117,9 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/open311/v2/requests.json", "ok ok ok ok ok ok ok ok"),
     ("POST", "/open311/v2/requests.json", "ok ok ok ok ok ok ok ok"),  # incomplete: 400
     ("GET", "/open311/v2/requests/1.json", "ok ok ok ok ok ok ok ok"),
+    ("POST", "/open311/v2/requests/1/rating.json", "ok ok ok ok ok ok ok ok"),  # no rating: 400
     ("GET", "/open311/v2/media/nothing.jpg", "ok ok ok ok ok ok ok ok"),
+    ("POST", "/open311/v2/requests/1/rating.json", "ok ok ok ok ok ok ok ok"),  # 400/404/409
     # callbacks, by page (read-only, then state-changing)
     ("POST", "cb:shell-nav.children", "login ok ok ok ok ok ok ok"),
     ("POST", "cb:..system-workers.children...",

@@ -9,7 +9,7 @@ import shapely
 
 from ioc.auth import sessions
 from ioc.auth.accounts import AccountError, authenticate, create_user, set_active
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.store import Store
 from ioc.store.models import AdminUnit
 from ioc.store.models_auth import WebSession

@@ -19,15 +19,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from ioc.auth import sessions
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
-from ioc.roles import web_task
 from ioc.store import Store
 from ioc.store.models_audit import AuditEntry
 from ioc.store.units import UnitRecord, insert_units
+from ioc.tasks import web_task
 from ioc.timeutil import utcnow
 from ioc.web.app import create_app
-from tests.auth_support import (
+from testkit.auth_support import (
     PASSWORD,
     add_account,
     callback_body,
@@ -36,7 +36,7 @@ from tests.auth_support import (
     sign_in,
     signed_in_client,
 )
-from tests.helpers import free_port
+from testkit.helpers import free_port
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')

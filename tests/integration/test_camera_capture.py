@@ -17,10 +17,10 @@ import pytest
 
 from camera.capture import CaptureLoop, CaptureOptions
 from camera.registry import CameraSource
-from camera.synthetic import ClipSpec, render_frames, write_video
 from camera.worker import CameraWorker
 from ioc.config import Settings
-from tests.helpers import free_port, wait_for
+from ioc.sim.clips import ClipSpec, render_frames, write_video
+from testkit.helpers import free_port, wait_for
 
 
 class Recorder:

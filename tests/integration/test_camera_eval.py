@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from camera.evaluate import evaluate
-from camera.synthetic import DEFAULT_SET, ClipSpec, build_set
 from camera.types import iou
 from ioc.commands import cameras as cameras_command
 from ioc.config import CameraWorkerSettings, Settings
+from ioc.sim.clips import DEFAULT_SET, ClipSpec, build_set
 
 
 @pytest.fixture(scope="module")

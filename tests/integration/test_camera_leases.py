@@ -11,7 +11,7 @@ import pytest
 
 from camera.leases import balance, holders, leave
 from ioc.store import Store
-from tests.helpers import add_cameras
+from testkit.helpers import add_cameras
 
 CAMERAS = ["LD-DL-01", "LD-DL-02", "LD-DL-03", "LD-DL-04", "LD-DL-05"]
 LEASE = 30.0

@@ -16,15 +16,15 @@ from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import select
 
 from camera.registry import cameras_from_store
-from camera.synthetic import ClipSpec, render_frames, write_video
 from camera.worker import CameraWorker
 from ioc.config import Settings
-from ioc.ingest.payloads import DetectionV1
 from ioc.ingest.worker import IngestWorker
+from ioc.mqtt.payloads import DetectionV1
+from ioc.sim.clips import ClipSpec, render_frames, write_video
 from ioc.store import Store
 from ioc.store.cameras import CameraSpec, upsert_cameras
 from ioc.store.models import Camera, Detection
-from tests.helpers import wait_for
+from testkit.helpers import wait_for
 
 pytestmark = pytest.mark.mosquitto
 

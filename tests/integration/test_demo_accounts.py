@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ioc.auth import sessions
 from ioc.auth.accounts import authenticate
 from ioc.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, issue_demo_kiosk, seed_demo_accounts
-from ioc.auth.roles import ACCOUNT_ROLES
+from ioc.auth.user_roles import ACCOUNT_ROLES
 from ioc.store import Store
 from ioc.store.models_auth import KioskToken, User
 from ioc.store.units import UnitRecord, insert_units
@@ -21,10 +21,16 @@ def add_da_lat(store: Store) -> None:
     with store.session() as session:
         insert_units(
             session,
-            [UnitRecord("672", "Thành phố Đà Lạt", "district",
-                        shapely.MultiPolygon([shapely.box(108.3, 11.8, 108.6, 12.1)]),
-                        utcnow().date())],
-        )  # fmt: skip
+            [
+                UnitRecord(
+                    "672",
+                    "Thành phố Đà Lạt",
+                    "district",
+                    shapely.MultiPolygon([shapely.box(108.3, 11.8, 108.6, 12.1)]),
+                    utcnow().date(),
+                )
+            ],
+        )
 
 
 def test_one_account_per_role_once(sqlite_store: Store) -> None:

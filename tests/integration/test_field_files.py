@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from ioc.app_context import attach
 from ioc.auth.current import set_principal
 from ioc.config import Settings
 from ioc.store import Store
-from ioc.web.context import attach
 from ioc.web.files import files
 from tests.scope_support import ADMIN
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from ioc.commands.roles import demo_roles
+from ioc.commands.start import demo_roles
 from ioc.config import Settings
 from ioc.incidents.actions import apply_action
-from ioc.incidents.simulate import act_once
+from ioc.sim.field_officer import act_once
 from ioc.store import Store
 from ioc.store.models import Incident
 from tests.incidents_support import T0, add_incident

@@ -14,15 +14,15 @@ import dash
 import pytest
 from flask.testing import FlaskClient
 
-from ioc.auth.file_links import FileLinks
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
+from ioc.file_links import FileLinks
 from ioc.incidents.alerts import Outbox, queue_outbox
 from ioc.notify.subscriptions import SubscriptionSpec, add_subscription
 from ioc.store import Store
 from ioc.store.models_incidents import NotificationDelivery
 from ioc.web.app import create_app
-from tests.auth_support import signed_in_client
+from testkit.auth_support import signed_in_client
 from tests.scope_support import BAO_LOC, DA_LAT, JPEG, TwoCities, seed_two_cities
 
 pytestmark = pytest.mark.postgis

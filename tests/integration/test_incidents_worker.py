@@ -15,7 +15,7 @@ import shapely
 from sqlalchemy import func, select, text
 
 from ioc.audit import log as audit_log
-from ioc.auth.file_links import FileLinks
+from ioc.file_links import FileLinks
 from ioc.incidents.actions import apply_action
 from ioc.incidents.alerts import Outbox, queue_outbox
 from ioc.incidents.audit import history
@@ -27,7 +27,7 @@ from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident, SensorReading
 from ioc.store.models_audit import AuditEntry
 from ioc.store.models_incidents import NotificationDelivery
-from tests.helpers import wait_for
+from testkit.helpers import wait_for
 from tests.incidents_support import (
     T0,
     HttpReceiver,

@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta
 import shapely
 from sqlalchemy import select
 
-from ioc.ingest.messages import DossierEvent, InboundMessage, Rejected
+from ioc.ingest.messages import DossierEvent, Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
 from ioc.ingest.writer import BatchWriter
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import Dossier
 from ioc.store.units import UnitRecord, insert_units
-from tests.helpers import point
+from testkit.helpers import point
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 TOPIC = "ioc/v1/dossier/motcua-lamdong/event"

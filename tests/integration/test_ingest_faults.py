@@ -8,12 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from ioc.store import Store
-from tests.helpers import wait_for
+from ioc.store.models import WorkerStat
+from testkit.helpers import wait_for
+from testkit.mosquitto_proc import MosquittoProcess
 from tests.ingest_procs import Publisher, WorkerProcess, stored
-from tests.mosquitto_proc import MosquittoProcess
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.postgis, pytest.mark.mosquitto]
@@ -47,6 +49,11 @@ def test_sigkill_mid_stream_then_restart(
     finally:
         publisher.close()
         worker.stop()
+    # The restarted worker reports under the same stable id (role and client id, no PID):
+    # no dead row is left behind to age in /metrics.
+    with postgis_store.session() as session:
+        ids = list(session.scalars(select(WorkerStat.worker_id)))
+    assert ids == [f"ingest:{worker.env['IOC_MQTT__CLIENT_ID']}"]
 
 
 def test_broker_restart(
@@ -90,7 +97,8 @@ def test_database_away_for_30_seconds(
         assert wait_for(lambda: stored(postgis_store)[0] == 4000, timeout=90), stored(postgis_store)
         assert stored(postgis_store) == (4000, 4000)
         log = worker.log.read_text()
-        assert "database unavailable" in log
+        assert log.count("database unavailable") == 1  # one line per change of state,
+        assert log.count("database reachable again") == 1  # not one per retry
         assert worker.process is not None and worker.process.poll() is None  # still running
     finally:
         publisher.close()

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from ioc.ingest.messages import InboundMessage, Reading, SensorReadings
+from ioc.ingest.messages import Reading, SensorReadings
 from ioc.ingest.writer import BatchWriter
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import SensorReading
 

@@ -13,10 +13,10 @@ from ioc.config import Settings
 from ioc.store import Store
 from ioc.store.models import WorkerStat
 from ioc.web.app import create_app
-from tests.auth_support import signed_in_client
-from tests.helpers import wait_for
+from testkit.auth_support import signed_in_client
+from testkit.helpers import wait_for
+from testkit.mosquitto_proc import MosquittoProcess
 from tests.ingest_procs import Publisher, WorkerProcess, stored
-from tests.mosquitto_proc import MosquittoProcess
 
 pytestmark = [pytest.mark.postgis, pytest.mark.mosquitto]
 
@@ -46,7 +46,7 @@ def test_two_workers_share_one_stream(
     shares = stats(postgis_store)
     assert all(share >= 400 for share in shares.values()), shares  # each took a real part
     body = metrics_text(postgis_store, tmp_path)
-    assert body.count("ioc_ingest_received{") == 2
+    assert body.count("ioc_ingest_received_total{") == 2
     assert 'ioc_cameras{status="offline"}' not in body  # no cameras in this store
 
 

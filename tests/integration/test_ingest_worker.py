@@ -17,7 +17,7 @@ from ioc.config import Settings
 from ioc.ingest.worker import IngestWorker
 from ioc.store import Store
 from ioc.store.models import Camera, DeadLetter, Detection
-from tests.helpers import add_cameras, wait_for
+from testkit.helpers import add_cameras, wait_for
 
 pytestmark = pytest.mark.mosquitto
 

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from ioc.ingest.messages import CameraDetection, CameraHeartbeat, InboundMessage, Rejected
+from ioc.ingest.messages import CameraDetection, CameraHeartbeat, Rejected
 from ioc.ingest.writer import BatchWriter
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import Camera, DeadLetter, Detection
-from tests.helpers import add_cameras
+from testkit.helpers import add_cameras
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 MSG = InboundMessage("ioc/v1/camera/c1/detection", b"{}", NOW)

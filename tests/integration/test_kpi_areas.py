@@ -8,12 +8,16 @@ rank; ``/leader``, ``/kpi`` (compute_table) and ``ioc kpi show`` give the same f
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
 
+from ioc.app_context import attach
 from ioc.cli import main
 from ioc.config import Settings
 from ioc.geography.defaults import seed_default_units
@@ -21,11 +25,13 @@ from ioc.kpi.areas import load_areas
 from ioc.kpi.decision766 import score
 from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import Period
-from ioc.kpi.ranking import compute_table
+from ioc.kpi.ranking import compute_table, trend
 from ioc.kpi.ratio import add_counts
 from ioc.pages import kpi_cache, leader, unit, wall
+from ioc.pages.kpi_views import cards, trend_figure
 from ioc.store import Store
-from ioc.web.context import attach
+from ioc.web.app import create_app
+from testkit.auth_support import signed_in_client
 from tests.kpi_helpers import dossier, local
 from tests.scope_support import ADMIN, DA_LAT, NOW, XUAN_HUONG, acting_as
 
@@ -33,7 +39,7 @@ MARCH = Period.parse("2026-03")
 
 
 @pytest.fixture
-def dalat(sqlite_store: Store) -> Iterator[tuple[Store, tuple[str, ...]]]:
+def dalat_store(sqlite_store: Store) -> tuple[Store, tuple[str, ...]]:
     """Two of Đà Lạt's wards with March dossiers: Xuân Hương good, the other poor."""
     seed_default_units(sqlite_store)
     with sqlite_store.session() as session:
@@ -61,10 +67,18 @@ def dalat(sqlite_store: Store) -> Iterator[tuple[Store, tuple[str, ...]]]:
     with sqlite_store.session() as session:
         upsert_dossiers(session, rows, False)
     kpi_cache.clear()
+    return sqlite_store, (XUAN_HUONG, other)
+
+
+@pytest.fixture
+def dalat(
+    dalat_store: tuple[Store, tuple[str, ...]],
+) -> Iterator[tuple[Store, tuple[str, ...]]]:
+    """The same, inside a request of a signed-in administrator (the pages' callbacks)."""
     app = Flask("test")
-    attach(app, Settings(), sqlite_store)
+    attach(app, Settings(), dalat_store[0])
     with acting_as(app, ADMIN):
-        yield sqlite_store, (XUAN_HUONG, other)
+        yield dalat_store
 
 
 def test_the_former_city_has_an_area_of_current_wards(dalat: tuple[Store, tuple[str, ...]]) -> None:
@@ -127,3 +141,37 @@ def test_leader_kpi_page_and_cli_agree(
     assert main(["kpi", "show", "--period", str(MARCH), "--unit", DA_LAT]) == 0
     out = capsys.readouterr().out
     assert "area aggregate" in out and out.index(good) < out.index(poor)
+
+
+def test_running_month_is_partial_and_months_without_records_are_gaps(
+    dalat: tuple[Store, tuple[str, ...]],
+) -> None:
+    store, (good, _poor) = dalat
+    with store.session() as session:
+        march = compute_table(session, MARCH, None, NOW)
+        february = compute_table(session, MARCH.previous(), None, NOW)
+        points = trend(session, MARCH, 3, good, "post2025")
+    assert march.partial and not february.partial
+    assert [value is None for _, value in points] == [True, True, False]
+    figure = trend_figure([("x", points)], "vi", NOW).to_plotly_json()
+    assert list(figure["data"][0]["x"]) == ["2026-01", "2026-02", "2026-03 (chưa hết kỳ)"]
+    assert list(figure["data"][0]["y"])[:2] == [None, None]  # gaps, not zeros
+    assert "Tổng điểm (chưa hết kỳ)" in str(cards(march, "vi"))
+
+
+def test_the_area_has_its_monthly_report(
+    dalat_store: tuple[Store, tuple[str, ...]], tmp_path: Path
+) -> None:
+    store, _wards = dalat_store
+    client = signed_in_client(create_app(Settings(var_dir=tmp_path), store).server)
+    csv = client.get(f"/kpi/report/{DA_LAT}/{MARCH}?format=csv").get_data().decode("utf-8-sig")
+    assert csv.startswith("Thành phố Đà Lạt (tổng hợp địa bàn),2026-03")
+    pdf = client.get(f"/kpi/report/{DA_LAT}/{MARCH}?format=pdf")
+    assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF-")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed to read the PDF back")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.get_data(), capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert "Thành phố Đà Lạt (tổng hợp địa bàn)" in text and "không phải điểm" in text
+    assert client.get(f"/kpi/report/99999/{MARCH}").status_code in (403, 404)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from io import BytesIO
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from ioc.kpi.dossiers import upsert_dossiers
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.web.app import create_app
-from tests.auth_support import signed_in_client
+from testkit.auth_support import signed_in_client
 from tests.kpi_helpers import dossier, local, seed_units
 
 
@@ -55,3 +57,23 @@ def test_csv_and_excel_downloads(client) -> None:
 
     sheet = load_workbook(BytesIO(xlsx.get_data())).active
     assert sheet["A1"].value == "Phường Lâm Viên - Đà Lạt"
+
+
+def test_pdf_report_follows_decree_30(client) -> None:
+    pdf = client.get("/kpi/report/24778/2026-10?format=pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.headers["Content-Disposition"].endswith('kpi-24778-2026-10.pdf"')
+    body = pdf.get_data()
+    assert body.startswith(b"%PDF-")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed to read the PDF back")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    for part in (
+        "UBND TỈNH LÂM ĐỒNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Số: ", "Lâm Đồng, ngày", "BÁO CÁO", "tháng 10 năm 2026", "Phường Xuân Hương - Đà Lạt",
+        "Nơi nhận:", "GIÁM ĐỐC", "Hồ sơ được đồng bộ trạng thái", "số hồ sơ tiếp nhận",
+        "chưa có số liệu",
+    ):  # fmt: skip
+        assert part in text, part

@@ -21,14 +21,19 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from camera.events import MqttPublisher
 from ioc.config import MqttSettings
-from ioc.ingest.transport import make_client
+from ioc.mqtt.transport import make_client
+from testkit.helpers import free_port, wait_for
 from tests.conftest import unavailable
-from tests.helpers import free_port, wait_for
+from tests.mosquitto_production import (
+    USERS,
+    make_certificates,
+    port_open,
+    production_config,
+    tools_missing,
+    write_passwords,
+)
 
 pytestmark = pytest.mark.mosquitto
-
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto"
-USERS = {"ioc-ingest": "in-pass", "ioc-cameras": "cam-pass", "ioc-health": "hp", "LD-DL-01": "d1"}
 
 
 @dataclass
@@ -40,52 +45,15 @@ class Broker:
     log: Path
 
 
-def make_certificates(folder: Path) -> Path:
-    """A private CA and a server certificate for 127.0.0.1 (docs/operations.md, step 2)."""
-    folder.mkdir()
-
-    def run(*args: str) -> None:
-        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
-
-    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]  # quick
-    run("req", "-x509", *key, "-days", "2", "-subj", "/CN=Test CA", "-keyout", "ca.key",
-        "-out", "ca.crt")  # fmt: skip
-    run("req", *key, "-subj", "/CN=localhost", "-keyout", "server.key", "-out", "server.csr")
-    (folder / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-    run("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-        "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.crt")  # fmt: skip
-    return folder / "ca.crt"
-
-
-def production_config(workdir: Path, tls_port: int, local_port: int) -> str:
-    """The shipped mosquitto.conf with only its paths and ports moved into ``workdir``."""
-    text = (DEPLOY / "mosquitto.conf").read_text(encoding="utf-8")
-    moves = {
-        "password_file /etc/mosquitto/ioc/passwd": f"password_file {workdir}/passwd",
-        "acl_file /etc/mosquitto/ioc/acl": f"acl_file {DEPLOY}/acl",
-        "listener 8883\n": f"listener {tls_port} 127.0.0.1\n",
-        "/etc/mosquitto/ioc/certs/": f"{workdir}/certs/",
-        "listener 1883 127.0.0.1": f"listener {local_port} 127.0.0.1",
-        "persistence_location /var/lib/mosquitto/": f"persistence_location {workdir}/",
-    }
-    for shipped, moved in moves.items():
-        assert shipped in text, f"deploy/mosquitto/mosquitto.conf no longer has {shipped!r}"
-        text = text.replace(shipped, moved)
-    return text + "\n# tests run as root: keep root to read the test's files\nuser root\n"
-
-
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     tmp_path = tmp_path_factory.mktemp("mosquitto")
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    for tool in (binary, shutil.which("mosquitto_passwd"), shutil.which("openssl")):
-        if tool is None or not Path(tool).exists():
-            unavailable("mosquitto, mosquitto_passwd or openssl not installed")
+    missing = tools_missing()
+    if missing:
+        unavailable(missing)
     ca = make_certificates(tmp_path / "certs")
-    passwd = tmp_path / "passwd"
-    for user, password in USERS.items():
-        create = ["-c"] if not passwd.exists() else []
-        subprocess.run(["mosquitto_passwd", *create, "-b", str(passwd), user, password], check=True)
+    write_passwords(tmp_path / "passwd")
     tls_port, local_port = free_port(), free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(production_config(tmp_path, tls_port, local_port), encoding="utf-8")
@@ -97,16 +65,6 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     yield Broker(tls_port, local_port, ca, process, log)
     process.terminate()
     process.wait(10)
-
-
-def port_open(port: int) -> bool:
-    import socket
-
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
 
 
 def ioc_settings(broker: Broker, user: str) -> MqttSettings:
@@ -225,3 +183,38 @@ def test_anonymous_is_refused_and_health_reads_only_sys(broker: Broker) -> None:
     assert nosy.messages == []  # the health user reads nothing of the IOC's traffic
     publisher.stop()
     nosy.close()
+
+
+def field_ack(n: int, incident_id: int) -> str:
+    return json.dumps({"v": 1, "msg_id": f"ack-{n}", "ts": "2026-11-25T07:00:00Z",
+                       "incident": incident_id, "action": "acknowledge",
+                       "actor": "Giám đốc Sở (giả mạo)"})  # fmt: skip
+
+
+def test_an_officer_acts_only_under_its_own_name(broker: Broker) -> None:
+    """Anyone who could publish acted under any name (issue #17): with the shipped ACL an
+    officer's app publishes actions only on field/<its own user name>/ack."""
+    ingest = Inbox(
+        make_client(ioc_settings(broker, "ioc-ingest"), "ioc-ingest-ack", persistent=False),
+        "127.0.0.1",
+        broker.tls_port,
+        "ioc/v1/#",
+    )
+    assert ingest.ready.wait(10), broker.log.read_text(errors="replace")
+    settings = ioc_settings(broker, "hientruong.baoloc").model_copy(update={"protocol": "3.1.1"})
+    officer = make_client(settings, "field-baoloc", persistent=False)
+    officer.connect("127.0.0.1", broker.tls_port)
+    officer.loop_start()
+    attempts = [
+        "ioc/v1/field/hientruong.dalat/ack",  # another officer's name: refused
+        "ioc/v1/incident/7/ack",  # the first, payload-only form: refused
+        "ioc/v1/field/hientruong.baoloc/ack",  # its own name: let through
+    ]
+    for n, topic in enumerate(attempts):
+        officer.publish(topic, field_ack(n, 7), qos=1).wait_for_publish(5)
+    assert wait_for(lambda: any(b'"ack-2"' in p for _, p in ingest.messages), 10)
+    time.sleep(0.3)
+    assert [t for t, p in ingest.messages if b'"ack-' in p] == attempts[2:]
+    officer.disconnect()
+    officer.loop_stop()
+    ingest.close()

@@ -13,6 +13,7 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import func, select
 
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.geography.defaults import seed_default_units
 from ioc.ingest.worker import IngestWorker
@@ -20,7 +21,8 @@ from ioc.reports.categories import seed_categories
 from ioc.store import Store
 from ioc.store.models import CitizenReport, DeadLetter, Incident
 from ioc.timeutil import utcnow
-from tests.helpers import add_cameras, wait_for
+from testkit.auth_support import add_account
+from testkit.helpers import add_cameras, wait_for
 from tests.incidents_support import add_incident
 from tests.reports_support import add_report
 from tests.unit.test_mqtt_doc import examples
@@ -36,6 +38,7 @@ def prepare(store: Store) -> None:
     with store.session() as session:
         seed_categories(session)
     add_incident(store, utcnow() - timedelta(minutes=5), id=42, title="Khói")
+    add_account(store, Role.FIELD, "672", username="hientruong.dalat")  # the ack's MQTT user
     add_report(store, "24778", utcnow() - timedelta(days=1), "resolved", id=731)
 
 

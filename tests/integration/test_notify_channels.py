@@ -23,7 +23,7 @@ from ioc.notify.webhook import verify
 from ioc.store import Store
 from ioc.store.models import DeadLetter, Incident
 from ioc.store.models_incidents import NotificationDelivery
-from tests.helpers import free_port, wait_for
+from testkit.helpers import free_port, wait_for
 from tests.incidents_support import T0, http_receiver, incident_settings
 
 

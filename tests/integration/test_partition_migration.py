@@ -8,17 +8,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import shapely
 from alembic import command
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, insert, select, text
 
-from ioc.ingest.messages import CameraDetection, InboundMessage, Reading, SensorReadings
+from ioc.ingest.messages import CameraDetection, Reading, SensorReadings
 from ioc.ingest.writer import BatchWriter
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.migrate import alembic_config, current_revision, head_revisions, upgrade
 from ioc.store.partitions import is_partitioned
 from ioc.store.schema import metadata
 from ioc.store.types import UtcDateTime
-from tests.helpers import add_cameras
 from tests.partition_support import partition_names, rows_by_partition, scratch_store
 
 pytestmark = pytest.mark.postgis
@@ -37,10 +38,22 @@ READING_SQL = text(
 ).bindparams(AT)
 
 
+CAMERA = {
+    "id": "c1",
+    "name": "Camera c1",
+    "lon": 108.44,
+    "lat": 11.94,
+    "geom": shapely.Point(108.44, 11.94),
+    "stream_url": "",
+    "health": "unknown",
+}
+"""The camera in the columns the 0008 schema has (the ORM model has columns added later)."""
+
+
 def seed_rows(store: Store) -> None:
     """Rows every 20 days over 18 months, and one from 1970, as the plain tables hold them."""
-    add_cameras(store, "c1")
     with store.engine.begin() as conn:
+        conn.execute(insert(metadata.tables["cameras"]).values(**CAMERA))
         for i in range(28):
             at = NEWEST - timedelta(days=20 * i)
             conn.execute(DETECTION_SQL, {"m": f"d{i}", "at": at})

@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ioc.pages import feeds
+from ioc.aggregates import feeds
 from ioc.store import Store
 from ioc.store.models import SensorReading
 from ioc.store.partitions import PARTITIONED, ensure_partitions
-from tests.helpers import add_cameras
-from tests.partition_support import explained, plan_names, relations, scratch_store
+from testkit.helpers import add_cameras
+from testkit.query_plans import explained, plan_names, relations
+from tests.partition_support import scratch_store
 
 pytestmark = pytest.mark.postgis
 
@@ -85,9 +86,7 @@ def test_latest_snapshots_read_only_the_kept_months(store: Store) -> None:
     shots, touched = scanned(store, lambda s: feeds.latest_snapshots(s, ["c1"], NOW, since))
     newest = int((NOW - FIRST).total_seconds() // (6 * 3600))
     assert shots == {"c1": f"snapshots/c1/{newest}.jpg"}
-    assert touched == {
-        "cameras", "detections_p202609", "detections_p202610", "detections_p202611"
-    }  # fmt: skip
+    assert touched == {"cameras", "detections_p202609", "detections_p202610", "detections_p202611"}
 
 
 def test_an_unbounded_read_would_touch_every_month(store: Store) -> None:
@@ -100,10 +99,14 @@ def test_latest_snapshots_walk_only_the_detections_with_a_picture(store: Store) 
     """Migration 0017: a camera with thousands of picture-less detections costs one probe of
     a partial index per month, not a walk through all of them."""
     with store.engine.connect() as conn:
-        partial = set(conn.execute(text(
-            "SELECT indexname FROM pg_indexes WHERE tablename LIKE 'detections%' "
-            "AND indexdef LIKE '%WHERE (snapshot IS NOT NULL)%'"
-        )).scalars())  # fmt: skip
+        partial = set(
+            conn.execute(
+                text(
+                    "SELECT indexname FROM pg_indexes WHERE tablename LIKE 'detections%' "
+                    "AND indexdef LIKE '%WHERE (snapshot IS NOT NULL)%'"
+                )
+            ).scalars()
+        )
     since = NOW - timedelta(days=90)
     shots, plans = explained(store, lambda s: feeds.latest_snapshots(s, ["c1", "c2"], NOW, since))
     used = {name for name in plan_names(plans, "Index Name") if name.startswith("detections")}

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import shapely
 
-from ioc.pages import feeds
+from ioc.aggregates import feeds
 from ioc.store import Store
 from ioc.store.models import CitizenReport
 

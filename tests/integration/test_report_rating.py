@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ioc.ingest.messages import InboundMessage, Rejected, ReportRating
+from ioc.ingest.messages import Rejected, ReportRating
 from ioc.ingest.parsers import ParseRules, parse_message
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import CitizenReport
 from ioc.store.models_audit import AuditEntry

@@ -16,7 +16,16 @@ from ioc.store import Store
 from ioc.store.models import CitizenReport
 from ioc.store.models_reports import ReportContact, ReportStatusChange
 from ioc.timeutil import utcnow
-from tests.reports_support import HANOI, HO_XUAN_HUONG, client, jpeg, jpeg_with_gps, png, seed
+from tests.reports_support import (
+    HANOI,
+    HO_XUAN_HUONG,
+    client,
+    jpeg,
+    jpeg_with_gps,
+    outside_the_province,
+    png,
+    seed,
+)
 
 V2 = "/open311/v2"
 CONTACT = {"first_name": "Lan", "last_name": "Nguyễn", "email": "lan@example.vn", "phone": "0909"}
@@ -242,3 +251,16 @@ def test_published_texts_mask_contacts_typed_into_them(api: Any, store: Store) -
 )
 def test_out_of_range_query_values_are_client_errors(api: Any, url: str, code: int) -> None:
     error_of(api.get(V2 + url), code)
+
+
+def test_a_citizen_just_past_the_approximate_border_is_not_refused(api: Any, store: Store) -> None:
+    """Between approximate cells or a few km past the outline: the nearest unit, flagged."""
+    lon, lat = outside_the_province(3.0)
+    created = post(api, lat=str(lat), long=str(lon))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    request_id = int(created.get_json()[0]["service_request_id"])
+    with store.session() as session:
+        report = session.get(CitizenReport, request_id)
+        assert report is not None and report.unit_code and report.unit_nearest
+    far_lon, far_lat = outside_the_province(20.0)
+    assert "outside the province" in error_of(post(api, lat=str(far_lat), long=str(far_lon)), 422)

@@ -15,12 +15,11 @@ from sqlalchemy import func, select, text
 
 from ioc.auth import sessions
 from ioc.auth.accounts import create_user
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.cli import main
 from ioc.config import RetentionSettings, Settings
 from ioc.ingest.messages import (
     CameraDetection,
-    InboundMessage,
     Reading,
     Record,
     SensorReadings,
@@ -28,6 +27,7 @@ from ioc.ingest.messages import (
 from ioc.ingest.writer import BatchWriter
 from ioc.maintenance import rows as retention_rows
 from ioc.maintenance.job import maintenance_task, run_retention
+from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
 from ioc.store.models import Detection, Incident, SensorReading
 from ioc.store.models_auth import WebSession
@@ -35,7 +35,7 @@ from ioc.store.models_incidents import IncidentMember
 from ioc.store.partitions import PARTITIONED, drop_partition, ensure_partitions, partitions
 from ioc.store.schema import metadata
 from ioc.timeutil import utcnow
-from tests.helpers import add_cameras, wait_for
+from testkit.helpers import add_cameras, wait_for
 from tests.partition_support import partition_names, rows_by_partition, scratch_store
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -114,15 +114,17 @@ def test_retention_drops_only_whole_old_partitions_and_keeps_new_rows(
     detections = partition_names(pg, "detections")
     assert detections[0] == "detections_p202511"  # 12 months back from November 2026
     assert detections[-4:] == [  # three months ahead, then the default partition
-        "detections_p202612", "detections_p202701", "detections_p202702", "detections_default"
-    ]  # fmt: skip
+        "detections_p202612",
+        "detections_p202701",
+        "detections_p202702",
+        "detections_default",
+    ]
     assert partition_names(pg, "sensor_readings")[0] == "sensor_readings_p202605"
     assert count(pg, Detection) == 13  # November 2025 .. November 2026
     assert count(pg, SensorReading) == 7  # May .. November 2026
-    assert sorted(report.rows.dropped) == [f"detections_p{m:%Y%m}" for m in
-                                           map(months_back, range(15, 12, -1))] + [
-        f"sensor_readings_p{m:%Y%m}" for m in map(months_back, range(15, 6, -1))
-    ]  # fmt: skip
+    assert sorted(report.rows.dropped) == [
+        f"detections_p{m:%Y%m}" for m in map(months_back, range(15, 12, -1))
+    ] + [f"sensor_readings_p{m:%Y%m}" for m in map(months_back, range(15, 6, -1))]
     again = run_retention(settings, pg, NOW, say=lambda _line: None)
     assert (again.rows.created, again.rows.dropped) == ([], {})
 
@@ -135,9 +137,13 @@ def test_old_rows_in_the_default_partition_go_and_new_ones_move_to_their_month(
     far_past = datetime(2019, 3, 1, tzinfo=UTC)
     far_ahead = NOW + timedelta(days=150)  # April 2027: no partition yet
     BatchWriter(pg).write(
-        [(MSG, CameraDetection("old", "c1", far_past, "smoke", 0.5)),
-         (MSG, CameraDetection("ahead", "c1", far_ahead, "smoke", 0.5))], [], NOW
-    )  # fmt: skip
+        [
+            (MSG, CameraDetection("old", "c1", far_past, "smoke", 0.5)),
+            (MSG, CameraDetection("ahead", "c1", far_ahead, "smoke", 0.5)),
+        ],
+        [],
+        NOW,
+    )
     assert rows_by_partition(pg, "detections") == {"detections_default": 2}
     run_retention(settings_for(tmp_path, months_ahead=6), pg, NOW, say=lambda _line: None)
     assert rows_by_partition(pg, "detections") == {"detections_p202704": 1}
@@ -177,9 +183,21 @@ def touch(path: Path, age: timedelta, now: datetime = NOW, body: bytes = b"jpeg"
 
 def add_incident(store: Store, ident: int, status: str, snapshot: str) -> None:
     with store.session() as session:
-        session.add(Incident(id=ident, kind="smoke", severity="high", status=status, title="",
-                             lon=108.4, lat=11.9, geom=shapely.Point(108.4, 11.9),
-                             opened_at=NOW, updated_at=NOW, snapshot=snapshot))  # fmt: skip
+        session.add(
+            Incident(
+                id=ident,
+                kind="smoke",
+                severity="high",
+                status=status,
+                title="",
+                lon=108.4,
+                lat=11.9,
+                geom=shapely.Point(108.4, 11.9),
+                opened_at=NOW,
+                updated_at=NOW,
+                snapshot=snapshot,
+            )
+        )
 
 
 def add_member(store: Store, incident: int, snapshot: str, clip: str) -> None:
@@ -198,8 +216,15 @@ def add_member(store: Store, incident: int, snapshot: str, clip: str) -> None:
         )
         session.add(det)
         session.flush()
-        session.add(IncidentMember(incident_id=incident, source="detection", ref_id=det.id,
-                                   camera_id="cam1", observed_at=NOW))  # fmt: skip
+        session.add(
+            IncidentMember(
+                incident_id=incident,
+                source="detection",
+                ref_id=det.id,
+                camera_id="cam1",
+                observed_at=NOW,
+            )
+        )
 
 
 def test_file_sweep_deletes_only_old_files_inside_the_folder(
@@ -208,8 +233,11 @@ def test_file_sweep_deletes_only_old_files_inside_the_folder(
     var = tmp_path / "var"
     cam = var / "snapshots" / "cam1"
     day = timedelta(days=1)
-    old, mid, new = touch(cam / "a.jpg", 100 * day), touch(cam / "b.jpg", 40 * day), touch(
-        cam / "c.jpg", day)  # fmt: skip
+    old, mid, new = (
+        touch(cam / "a.jpg", 100 * day),
+        touch(cam / "b.jpg", 40 * day),
+        touch(cam / "c.jpg", day),
+    )
     old_strip, new_strip = touch(cam / "b-strip.jpg", 40 * day), touch(cam / "c-strip.jpg", day)
     shown, shown_strip = (
         touch(cam / "open.jpg", 100 * day),

@@ -7,6 +7,7 @@ store, a button id of a Bảo Lộc report) is exactly what a curious or hostile
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,14 +17,15 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.pages import kpi_cache
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident
 from ioc.store.models_incidents import IncidentEvent
 from ioc.web.app import create_app
-from tests.auth_support import callback_body, csrf_headers, router_body, signed_in_client
+from testkit.auth_support import callback_body, csrf_headers, router_body, signed_in_client
+from tests.reports_support import HO_XUAN_HUONG, jpeg_with_gps
 from tests.scope_support import (
     BAO_LOC,
     DA_LAT,
@@ -149,6 +151,50 @@ def test_field_note_is_saved_and_answered(site: Any, store: Store) -> None:
             select(IncidentEvent.note).where(IncidentEvent.incident_id == seeded.incident_dl)
         ).all()
     assert "Đã tới hiện trường" in notes
+
+
+def press_with_photo(app: Any, client: FlaskClient, incident_id: int, photo: bytes) -> str:
+    """The field page's acknowledge button pressed with ``photo`` chosen in the upload."""
+    button = {"action": "acknowledge", "incident": incident_id, "type": "field-action"}
+    upload = {"incident": incident_id, "type": "field-photo"}
+    contents = "data:image/jpeg;base64," + base64.b64encode(photo).decode()
+    values = {
+        '{"action":["ALL"],"incident":["ALL"],"type":"field-action"}': [(button, 1)],
+        '{"incident":["ALL"],"type":"field-photo"}': [(upload, contents)],
+        "field-changed": 0,
+        "shell-lang": "vi",
+    }
+    key = output_key(app, "field-changed.data")
+    status, answer = post(
+        client, callback_body(app, key, values, [pattern_prop(button, "n_clicks")])
+    )
+    assert status == 200, answer
+    return text_of(answer)
+
+
+def test_field_photos_are_reencoded_and_fakes_refused(
+    site: Any, store: Store, tmp_path: Path
+) -> None:
+    """A field photo kept its EXIF GPS, and HTML behind JPEG magic bytes was stored and
+    served as image/jpeg (issue #17): now both are decoded and re-encoded, or refused."""
+    app, seeded = site
+    client = signed_in_client(app.server, Role.FIELD, DA_LAT)
+    folder = tmp_path / "snapshots" / "field" / str(seeded.incident_dl)
+    before = set(folder.glob("*")) if folder.exists() else set()
+    fake = b"\xff\xd8\xff\xe0<html><script>alert(1)</script></html>"
+    assert "ảnh phải là JPEG" in press_with_photo(app, client, seeded.incident_dl, fake)
+    assert (set(folder.glob("*")) if folder.exists() else set()) == before
+    photo = jpeg_with_gps(*HO_XUAN_HUONG) + b"<html>trailing</html>"
+    assert "Đã ghi nhận" in press_with_photo(app, client, seeded.incident_dl, photo)
+    with store.session() as session:
+        event = session.scalars(
+            select(IncidentEvent).where(IncidentEvent.action == "acknowledge")
+        ).one()
+    assert event.photo is not None and event.photo.endswith(".jpg")
+    stored = (tmp_path / event.photo).read_bytes()
+    assert b"Exif" not in stored and b"html" not in stored and stored.startswith(b"\xff\xd8")
+    served = client.get(f"/files/{event.photo}")
+    assert served.status_code == 200 and served.data == stored
 
 
 def page_layout(client: FlaskClient, path: str) -> str:

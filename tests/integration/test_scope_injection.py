@@ -18,16 +18,16 @@ from dash.exceptions import PreventUpdate
 from flask import Flask
 from sqlalchemy import func, select
 
-from ioc.auth.roles import Role
+from ioc.app_context import attach
 from ioc.auth.scope import forget_scopes
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.pages import field, kpi, kpi_cache, leader, overview, reports, system, unit, wall
 from ioc.store import Store
 from ioc.store.models import Camera, CitizenReport, Incident
 from ioc.store.models_audit import AuditEntry
 from ioc.web.app import create_app
-from ioc.web.context import attach
-from tests.auth_support import callback_body, csrf_headers, signed_in_client
+from testkit.auth_support import callback_body, csrf_headers, signed_in_client
 from tests.scope_support import (
     ADMIN,
     DA_LAT,

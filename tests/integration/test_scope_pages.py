@@ -18,10 +18,11 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
+from ioc.app_context import attach
 from ioc.audit.log import verify
 from ioc.auth.accounts import set_team
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.pages import (
     field,
@@ -40,9 +41,8 @@ from ioc.store.models import CitizenReport, Incident
 from ioc.store.models_audit import AuditEntry
 from ioc.store.models_incidents import IncidentEvent, NotificationDelivery
 from ioc.store.models_reports import ReportStatusChange
-from ioc.web.context import attach
 from ioc.web.files import snapshot
-from tests.auth_support import add_account
+from testkit.auth_support import add_account
 from tests.scope_support import (
     ADMIN,
     BAO_LOC,

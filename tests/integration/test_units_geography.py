@@ -8,14 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
 from sqlalchemy import select
 
 from ioc.cli import main
-from ioc.geography.defaults import seed_default_units
+from ioc.geography.defaults import refresh_default_units, seed_default_units
 from ioc.geography.importer import UnitImportError, import_units, read_units_geojson
+from ioc.kpi.periods import Period
+from ioc.kpi.ranking import unit_names
 from ioc.store import Store
 from ioc.store.models import AdminUnit, IocUnit
-from ioc.store.units import unit_at, unit_count, units_valid_at
+from ioc.store.units import UnitRecord, insert_units, unit_at, unit_count, units_valid_at
+from tests.reports_support import outside_the_province
 
 BEFORE = date(2025, 6, 30)
 AFTER = date(2025, 7, 1)
@@ -30,11 +34,12 @@ def _snapshot(store: Store) -> list[tuple[Any, ...]]:
 
 
 def test_seed_fills_both_eras_once(store: Store) -> None:
-    assert seed_default_units(store) == 138
+    assert seed_default_units(store) == 139
     assert seed_default_units(store) == 0
     with store.session() as session:
-        assert unit_count(session) == 138
-        assert len(units_valid_at(session, BEFORE, "district")) == 12
+        assert unit_count(session) == 139
+        assert len(units_valid_at(session, date(2024, 11, 30), "district")) == 12
+        assert len(units_valid_at(session, BEFORE, "district")) == 10
         assert len(units_valid_at(session, AFTER, "commune")) == 124
         assert units_valid_at(session, AFTER, "district") == []
         iocs = {i.code: i for i in session.scalars(select(IocUnit))}
@@ -60,13 +65,13 @@ def test_unit_at_either_side_of_the_reform(store: Store) -> None:
 def test_import_real_districts_replaces_the_defaults(store: Store, shared_data: Path) -> None:
     seed_default_units(store)
     records = read_units_geojson(
-        shared_data / "lamdong_districts.geojson", "district", date(2004, 1, 1), BEFORE,
+        shared_data / "lamdong_districts.geojson", "district", date(2004, 11, 17), BEFORE,
         parent_code="68",
     )  # fmt: skip
     assert import_units(store, records) == 12
     with store.session() as session:
-        districts = units_valid_at(session, BEFORE, "district")
-        assert unit_count(session) == 138
+        districts = units_valid_at(session, date(2020, 1, 1), "district")
+        assert unit_count(session) == 139
     assert len(districts) == 12 and not any(d.approximate for d in districts)
     lake = unit_at(store, 108.445, 11.942, BEFORE)
     assert lake is not None and lake.code == "672" and not lake.approximate
@@ -129,12 +134,17 @@ def test_cli_seed_list_locate_import(
     assert "ioc db upgrade" in capsys.readouterr().err
     assert main(["db", "upgrade"]) == 0
     assert main(["units", "seed"]) == 0
-    assert "138" in capsys.readouterr().out
+    assert "139" in capsys.readouterr().out
     assert main(["units", "list", "--at", "2024-01-01", "--level", "district"]) == 0
     out = capsys.readouterr().out
     assert "Thành phố Đà Lạt" in out and "12 đơn vị" in out
     assert main(["units", "locate", "108.445", "11.942", "--at", "2025-06-30"]) == 0
     assert "672" in capsys.readouterr().out
+    lon, lat = outside_the_province(3.0)
+    assert main(["units", "locate", str(lon), str(lat), "--at", "2026-01-01"]) == 0
+    assert "nearest unit" in capsys.readouterr().out
+    assert main(["units", "locate", "105.85", "21.03", "--at", "2026-01-01"]) == 1  # Hà Nội
+    assert "outside the province" in capsys.readouterr().out
     bad = tmp_path / "bad.geojson"
     bad.write_text(json.dumps({"type": "FeatureCollection", "features": [_feature(None)]}))
     args = ["units", "import", str(bad), "--level", "commune", "--valid-from", "2025-07-01"]
@@ -146,3 +156,40 @@ def test_cli_seed_list_locate_import(
     assert "imported 1 commune units" in capsys.readouterr().out
     assert main(["units", "locate", "108.05", "11.05", "--at", "2026-01-01"]) == 0
     assert "99999" in capsys.readouterr().out
+
+
+def test_refresh_replaces_old_approximate_units_and_keeps_official_ones(store: Store) -> None:
+    """A store seeded by an older version (two periods from 2004-01-01) gets the three
+    periods; an imported ward of 2025 stays and no approximate ward is added over it."""
+    old_style = UnitRecord(
+        "681", "Huyện Đạ Huoai", "district", shapely.MultiPolygon([shapely.box(107.4, 11.3,
+        107.6, 11.5)]), date(2004, 1, 1), BEFORE, "Huyện", "68", True, "older version",
+    )  # fmt: skip
+    official = UnitRecord(
+        "99999", "Phường Chính Thức", "commune",
+        shapely.MultiPolygon([shapely.box(108.0, 11.0, 108.1, 11.1)]), AFTER,
+    )  # fmt: skip
+    with store.session() as session:
+        insert_units(session, [old_style, official], replace=False)
+    removed, added = refresh_default_units(store)
+    assert (removed, added) == (1, 139 - 124)
+    with store.session() as session:
+        assert len(units_valid_at(session, date(2024, 11, 30), "district")) == 12
+        assert len(units_valid_at(session, date(2025, 1, 1), "district")) == 10
+        assert [u.code for u in units_valid_at(session, AFTER, "commune")] == ["99999"]
+        assert not units_valid_at(session, date(2004, 6, 1))
+
+
+def test_kpi_tables_name_every_unit_of_their_period(store: Store) -> None:
+    """2024 had twelve districts for eleven months: all twelve are rows of the year's table,
+    682 under its later name; the first half of 2025 has the ten."""
+    seed_default_units(store)
+    with store.session() as session:
+        year = unit_names(session, Period.parse("2024"), "pre2025")
+        half = unit_names(session, Period("quarter", 2025, 2), "pre2025")
+        after = unit_names(session, Period.parse("2025"), "post2025")
+    assert sorted(year) == [str(code) for code in range(672, 684)]
+    assert year["681"] == "Huyện Đạ Huoai" and year["683"] == "Huyện Cát Tiên"
+    assert year["682"] == "Huyện Đạ Huoai"  # merged on 2024-12-01
+    assert sorted(half) == [*(str(code) for code in range(672, 681)), "682"]
+    assert len(after) == 124

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from ioc.aggregates import kpi, reports
 from ioc.aggregates.lock import FileLock, MemoryLock
+from ioc.aggregates.reports import Cell, ReportPoint
 from ioc.aggregates.shared import Stamp, Want, acceptable
 from ioc.kpi.decision766 import score
 from ioc.kpi.periods import Period, Week, is_running, period_at, recent_periods
 from ioc.kpi.ratio import PROVINCE, add_counts
-from layers.reports import Cell, ReportPoint
 
 NOW = datetime(2026, 3, 18, 3, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Lâm Đồng
 
@@ -49,8 +49,12 @@ def test_a_stored_aggregate_must_match_the_version_and_not_be_expired() -> None:
 def test_keys_tell_weeks_months_and_eras_apart() -> None:
     week, month = period_at(NOW, "week"), period_at(NOW, "month")
     assert isinstance(week, Week) and week.kind == month.kind == "month"  # a Week says "month"
-    keys = {kpi.counts_key(week, "post2025"), kpi.counts_key(month, "post2025"),
-            kpi.counts_key(month, "pre2025"), kpi.counts_key(month, None)}  # fmt: skip
+    keys = {
+        kpi.counts_key(week, "post2025"),
+        kpi.counts_key(month, "post2025"),
+        kpi.counts_key(month, "pre2025"),
+        kpi.counts_key(month, None),
+    }
     assert len(keys) == 4
     assert reports.layer_key(None) != reports.layer_key("24778")
     assert reports.layer_version("a|1", NOW) != reports.layer_version("a|1", NOW + timedelta(1))

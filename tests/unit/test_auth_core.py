@@ -9,8 +9,8 @@ import shapely
 
 from ioc.auth.passwords import hash_password, needs_rehash, verify_password
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role, check_unit_for_role, parse_role
 from ioc.auth.scope import compute_scope
+from ioc.auth.user_roles import Role, check_unit_for_role, parse_role
 from ioc.store.models import AdminUnit
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ioc.auth.file_links import SLACK_S, FileLinks
+from ioc.file_links import SLACK_S, FileLinks
 
 KEY = b"k" * 32
 NOW = 1_800_000_000

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ioc.auth.demo import demo_link_secret, use_demo_link_secret
-from ioc.auth.settings import AuthSettings
 from ioc.config import ConfigError, load_settings
+from ioc.config.auth import AuthSettings
 
 
 @pytest.fixture

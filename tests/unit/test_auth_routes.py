@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
 from ioc.auth.routes import (
     AMBIGUOUS,
     CALLBACK_NEEDS,
@@ -20,6 +19,7 @@ from ioc.auth.routes import (
     parse_query,
     router_target,
 )
+from ioc.auth.user_roles import Role
 from ioc.web.login import safe_next
 
 DA_LAT = frozenset({"672", "24778", "24781"})

@@ -18,7 +18,7 @@ from camera.health import HealthMonitor, picture_health
 from camera.motion import MotionGate, motion_regions
 from camera.types import Detection, iou
 from ioc.config import CameraWorkerSettings
-from ioc.ingest.payloads import CameraHealth, DetectionV1, HeartbeatV1
+from ioc.mqtt.payloads import CameraHealth, DetectionV1, HeartbeatV1
 from ioc.store.cameras import snapshot_folder
 
 
@@ -187,3 +187,14 @@ def test_manifest_columns_and_headerless(tmp_path: Path) -> None:
     (tmp_path / "manifest.csv").write_text("file,label,ignition_s\nseq,smoke,soon\n")
     with pytest.raises(ValueError, match="row 2"):
         read_manifest(tmp_path)
+
+
+def test_strip_region_shows_a_small_box_with_its_surroundings() -> None:
+    from camera.events import around, inside
+
+    region = around((0.97, 0.55, 0.02, 0.02))
+    assert region[2] == pytest.approx(0.2) and region[0] + region[2] == pytest.approx(1.0)
+    x, y, w, h = inside((0.97, 0.55, 0.02, 0.02), region)
+    assert 0 <= x <= 1 and 0 <= y <= 1 and w == pytest.approx(0.1) and h == pytest.approx(0.1)
+    big = around((0.1, 0.1, 0.5, 0.5))
+    assert big == pytest.approx((0.0, 0.0, 1.0, 1.0))

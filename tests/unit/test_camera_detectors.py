@@ -182,15 +182,23 @@ def tiny_yolo(path: Path, size: int = 64) -> Path:
     return path
 
 
-def test_onnx_detector_runs_a_real_model_through_cv2_dnn(tmp_path: Path) -> None:
+@pytest.mark.parametrize("runtime", ["opencv", "onnxruntime"])
+def test_onnx_detector_runs_a_real_yolov5_model(runtime: str, tmp_path: Path) -> None:
+    if runtime == "onnxruntime":
+        pytest.importorskip("onnxruntime")
     model = tiny_yolo(tmp_path / "tiny.onnx")
     settings = CameraWorkerSettings(
-        detectors=["onnx"], onnx_model=str(model), onnx_input_size=64, onnx_confidence=0.5
+        detectors=["onnx"],
+        onnx_model=str(model),
+        onnx_runtime=runtime,
+        onnx_input_size=64,
+        onnx_confidence=0.5,
     )
     (detector,) = load_detectors(settings)
-    red = np.zeros((H, W, 3), np.uint8)
+    red = np.zeros((W, W, 3), np.uint8)  # square: the letter-box adds no grey border
     red[..., 2] = 255
     found = detector.detect(red, detector.new_state(), 0.0)
     assert [d.kind for d in found] == ["fire"]
     assert found[0].score == pytest.approx(0.9, abs=0.01)
-    assert detector.detect(np.zeros((H, W, 3), np.uint8), detector.new_state(), 0.0) == []
+    assert found[0].box == pytest.approx((0.375, 0.375, 0.25, 0.25))
+    assert detector.detect(np.zeros((W, W, 3), np.uint8), detector.new_state(), 0.0) == []

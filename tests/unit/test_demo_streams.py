@@ -7,7 +7,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from ioc.demo_streams import resolve_stream
+from ioc.sim.streams import resolve_stream
 
 
 def test_real_urls_pass_through(tmp_path: Path) -> None:

@@ -6,9 +6,10 @@ import json
 import random
 from datetime import UTC, date, datetime
 
-from ioc.dossier_sim import SYSTEM, DossierFeed, dossier_payload
-from ioc.ingest.messages import DossierEvent, InboundMessage
+from ioc.ingest.messages import DossierEvent
 from ioc.ingest.parsers import ParseRules, parse_message
+from ioc.mqtt.inbound import InboundMessage
+from ioc.sim.dossiers import SYSTEM, DossierFeed, dossier_payload
 
 TODAY = date(2026, 11, 25)
 

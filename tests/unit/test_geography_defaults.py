@@ -1,4 +1,4 @@
-"""The default units derived from the vietnamadminunits package: counts, shapes, places."""
+"""The default units shipped as commune cells (from vietnamadminunits): periods, shapes, places."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import shapely
 
 from ioc.geography.cells import spread_duplicates
 from ioc.geography.dataset import communes_legacy
-from ioc.geography.defaults import REFORM_DAY, build_default_units, load_facts
+from ioc.geography.defaults import REFORM_DAY, build_default_units, load_cells, load_facts
 from ioc.store.units import UnitRecord
 
-OLD_DAY = date(2024, 12, 31)
+OLD_DAY = date(2024, 11, 30)  # the last day of the twelve districts
+MERGED_DAY = date(2024, 12, 1)  # Nghị quyết 1245/NQ-UBTVQH15 in force: ten districts
 
 
 @pytest.fixture(scope="module")
@@ -31,18 +32,46 @@ def _most_specific(units: list[UnitRecord], lon: float, lat: float, day: date) -
     return hits[0]
 
 
-def test_both_eras_have_the_expected_units(units: list[UnitRecord]) -> None:
+def test_three_periods_have_the_expected_units(units: list[UnitRecord]) -> None:
     old = _valid_on(units, OLD_DAY)
+    merged = _valid_on(units, MERGED_DAY)
     new = _valid_on(units, REFORM_DAY)
-    assert sorted(u.level for u in old).count("district") == 12
     assert sorted(u.code for u in old if u.level == "district") == [
         str(code) for code in range(672, 684)
     ]
+    assert sorted(u.code for u in merged if u.level == "district") == [
+        str(code) for code in range(672, 681)
+    ] + ["682"]
+    assert next(u for u in merged if u.code == "682").name == "Huyện Đạ Huoai"
     assert [u.code for u in old if u.level == "province"] == ["68"]
+    assert [u.code for u in merged if u.level == "province"] == ["68"]
     assert len([u for u in new if u.level == "commune"]) == 124
     assert [u.code for u in new if u.level == "province"] == ["68"]
-    assert all(u.valid_to == date(2025, 6, 30) for u in old)
     assert all(u.valid_from == REFORM_DAY and u.valid_to is None for u in new)
+    assert not _valid_on(units, date(2004, 11, 16))  # Đam Rông: Nghị định 189/2004/NĐ-CP
+    assert len(_valid_on(units, date(2004, 11, 17))) == 13
+    assert {u.valid_to for u in merged} == {date(2025, 6, 30)}
+
+
+def test_the_merged_district_is_the_union_of_the_three(units: list[UnitRecord]) -> None:
+    old = {u.code: u.geom for u in _valid_on(units, OLD_DAY) if u.level == "district"}
+    merged = next(u.geom for u in _valid_on(units, MERGED_DAY) if u.code == "682")
+    three = shapely.union_all([old["681"], old["682"], old["683"]])
+    assert abs(merged.area - three.area) < 1e-9
+    assert merged.symmetric_difference(three).area < 1e-9
+
+
+def test_eras_nest_exactly(units: list[UnitRecord]) -> None:
+    """Every old district is a union of whole 2025 cells; every ward of the old province
+    is a union of cells of old communes (the eras share their edges)."""
+    cells = load_cells()
+    new = {u.code: u.geom for u in _valid_on(units, REFORM_DAY) if u.level == "commune"}
+    for code, ward in new.items():
+        parts = shapely.union_all([c.geom for c in cells if c.ward == code])
+        assert ward.symmetric_difference(parts).area < 1e-9, code
+    old_province = next(u.geom for u in _valid_on(units, OLD_DAY) if u.level == "province")
+    new_province = next(u.geom for u in _valid_on(units, REFORM_DAY) if u.level == "province")
+    assert old_province.difference(new_province).area < 1e-9
 
 
 def test_every_unit_is_a_valid_labelled_approximate_multipolygon(units: list[UnitRecord]) -> None:
@@ -55,9 +84,10 @@ def test_every_unit_is_a_valid_labelled_approximate_multipolygon(units: list[Uni
 
 
 def test_names_keep_their_diacritics(units: list[UnitRecord]) -> None:
-    names = {u.code: u.name for u in units}
+    names = {u.code: u.name for u in _valid_on(units, OLD_DAY)}
     assert names["672"] == "Thành phố Đà Lạt"
     assert names["682"] == "Huyện Đạ Tẻh"
+    names = {u.code: u.name for u in units}
     assert names["24781"] == "Phường Xuân Hương - Đà Lạt"
     assert {u.unit_type for u in units if u.level == "district"} == {"Thành phố", "Huyện"}
 
@@ -102,6 +132,14 @@ def test_known_places_fall_in_their_district(
     assert _most_specific(units, lon, lat, OLD_DAY).code == code
 
 
+def test_the_three_southern_towns_are_in_one_district_after_the_merger(
+    units: list[UnitRecord],
+) -> None:
+    for lon, lat in ((107.485, 11.524), (107.375, 11.581), (107.539, 11.384)):
+        assert _most_specific(units, lon, lat, MERGED_DAY).code == "682"
+    assert _most_specific(units, 108.445, 11.942, MERGED_DAY).code == "672"
+
+
 def test_known_places_after_the_reform(units: list[UnitRecord]) -> None:
     assert _most_specific(units, 108.445, 11.942, REFORM_DAY).name.endswith("Đà Lạt")
     assert "Bảo Lộc" in _most_specific(units, 107.80, 11.55, REFORM_DAY).name
@@ -114,7 +152,7 @@ def test_known_places_after_the_reform(units: list[UnitRecord]) -> None:
 
 def test_the_merged_district_is_split_completely() -> None:
     facts = load_facts()
-    in_package = {c.code for c in communes_legacy("68") if c.parent == facts.merged_district}
+    in_package = {c.code for c in communes_legacy("68") if c.parent == facts.merged_code}
     assert set(facts.split) == in_package
     assert set(facts.split.values()) == {"681", "682", "683"}
 
@@ -145,4 +183,4 @@ def test_approximation_agrees_with_real_districts(units: list[UnitRecord], share
     }
     approx = {u.code: u.geom for u in _valid_on(units, OLD_DAY) if u.level == "district"}
     shared = sum(approx[code].intersection(geom).area for code, geom in real.items())
-    assert shared / sum(g.area for g in real.values()) > 0.8
+    assert shared / sum(g.area for g in real.values()) > 0.88  # 90.2 % measured

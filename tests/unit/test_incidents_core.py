@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 import shapely
 
+from ioc.config.incidents import DATA, IncidentSettings
 from ioc.incidents.escalation import first_deadline, next_alarm
 from ioc.incidents.geometry import box_overlap, cones_cross, crossing_point, view_cone
 from ioc.incidents.grouping import Candidate, Sighting, decide
 from ioc.incidents.lifecycle import allowed_actions, transition
 from ioc.incidents.rules import ThresholdRule, load_rules, sustained
-from ioc.incidents.settings import DATA, IncidentSettings
 from ioc.notify.webhook import sign, verify
 from tests.incidents_support import T0
 

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ioc.ingest.messages import CameraDetection, CameraHeartbeat, InboundMessage, Rejected
+from ioc.ingest.messages import CameraDetection, CameraHeartbeat, Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
+from ioc.mqtt.inbound import InboundMessage
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 RULES = ParseRules(prefix="ioc/v1", max_payload_bytes=4096, future_tolerance_s=300)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from ioc.ingest.messages import InboundMessage, Rejected, SensorReadings
+from ioc.ingest.messages import Rejected, SensorReadings
 from ioc.ingest.parsers import ParseRules, parse_message
+from ioc.mqtt.inbound import InboundMessage
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 TOPIC = "ioc/v1/sensor/DL-AQ-01/reading"

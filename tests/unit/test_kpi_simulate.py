@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from ioc.kpi.simulate import dossier_events
+from ioc.sim.dossier_history import dossier_events
 from ioc.timeutil import to_local
 
 

@@ -6,9 +6,10 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ioc.ingest.messages import InboundMessage, Rejected
+from ioc.ingest.messages import Rejected
 from ioc.ingest.parsers import ParseRules, parse_message
-from ioc.ingest.topics import KNOWN
+from ioc.mqtt.inbound import InboundMessage
+from ioc.mqtt.topics import KNOWN
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "mqtt.md"
 EXAMPLE = re.compile(r"Topic `([^`]+)`[^`]*```json\n(.+?)\n```", re.S)

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from ioc.auth.file_links import FileLinks
+from ioc.file_links import FileLinks
 from ioc.notify.message import build_alert, snapshot_url
 from ioc.store.models import Incident
 

@@ -11,14 +11,14 @@ import plotly.graph_objects as go
 import pytest
 from flask import Flask
 
+from ioc.app_context import attach
 from ioc.config import Settings
 from ioc.pages import overview
 from ioc.store import Store
 from ioc.store.models import Camera
 from ioc.web.app import create_app, header_texts
-from ioc.web.context import attach
-from tests.auth_support import signed_in_client
-from tests.overview_support import seed_units_and_cameras
+from testkit.auth_support import signed_in_client
+from testkit.overview_support import seed_units_and_cameras
 from tests.scope_support import ADMIN, acting_as
 
 NOW = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Lâm Đồng

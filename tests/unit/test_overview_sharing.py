@@ -10,15 +10,15 @@ import dash
 import pytest
 from flask import Flask
 
+from ioc.app_context import attach
 from ioc.auth.current import set_principal
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.pages import overview
 from ioc.store import Store
 from ioc.store.models import Camera
-from ioc.web.context import attach
-from tests.helpers import sql_statements
+from testkit.helpers import sql_statements
 from tests.unit.test_overview_callbacks import NOW, seed, touch
 
 

@@ -16,14 +16,14 @@ import dash
 import pytest
 from flask import Flask
 
+from ioc.app_context import attach
 from ioc.auth.current import set_principal
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.i18n import t
 from ioc.pages import field, kpi, leader, reports, system
 from ioc.store import Store, open_store
-from ioc.web.context import attach
 
 ADMIN = Principal("admin", Role.ADMIN, user_id=1)
 LOADING = t("common.loading", "vi")

@@ -12,13 +12,14 @@ import pytest
 import shapely
 from flask import Flask
 
+from ioc.aggregates import feeds
+from ioc.app_context import attach
 from ioc.config import Settings
-from ioc.kpi.simulate import backfill
-from ioc.pages import feeds, kpi_cache, leader, overview, unit, wall
+from ioc.pages import kpi_cache, leader, overview, unit, wall
 from ioc.pages.overview_map import LAYER_TRACES, visibility_patch
+from ioc.sim.dossier_history import backfill
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident, SensorReading
-from ioc.web.context import attach
 from tests.scope_support import ADMIN, acting_as
 from tests.unit.test_overview_callbacks import NOW, seed
 
@@ -26,10 +27,21 @@ from tests.unit.test_overview_callbacks import NOW, seed
 def add_incident(store: Store, ident: int, status: str = "new", minutes: int = 5) -> None:
     opened = NOW - timedelta(minutes=minutes)
     with store.session() as session:
-        session.add(Incident(id=ident, kind="smoke", severity="high", status=status,
-                             title=f"Khói {ident}", unit_code="W1", lon=108.4, lat=11.9,
-                             geom=shapely.Point(108.4, 11.9), opened_at=opened,
-                             updated_at=opened))  # fmt: skip
+        session.add(
+            Incident(
+                id=ident,
+                kind="smoke",
+                severity="high",
+                status=status,
+                title=f"Khói {ident}",
+                unit_code="W1",
+                lon=108.4,
+                lat=11.9,
+                geom=shapely.Point(108.4, 11.9),
+                opened_at=opened,
+                updated_at=opened,
+            )
+        )
 
 
 @pytest.fixture
@@ -40,13 +52,32 @@ def store(sqlite_store: Store) -> Iterator[Store]:
     add_incident(sqlite_store, 2, minutes=5)
     add_incident(sqlite_store, 3, status="resolved", minutes=1)
     with sqlite_store.session() as session:
-        session.add(CitizenReport(service_code="moi-truong", status="received", lon=108.4,
-                                  lat=11.9, geom=shapely.Point(108.4, 11.9), unit_code="W1",
-                                  created_at=NOW - timedelta(hours=3), updated_at=NOW,
-                                  onsite_due_at=NOW - timedelta(hours=1),
-                                  result_due_at=NOW + timedelta(hours=3)))  # fmt: skip
-        session.add(SensorReading(msg_id="s1", station_id="QT-1", quantity="rain_mm", value=12.5,
-                                  unit="mm", lon=108.5, lat=12.0, observed_at=NOW))  # fmt: skip
+        session.add(
+            CitizenReport(
+                service_code="moi-truong",
+                status="received",
+                lon=108.4,
+                lat=11.9,
+                geom=shapely.Point(108.4, 11.9),
+                unit_code="W1",
+                created_at=NOW - timedelta(hours=3),
+                updated_at=NOW,
+                onsite_due_at=NOW - timedelta(hours=1),
+                result_due_at=NOW + timedelta(hours=3),
+            )
+        )
+        session.add(
+            SensorReading(
+                msg_id="s1",
+                station_id="QT-1",
+                quantity="rain_mm",
+                value=12.5,
+                unit="mm",
+                lon=108.5,
+                lat=12.0,
+                observed_at=NOW,
+            )
+        )
     flask_app = Flask("test")
     attach(flask_app, Settings(), sqlite_store)
     with acting_as(flask_app, ADMIN):
@@ -119,9 +150,10 @@ def test_leader_ranks_units_and_exports_csv(store: Store) -> None:
     backfill(store, ["W1", "W2", "W3"], (NOW - timedelta(days=70)).date(), NOW.date())
     table, figure, config, period = leader.refresh_at(NOW, "month", "total", "vi")
     rows = table.to_plotly_json()["props"]["children"][1].children
-    assert len(rows) == 3 and period == "Kỳ 2026-03"
+    assert len(rows) == 3 and period == "Kỳ 2026-03 (chưa hết kỳ)"  # the running month
     assert config["toImageButtonOptions"]["filename"] == "ioc-lam-dong-total-month-2026-03"
     assert figure["data"][0]["name"] == "Toàn tỉnh" and len(figure["data"][0]["x"]) == 8
+    assert figure["data"][0]["x"][-1] == "2026-03 (chưa hết kỳ)" != figure["data"][0]["x"][-2]
     go.Figure(figure)  # a figure plotly accepts, property by property
     sent = leader.export_at(NOW, "week", "total", "vi")
     assert sent["filename"].startswith("xep-hang-total-week-2026-W")

@@ -43,8 +43,11 @@ def test_steps_cross_year_ends_both_ways() -> None:
 def test_periods_and_names() -> None:
     starts = periods(utc(2026, 11, 25), utc(2027, 2, 1), "month")
     assert [partition_name("detections", s, "month") for s in starts] == [
-        "detections_p202611", "detections_p202612", "detections_p202701", "detections_p202702"
-    ]  # fmt: skip
+        "detections_p202611",
+        "detections_p202612",
+        "detections_p202701",
+        "detections_p202702",
+    ]
     assert partition_name("audit_log", utc(2026, 1, 1), "year") == "audit_log_p2026"
     assert partition_name("x", utc(2026, 1, 2), "day") == "x_p20260102"
 

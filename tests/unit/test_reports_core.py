@@ -7,9 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ioc.aggregates.reports import ReportPoint
 from ioc.pages.reports_cards import hours_text
 from ioc.reports.categories import read_categories
-from ioc.reports.clock import (
+from ioc.reports.csv_rows import CsvReport, Rejected, parse_row
+from ioc.reports.duplicates import distance_m, is_likely_duplicate
+from ioc.reports.exif import gps_lonlat
+from ioc.reports.kpis import KpiRow, compute_kpis
+from ioc.reports.media import MediaError, image_kind, reencode
+from ioc.reports.workflow import allowed_next, open311_status
+from ioc.sim.reports import WEIGHTS, reports_this_minute, simulated_reports
+from ioc.sla_clock import (
     ALWAYS,
     Sla,
     add_working_time,
@@ -18,15 +26,8 @@ from ioc.reports.clock import (
     deadlines,
     sla_status,
 )
-from ioc.reports.csv_rows import CsvReport, Rejected, parse_row
-from ioc.reports.duplicates import distance_m, is_likely_duplicate
-from ioc.reports.exif import gps_lonlat
-from ioc.reports.kpis import KpiRow, compute_kpis
-from ioc.reports.media import MediaError, image_kind, reencode
-from ioc.reports.simulate import WEIGHTS, reports_this_minute, simulated_reports
-from ioc.reports.workflow import allowed_next, open311_status
 from ioc.timeutil import LOCAL_TZ
-from layers.reports import ReportPoint, grid_cells, report_trace
+from layers.reports import grid_cells, report_trace
 from tests.reports_support import jpeg, jpeg_with_gps
 
 OFFICE = calendar_from("07:00-17:00", [0, 1, 2, 3, 4])

@@ -16,7 +16,7 @@ from ioc.auth.guard import (
     unit_code_or_none,
 )
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.pages.field import chosen_unit
 from ioc.pages.kpi import checked_period, period_choices
 from ioc.pages.overview import checked_metric

@@ -6,10 +6,11 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 
-from ioc.ingest.messages import InboundMessage, SensorReadings
+from ioc.ingest.messages import SensorReadings
 from ioc.ingest.parsers import ParseRules, parse_message
-from ioc.sensor_sim import read_stations, reading_value, sensor_payload
-from ioc.simulator import DEMO_STATIONS
+from ioc.mqtt.inbound import InboundMessage
+from ioc.sim.province import DEMO_STATIONS
+from ioc.sim.sensors import read_stations, reading_value, sensor_payload
 
 STATIONS = read_stations(DEMO_STATIONS)
 
@@ -45,8 +46,8 @@ def test_dry_season_has_no_rain() -> None:
 
 def test_simulated_citizen_reports_are_accepted() -> None:
     from ioc.ingest.messages import CitizenReportEvent
-    from ioc.reports.simulate import simulated_reports
-    from ioc.simulator import REPORT_APP, report_payload
+    from ioc.sim.province import REPORT_APP, report_payload
+    from ioc.sim.reports import simulated_reports
 
     rng = random.Random(4)
     now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ioc.web.tiles import read_tile
 from layers import dark_basemap
+from layers.tiles import read_tile
 from tests.mbtiles_support import make_mbtiles, tile_xy
 
 

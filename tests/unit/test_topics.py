@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ioc.ingest.topics import Topic, is_own_output, split_topic, subscriptions, topic_for
+from ioc.mqtt.topics import Topic, is_own_output, split_topic, subscriptions, topic_for
 
 
 def test_round_trip() -> None:
@@ -30,6 +30,6 @@ def test_wrong_shapes_explain_themselves() -> None:
 
 def test_every_known_stream_has_a_parser() -> None:
     from ioc.ingest.parsers import PARSERS
-    from ioc.ingest.topics import KNOWN
+    from ioc.mqtt.topics import KNOWN
 
     assert set(PARSERS) == KNOWN

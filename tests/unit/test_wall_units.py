@@ -8,7 +8,7 @@ from pathlib import Path
 import shapely
 
 from ioc.auth.principal import Principal
-from ioc.auth.roles import Role
+from ioc.auth.user_roles import Role
 from ioc.pages.wall_units import (
     MAX_UNITS,
     PROVINCE,
@@ -26,13 +26,31 @@ TODAY = date(2026, 3, 10)
 OLD = (date(2004, 1, 1), date(2025, 6, 30))
 
 
-def unit(code: str, name: str, level: str, parent: str | None, box: tuple[float, ...], *,
-         valid: tuple[date, date | None] = (date(2025, 7, 1), None)) -> AdminUnit:  # fmt: skip
+def unit(
+    code: str,
+    name: str,
+    level: str,
+    parent: str | None,
+    box: tuple[float, ...],
+    *,
+    valid: tuple[date, date | None] = (date(2025, 7, 1), None),
+) -> AdminUnit:
     x0, y0, x1, y1 = box
-    return AdminUnit(code=code, name=name, level=level, parent_code=parent,
-                     valid_from=valid[0], valid_to=valid[1], center_lon=(x0 + x1) / 2,
-                     center_lat=(y0 + y1) / 2, min_lon=x0, min_lat=y0, max_lon=x1, max_lat=y1,
-                     geom=shapely.MultiPolygon([shapely.box(*box)]))  # fmt: skip
+    return AdminUnit(
+        code=code,
+        name=name,
+        level=level,
+        parent_code=parent,
+        valid_from=valid[0],
+        valid_to=valid[1],
+        center_lon=(x0 + x1) / 2,
+        center_lat=(y0 + y1) / 2,
+        min_lon=x0,
+        min_lat=y0,
+        max_lon=x1,
+        max_lat=y1,
+        geom=shapely.MultiPolygon([shapely.box(*box)]),
+    )
 
 
 UNITS = [

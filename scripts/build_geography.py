@@ -1,0 +1,68 @@
+"""Rebuild the shipped approximate geography: ``data/geography/lamdong_cells.geojson``.
+
+    python scripts/build_geography.py            # about a minute and ~1 GB of memory peak
+    python scripts/build_geography.py --check    # rebuild in memory, say whether it changed
+    python scripts/build_geography.py --measure ../shared/data   # the figures of the docs
+
+The cells come from the ``vietnamadminunits`` package (centres, boxes, which old communes
+formed each 2025 ward) and the facts in ``data/geography/lamdong_pre2025.toml``; see
+docs/geography.md for the method. Run it after upgrading the package or changing the
+method, then commit the file; the IOC only reads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ioc.geography.approximate import RESOLUTION_KM, build_cells, cells_geojson
+from ioc.geography.compare import measure_reference
+from ioc.geography.defaults import CELLS_FILE, build_default_units, load_facts
+from ioc.reports.routing import TreeLocator
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=CELLS_FILE, help="file to write")
+    parser.add_argument("--resolution-km", type=float, default=RESOLUTION_KM, help="pixel size")
+    parser.add_argument("--check", action="store_true", help="only compare with --out")
+    parser.add_argument(
+        "--measure", type=Path, metavar="DIR", help="only measure the shipped units against "
+        "the reference files in DIR (lamdong_wards_2025.geojson, lamdong_districts.geojson)"
+    )  # fmt: skip
+    args = parser.parse_args()
+    if args.measure is not None:
+        return measure(args.measure)
+    facts = load_facts()
+    collection = cells_geojson(build_cells(facts.province_code, args.resolution_km), facts)
+    text = json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
+    if args.check:
+        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
+        print(f"{args.out}: {'up to date' if same else 'differs from a rebuild'}")
+        return 0 if same else 1
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {len(collection['features'])} cells to {args.out}")
+    return 0
+
+
+def measure(data: Path) -> int:
+    """Print the figures docs/geography.md reports."""
+    figures = measure_reference(data, build_default_units(), TreeLocator.of_records)
+    ratios = sorted(figures.ward_area_ratios)
+    print(f"ward area agreement      {figures.ward_agreement:.1%}")
+    print(f"district area agreement  {figures.district_agreement:.1%}")
+    print(f"ward area / reference    median {ratios[len(ratios) // 2]:.2f}, "
+          f"min {ratios[0]:.2f}, max {ratios[-1]:.2f}")  # fmt: skip
+    right = figures.centres_total - len(figures.wrong_centres)
+    print(f"ward centres right       {right} of {figures.centres_total}")
+    print(f"grid points (2 km)       {figures.points}, without a unit "
+          f"{figures.points_without_unit}, nearest-unit rule {figures.points_nearest}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
