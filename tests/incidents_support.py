@@ -125,9 +125,11 @@ def add_detection(
     bbox: list[float] | None = None,
     kind: str = "smoke",
     snapshot: str | None = None,
+    simulated: bool = False,
 ) -> int:
     with store.session() as session:
         row = Detection(
+            simulated=simulated,
             msg_id=uuid.uuid4().hex,
             camera_id=camera_id,
             kind=kind,

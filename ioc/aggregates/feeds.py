@@ -44,6 +44,7 @@ class IncidentItem:
     lon: float | None
     lat: float | None
     opened_at: datetime
+    simulated: bool = False  # made by the demo's simulator
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,16 @@ def open_incidents(
     ).all()
     return [
         IncidentItem(
-            r.id, r.kind, r.severity, r.status, r.title, r.unit_code, r.lon, r.lat, r.opened_at
+            r.id,
+            r.kind,
+            r.severity,
+            r.status,
+            r.title,
+            r.unit_code,
+            r.lon,
+            r.lat,
+            r.opened_at,
+            bool(r.simulated),
         )
         for r in rows
     ]

@@ -100,6 +100,22 @@ def set_active(session: Session, username: str, active: bool) -> User:
     return user
 
 
+TEAM = re.compile(r"^[^\x00-\x1f:]{1,64}$")
+
+
+def set_team(session: Session, username: str, team: str | None) -> User:
+    """Put a field officer in ``team`` (a name of 1-64 characters, no ':'), or out of any
+    team when ``team`` is empty; AccountError for another role or a bad name."""
+    user = _existing(session, username)
+    if user.role != Role.FIELD.value:
+        raise AccountError(f"user {user.username!r} is {user.role}; only field staff join teams")
+    name = (team or "").strip()
+    if name and not TEAM.match(name):
+        raise AccountError(f"bad team name {team!r}: 1-64 characters, no ':'")
+    user.team = name or None
+    return user
+
+
 def _existing(session: Session, username: str) -> User:
     user = find_user(session, username)
     if user is None:

@@ -1,4 +1,4 @@
-"""``ioc users add|list|disable|enable|passwd`` and ``ioc kiosk add|list|revoke``.
+"""``ioc users add|list|disable|enable|passwd|team`` and ``ioc kiosk add|list|revoke``.
 
 Passwords are never command-line arguments (they would land in shell history and in the
 process list): they are typed twice at a prompt, or read from standard input
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ioc.audit.log import append
 from ioc.auth import sessions
-from ioc.auth.accounts import AccountError, create_user, set_active, set_password
+from ioc.auth.accounts import AccountError, create_user, set_active, set_password, set_team
 from ioc.auth.user_roles import ACCOUNT_ROLES, parse_role
 from ioc.config import Settings
 from ioc.store import open_store
@@ -82,6 +82,12 @@ def _register_users(subparsers: Any) -> None:
     passwd.add_argument("username", help="tên đăng nhập / user name")
     _password_options(passwd)
     passwd.set_defaults(handler=users_passwd)
+    team = add_command(
+        actions, "team", "Xếp cán bộ hiện trường vào đội / put a field officer in a team"
+    )
+    team.add_argument("username", help="tên đăng nhập / user name (role field)")
+    team.add_argument("team", nargs="?", default="", help="tên đội / team (empty: no team)")
+    team.set_defaults(handler=users_team)
 
 
 def _register_kiosk(subparsers: Any) -> None:
@@ -174,6 +180,10 @@ def users_add(args: argparse.Namespace, settings: Settings) -> int:
     return _in_store(settings, work)
 
 
+def _team_text(team: str | None) -> str:
+    return f" [đội/team {team}]" if team else ""
+
+
 def _unit_text(unit: str | None) -> str:
     return f", {unit}" if unit else ""
 
@@ -188,7 +198,7 @@ def users_list(_args: argparse.Namespace, settings: Settings) -> int:
             last = format_local(user.last_login_at, "%d/%m/%Y %H:%M") or "-"
             print(
                 f"{user.username:<24} {user.role:<9} {user.unit_code or '-':<8} {state:<18} "
-                f"{last:<17} {user.display_name}"
+                f"{last:<17} {user.display_name}{_team_text(user.team)}"
             )
         return 0
 
@@ -236,6 +246,24 @@ def users_passwd(args: argparse.Namespace, settings: Settings) -> int:
             client="cli",
         )
         print(f"Đã đổi mật khẩu / password changed: {user.username}")
+        return 0
+
+    return _in_store(settings, work)
+
+
+def users_team(args: argparse.Namespace, settings: Settings) -> int:
+    def work(session: Session) -> int:
+        user = set_team(session, args.username, args.team)
+        append(
+            session,
+            "account.team",
+            actor=operator_name(),
+            target=f"user:{user.username}",
+            unit_code=user.unit_code,
+            client="cli",
+            detail={"team": user.team},
+        )
+        print(f"Đội / team of {user.username}: {user.team or '-'}")
         return 0
 
     return _in_store(settings, work)

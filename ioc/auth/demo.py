@@ -2,8 +2,10 @@
 
 Only the embedded demo (SQLite) gets them, and only while it has no account at all, so an
 installation that removed or replaced them never sees them come back; a PostGIS store
-(production) never gets any. Each start also issues a fresh kiosk token for the Đà Lạt
-wall display (the previous demo token is revoked) and logs its URL.
+(production) never gets any. Each start also logs the kiosk URL of the Đà Lạt wall
+display: the same as the last start's while its token is live (the token is kept in
+``<var_dir>/demo_kiosk_token``, so a wall screen survives restarts), else a new one
+(after ``ioc kiosk revoke`` or a week without a start).
 
 **Demo only**: anyone who read the README knows these passwords. Change or remove them
 (``ioc users passwd`` / ``ioc users disable``) before real use.
@@ -21,10 +23,11 @@ import os
 import secrets
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ioc.audit.log import append
 from ioc.auth import sessions
@@ -44,6 +47,7 @@ DEMO_UNIT = "672"  # Thành phố Đà Lạt (until 30/06/2025; its wards follow
 KIOSK_LABEL = "Demo: màn hình tường Đà Lạt"
 KIOSK_DAYS = 7
 LINK_SECRET_FILE = "link_secret"
+KIOSK_TOKEN_FILE = "demo_kiosk_token"
 
 
 @dataclass(frozen=True)
@@ -105,14 +109,23 @@ def seed_demo_accounts(store: Store) -> int:
     return made
 
 
-def issue_demo_kiosk(store: Store) -> str | None:
-    """A new kiosk token for the Đà Lạt wall (the previous demo token revoked); its path."""
+def issue_demo_kiosk(store: Store, var_dir: Path | None = None) -> str | None:
+    """The Đà Lạt wall's kiosk path: the one of the last start while it is live (kept in
+    ``<var_dir>/demo_kiosk_token``, mode 0600, and renewed for another week), else a new
+    token (the previous demo token revoked). Without ``var_dir`` always a new one."""
     if store.is_postgis:
         return None
     now = utcnow()
+    saved = var_dir / KIOSK_TOKEN_FILE if var_dir is not None else None
     with store.session() as session:
         if session.scalar(select(AdminUnit.id).where(AdminUnit.code == DEMO_UNIT).limit(1)) is None:
             return None
+        token = read_token(saved)
+        kiosk = sessions.find_kiosk(session, token, now) if token else None
+        if token and kiosk is not None and kiosk.label == KIOSK_LABEL:
+            kiosk.expires_at = now + timedelta(days=KIOSK_DAYS)
+            _audit_kiosk(session, "kiosk.renew", kiosk.id, now)
+            return f"/kiosk/{token}"
         old = session.scalars(
             select(KioskToken.id).where(
                 KioskToken.label == KIOSK_LABEL, KioskToken.revoked_at.is_(None)
@@ -123,17 +136,38 @@ def issue_demo_kiosk(store: Store) -> str | None:
         token, kiosk = sessions.issue_kiosk_token(
             session, KIOSK_LABEL, DEMO_UNIT, now, timedelta(days=KIOSK_DAYS)
         )
-        append(
-            session,
-            "kiosk.issue",
-            actor="demo",
-            target=f"kiosk:{kiosk.id}",
-            unit_code=DEMO_UNIT,
-            client="python app.py",
-            detail={"label": KIOSK_LABEL, "days": KIOSK_DAYS, "demo": True},
-            at=now,
-        )
+        _audit_kiosk(session, "kiosk.issue", kiosk.id, now)
+    if saved is not None:
+        write_token(saved, token)
     return f"/kiosk/{token}"
+
+
+def _audit_kiosk(session: Session, action: str, kiosk_id: int, now: datetime) -> None:
+    append(
+        session,
+        action,
+        actor="demo",
+        target=f"kiosk:{kiosk_id}",
+        unit_code=DEMO_UNIT,
+        client="python app.py",
+        detail={"label": KIOSK_LABEL, "days": KIOSK_DAYS, "demo": True},
+        at=now,
+    )
+
+
+def read_token(path: Path | None) -> str:
+    """The token saved at ``path`` ("" when there is none)."""
+    if path is None or not path.is_file():
+        return ""
+    return path.read_text(encoding="utf-8").strip()
+
+
+def write_token(path: Path, token: str) -> None:
+    """Save ``token`` at ``path``, readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(token + "\n")
 
 
 def demo_link_secret(var_dir: Path) -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_
 
-from ioc.auth.principal import Principal
+from ioc.auth.principal import Principal, team_key
 from ioc.auth.user_roles import Role
 from ioc.store.models import Incident
 
@@ -66,7 +66,10 @@ def incidents_seen(principal: Principal | None) -> list[ColumnElement[bool]]:
     unit = in_scope(Incident.unit_code, principal)
     if principal is None or not unit or principal.role is not Role.FIELD:
         return unit
-    return [or_(Incident.assignee == principal.name, *unit)]
+    mine = Incident.assignee == principal.name
+    if principal.team:  # or dispatched to its team
+        mine = or_(mine, Incident.assignee == team_key(principal.team))
+    return [or_(mine, *unit)]
 
 
 def may_act_on_incident(principal: Principal | None, incident: Incident) -> bool:
@@ -76,7 +79,7 @@ def may_act_on_incident(principal: Principal | None, incident: Incident) -> bool
         return False
     if principal.changes_unit(incident.unit_code):
         return True
-    return principal.role is Role.FIELD and incident.assignee == principal.name
+    return principal.role is Role.FIELD and principal.assigned(incident.assignee)
 
 
 def sees_incident(principal: Principal | None, incident: Incident) -> bool:

@@ -23,6 +23,7 @@ class Principal:
     user_id: int | None = None
     kiosk_id: int | None = None
     csrf_token: str = ""
+    team: str | None = None  # field staff: the team of its unit it belongs to
 
     @property
     def province_wide(self) -> bool:
@@ -45,5 +46,19 @@ class Principal:
         return self.may_change and self.sees_unit(code)
 
     def sees_assignee(self, assignee: str | None, unit_code: str | None) -> bool:
-        """Field staff: what is assigned to them or located in their unit."""
-        return (assignee is not None and assignee == self.name) or self.sees_unit(unit_code)
+        """Field staff: what is assigned to them (or their team) or located in their unit."""
+        return self.assigned(assignee) or self.sees_unit(unit_code)
+
+    def assigned(self, assignee: str | None) -> bool:
+        """Whether an incident's ``assignee`` names this person or this person's team."""
+        if assignee is None:
+            return False
+        return assignee == self.name or (self.team is not None and assignee == team_key(self.team))
+
+
+TEAM_PREFIX = "team:"
+
+
+def team_key(team: str) -> str:
+    """How a team is written as an incident's assignee (``team:<name>``)."""
+    return TEAM_PREFIX + team

@@ -119,6 +119,8 @@ CHANGING_OUTPUTS: frozenset[str] = frozenset(
     {
         "field-changed.data",  # field actions: acknowledge, dispatch, resolve + photo upload
         "reports-changed.data",  # citizen-report workflow steps
+        "unit-desk-status.children",  # the incident desk of /unit/<code>
+        "overview-desk-status.children",  # the incident desk of /
     }
 )
 
@@ -315,7 +317,7 @@ def decide_callback(principal: Principal | None, outputs: list[tuple[str, str]])
         decision = _decide_need(principal, need, {}, {}, "")
         if not decision.allowed:
             return _forbid()
-        if f"{name}.{prop}" in CHANGING_OUTPUTS and not principal.may_change:
+        if f"{name}.{prop.split('@')[0]}" in CHANGING_OUTPUTS and not principal.may_change:
             return _forbid()
     return ALLOW
 

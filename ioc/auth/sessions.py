@@ -93,6 +93,7 @@ def user_principal(session: Session, user: User, csrf_token: str = "") -> Princi
         units=unit_scope(session, user.unit_code) if user.unit_code else None,
         user_id=user.id,
         csrf_token=csrf_token,
+        team=user.team,
     )
 
 

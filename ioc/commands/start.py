@@ -103,11 +103,19 @@ def run_ingest(_args: argparse.Namespace, settings: Settings) -> int:
 def run_all(args: argparse.Namespace, settings: Settings) -> int:
     use_demo_link_secret(settings.auth, settings.var_dir)  # web and incidents share the key
     use_demo_anchor_key(settings.audit, settings.var_dir)  # the maintenance role signs with it
-    simulated = [] if args.no_simulator else ["simulator", "cameras", "field-officer"]
+    return _run_roles(settings, demo_roles(settings, args.no_simulator), demo=True)
+
+
+def demo_roles(settings: Settings, no_simulator: bool) -> list[str]:
+    """The roles ``python app.py`` runs: all of them, the simulated ones unless switched
+    off (``--no-simulator``; the field officer alone by ``simulator.field_officer``)."""
+    simulated = [] if no_simulator else ["simulator", "cameras"]
+    if simulated and settings.simulator.field_officer:
+        simulated.append("field-officer")
     roles = ["web", "ingest", "incidents", "maintenance", "aggregates", *simulated]
     if settings.broker.embedded:
         roles.insert(0, "broker")
-    return _run_roles(settings, roles, demo=True)
+    return roles
 
 
 def run_maintenance(_args: argparse.Namespace, settings: Settings) -> int:

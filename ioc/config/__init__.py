@@ -389,6 +389,11 @@ class SimulatorSettings(Section):
         0.1, ge=0, le=1, description="Share of simulated cameras that stay silent (offline)."
     )
     seed: int = Field(68, description="Random seed, so a demo is repeatable.")
+    field_officer: bool = Field(
+        True,
+        description="Run the simulated field officer, who acknowledges, dispatches and closes "
+        "incidents nobody has touched (false: people do it all).",
+    )
 
 
 class RetentionSettings(Section):

@@ -129,6 +129,7 @@ def open_incident(
         member_count=0,
         escalation_level=0,
         next_alert_at=first_deadline(now, severity, cfg),
+        simulated=bool(det.simulated),
     )
     session.add(incident)
     session.flush()

@@ -143,6 +143,7 @@ class IncidentWorker:
             save_cursors(session, cursors, now)
         self.cursors = cursors
         self.dispatcher.submit(delivery_ids)
+        self.dispatcher.pick_up("dispatch")  # dispatches pressed on the pages
         return done
 
     def _isolate_failure(self, exc: Exception) -> None:

@@ -49,6 +49,7 @@ class CameraDetection:
     bbox: tuple[float, float, float, float] | None = None
     snapshot: str | None = None
     clip: str | None = None
+    simulated: bool = False
 
 
 class Reading(NamedTuple):

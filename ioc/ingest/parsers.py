@@ -168,6 +168,7 @@ def _detection(
         bbox=parsed.bbox,
         snapshot=parsed.snapshot,
         clip=parsed.clip,
+        simulated=parsed.simulated,
     )
 
 

@@ -83,6 +83,7 @@ def insert_detections(
             "clip": d.clip,
             "observed_at": d.observed_at,
             "received_at": now,
+            "simulated": d.simulated,
         }
         for d in detections
     ]

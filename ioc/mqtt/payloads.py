@@ -61,6 +61,7 @@ class DetectionV1(Payload):
     clip: Annotated[str, StringConstraints(max_length=500)] | None = Field(
         None, description="path or URL of a short clip or frame strip around the detection"
     )
+    simulated: bool = Field(False, description="true when a simulator made it (the demo)")
 
 
 class Quantity(StrEnum):

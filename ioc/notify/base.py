@@ -32,6 +32,7 @@ class Alert:
     opened_at: str
     level: int = 0
     reason: str = "alert"
+    assignee: str = ""  # who the incident is dispatched to (a user name or team:<name>)
 
     def payload(self) -> dict[str, Any]:
         """The JSON body of MQTT and webhook messages."""

@@ -72,10 +72,32 @@ class Dispatcher:
         self.stop = threading.Event()
         self.counts: Counter[str] = Counter()
         self.pool = ThreadPoolExecutor(self.cfg.delivery_threads, thread_name_prefix="notify")
+        self.submitted: set[int] = set()  # ids handed to the pool and not finished yet
 
     def submit(self, delivery_ids: list[int]) -> None:
         for delivery_id in delivery_ids:
+            with self.lock:
+                if delivery_id in self.submitted:
+                    continue
+                self.submitted.add(delivery_id)
             self.pool.submit(self._deliver, delivery_id)
+
+    def pick_up(self, reason: str = "dispatch") -> int:
+        """Queue deliveries of ``reason`` written by another process (a dispatch pressed on
+        a page) that are still pending and not being sent here; how many."""
+        with self.store.session() as session:
+            ids = list(
+                session.scalars(
+                    select(NotificationDelivery.id).where(
+                        NotificationDelivery.status == "pending",
+                        NotificationDelivery.reason == reason,
+                    )
+                )
+            )
+        with self.lock:
+            fresh = [i for i in ids if i not in self.submitted]
+        self.submit(fresh)
+        return len(fresh)
 
     def resume_pending(self) -> int:
         """Queue every delivery left pending by an earlier run."""
@@ -98,6 +120,9 @@ class Dispatcher:
             self._try_all(delivery_id)
         except Exception:  # a bug must not kill the pool thread silently
             log.exception("delivery %s failed unexpectedly", delivery_id)
+        finally:
+            with self.lock:
+                self.submitted.discard(delivery_id)
 
     def _try_all(self, delivery_id: int) -> None:
         with self.store.session() as session:

@@ -85,6 +85,8 @@ def body_of(incident: Incident, links: dict[str, str | None], level: int) -> str
         lines.append(t("notify.line.geo", LANG, uri=links["geo"]))
     if links["snapshot"]:
         lines.append(t("notify.line.snapshot", LANG, url=links["snapshot"]))
+    if incident.assignee:
+        lines.append(t("notify.line.assignee", LANG, name=incident.assignee))
     if level > 0:
         lines.append(t(f"notify.level.{min(level, 2)}", LANG))
     lines.append(t("notify.line.ack", LANG, url=links["ack"]))
@@ -126,4 +128,5 @@ def build_alert(
         opened_at=incident.opened_at.isoformat(),
         level=level,
         reason=reason,
+        assignee=incident.assignee or "",
     )

@@ -5,7 +5,8 @@ their scope; only a province-wide account may narrow the list with ``?unit=<code
 card shows the snapshot, place (``geo:`` directions and a map link), and buttons for the
 actions the incident's status allows, when this person may act on it; a press goes through
 :func:`ioc.incidents.actions.apply_action`, like an acknowledgement from the ack topic, with
-the signed-in person as the actor (checked again on the locked incident). The list is
+the signed-in person as the actor (checked again on the locked incident). What is
+assigned to this person (or their team) comes first. The list is
 rebuilt only when an incident changed, so a note being typed is never wiped.
 """
 
@@ -18,26 +19,25 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from ioc.app_context import LANG_STORE_ID, current_settings, current_store, web_client
+from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import (
     incidents_seen,
     may_act_on_incident,
     row_id_or_none,
-    sees_incident,
     unit_code_or_none,
 )
-from ioc.auth.principal import Principal
+from ioc.auth.principal import TEAM_PREFIX, Principal
 from ioc.i18n import language_or_default, t
-from ioc.incidents.actions import apply_action
 from ioc.incidents.lifecycle import allowed_actions
-from ioc.incidents.photos import save_photo
 from ioc.incidents.queries import open_incidents, version_of
 from ioc.notify.message import geo_uri, map_url, snapshot_url
+from ioc.pages import incident_acts
 from ioc.pages.access import denied, viewer
+from ioc.pages.panels import simulated_badge
 from ioc.pages.states import failed, loading, reason
 from ioc.pages.unit import find_unit
 from ioc.store.models import Incident
-from ioc.timeutil import format_local, utcnow
+from ioc.timeutil import format_local
 
 
 def register(lang: str) -> None:
@@ -138,6 +138,13 @@ def action_buttons(incident: Incident, lang: str, principal: Principal) -> list[
     ]
 
 
+def assignee_label(assignee: str, lang: str) -> str:
+    """An assignee as a person reads it: the officer's name, or "Đội <name>" for a team."""
+    if assignee.startswith(TEAM_PREFIX):
+        return t("desk.team", lang, name=assignee.removeprefix(TEAM_PREFIX))
+    return assignee
+
+
 def card(incident: Incident, lang: str, principal: Principal) -> html.Article:
     """One incident as a card."""
     parts: list[Any] = [
@@ -148,6 +155,7 @@ def card(incident: Incident, lang: str, principal: Principal) -> html.Article:
                     className=f"field-severity field-severity-{incident.severity}",
                 ),
                 html.Span(t(f"incident.status.{incident.status}", lang), className="field-state"),
+                simulated_badge(lang) if incident.simulated else None,
             ],
             className="field-badges",
         ),
@@ -162,7 +170,10 @@ def card(incident: Incident, lang: str, principal: Principal) -> html.Article:
     ]
     if incident.assignee:
         parts.append(
-            html.P(t("field.assignee", lang, name=incident.assignee), className="field-meta")
+            html.P(
+                t("field.assignee", lang, name=assignee_label(incident.assignee, lang)),
+                className="field-meta",
+            )
         )
     parts += [
         html.Label(
@@ -212,6 +223,7 @@ def refresh(
                 current_settings().province_code,
                 where=incidents_seen(principal),
             )
+            incidents = sorted(incidents, key=lambda i: not principal.assigned(i.assignee))
             new_version = f"{language}#{principal.name}#" + version_of(incidents)
             if new_version == version:
                 return dash.no_update, dash.no_update, dash.no_update
@@ -273,44 +285,6 @@ def act(
 
 
 def perform(incident_id: int, action: str, lang: str, note: str = "", contents: Any = None) -> str:
-    """As the signed-in person: check, save the photo (if any), apply, say what happened."""
-    principal = viewer()
-    now = utcnow()
-    if row_id_or_none(incident_id) is None:
-        return t("field.error", lang, reason=t("incident.error.unknown_incident", lang))
-    with current_store().session() as session:
-        incident = session.get(Incident, incident_id)
-        error = refusal(principal, incident)
-        if error is not None or principal is None:
-            return t("field.error", lang, reason=t(f"incident.error.{error}", lang))
-        photo = None
-        if contents:
-            photo = save_photo(current_settings().var_dir, incident_id, str(contents), now)
-            if photo is None:
-                return t("field.error", lang, reason=t("incident.error.bad_photo", lang))
-        result = apply_action(
-            session,
-            incident_id,
-            action,
-            principal.name,
-            note,
-            web_client(),
-            now,
-            assignee=principal.name,
-            photo=photo,
-            may=lambda locked: may_act_on_incident(principal, locked),
-        )
-    if not result.ok:
-        if photo is not None:
-            (current_settings().var_dir / photo).unlink(missing_ok=True)
-        return t("field.error", lang, reason=t(f"incident.error.{result.error}", lang))
-    return t("field.done", lang, action=t(f"incident.action.{action}", lang), id=incident_id)
-
-
-def refusal(principal: Principal | None, incident: Incident | None) -> str | None:
-    """Why this person may not act on the incident (an error code), or None."""
-    if incident is None or not sees_incident(principal, incident):
-        return "unknown_incident"  # out of sight: not even admitted to exist
-    if not may_act_on_incident(principal, incident):
-        return "forbidden"
-    return None
+    """As the signed-in person, who is also the assignee of a dispatch (see
+    :mod:`ioc.pages.incident_acts`)."""
+    return incident_acts.perform(incident_id, incident_acts.Wish(action, note, contents), lang)

@@ -24,7 +24,7 @@ from ioc.app_context import LANG_STORE_ID, aria_label, current_settings, current
 from ioc.auth.guard import province_wide
 from ioc.camera_status import CameraStatus
 from ioc.i18n import language_or_default, t
-from ioc.pages import map_data
+from ioc.pages import incident_desk, map_data
 from ioc.pages.access import province_only, viewer
 from ioc.pages.camera_panel import alarm_items, counter, counts, status_items
 from ioc.pages.kpi_cache import group_keys, metric_max, metric_name
@@ -92,6 +92,7 @@ def panel(lang: str) -> Any:
             html.Div(id="overview-alarms"),
             html.H2(t("panel.incidents", lang), className=heading),
             html.Div(id="overview-incidents", className="overview-incidents"),
+            incident_desk.desk("overview", lang),
         ],
         className="overview-column",
     )
@@ -195,11 +196,13 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
     ``version`` is None on the first call after the page is rendered: the whole figure is
     sent once; afterwards only patches of the changed layers, and nothing when unchanged.
     What a refresh sends depends only on the new versions, which feeds changed and the
-    page's choices, so it is built once per process for every page in the same state
-    (a control room of 50 screens costs one build per change, not 50).
+    page's choices (and whether the reader may act on incidents: the desk's buttons), so it
+    is built once per process for every page in the same state (a control room of 50
+    screens costs one build per change, not 50).
     """
     skip = dash.no_update
-    if not province_wide(viewer()):
+    principal = viewer()
+    if not province_wide(principal):
         return (empty_figure(), "–", "–", "–", None, [], None, "", province_only(lang), None, None)
     with current_store().session() as session:
         new_version = map_data.versions(session, now)
@@ -209,7 +212,8 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
         first = version is None or not isinstance(version, dict)
         key = (str(session.get_bind().engine.url), json.dumps(new_version, sort_keys=True),
                "first" if first else ",".join(sorted(changed)), lang, str(show_districts),
-               metric, json.dumps(layers))  # fmt: skip
+               metric, json.dumps(layers),
+               "act" if principal and principal.may_change else "read")  # fmt: skip
         built = _BUILT.get(key)
         if built is None:
             choices = (show_districts, metric, layers)
@@ -275,7 +279,11 @@ def _build(
         new_version,
         updated_text(now, lang),
         cards(summary, "overview-card"),
-        incident_queue(data.incidents, data.names, lang) if "incidents" in parts else skip,
+        incident_queue(
+            data.incidents, data.names, lang, extra=incident_desk.row_button("overview", lang)
+        )
+        if "incidents" in parts
+        else skip,
         ranking_view(rows, metric, lang) if recolour else skip,
     )
 

@@ -6,7 +6,7 @@ are bounded: a wall display runs for days, so nothing here grows with the data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -69,11 +69,15 @@ def incident_queue(
     names: Mapping[str, str],
     lang: str,
     limit: int = 4,
+    extra: Callable[[IncidentItem], Any] | None = None,
 ) -> Any:
-    """Open incidents, newest first, at most ``limit`` (then "and N more")."""
+    """Open incidents, newest first, at most ``limit`` (then "and N more"); ``extra`` adds
+    a component to a row (the incident desk's button), or None."""
     if not items:
         return empty(t("incidents.empty", lang))
-    rows: list[Any] = [incident_row(item, names, lang) for item in items[:limit]]
+    rows: list[Any] = [
+        incident_row(item, names, lang, extra(item) if extra else None) for item in items[:limit]
+    ]
     if len(items) > limit:
         rows.append(
             html.Li(t("incidents.more", lang, count=len(items) - limit), className="ioc-more")
@@ -81,7 +85,9 @@ def incident_queue(
     return html.Ul(rows, className="ioc-incidents")
 
 
-def incident_row(item: IncidentItem, names: Mapping[str, str], lang: str) -> html.Li:
+def incident_row(
+    item: IncidentItem, names: Mapping[str, str], lang: str, extra: Any = None
+) -> html.Li:
     unit = names.get(item.unit_code or "", item.unit_code or "")
     return html.Li(
         [
@@ -90,15 +96,22 @@ def incident_row(item: IncidentItem, names: Mapping[str, str], lang: str) -> htm
                 f"{severity_label(item.severity, lang)} · {status_label(item.status, lang)}",
                 className="ioc-incident-meta",
             ),
+            simulated_badge(lang) if item.simulated else None,
             html.Span(
                 f"{unit} · {format_local(item.opened_at, '%H:%M %d/%m')}".strip(" ·"),
                 className="ioc-incident-meta",
             ),
+            extra,
         ],
         className="ioc-incident",
         style={"borderLeftColor": severity_color(item.severity)},
         **data_attrs(incident_id=item.id, severity=item.severity),
     )
+
+
+def simulated_badge(lang: str) -> html.Span:
+    """The mark of what the demo's simulator made ("mô phỏng")."""
+    return html.Span(t("common.simulated", lang), className="ioc-simulated")
 
 
 def ranking(

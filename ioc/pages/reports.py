@@ -2,7 +2,10 @@
 and the KPI cards of the last 30 days.
 
 Callbacks use the global ``dash.callback`` and reach the store through the Flask app. A
-button moves a report one step through the workflow (``ioc.reports.workflow``); the table
+button moves a report one step through the workflow (``ioc.reports.workflow``); a step
+that closes the report or names who handles it first opens the decision panel
+(:mod:`ioc.pages.report_decisions`), which asks for its reason, original or assignee and a
+confirmation; the table
 is rebuilt every ``web.refresh_s`` seconds, so countdowns stay current.
 """
 
@@ -23,13 +26,22 @@ from ioc.auth.principal import Principal
 from ioc.i18n import language_or_default, t
 from ioc.pages.access import denied, viewer
 from ioc.pages.overview import data_attrs
+from ioc.pages.report_decisions import (
+    NEEDS_DECISION,
+    Decision,
+    checked_note,
+    decision_from,
+    decision_panel,
+)
 from ioc.pages.reports_cards import kpi_cards
 from ioc.pages.states import failed, loading, reason
+from ioc.pages.unit_views import duration
 from ioc.reports.categories import Category, load_categories
 from ioc.reports.kpis import KpiRow, compute_kpis
+from ioc.reports.privacy import shown
 from ioc.reports.queries import ReportFilter, find_reports
 from ioc.reports.workflow import STATUSES, TransitionError, allowed_next, change_status
-from ioc.sla_clock import countdown, sla_status
+from ioc.sla_clock import sla_status
 from ioc.store.models import AdminUnit, CitizenReport
 from ioc.timeutil import format_local, utcnow
 
@@ -77,6 +89,7 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
             ),
             html.H2(t("reports.list", lang), className="reports-heading"),
             html.Div(id="reports-message", role="status", className="reports-message"),
+            decision_panel(lang),
             html.Div(loading(lang), id="reports-table"),
             dcc.Interval(id="reports-interval", interval=refresh_ms),
             dcc.Store(id="reports-changed", data=0),
@@ -86,15 +99,18 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
 
 
 def sla_text(report: CitizenReport, now: datetime, lang: str) -> str:
-    """The running clock of a report as text (e.g. "Đến hiện trường còn 1:20")."""
+    """The running clock of a report as text (e.g. "Đến hiện trường còn 1 giờ 20 phút",
+    "còn 45 phút")."""
     state = sla_status(
         report.status, report.onsite_due_at, report.result_due_at, report.first_response_at, now
     )
     if state.phase == "done" or state.remaining is None:
         return t("reports.sla.done", lang)
     if state.overdue:
-        return t("reports.sla.overdue", lang, time=countdown(-state.remaining))
-    return t(f"reports.sla.{state.phase}", lang, time=countdown(state.remaining))
+        return t("reports.sla.overdue", lang, time=duration(-state.remaining.total_seconds(), lang))
+    return t(
+        f"reports.sla.{state.phase}", lang, time=duration(state.remaining.total_seconds(), lang)
+    )
 
 
 def action_buttons(report: CitizenReport, lang: str, principal: Principal) -> list[Any]:
@@ -112,6 +128,33 @@ def action_buttons(report: CitizenReport, lang: str, principal: Principal) -> li
     ]
 
 
+def link_lines(
+    report: CitizenReport, duplicates: Mapping[int, list[int]] | None, lang: str
+) -> list[Any]:
+    """ "Trùng với #N" on a duplicate, "Có phản ánh trùng: #M" on the report it duplicates."""
+    lines = []
+    if report.status == "duplicate" and report.duplicate_of:
+        lines.append(t("reports.link.duplicate_of", lang, id=report.duplicate_of))
+    found = (duplicates or {}).get(report.id)
+    if found:
+        lines.append(t("reports.link.duplicates", lang, ids=", ".join(f"#{i}" for i in found)))
+    return [html.Div(line, className="reports-link") for line in lines]
+
+
+def duplicates_of(session: Any, reports: Sequence[CitizenReport]) -> dict[int, list[int]]:
+    """For each listed report, the reports closed as its duplicates."""
+    ids = [r.id for r in reports]
+    rows = session.execute(
+        select(CitizenReport.duplicate_of, CitizenReport.id)
+        .where(CitizenReport.duplicate_of.in_(ids), CitizenReport.status == "duplicate")
+        .order_by(CitizenReport.id)
+    ).all()
+    found: dict[int, list[int]] = {}
+    for original, duplicate in rows:
+        found.setdefault(original, []).append(duplicate)
+    return found
+
+
 def _nearest_note(report: CitizenReport, lang: str) -> list[html.Div]:
     """A visible note when the report's unit is the nearest one, not one containing it."""
     if not report.unit_nearest:
@@ -127,9 +170,12 @@ def table_row(
     now: datetime,
     *,
     principal: Principal,
+    duplicates: Mapping[int, list[int]] | None = None,
 ) -> html.Tr:
     category = categories.get(report.service_code)
-    place = report.address or names.get(report.unit_code or "", report.unit_code or "")
+    contact = principal.changes_unit(report.unit_code)  # personal data: only for them
+    unit = names.get(report.unit_code or "", report.unit_code or "")
+    place = shown(report.address, contact) or unit
     state = sla_status(
         report.status, report.onsite_due_at, report.result_due_at, report.first_response_at, now
     )
@@ -141,7 +187,8 @@ def table_row(
                 [
                     html.Div(place),
                     *_nearest_note(report, lang),
-                    html.Small(report.description[:120]),
+                    html.Small(shown(report.description, contact)[:120]),
+                    *link_lines(report, duplicates, lang),
                 ]
             ),
             html.Td(
@@ -169,6 +216,7 @@ def report_table(
     now: datetime,
     *,
     principal: Principal,
+    duplicates: Mapping[int, list[int]] | None = None,
 ) -> Any:
     """The report table, or the plain-Vietnamese empty state."""
     if not reports:
@@ -178,7 +226,12 @@ def report_table(
         [
             html.Thead(html.Tr([html.Th(t(f"reports.col.{h}", lang)) for h in heads])),
             html.Tbody(
-                [table_row(r, categories, names, lang, now, principal=principal) for r in reports]
+                [
+                    table_row(
+                        r, categories, names, lang, now, principal=principal, duplicates=duplicates
+                    )
+                    for r in reports
+                ]
             ),
         ],
         className="reports-table",
@@ -242,6 +295,7 @@ def refresh_at(
             within=within,
         )
         reports = find_reports(session, chosen)
+        duplicates = duplicates_of(session, reports)
         names = dict(session.execute(select(AdminUnit.code, AdminUnit.name)).all())
         period = ReportFilter(
             unit_code=unit, start=now - timedelta(days=KPI_DAYS), limit=10**9, within=within
@@ -249,7 +303,9 @@ def refresh_at(
         rows = [kpi_row(r) for r in find_reports(session, period)]
         unit_opts, category_opts, status_opts = options(session, categories, lang, within)
     cards = kpi_cards(compute_kpis(rows, now), categories, lang)
-    table = report_table(reports, categories, names, lang, now, principal=principal)
+    table = report_table(
+        reports, categories, names, lang, now, principal=principal, duplicates=duplicates
+    )
     return cards, table, unit_opts, category_opts, status_opts
 
 
@@ -291,9 +347,12 @@ def refresh(
         return skip, failed(exc, language), skip, skip, skip
 
 
-def apply_action(report_id: int, to: str, now: datetime, client: str = "") -> str | None:
+def apply_action(
+    report_id: int, to: str, now: datetime, client: str = "", detail: Decision | None = None
+) -> str | None:
     """Move one report to ``to`` as the signed-in principal; None when done, else the
-    error code (``unknown``, ``forbidden``, ``not_allowed``)."""
+    error code (``unknown``, ``forbidden``, ``not_allowed``, or what :func:`checked_note`
+    finds missing: ``no_reason``, ``no_assignee``, ``no_original``)."""
     principal = viewer()
     if row_id_or_none(report_id) is None:
         return "unknown"
@@ -303,10 +362,25 @@ def apply_action(report_id: int, to: str, now: datetime, client: str = "") -> st
             return "unknown"  # a report out of scope is not even admitted to exist
         if not principal.changes_unit(report.unit_code):
             return "forbidden"
+        wish = detail or Decision()
+        note, error = checked_note(session, principal, report, to, wish)
+        if error is not None:
+            return error
         try:
-            change_status(session, report, to, actor=principal.name, at=now, client=client)
+            change_status(
+                session,
+                report,
+                to,
+                actor=principal.name,
+                at=now,
+                client=client,
+                note=note,
+                duplicate_of=wish.duplicate_of if to == "duplicate" else None,
+            )
         except TransitionError:
             return "not_allowed"
+        if to == "assigned":
+            report.agency = wish.assignee.strip()[:200]
     return None
 
 
@@ -327,6 +401,8 @@ def act(_clicks: list[int | None], changed: int | None, lang: str | None) -> Any
     report_id, to = row_id_or_none(trigger.get("report")), trigger.get("to")
     if report_id is None or not isinstance(to, str):
         return dash.no_update, denied(language)
+    if to in NEEDS_DECISION:  # the decision panel asks for its details and a confirmation
+        return dash.no_update, dash.no_update
     try:
         error = apply_action(report_id, to, utcnow(), web_client())
     except SQLAlchemyError as exc:  # nothing was saved: say so, the button can be pressed again
@@ -338,3 +414,39 @@ def act(_clicks: list[int | None], changed: int | None, lang: str | None) -> Any
         return dash.no_update, t("reports.failed", language, id=report_id, reason=why)
     status = t(f"reports.status.{to}", language)
     return (changed or 0) + 1, t("reports.done", language, id=report_id, status=status)
+
+
+@callback(
+    Output("reports-changed", "data", allow_duplicate=True),
+    Output("reports-message", "children", allow_duplicate=True),
+    Output("reports-decision", "hidden", allow_duplicate=True),
+    Input("reports-decision-confirm", "n_clicks"),
+    State("reports-decision-what", "data"),
+    State("reports-decision-note", "value"),
+    State("reports-decision-original", "value"),
+    State("reports-decision-assignee", "value"),
+    State("reports-changed", "data"),
+    State(LANG_STORE_ID, "data"),
+    prevent_initial_call=True,
+)
+def confirm(clicks: int | None, what: Any, *values: Any) -> Any:
+    """The decision panel's confirmation: apply the step with its details (checked again);
+    ``values`` are the note, the original, the assignee, the change counter, the language."""
+    note, original, assignee, changed, lang = values
+    skip = dash.no_update
+    if not clicks or not isinstance(what, Mapping):
+        return skip, skip, skip
+    language = language_or_default(lang)
+    report_id, to = row_id_or_none(what.get("report")), what.get("to")
+    if report_id is None or not isinstance(to, str) or to not in NEEDS_DECISION:
+        return skip, denied(language), skip
+    detail = decision_from(note, original, assignee)
+    try:
+        error = apply_action(report_id, to, utcnow(), web_client(), detail)
+    except SQLAlchemyError as exc:
+        return skip, t("reports.failed", language, id=report_id, reason=reason(exc, language)), skip
+    if error is not None:
+        why = t(f"reports.error.{error}", language)
+        return skip, t("reports.failed", language, id=report_id, reason=why), skip
+    status = t(f"reports.status.{to}", language)
+    return (changed or 0) + 1, t("reports.done", language, id=report_id, status=status), True

@@ -12,12 +12,14 @@ from ioc.reports.categories import Category
 from ioc.reports.kpis import Kpis
 
 
-def _hours(value: float | None, lang: str) -> str:
-    return (
-        t("reports.kpi.none", lang)
-        if value is None
-        else t("reports.hours", lang, value=f"{value:.1f}")
-    )
+def hours_text(value: float | None, lang: str) -> str:
+    """A duration in hours as a person reads it: minutes under an hour ("25 phút"), else
+    hours with one decimal ("1.5 giờ")."""
+    if value is None:
+        return t("reports.kpi.none", lang)
+    if value < 1:
+        return t("reports.minutes", lang, value=round(value * 60))
+    return t("reports.hours", lang, value=f"{value:.1f}")
 
 
 def card(key: str, value: str, lang: str) -> html.Div:
@@ -42,8 +44,8 @@ def kpi_cards(kpis: Kpis, categories: Mapping[str, Category], lang: str) -> list
     return [
         card("received", str(kpis.received), lang),
         card("on_time", on_time, lang),
-        card("first_response", _hours(kpis.median_first_response_h, lang), lang),
-        card("resolution", _hours(kpis.median_resolution_h, lang), lang),
+        card("first_response", hours_text(kpis.median_first_response_h, lang), lang),
+        card("resolution", hours_text(kpis.median_resolution_h, lang), lang),
         card("overdue", str(kpis.overdue_now), lang),
         card("satisfaction", rating, lang),
         card("top", top or none, lang),

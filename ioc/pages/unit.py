@@ -21,7 +21,7 @@ from ioc.aggregates.shared import ProcessMemo
 from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import refuses_unit, unit_code_or_none
 from ioc.i18n import language_or_default, t
-from ioc.pages import map_data
+from ioc.pages import incident_desk, map_data
 from ioc.pages.access import denied, viewer
 from ioc.pages.kpi_area import unit_index
 from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series, unit_metrics
@@ -60,6 +60,7 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
                     html.Div(id="unit-kpis"),
                     html.H3(t("unit.incidents", lang), className=section),
                     html.Div(id="unit-incidents"),
+                    incident_desk.desk("unit", lang),
                 ],
                 className="unit-column",
             ),
@@ -169,7 +170,9 @@ def refresh_at(
         kpis,
         camera_grid(data.states, snapshots, lang),
         reports,
-        incident_queue(data.incidents, data.names, lang, limit=3),
+        incident_queue(
+            data.incidents, data.names, lang, limit=3, extra=incident_desk.row_button("unit", lang)
+        ),
         new_version,
         updated_text(now, lang),
     )

@@ -59,7 +59,7 @@ def prepare_store(settings: Settings, at: date | None = None) -> Store:
         seed_categories(session)
     seed_dossier_history(store, at or date.today())
     seed_demo_accounts(store)
-    kiosk = issue_demo_kiosk(store)
+    kiosk = issue_demo_kiosk(store, settings.var_dir)
     if kiosk:
         base = f"http://{settings.web.host}:{settings.web.port}"
         log.info("demo wall display of Đà Lạt (kiosk, read-only): %s%s", base, kiosk)

@@ -2,7 +2,10 @@
 delay (30 s to 3 min), dispatches a team, and closes some as resolved or false alarm.
 
 Everything goes through :func:`ioc.incidents.actions.apply_action`, as a real officer's
-presses do; the audit trail names ``Cán bộ mô phỏng`` and the client ``simulator``.
+presses do; the audit trail names ``Cán bộ mô phỏng`` and the client ``simulator``. It
+leaves alone every incident a person has touched (any event by an actor other than itself
+or the incidents worker), so it never races someone working on it, and it does not run at
+all with ``simulator.field_officer = false``.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ import random
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 
 from ioc.config import Settings
 from ioc.incidents.actions import apply_action
+from ioc.incidents.audit import SYSTEM
 from ioc.runtime import Task
 from ioc.store import Store, open_store
 from ioc.store.models import Incident
+from ioc.store.models_incidents import IncidentEvent
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -40,12 +45,21 @@ def due_step(incident: Incident, now: datetime, rng: random.Random) -> str | Non
     return action
 
 
+def touched_by_a_person() -> ColumnElement[bool]:
+    """True for incidents with an event by someone other than this officer or the worker."""
+    return exists().where(
+        IncidentEvent.incident_id == Incident.id, IncidentEvent.actor.not_in([ACTOR, SYSTEM])
+    )
+
+
 def act_once(store: Store, rng: random.Random, now: datetime) -> int:
     """Take every due step on open incidents; the number of actions taken."""
     taken = 0
     with store.session() as session:
         rows = session.scalars(
-            select(Incident).where(Incident.status.in_(list(NEXT))).limit(50)
+            select(Incident)
+            .where(Incident.status.in_(list(NEXT)), ~touched_by_a_person())
+            .limit(50)
         ).all()
         for incident in rows:
             action = due_step(incident, now, rng)

@@ -187,7 +187,8 @@ class Simulator:
             return
         camera = self.rng.choice(live)
         detection = simulated_detection(self.rng)
-        self._publish(camera.spec.id, "detection", detection_payload(detection, now, None))
+        payload = {**detection_payload(detection, now, None), "simulated": True}  # "mô phỏng"
+        self._publish(camera.spec.id, "detection", payload)
         log.info("simulated %s at %s (%s)", detection.kind, camera.spec.name, camera.spec.id)
 
 

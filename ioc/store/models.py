@@ -130,6 +130,7 @@ class Detection(Base):
     clip: Mapped[str | None] = mapped_column(Text, nullable=True)
     observed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SensorReading(Base):
@@ -242,6 +243,7 @@ class Incident(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     next_alert_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DeadLetter(Base):

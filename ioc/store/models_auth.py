@@ -30,6 +30,7 @@ class User(Base):
     unit_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    team: Mapped[str | None] = mapped_column(String(64), nullable=True)  # schema 0019
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 

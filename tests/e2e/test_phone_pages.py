@@ -1,7 +1,9 @@
 """Every dashboard page on a phone (390×844) in a real Chromium: it renders, nothing is wider
 than the screen or cut off at its right edge, the console stays clean, and what a thumb
 presses is at least 44 px tall (the header everywhere; every button and link on /field and
-/reports, the two pages people work in from a phone).
+/reports, the two pages people work in from a phone); the overview's map fits the province
+and keeps its legend. At wall sizes (1920×1080, 3840×2160) no title or card text an
+operator must read is cut off, and the wall's map fills its panel.
 
 One server over one small seeded province serves all the pages; one browser context per
 role (an administrator; field staff of W1 on /field) opens a fresh page per test.
@@ -76,6 +78,21 @@ SMALL_TARGETS_JS = """(root) => {
     }
     return found.slice(0, 10);
 }"""
+LONG_TITLE = "Cháy rừng thông trên sườn đồi phía tây hồ Tuyền Lâm, gần khu du lịch Đồi Mộng Mơ"
+# Texts an operator must read whole; each must show all of itself (no ellipsis, no clip).
+MUST_READ = (
+    "#shell-title, #wall-title, .ioc-incident-title, .ioc-incident-meta, .overview-alarm-name"
+)
+# Cut: clipped (overflow not visible, or an ellipsis) with more text than shows, or reaching
+# past the box that holds it.
+CUT_TEXT_JS = """(selector) => [...document.querySelectorAll(selector)].filter(el => {
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (box.width === 0) return false;
+    const clips = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
+    const more = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+    const holder = el.parentElement.getBoundingClientRect();
+    return (clips && more) || box.right > holder.right + 1;
+}).map(el => `${el.id || el.className}: ${el.innerText.slice(0, 40)}`)"""
 HEADER_TARGETS = ".shell-header a, .shell-header button, .shell-lang label"
 CONTENT_TARGETS = "#_pages_content a, #_pages_content button"
 
@@ -88,6 +105,7 @@ def seed_province(store: Store) -> None:
     today = to_local(now).date()
     backfill(store, ["W1", "W2", "W3"], today - timedelta(days=40), today + timedelta(days=1))
     add_incident(store, now - timedelta(minutes=3), title="Khói trên đồi", unit_code=FIELD_UNIT)
+    add_incident(store, now - timedelta(minutes=9), title=LONG_TITLE, unit_code=FIELD_UNIT)
     with store.session() as session:
         seed_categories(session)
         item = ReportIn("moi_truong", *HO_XUAN_HUONG, "Rác tồn đọng", external_id="phone-1")
@@ -152,3 +170,61 @@ def test_page_fits_a_phone(
         assert watched.problems() == []
     finally:
         page.close()
+
+
+def test_the_overview_map_fits_the_province_and_keeps_its_legend_on_a_phone(
+    live: LiveServer, phone: Callable[[Role], WatchedPage]
+) -> None:
+    watched = phone(Role.ADMIN)
+    page = watched.page
+    try:
+        page.goto(live.url + "/")
+        graph = ".overview-graph .js-plotly-plot"
+        page.wait_for_function(
+            f"() => {{ const g = document.querySelector('{graph}'); return g && g._iocFitted; }}",
+            timeout=20_000,
+        )
+        zooms = page.evaluate(
+            f"() => {{ const g = document.querySelector('{graph}');"
+            " return [g._iocServerZoom, g._fullLayout.map._subplot.map.getZoom()]; }"
+        )
+        assert zooms[1] < zooms[0] - 0.5, f"zoomed out to fit a phone: {zooms}"
+        legend = page.locator(f"{graph} .legend")
+        assert legend.is_visible()
+        map_box = page.locator(graph).bounding_box()
+        legend_box = legend.bounding_box()
+        assert map_box is not None and legend_box is not None
+        assert legend_box["x"] + legend_box["width"] <= map_box["x"] + map_box["width"] + 1
+        below = page.locator(".overview-controls").bounding_box()
+        assert below is not None and below["y"] >= map_box["y"] + map_box["height"] - 1
+        assert watched.problems() == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+@pytest.mark.parametrize("path", ["/", "/unit/W1", "/wall?unit=W1&rotate=600"])
+def test_wall_sizes_cut_no_text_and_the_wall_map_fills_its_panel(
+    size: tuple[int, int], path: str, live: LiveServer, browser: Any
+) -> None:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="vi-VN")
+    try:
+        live.sign_in(context, Role.ADMIN)
+        watched = watch(context.new_page(), live.url)
+        page = watched.page
+        page.goto(live.url + path)
+        page.wait_for_function(
+            "t => document.body.innerText.includes(t)", arg=LONG_TITLE, timeout=20_000
+        )
+        assert page.evaluate(CUT_TEXT_JS, MUST_READ) == []
+        if path.startswith("/wall"):
+            page.wait_for_selector("#wall-map .js-plotly-plot", timeout=15_000)
+            graph = page.locator("#wall-map .js-plotly-plot").bounding_box()
+            panel = page.locator(".wall-map").bounding_box()
+            assert graph is not None and panel is not None
+            assert graph["width"] * graph["height"] >= 0.9 * panel["width"] * panel["height"]
+            cards = page.locator("#wall-cards").bounding_box()
+            assert cards is not None and graph["x"] + graph["width"] <= cards["x"] + 1  # no overlap
+        assert watched.problems() == []
+    finally:
+        context.close()

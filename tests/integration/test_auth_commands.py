@@ -15,6 +15,7 @@ from ioc.auth.accounts import authenticate
 from ioc.cli import main
 from ioc.store import Store
 from ioc.store.models_audit import AuditEntry
+from ioc.store.models_auth import User
 from ioc.store.units import UnitRecord, insert_units
 from ioc.timeutil import utcnow
 from testkit.auth_support import open_user_session
@@ -80,6 +81,25 @@ def test_accounts_from_creation_to_disabling(
     with ioc.session() as session:
         entries = session.scalars(select(AuditEntry)).all()
         assert all(e.actor.startswith("cli:") and PASSWORD not in str(e.detail) for e in entries)
+
+
+def test_a_field_officer_joins_and_leaves_a_team(
+    ioc: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, role in (("canbo.a", "field"), ("vanhanh.b", "operator")):
+        add = ("users", "add", name, "--role", role, "--unit", "672", "--password-stdin")
+        assert run(monkeypatch, *add, stdin=PASSWORD + "\n") == 0
+    assert run(monkeypatch, "users", "team", "canbo.a", "Kiểm lâm cơ động") == 0
+    assert run(monkeypatch, "users", "list") == 0
+    assert "[đội/team Kiểm lâm cơ động]" in capsys.readouterr().out
+    assert run(monkeypatch, "users", "team", "vanhanh.b", "Đội 1") == 1  # not field staff
+    assert "only field staff" in capsys.readouterr().err
+    assert run(monkeypatch, "users", "team", "canbo.a", "bad:name") == 1
+    assert run(monkeypatch, "users", "team", "canbo.a") == 0  # out of any team
+    with ioc.session() as session:
+        teams = dict(session.execute(select(User.username, User.team)).all())
+    assert teams == {"canbo.a": None, "vanhanh.b": None}
+    assert actions(ioc).count("account.team") == 2
 
 
 def test_password_from_a_file(ioc: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

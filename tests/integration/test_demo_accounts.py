@@ -59,6 +59,24 @@ def test_each_start_issues_a_new_kiosk_token(sqlite_store: Store) -> None:
         assert live is not None and live.unit_code == "672"
 
 
+def test_the_kiosk_token_survives_restarts_until_revoked(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    add_da_lat(sqlite_store)
+    first = issue_demo_kiosk(sqlite_store, tmp_path)
+    assert first and issue_demo_kiosk(sqlite_store, tmp_path) == first  # a restart
+    saved = tmp_path / "demo_kiosk_token"
+    assert saved.stat().st_mode & 0o077 == 0  # the token file is the owner's only
+    with sqlite_store.session() as session:
+        live = sessions.find_kiosk(session, first.removeprefix("/kiosk/"), utcnow())
+        assert live is not None
+        sessions.revoke_kiosk(session, live.id, utcnow())
+    after = issue_demo_kiosk(sqlite_store, tmp_path)
+    assert after and after != first  # revoked stays revoked: a new token
+    with sqlite_store.session() as session:
+        assert sessions.find_kiosk(session, first.removeprefix("/kiosk/"), utcnow()) is None
+
+
 def test_no_demo_accounts_in_postgis(postgis_store: Store, tmp_path: Path) -> None:
     add_da_lat(postgis_store)
     assert seed_demo_accounts(postgis_store) == 0

@@ -73,6 +73,9 @@ def test_simulated_province_flows_into_the_store(sqlite_store: Store) -> None:
 
         assert wait_for(lambda: seen()[0] == 2 and seen()[1] >= 1, timeout=20), seen()
         assert worker.stats.rejected == {}
+        with sqlite_store.session() as session:  # the province marks what it makes up
+            marks = set(session.scalars(select(Detection.simulated)))
+        assert marks == {True}
     finally:
         stop.set()
         for thread in threads:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 from ioc.audit import log as audit_log
 from ioc.file_links import FileLinks
 from ioc.incidents.actions import apply_action
+from ioc.incidents.alerts import Outbox, queue_outbox
 from ioc.incidents.audit import history
 from ioc.incidents.queries import false_alarm_report
 from ioc.incidents.worker import IncidentWorker
@@ -332,3 +333,36 @@ def test_false_alarms_are_counted_per_camera_and_suppress_repeats(
     with store.session() as session:
         report = false_alarm_report(session)
     assert [(r.camera_id, r.false_alarms, r.detections) for r in report] == [("CAM-A", 1, 2)]
+
+
+def test_a_simulated_detection_opens_a_simulated_incident(
+    store: Store, worker: IncidentWorker
+) -> None:
+    add_detection(store, "CAM-A", T0, simulated=True)
+    add_detection(store, "CAM-A", T0 + timedelta(minutes=3), bbox=[0.85, 0.8, 0.1, 0.1])
+    worker.step(escalate=False)
+    assert [i.simulated for i in incidents(store)] == [True, False]
+
+
+def test_the_worker_sends_a_dispatch_queued_by_a_page(
+    store: Store, worker: IncidentWorker, receiver: HttpReceiver
+) -> None:
+    add_detection(store, "CAM-A", T0)
+    worker.step(escalate=False)
+    assert wait_for(lambda: len(receiver.requests) == 1, timeout=5)
+    incident_id = incidents(store)[0].id
+    with store.session() as session:  # what the incident desk does in the web process
+        assert apply_action(
+            session, incident_id, "dispatch", "operator.u1", "", "web", T0, assignee="canbo.a"
+        ).ok
+        outbox = Outbox()
+        outbox.add(incident_id, 0, "dispatch")
+        assert queue_outbox(session, outbox, "http://ioc.test")
+    worker.step(escalate=False)
+    assert wait_for(lambda: len(receiver.requests) == 2, timeout=5)
+    notice = receiver.json_bodies()[1]
+    assert notice["reason"] == "dispatch" and notice["assignee"] == "canbo.a"
+    assert notice["subject"].startswith("ĐIỀU ĐỘNG") and "Giao cho: canbo.a" in notice["text"]
+    worker.step(escalate=False)  # sent once, not again
+    time.sleep(0.3)
+    assert len(receiver.requests) == 2

@@ -75,7 +75,7 @@ def test_forged_unit_in_a_callback_is_refused(site: Any) -> None:
 def test_forged_report_button_changes_nothing(site: Any, store: Store) -> None:
     app, seeded = site
     client = signed_in_client(app.server, Role.OPERATOR, DA_LAT)
-    button = {"report": seeded.report_bl, "to": "resolved", "type": "reports-action"}
+    button = {"report": seeded.report_bl, "to": "in_progress", "type": "reports-action"}
     values = {
         '{"report":["ALL"],"to":["ALL"],"type":"reports-action"}': [(button, 1)],
         "reports-changed": 0,
@@ -84,6 +84,21 @@ def test_forged_report_button_changes_nothing(site: Any, store: Store) -> None:
     key = output_key(app, "reports-changed.data")
     body = callback_body(app, key, values, [pattern_prop(button, "n_clicks")])
     status, answer = post(client, body)
+    assert status == 200 and "không tìm thấy phản ánh" in text_of(answer)
+    # A closing step goes through the decision panel: its forged confirmation fails alike.
+    confirm = next(
+        str(spec["output"])
+        for spec in callback_specs(app)
+        if "reports-decision.hidden@" in str(spec["output"])
+    )
+    forged = {
+        "reports-decision-confirm": 1,
+        "reports-decision-what": {"report": seeded.report_bl, "to": "rejected"},
+        "reports-decision-note": "giả mạo",
+        "reports-changed": 0,
+        "shell-lang": "vi",
+    }
+    status, answer = post(client, callback_body(app, confirm, forged))
     assert status == 200 and "không tìm thấy phản ánh" in text_of(answer)
     with store.session() as session:
         report = session.get(CitizenReport, seeded.report_bl)
@@ -232,3 +247,32 @@ def test_no_page_or_callback_answer_carries_a_stream_url(site: Any) -> None:
     assert "Khói Đà Lạt" in everything  # the data is there...
     for secret in (STREAM_SECRET, "rtsp://", "10.1.1.5", "10.1.2.5"):
         assert secret not in everything  # ...the stream URLs never
+
+
+def test_forged_incident_desk_press_changes_nothing(site: Any, store: Store) -> None:
+    """The desk of /unit/<code> over HTTP: another unit's incident is not admitted to exist,
+    and a leader's press is refused at the gate (a changing output)."""
+    app, seeded = site
+    key = output_key(app, "unit-desk-status.children")
+
+    def press(role: Role, unit: str | None, incident_id: int) -> tuple[int, str]:
+        client = signed_in_client(app.server, role, unit)
+        values = {
+            "unit-desk-acknowledge": 1,
+            "unit-desk-incident": incident_id,
+            "shell-lang": "vi",
+        }
+        body = callback_body(app, key, values, ["unit-desk-acknowledge.n_clicks"])
+        return post(client, body)
+
+    status, answer = press(Role.OPERATOR, DA_LAT, seeded.incident_bl)
+    assert status == 200 and "không tìm thấy sự cố" in text_of(answer)
+    assert press(Role.LEADER, None, seeded.incident_dl)[0] == 403
+    status, answer = press(Role.OPERATOR, DA_LAT, seeded.incident_dl)
+    assert status == 200 and "Đã ghi nhận" in text_of(answer)
+    with store.session() as session:
+        statuses = {i: session.get(Incident, i) for i in (seeded.incident_bl, seeded.incident_dl)}
+        assert {i: row.status for i, row in statuses.items() if row} == {
+            seeded.incident_bl: "new",
+            seeded.incident_dl: "acknowledged",
+        }

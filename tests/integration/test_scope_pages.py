@@ -20,16 +20,29 @@ from werkzeug.exceptions import NotFound
 
 from ioc.app_context import attach
 from ioc.audit.log import verify
+from ioc.auth.accounts import set_team
 from ioc.auth.principal import Principal
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
-from ioc.pages import field, kpi, kpi_cache, leader, overview, reports, system, unit, wall
+from ioc.pages import (
+    field,
+    incident_desk,
+    kpi,
+    kpi_cache,
+    leader,
+    overview,
+    reports,
+    system,
+    unit,
+    wall,
+)
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident
 from ioc.store.models_audit import AuditEntry
-from ioc.store.models_incidents import IncidentEvent
+from ioc.store.models_incidents import IncidentEvent, NotificationDelivery
 from ioc.store.models_reports import ReportStatusChange
 from ioc.web.files import snapshot
+from testkit.auth_support import add_account
 from tests.scope_support import (
     ADMIN,
     BAO_LOC,
@@ -173,6 +186,49 @@ def test_field_actions_are_checked_and_signed_by_the_principal(store: Store, cit
         assert verify(session).ok
     assert actors == {seeded.incident_dl: "operator.672", seeded.incident_bl_assigned: "field.672"}
     assert (f"incident:{seeded.incident_dl}", "operator.672") in audit
+
+
+def test_incident_desk_is_checked_on_the_server(store: Store, city: Any) -> None:
+    """The desk of /unit and /: a forged press for another unit's incident, or a dispatch
+    to another unit's officer, fails like a forged field-page press; viewers get nothing."""
+    server, seeded = city
+    add_account(store, Role.FIELD, DA_LAT, username="canbo.dalat")
+    add_account(store, Role.FIELD, BAO_LOC, username="canbo.baoloc")
+    with store.session() as session:
+        set_team(session, "canbo.dalat", "Rừng 1")
+    with acting_as(server, operator(store)):
+        assert '"unit-desk-open"' in dump(unit.refresh_at(NOW, None, XUAN_HUONG, "vi"))
+        hidden = incident_desk.opened(seeded.incident_bl, "vi")
+        assert hidden[3] is True and "không tìm thấy sự cố" in hidden[-1]
+        shown = incident_desk.opened(seeded.incident_dl, "vi")
+        values = [option["value"] for option in shown[2]]
+        assert "team:Rừng 1" in values and "canbo.dalat" in values
+        assert "canbo.baoloc" not in values and shown[3] is False
+        act = incident_desk.act
+        assert "không tìm thấy sự cố" in act(
+            "dispatch", seeded.incident_bl, "canbo.baoloc", "", "vi"
+        )
+        assert "không thuộc đơn vị" in act("dispatch", seeded.incident_dl, "canbo.baoloc", "", "vi")
+        assert "cần ghi lý do" in act("false_alarm", seeded.incident_dl, None, " ", "vi")
+        assert "Đã ghi nhận" in act("dispatch", seeded.incident_dl, "team:Rừng 1", "", "vi")
+    with acting_as(server, ADMIN):  # the province overview's desk: for who may change
+        assert '"overview-desk-open"' in dump(overview.refresh_at(NOW, None, "vi"))
+    with acting_as(server, LEADER):
+        assert "desk-open" not in dump(overview.refresh_at(NOW, None, "vi"))
+    for principal in (LEADER, unit_principal(store, "xem.672", Role.VIEWER, DA_LAT)):
+        with acting_as(server, principal):
+            assert "desk-open" not in dump(unit.refresh_at(NOW, None, XUAN_HUONG, "vi"))
+            assert "không" in act("resolve", seeded.incident_dl, None, "", "vi")
+    team_member = Principal("canbo.dalat", Role.FIELD, DA_LAT, frozenset({"x"}), team="Rừng 1")
+    with acting_as(server, team_member):  # out of its scope, but dispatched to its team
+        assert "Đã ghi nhận" in field.perform(seeded.incident_dl, "resolve", "vi")
+    with store.session() as session:
+        incident = session.get(Incident, seeded.incident_dl)
+        assert incident is not None and incident.assignee == "team:Rừng 1"
+        assert incident.status == "resolved"
+        assert session.get(Incident, seeded.incident_bl).status == "new"  # type: ignore[union-attr]
+        notices = session.scalars(select(NotificationDelivery)).all()
+        assert all(n.incident_id == seeded.incident_dl for n in notices)
 
 
 def test_reports_list_and_actions_in_scope_with_audit(store: Store, city: Any) -> None:

@@ -27,8 +27,8 @@ ROLES = {  # unit file → the handlers its ExecStart lines must reach
     "ioc-ingest@.service": ["ioc.commands.start.run_ingest"],
     "ioc-cameras@.service": ["ioc.commands.cameras.run_worker"],
     "ioc-incidents.service": ["ioc.incidents.commands.run_worker"],
-    "ioc-aggregates.service": ["ioc.commands.roles.run_aggregates"],
-    "ioc-maintenance.service": ["ioc.commands.roles.run_maintenance"],
+    "ioc-aggregates.service": ["ioc.commands.start.run_aggregates"],
+    "ioc-maintenance.service": ["ioc.commands.start.run_maintenance"],
     "ioc-migrate.service": ["ioc.commands.db.db_upgrade", "ioc.geography.commands.units_seed"],
 }
 HARDENING = {

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ioc.aggregates.reports import ReportPoint
+from ioc.pages.reports_cards import hours_text
 from ioc.reports.categories import read_categories
 from ioc.reports.csv_rows import CsvReport, Rejected, parse_row
 from ioc.reports.duplicates import distance_m, is_likely_duplicate
@@ -163,3 +164,27 @@ def test_simulated_reports_are_plausible() -> None:
     assert len({r.external_id for r in reports}) == 200
     per_day = sum(reports_this_minute(rng, now + timedelta(minutes=m)) for m in range(1440))
     assert 3 <= per_day <= 30
+
+
+def test_durations_under_an_hour_read_in_minutes() -> None:
+    assert hours_text(0.25, "vi") == "15 phút"
+    assert hours_text(0.0, "vi") == "0 phút"
+    assert hours_text(1.5, "vi") == "1.5 giờ" and hours_text(2, "en") == "2.0 h"
+    assert hours_text(None, "vi") == "chưa có"
+
+
+def test_sla_clock_reads_in_minutes_under_an_hour() -> None:
+    from ioc.pages.reports import sla_text
+    from ioc.store.models import CitizenReport
+
+    now = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
+    report = CitizenReport(
+        status="received",
+        onsite_due_at=now + timedelta(minutes=45),
+        result_due_at=now + timedelta(hours=6),
+        first_response_at=None,
+    )
+    assert sla_text(report, now, "vi").endswith("45 phút")
+    assert sla_text(report, now + timedelta(minutes=65), "vi").endswith("20 phút")
+    report.onsite_due_at = now + timedelta(minutes=125)
+    assert sla_text(report, now, "vi").endswith("2 giờ 05 phút")

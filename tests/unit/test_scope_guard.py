@@ -140,7 +140,7 @@ def test_files_of_unknown_owners_are_for_the_province_only() -> None:
     [
         ("Gọi tôi 0909 123 456 nhé", "Gọi tôi *** nhé"),
         ("SĐT: +84 909.123.456, email lan.nguyen@example.vn", "SĐT: ***, email ***"),
-        ("CCCD 068123456789 ở 12 Trần Phú", "CCCD *** ở 12 Trần Phú"),
+        ("CCCD 068123456789 ở 12 Trần Phú", "CCCD *** ở *** Trần Phú"),
         ("Rác ở Quốc lộ 20 từ 01/03/2026, km 12", "Rác ở Quốc lộ 20 từ 01/03/2026, km 12"),
         ("tọa độ 11.9404, 108.4419", "tọa độ 11.9404, 108.4419"),
         ("nul\x00 và\x07 chuông\nxuống dòng", "nul và chuông\nxuống dòng"),
