@@ -26,13 +26,14 @@ class CameraUpdate:
     heartbeat_at: datetime | None = None
     health: str | None = None
     detection_at: datetime | None = None
+    detection_simulated: bool = False
 
     def see(self, record: CameraRecord) -> None:
         if isinstance(record, CameraHeartbeat):
             if self.heartbeat_at is None or record.observed_at > self.heartbeat_at:
                 self.heartbeat_at, self.health = record.observed_at, record.health
         elif self.detection_at is None or record.observed_at > self.detection_at:
-            self.detection_at = record.observed_at
+            self.detection_at, self.detection_simulated = record.observed_at, record.simulated
 
 
 def _utc(name: str) -> Any:
@@ -52,6 +53,9 @@ def _newer(column: Any, param: str) -> Any:
 HEARTBEAT_IS_NEWEST = _utc("hb").is_not(None) & (
     Camera.last_heartbeat_at.is_(None) | (Camera.last_heartbeat_at <= _utc("hb"))
 )
+DETECTION_IS_NEWEST = _utc("det").is_not(None) & (
+    Camera.last_detection_at.is_(None) | (Camera.last_detection_at <= _utc("det"))
+)
 
 CAMERA_UPDATE = (
     update(Camera)
@@ -60,6 +64,9 @@ CAMERA_UPDATE = (
         last_heartbeat_at=_newer(Camera.last_heartbeat_at, "hb"),
         health=case((HEARTBEAT_IS_NEWEST, bindparam("health")), else_=Camera.health),
         last_detection_at=_newer(Camera.last_detection_at, "det"),
+        last_detection_simulated=case(
+            (DETECTION_IS_NEWEST, bindparam("det_sim")), else_=Camera.last_detection_simulated
+        ),
         updated_at=_utc("now"),
     )
     .execution_options(synchronize_session=False)
@@ -109,6 +116,7 @@ def update_cameras(session: Session, records: Sequence[CameraRecord], now: datet
             "hb": u.heartbeat_at,
             "health": u.health,
             "det": u.detection_at,
+            "det_sim": u.detection_simulated,
             "now": now,
         }
         for cid, u in updates.items()

@@ -13,7 +13,7 @@ from dash import html
 
 from ioc.camera_status import CameraStatus
 from ioc.i18n import t
-from ioc.pages.panels import data_attrs
+from ioc.pages.panels import data_attrs, simulated_badge
 from ioc.store.cameras import CameraState
 from ioc.timeutil import format_local
 
@@ -39,6 +39,7 @@ def alarm_items(
         html.Li(
             [
                 html.Span(state.name, className="overview-alarm-name"),
+                simulated_badge(lang) if state.simulated else None,
                 html.Span(
                     " · ".join(
                         part

@@ -52,6 +52,8 @@ class CameraState:
     fov_deg: float | None
     last_heartbeat_at: datetime | None
     last_detection_at: datetime | None
+    simulated: bool = False
+    """Whether the newest detection came from the demo's simulator."""
 
 
 SNAPSHOTS = "snapshots"  # <var_dir>/snapshots, served at /files/snapshots/
@@ -145,6 +147,7 @@ def camera_rows(session: Session, since: datetime | None = None) -> list[Any]:
         c.fov_deg,
         c.last_heartbeat_at,
         c.last_detection_at,
+        c.last_detection_simulated,
         c.updated_at,
     )
     if since is not None:
@@ -172,6 +175,7 @@ def state_of(row: Any, now: datetime, status: CameraStatusSettings) -> CameraSta
         fov_deg=row.fov_deg,
         last_heartbeat_at=row.last_heartbeat_at,
         last_detection_at=row.last_detection_at,
+        simulated=bool(row.last_detection_simulated),
     )
 
 

@@ -94,6 +94,7 @@ class Camera(Base):
     horizon: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     last_heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_detection_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_detection_simulated: Mapped[bool] = mapped_column(Boolean, server_default=false())
     health: Mapped[str] = mapped_column(String(16), default="unknown")
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
 

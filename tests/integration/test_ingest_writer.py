@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from ioc.config import CameraStatusSettings
 from ioc.ingest.messages import CameraDetection, CameraHeartbeat, Rejected
 from ioc.ingest.writer import BatchWriter
 from ioc.mqtt.inbound import InboundMessage
 from ioc.store import Store
+from ioc.store.cameras import CameraState, camera_states
 from ioc.store.models import Camera, DeadLetter, Detection
 from testkit.helpers import add_cameras
 
@@ -50,6 +52,28 @@ def test_camera_state_only_moves_forward(store: Store) -> None:
         assert camera.health == "ok"
         assert camera.last_detection_at == NOW - timedelta(seconds=1)
         assert camera.updated_at == NOW
+
+
+def test_camera_row_carries_the_simulated_mark_of_its_newest_detection(store: Store) -> None:
+    """The overview's alarm reads the camera row, so the row says whether the newest
+    detection was the simulator's; an older detection arriving late changes nothing."""
+    add_cameras(store, "c1")
+    writer = BatchWriter(store)
+    simulated = CameraDetection("s1", "c1", NOW, "smoke", 0.9, simulated=True)
+    writer.write([(MSG, simulated)], [], NOW)
+    late_real = CameraDetection("r0", "c1", NOW - timedelta(minutes=1), "smoke", 0.9)
+    writer.write([(MSG, late_real)], [], NOW)
+    states = camera_states_now(store)
+    assert states["c1"].simulated is True
+    real = CameraDetection("r1", "c1", NOW + timedelta(minutes=1), "fire", 0.8)
+    writer.write([(MSG, real)], [], NOW)
+    assert camera_states_now(store)["c1"].simulated is False
+
+
+def camera_states_now(store: Store) -> dict[str, CameraState]:
+    with store.session() as session:
+        states = camera_states(session, NOW, CameraStatusSettings())
+    return {s.id: s for s in states}
 
 
 def test_unknown_camera_and_rejects_go_to_dead_letters_with_bytes(store: Store) -> None:

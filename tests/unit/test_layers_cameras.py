@@ -89,3 +89,16 @@ def test_empty_input_gives_empty_but_valid_traces() -> None:
     assert all(list(tr.lon) == [] for tr in traces)
     go.Figure(traces).to_json()
     assert list(camera_trace([], CameraStatus.ALARM, "en", {}).customdata) == []
+
+
+def test_an_alarm_from_the_simulator_says_so() -> None:
+    """The overview's alarm list marks a camera whose newest detection was simulated."""
+    from dataclasses import replace
+
+    from ioc.pages.camera_panel import alarm_items
+
+    real = state("c", CameraStatus.ALARM)
+    fake = replace(state("e", CameraStatus.ALARM), simulated=True)
+    rendered = str(alarm_items([real, fake], NAMES, "vi"))
+    assert rendered.count("mô phỏng") == 1
+    assert str(alarm_items([real], NAMES, "vi")).count("mô phỏng") == 0
