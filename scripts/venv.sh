@@ -25,15 +25,17 @@ if [ ! -f "$stamp" ] || [ "$req" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp"
   "$py" -m pip install -q --disable-pip-version-check --no-deps -e . >&2
   touch "$stamp"
 fi
-# Outside an active virtualenv, make `ioc` work in this shell too when ~/.local/bin is on
-# PATH (as on Debian for a login shell); otherwise say how to reach it.
+# `make run` (requirements.txt) outside an active virtualenv: make `ioc` work in this shell
+# too — a link in ~/.local/bin when that is on PATH, else (as root) in /usr/local/bin, where
+# only a link of ours is ever replaced. The test path (requirements-dev.txt) links nothing.
 bin=$(cd "$(dirname "$py")" && pwd)
-if [ -z "${VIRTUAL_ENV:-}" ] && ! command -v ioc >/dev/null 2>&1; then
+if [ -z "${VIRTUAL_ENV:-}" ] && [ "$(basename "$req")" = requirements.txt ]; then
   case ":$PATH:" in
-    *":$HOME/.local/bin:"*) mkdir -p "$HOME/.local/bin" && ln -sf "$bin/ioc" "$HOME/.local/bin/ioc"
+    *":$HOME/.local/bin:"*) mkdir -p "$HOME/.local/bin" && ln -sfn "$bin/ioc" "$HOME/.local/bin/ioc"
       echo "==> ioc linked into ~/.local/bin" >&2 ;;
-    *) if [ "$(id -u)" = 0 ] && [ -d /usr/local/bin ] && [ ! -e /usr/local/bin/ioc ]; then
-         ln -s "$bin/ioc" /usr/local/bin/ioc && echo "==> ioc linked into /usr/local/bin" >&2
+    *) if [ "$(id -u)" = 0 ] && [ -d /usr/local/bin ] \
+          && { [ -L /usr/local/bin/ioc ] || [ ! -e /usr/local/bin/ioc ]; }; then
+         ln -sfn "$bin/ioc" /usr/local/bin/ioc && echo "==> ioc linked into /usr/local/bin" >&2
        else echo "==> the ioc command: $bin/ioc (or: . .venv/bin/activate)" >&2; fi ;;
   esac
 fi
