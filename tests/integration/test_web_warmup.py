@@ -59,4 +59,5 @@ def test_every_answer_says_how_long_the_server_took() -> None:
     header = server.test_client().get("/x").headers["Server-Timing"]
     parts = dict(part.strip().split(";dur=") for part in header.split(","))
     assert set(parts) == {"app", "cpu"}
-    assert float(parts["cpu"]) >= 0 and 0 < float(parts["app"]) < 5_000  # milliseconds
+    # milliseconds, one decimal: a trivial answer can take under 0.05 ms and read 0.0
+    assert float(parts["cpu"]) >= 0 and 0 <= float(parts["app"]) < 5_000
