@@ -16,6 +16,10 @@
       return;
     }
     var full = gd._fullLayout || {};
+    var drawn = full.map && full.map._subplot;
+    // the drawn map must have its style before it is moved (else plotly and the map read
+    // its layers before they exist): not ready, next time
+    if (!drawn || !drawn.map || !drawn.map.isStyleLoaded || !drawn.map.isStyleLoaded()) return;
     var side = Math.min(full.width || gd.clientWidth, full.height || gd.clientHeight);
     var zoom = map.zoom + Math.log2(side / SERVER_MIN_PX);
     if (!isFinite(zoom) || side < 100) return; // not laid out yet: next time
@@ -34,6 +38,8 @@
     }).then(function () {
       var subplot = gd._fullLayout.map && gd._fullLayout.map._subplot;
       if (subplot && subplot.map) subplot.map.setZoom(zoom); // the drawn map, too
+    }, function () {
+      gd._iocFitted = undefined; // the relayout failed: try again next time
     });
   }
 

@@ -180,8 +180,11 @@ def test_the_overview_map_fits_the_province_and_keeps_its_legend_on_a_phone(
     try:
         page.goto(live.url + "/")
         graph = ".overview-graph .js-plotly-plot"
+        # fitted, and the drawn map has taken the new zoom (relayout resolves after the flag)
         page.wait_for_function(
-            f"() => {{ const g = document.querySelector('{graph}'); return g && g._iocFitted; }}",
+            f"() => {{ const g = document.querySelector('{graph}');"
+            " return g && g._iocFitted && g._fullLayout.map._subplot.map.getZoom()"
+            " < g._iocServerZoom - 0.5; }",
             timeout=20_000,
         )
         zooms = page.evaluate(

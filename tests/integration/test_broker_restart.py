@@ -156,7 +156,9 @@ BROKEN_SHARED = mosquitto_version() <= (2, 0, 11)  # later versions not measured
 
 @pytest.mark.xfail(
     BROKEN_SHARED,
-    strict=True,
+    # not strict: the loss depends on when the restart falls (one CI run lost nothing), so
+    # a pass on 2.0.11 proves nothing; the shipped setup uses no shared group either way
+    strict=False,
     reason="Mosquitto 2.0.11 does not route to a shared subscription restored from its "
     "persistence file and drops what was queued for it (measured on 2.0.11; docs/mqtt.md)",
 )
