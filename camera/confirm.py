@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from camera.types import Box, Detection, expand_box, iou
+from camera.types import Box, Detection, centre_inside, expand_box, iou
 
 
 @dataclass
@@ -44,14 +44,9 @@ class Cooldown:
     until: float
 
 
-def _centre_inside(a: Box, b: Box) -> bool:
-    cx, cy = a[0] + a[2] / 2, a[1] + a[3] / 2
-    return b[0] <= cx <= b[0] + b[2] and b[1] <= cy <= b[1] + b[3]
-
-
 def same_region(a: Box, b: Box, min_iou: float = 0.05) -> bool:
     """Whether two boxes are (probably) the same object in consecutive frames."""
-    return iou(a, b) >= min_iou or _centre_inside(a, b) or _centre_inside(b, a)
+    return iou(a, b) >= min_iou or centre_inside(a, b) or centre_inside(b, a)
 
 
 @dataclass

@@ -42,14 +42,12 @@ import numpy as np
 from camera.capture import downscale, open_capture, sampled_frames
 from camera.chain import Chain
 from camera.detectors import load_detectors
-from camera.stills import IMAGE_SUFFIXES as STILL_SUFFIXES
-from camera.stills import folder_images, sequence_times
-from camera.types import Box, CameraView, Image
+from camera.stills import IMAGE_SUFFIXES, folder_images, sequence_times
+from camera.types import Box, CameraView, Image, iou
 from ioc.config import CameraWorkerSettings
 
 LABELS = ("smoke", "fire", "none")
 CLASSES = ("smoke", "fire")
-IMAGE_SUFFIXES = set(STILL_SUFFIXES)
 DAY_S = 86400.0
 
 
@@ -200,13 +198,6 @@ def read_boxes(folder: Path | None) -> dict[str, list[Box]]:
     return boxes
 
 
-def overlaps(a: Box, b: Box) -> bool:
-    """Whether two boxes share any area."""
-    return min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0]) and min(a[1] + a[3], b[1] + b[3]) > max(
-        a[1], b[1]
-    )
-
-
 def run_clip(sample: Sample, settings: CameraWorkerSettings, still_repeats: int = 5) -> ClipResult:
     """Run the full chain (fresh state) over one sample and collect events and frame hits."""
     still = sample.file.suffix.lower() in IMAGE_SUFFIXES
@@ -249,7 +240,7 @@ def _check_box(
     if not timed or min(timed)[0] > 2 * step:
         return event
     stem = min(timed)[1]
-    on = any(overlaps(event.box, box) for box in labelled[stem])
+    on = any(iou(event.box, box) > 0 for box in labelled[stem])
     return Event(event.t, event.kind, event.score, event.box, on)
 
 

@@ -97,6 +97,12 @@ def iou(a: Box, b: Box) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def centre_inside(a: Box, b: Box) -> bool:
+    """Whether the centre of ``a`` lies within ``b``."""
+    cx, cy = a[0] + a[2] / 2, a[1] + a[3] / 2
+    return b[0] <= cx <= b[0] + b[2] and b[1] <= cy <= b[1] + b[3]
+
+
 def expand_box(box: Box, margin: float) -> Box:
     """The box grown by ``margin`` (a fraction of the frame) on every side."""
     x, y, w, h = box

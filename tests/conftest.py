@@ -25,6 +25,7 @@ from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.schema import metadata
 from testkit.mosquitto_proc import MosquittoProcess
+from tests.pg_cluster import PostgresCluster, cluster_missing
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -151,3 +152,18 @@ def own_mosquitto(tmp_path: Path) -> Iterator[MosquittoProcess]:
     broker.start()
     yield broker
     broker.stop()
+
+
+@pytest.fixture
+def cluster() -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL cluster of the test's own, which it may stop and start (never
+    the machine's shared server); removed afterwards."""
+    missing = cluster_missing()
+    if missing:
+        unavailable(missing)
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()

@@ -43,7 +43,15 @@ import numpy as np
 import numpy.typing as npt
 
 from camera.detectors.base import Detector
-from camera.types import Box, CameraView, Detection, Image, iou, pixel_box_to_fraction
+from camera.types import (
+    Box,
+    CameraView,
+    Detection,
+    Image,
+    centre_inside,
+    iou,
+    pixel_box_to_fraction,
+)
 from ioc.config import CameraWorkerSettings
 
 Floats = npt.NDArray[np.float32]
@@ -206,17 +214,12 @@ def _near(old: Candidate, new: Candidate) -> bool:
     b = (float(new.x), float(new.y), float(new.w), float(new.h))
     if iou(a, b) > 0:
         return True
-    return _centre_in(a, _grown(b)) or _centre_in(b, _grown(a))
+    return centre_inside(a, _grown(b)) or centre_inside(b, _grown(a))
 
 
 def _grown(box: Box) -> Box:
     x, y, w, h = box
     return (x - w / 2, y - h / 2, 2 * w, 2 * h)
-
-
-def _centre_in(a: Box, b: Box) -> bool:
-    cx, cy = a[0] + a[2] / 2, a[1] + a[3] / 2
-    return b[0] <= cx <= b[0] + b[2] and b[1] <= cy <= b[1] + b[3]
 
 
 def _growing(before: list[Candidate], cand: Candidate) -> bool:

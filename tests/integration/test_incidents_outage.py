@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,27 +26,13 @@ from ioc.store.models import DeadLetter, Detection
 from ioc.store.models_incidents import IncidentCursor, IncidentMember
 from testkit.helpers import wait_for
 from testkit.mosquitto_proc import MosquittoProcess
-from tests.conftest import unavailable
 from tests.incidents_support import add_watch_cameras
 from tests.ingest_procs import ROOT, WorkerProcess
-from tests.pg_cluster import PostgresCluster, cluster_missing
+from tests.pg_cluster import PostgresCluster
 
 pytestmark = [pytest.mark.postgis, pytest.mark.mosquitto]
 
 BEFORE, DURING = 800, 60  # detections stored before the outage / published during it
-
-
-@pytest.fixture
-def cluster() -> Iterator[PostgresCluster]:
-    missing = cluster_missing()
-    if missing:
-        unavailable(missing)
-    cluster = PostgresCluster()
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.remove()
 
 
 def incidents_worker(url: str, log: Path) -> subprocess.Popen[bytes]:

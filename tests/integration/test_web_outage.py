@@ -5,7 +5,6 @@ all is well again once the database is back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,23 +16,9 @@ from ioc.store import open_store
 from ioc.store.migrate import upgrade
 from ioc.web.app import create_app
 from testkit.auth_support import signed_in_client
-from tests.conftest import unavailable
-from tests.pg_cluster import PostgresCluster, cluster_missing
+from tests.pg_cluster import PostgresCluster
 
 pytestmark = pytest.mark.postgis
-
-
-@pytest.fixture
-def cluster() -> Iterator[PostgresCluster]:
-    missing = cluster_missing()
-    if missing:
-        unavailable(missing)
-    cluster = PostgresCluster()
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.remove()
 
 
 def test_pages_and_probes_during_a_database_outage(
