@@ -71,7 +71,6 @@ class Candidate:
     h: int
     area: int
     strength: float
-    brightening: float = 0.0
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -189,9 +188,8 @@ class PlumeDetector(Detector[PlumeState]):
                 continue
             if w > self.max_width * width or not _rooted(state.band, x, y + h, w):
                 continue
-            values = residual[labels == label]
-            strength = float(np.abs(values).mean())
-            found.append(Candidate(t, x, y, w, h, area, strength, float(values.mean())))
+            strength = float(np.abs(residual[labels == label]).mean())
+            found.append(Candidate(t, x, y, w, h, area, strength))
         return found
 
     def _confirmed(
