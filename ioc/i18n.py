@@ -579,6 +579,46 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Something went wrong. It has been logged; please try again later.",
     },
     "error.other": {"vi": "Không thể xử lý yêu cầu.", "en": "The request could not be handled."},
+    # --- h20-iocs ---
+    "nav.iocs": {"vi": "Mạng lưới IOC", "en": "IOC network"},
+    "page.ioc": {"vi": "IOC", "en": "IOC"},
+    "page.iocs": {"vi": "Mạng lưới IOC", "en": "IOC network"},
+    "iocs.back": {"vi": "← Mạng lưới IOC", "en": "← IOC network"},
+    "iocs.title": {"vi": "Mạng lưới các trung tâm IOC", "en": "The network of IOCs"},
+    "iocs.intro": {
+        "vi": "Mỗi trung tâm với khu vực, số liệu mới nhất, sự cố đang mở và phản ánh quá hạn.",
+        "en": "Each centre with its area, newest data, open incidents and overdue reports.",
+    },
+    "iocs.empty": {
+        "vi": "Chưa có IOC nào: nhập danh sách bằng `ioc iocs import`.",
+        "en": "No IOC yet: load the list with `ioc iocs import`.",
+    },
+    "iocs.not_found": {"vi": "Không có IOC mã {code}", "en": "No IOC with code {code}"},
+    "iocs.incidents": {"vi": "Sự cố trong khu vực", "en": "Incidents in the area"},
+    "iocs.cameras": {"vi": "Camera trong khu vực", "en": "Cameras in the area"},
+    "iocs.facts": {
+        "vi": "Chủ quản: {owner} · Hoạt động từ: {opened} · Khu vực: {units} đơn vị hiện hành",
+        "en": "Owner: {owner} · Operating since: {opened} · Area: {units} current units",
+    },
+    "iocs.source": {"vi": "Nguồn: {source}", "en": "Source: {source}"},
+    "iocs.no_source": {"vi": "chưa có nguồn", "en": "no source yet"},
+    "iocs.no_date": {"vi": "chưa rõ", "en": "not known"},
+    "iocs.no_data": {"vi": "chưa có số liệu", "en": "no data yet"},
+    "iocs.kind.province": {"vi": "Tỉnh", "en": "Province"},
+    "iocs.kind.unit": {"vi": "Địa phương", "en": "Local"},
+    "iocs.kind.department": {"vi": "Sở, ngành", "en": "Department"},
+    "iocs.col.name": {"vi": "Trung tâm", "en": "Centre"},
+    "iocs.col.kind": {"vi": "Cấp", "en": "Kind"},
+    "iocs.col.opened": {"vi": "Hoạt động từ", "en": "Since"},
+    "iocs.col.area": {"vi": "Số đơn vị", "en": "Units"},
+    "iocs.col.last": {"vi": "Số liệu mới nhất", "en": "Last data"},
+    "iocs.col.incidents": {"vi": "Sự cố mở", "en": "Open incidents"},
+    "iocs.col.overdue": {"vi": "Phản ánh quá hạn", "en": "Overdue reports"},
+    "iocs.col.source": {"vi": "Nguồn", "en": "Source"},
+    "iocs.network_link": {
+        "vi": "Mạng lưới IOC: trạng thái từng trung tâm →",
+        "en": "IOC network: each centre's state →",
+    },
 }
 
 

@@ -69,8 +69,8 @@ def _in_unit(session: Session, column: Any, unit_code: str | None) -> list[Colum
     such as Đà Lạt, 672, holds what is now stamped with its 2025 wards); none: the province."""
     if unit_code is None:
         return []
-    codes = unit_scope(session, unit_code)
-    return [column == unit_code] if len(codes) <= 1 else [column.in_(sorted(codes))]
+    codes = unit_scope(session, unit_code)  # an IOC's key (``ioc:<code>``): its area's
+    return [column == next(iter(codes))] if len(codes) == 1 else [column.in_(sorted(codes))]
 
 
 def incidents_version(session: Session, unit_code: str | None = None) -> str:

@@ -24,6 +24,7 @@ class Principal:
     kiosk_id: int | None = None
     csrf_token: str = ""
     team: str | None = None  # field staff: the team of its unit it belongs to
+    ioc_code: str | None = None  # the IOC it works for: ``units`` is then that IOC's area
 
     @property
     def province_wide(self) -> bool:

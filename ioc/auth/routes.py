@@ -95,6 +95,8 @@ ROUTES: tuple[Rule, ...] = (
     Rule(r"/system", Need.SYSTEM, Kind.PAGE),
     Rule(r"/field", Need.FIELD_PAGE, Kind.PAGE),
     Rule(r"/unit/(?P<unit>.+)", Need.UNIT, Kind.PAGE),  # like Dash: the rest is the code
+    Rule(r"/ioc", Need.PROVINCE, Kind.PAGE),  # the network of IOCs and their state
+    Rule(r"/ioc/.+", Need.USER, Kind.PAGE),  # its area checked against the scope by the page
     Rule(r"/wall", Need.WALL, Kind.PAGE),
     Rule(r".*", Need.USER, Kind.PAGE),  # anything else: Dash's "page not found", users only
 )
@@ -111,6 +113,8 @@ CALLBACK_NEEDS: Mapping[str, Need] = {
     "system": Need.SYSTEM,
     "unit": Need.USER,
     "field": Need.FIELD,
+    "iocpage": Need.USER,  # /ioc/<code>: the IOC's scope checked in ioc/pages/ioc_page.py
+    "iocnet": Need.PROVINCE,  # /ioc
 }
 
 # Callbacks that change state (or take an upload), by output "id.property": refused to
@@ -234,6 +238,8 @@ def _home(principal: Principal) -> Decision:
         return ALLOW
     if principal.role is Role.FIELD:
         return _redirect("/field", {"unit": principal.unit_code or ""})
+    if principal.ioc_code:  # an IOC's operator or viewer: its IOC's landing page
+        return _redirect(f"/ioc/{principal.ioc_code}", {})
     return _redirect(f"/unit/{principal.unit_code}", {})
 
 

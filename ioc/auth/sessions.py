@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ioc.auth.principal import Principal
-from ioc.auth.scope import unit_scope
+from ioc.auth.scope import ioc_key, unit_scope
 from ioc.auth.user_roles import Role
 from ioc.config.auth import Lifetimes
 from ioc.store.models_auth import KioskToken, User, WebSession
@@ -85,15 +85,26 @@ def resolve(
     return principal
 
 
+def bound_scope(
+    session: Session, ioc_code: str | None, unit_code: str | None
+) -> frozenset[str] | None:
+    """What an account or kiosk sees: its IOC's area when it has an IOC (an operator of an
+    IOC sees exactly that IOC's area), else its unit's scope; None: the province."""
+    if ioc_code:
+        return unit_scope(session, ioc_key(ioc_code))
+    return unit_scope(session, unit_code) if unit_code else None
+
+
 def user_principal(session: Session, user: User, csrf_token: str = "") -> Principal:
     return Principal(
         name=user.username,
         role=Role(user.role),
         unit_code=user.unit_code,
-        units=unit_scope(session, user.unit_code) if user.unit_code else None,
+        units=bound_scope(session, user.ioc_code, user.unit_code),
         user_id=user.id,
         csrf_token=csrf_token,
         team=user.team,
+        ioc_code=user.ioc_code,
     )
 
 
@@ -102,9 +113,10 @@ def kiosk_principal(session: Session, kiosk: KioskToken, csrf_token: str = "") -
         name=f"kiosk:{kiosk.label}",
         role=Role.KIOSK,
         unit_code=kiosk.unit_code,
-        units=unit_scope(session, kiosk.unit_code) if kiosk.unit_code else None,
+        units=bound_scope(session, kiosk.ioc_code, kiosk.unit_code),
         kiosk_id=kiosk.id,
         csrf_token=csrf_token,
+        ioc_code=kiosk.ioc_code,
     )
 
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 import shapely
 from shapely.geometry import shape
@@ -34,8 +33,9 @@ from sqlalchemy import delete, select
 from ioc.geography import dataset
 from ioc.geography.cells import as_multipolygon
 from ioc.geography.dataset import Place
+from ioc.iocs.seed import seed_default_iocs
 from ioc.store import Store
-from ioc.store.models import AdminUnit, IocUnit
+from ioc.store.models import AdminUnit
 from ioc.store.units import UnitRecord, insert_units, unit_count
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geography"
@@ -43,30 +43,6 @@ FACTS_FILE = DATA_DIR / "lamdong_pre2025.toml"
 CELLS_FILE = DATA_DIR / "lamdong_cells.geojson"
 REFORM_DAY = date(2025, 7, 1)
 PROVINCE_NAME_2025 = "Tỉnh Lâm Đồng"
-
-
-class DefaultIoc(NamedTuple):
-    """An operations centre seeded with the default units."""
-
-    code: str
-    name: str
-    admin_unit_code: str
-    kind: str
-    opened_on: date | None
-
-
-DEFAULT_IOCS = (
-    DefaultIoc(
-        "IOC-68", "Trung tâm Giám sát, điều hành thông minh tỉnh Lâm Đồng", "68", "province", None
-    ),
-    DefaultIoc(
-        "IOC-672",
-        "Trung tâm Giám sát, điều hành thông minh thành phố Đà Lạt",
-        "672",
-        "unit",
-        date(2019, 12, 1),
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -227,15 +203,14 @@ def _new_era_records(
 def seed_default_units(store: Store) -> int:
     """Insert the default units when the admin-unit table is empty; return how many.
 
-    The provincial IOC and Đà Lạt's IOC are added to ``ioc_units`` when missing.
+    The IOCs public reporting names (the province's, Đà Lạt's and others', with their
+    sources: :mod:`ioc.iocs.seed`) are added to ``ioc_units`` when missing.
     """
     with store.session() as session:
         inserted = 0
         if unit_count(session) == 0:
             inserted = insert_units(session, build_default_units(), replace=False)
-        for ioc in DEFAULT_IOCS:
-            if session.get(IocUnit, ioc.code) is None:
-                session.add(IocUnit(**ioc._asdict()))
+        seed_default_iocs(session)
     return inserted
 
 

@@ -16,9 +16,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ioc.auth.scope import successors
+from ioc.auth.scope import current_area, ioc_key, successors
 from ioc.kpi.ratio import add_counts
-from ioc.store.models import AdminUnit, IocUnit
+from ioc.store.models import AdminUnit, IocAreaUnit, IocUnit
 
 AREA_PREFIX = "area:"  # key of an area's scores among the units' (``area:672``)
 Areas = dict[str, tuple[str, ...]]
@@ -51,10 +51,19 @@ def compute_areas(units: Sequence[AdminUnit], iocs: Sequence[str], day: date) ->
 
 
 def load_areas(session: Session, day: date) -> Areas:
-    """:func:`compute_areas` over the store's units and IOCs."""
+    """:func:`compute_areas` over the store's units and IOCs, plus each IOC's own area
+    keyed ``ioc:<code>`` (the units of ``ioc_area_units``, :func:`current_area`)."""
     units = session.scalars(select(AdminUnit)).all()
     iocs = session.scalars(select(IocUnit.admin_unit_code)).all()
-    return compute_areas(units, iocs, day)
+    found = compute_areas(units, iocs, day)
+    entered: dict[str, list[str]] = {}
+    for ioc, code in session.execute(select(IocAreaUnit.ioc_code, IocAreaUnit.unit_code)):
+        entered.setdefault(ioc, []).append(code)
+    for ioc, codes in sorted(entered.items()):
+        members = tuple(sorted(current_area(units, codes, day)))
+        if members:
+            found[ioc_key(ioc)] = members
+    return found
 
 
 def area_counts(counts: Mapping[str, Mapping[str, int]], areas: Areas) -> dict[str, dict[str, int]]:

@@ -102,6 +102,12 @@ def panel(lang: str) -> Any:
             html.Div(t("common.loading", lang), id="overview-cards", className="overview-cards"),
             html.H2(t("panel.ranking", lang), className=heading),
             html.Div(id="overview-ranking", className="overview-ranking"),
+            dcc.Link(
+                t("iocs.network_link", lang),
+                href="/ioc",
+                id="overview-iocs-link",
+                className="overview-iocs-link",
+            ),
             html.P(id="overview-updated", className="overview-updated"),
         ],
         className="overview-column",

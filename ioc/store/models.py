@@ -63,7 +63,14 @@ class AdminUnit(Base):
 
 
 class IocUnit(Base):
-    """An operations centre attached to one administrative unit (or a department)."""
+    """An operations centre (IOC) attached to one administrative unit (or a department).
+
+    ``admin_unit_code`` is the unit the IOC was built for (a former district for a district
+    IOC); its *area* is the set of current units listed in ``ioc_area_units`` (codes of any
+    era, resolved to today's units through the units' lineage, :mod:`ioc.auth.scope`).
+    ``owner`` is a unit code or a department's name; ``source`` names the public report the
+    row comes from (title, outlet, date), empty for a row entered by the province itself.
+    """
 
     __tablename__ = "ioc_units"
 
@@ -72,6 +79,21 @@ class IocUnit(Base):
     admin_unit_code: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default="unit")  # province | unit | department
     opened_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    name_en: Mapped[str] = mapped_column(String(200), default="")  # schema 0023
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class IocAreaUnit(Base):
+    """One unit code of an IOC's area, as entered (resolved to current units when read)."""
+
+    __tablename__ = "ioc_area_units"
+
+    ioc_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("ioc_units.code", ondelete="CASCADE"), primary_key=True
+    )
+    unit_code: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
 class Camera(Base):

@@ -32,6 +32,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     team: Mapped[str | None] = mapped_column(String(64), nullable=True)  # schema 0019
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    ioc_code: Mapped[str | None] = mapped_column(String(32), nullable=True)  # schema 0023
 
 
 class KioskToken(Base):
@@ -46,6 +47,7 @@ class KioskToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    ioc_code: Mapped[str | None] = mapped_column(String(32), nullable=True)  # schema 0023
 
 
 class WebSession(Base):

@@ -26,9 +26,9 @@ from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
 from ioc.pages import field as field_page
+from ioc.pages import ioc_network, ioc_page, overview
 from ioc.pages import kpi as kpi_page
 from ioc.pages import leader as leader_page
-from ioc.pages import overview
 from ioc.pages import reports as reports_page
 from ioc.pages import system as system_page
 from ioc.pages import unit as unit_page
@@ -79,6 +79,8 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
     unit_page.register(lang)  # /unit/<code>
     wall_page.register(lang)  # /wall
     leader_page.register(lang)  # /leader
+    ioc_page.register(lang)  # /ioc/<code>
+    ioc_network.register(lang)  # /ioc
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
     app.server.add_url_rule("/readyz", "readyz", readyz)

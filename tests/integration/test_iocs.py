@@ -1,0 +1,239 @@
+"""IOCs as data on real PostGIS: the seeded network, ``ioc iocs import`` and ``list`` (CSV
+and Excel, errors by line and column), areas resolved through the units' lineage, the KPI
+area of an IOC, and an operator bound to an IOC scoped to exactly its area — in the pages'
+callbacks and over HTTP with forged callback requests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from ioc.app_context import attach
+from ioc.auth.accounts import find_user
+from ioc.auth.scope import forget_scopes, ioc_key, unit_scope
+from ioc.auth.sessions import user_principal
+from ioc.auth.user_roles import Role
+from ioc.cli import main
+from ioc.config import Settings
+from ioc.iocs.registry import read_file, store_rows
+from ioc.kpi.areas import area_units, load_areas
+from ioc.pages import ioc_network, ioc_page, kpi_cache, unit
+from ioc.store import Store
+from ioc.store.models import AdminUnit, IocUnit
+from ioc.web.app import create_app
+from testkit.auth_support import (
+    add_account,
+    callback_body,
+    csrf_headers,
+    open_user_session,
+    put_cookies,
+)
+from tests.scope_support import (
+    ADMIN,
+    DA_LAT,
+    NOW,
+    PHUONG_1_BAO_LOC,
+    XUAN_HUONG,
+    TwoCities,
+    acting_as,
+    output_key,
+    seed_two_cities,
+)
+
+pytestmark = pytest.mark.postgis
+TODAY = NOW.date()
+DENIED = "Không có quyền"
+HEADER = "code,name,name_en,kind,unit,owner,opened_on,area,operators,kiosks,source,note\n"
+
+
+@pytest.fixture
+def city(postgis_store: Store, tmp_path: Path) -> Iterator[tuple[Flask, TwoCities]]:
+    kpi_cache.clear()
+    seeded = seed_two_cities(postgis_store, tmp_path)  # default units, and so the seeded IOCs
+    server = Flask("iocs-test")
+    attach(server, Settings(var_dir=tmp_path), postgis_store)
+    yield server, seeded
+
+
+def at(line: int, column: str) -> str:
+    """How an import error names its place."""
+    return f"dòng / line {line}, cột / column {column}"
+
+
+def cli(monkeypatch: pytest.MonkeyPatch, store: Store, tmp_path: Path, *argv: str) -> int:
+    monkeypatch.setenv("IOC_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("IOC_DATABASE__URL", store.engine.url.render_as_string(hide_password=False))
+    return main(list(argv))
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json")
+                      else repr(o), ensure_ascii=False)  # fmt: skip
+
+
+def test_the_seeded_network_names_its_sources_and_da_lat_covers_its_wards(
+    postgis_store: Store, city: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    assert (
+        cli(monkeypatch, postgis_store, tmp_path, "iocs", "list", "--json", "--at", "2026-03-10")
+        == 0
+    )
+    listed = {i["code"]: i for i in json.loads(capsys.readouterr().out)}
+    assert {"IOC-68", "IOC-672", "IOC-675"} <= set(listed)
+    assert all(i["source"] for i in listed.values())  # only what a public source names
+    dalat = listed["IOC-672"]
+    assert dalat["opened_on"] == "2019-12-10" and "nhandan.com.vn" in dalat["source"]
+    with postgis_store.session() as session:
+        units = session.scalars(select(AdminUnit)).all()
+        current = {u.code for u in units if u.valid_to is None and u.level != "province"}
+        assert tuple(dalat["area"]) == area_units(units, DA_LAT, TODAY)  # the KPI areas' rule
+        assert XUAN_HUONG in dalat["area"] and PHUONG_1_BAO_LOC not in dalat["area"]
+        assert set(listed["IOC-68"]["area"]) == current
+        assert set(dalat["area"]) == set(load_areas(session, TODAY)[ioc_key("IOC-672")])
+    assert cli(monkeypatch, postgis_store, tmp_path, "iocs", "list") == 0
+    assert "IOC-672" in capsys.readouterr().out
+
+
+def test_import_adds_and_updates_and_a_second_run_changes_nothing(
+    postgis_store: Store, city: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    add_account(postgis_store, Role.OPERATOR, XUAN_HUONG, "vanhanh.xh")
+    path = tmp_path / "iocs.csv"
+    path.write_text(
+        HEADER
+        + f'IOC-SO-X,"IOC Sở X",Department X IOC,department,68,"Sở X",01/03/2024,{XUAN_HUONG},'
+        'vanhanh.xh,,"Báo Lâm Đồng, 02/03/2024",\n'
+        'IOC-672,"Trung tâm Giám sát, điều hành thông minh thành phố Đà Lạt",Đà Lạt IOC,unit,'
+        '672,672,2019-12-10,672,,,"Nhân Dân, 10/12/2019",\n',
+        encoding="utf-8",
+    )
+    assert cli(monkeypatch, postgis_store, tmp_path, "iocs", "import", str(path)) == 0
+    assert "1 mới / new, 1 cập nhật / updated" in capsys.readouterr().out
+    assert cli(monkeypatch, postgis_store, tmp_path, "iocs", "import", str(path)) == 0
+    assert "0 mới / new, 0 cập nhật / updated" in capsys.readouterr().out
+    with postgis_store.session() as session:
+        row = session.get(IocUnit, "IOC-SO-X")
+        assert row is not None and row.owner == "Sở X" and row.kind == "department"
+        assert unit_scope(session, ioc_key("IOC-SO-X")) == {XUAN_HUONG}
+
+
+def test_import_errors_name_line_and_column_and_store_nothing(
+    postgis_store: Store, city: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER
+        + "IOC-A,A,,unit,99999,,,,,,Báo A,\n"  # unknown unit
+        + "IOC-B,B,,unit,673,,31/02/2024,,,,Báo B,\n"  # bad date
+        + "IOC-C,C,,unit,673,,,,,,,\n"  # missing source
+        + "IOC-D,D,,unit,673,,,,ghost,,Báo D,\n",  # unknown operator
+        encoding="utf-8",
+    )
+    assert cli(monkeypatch, postgis_store, tmp_path, "iocs", "import", str(path)) == 1
+    err = capsys.readouterr().err
+    assert at(3, "opened_on") in err and at(4, "source") in err
+    path.write_text(
+        HEADER + "IOC-A,A,,unit,99999,,,,,,Báo A,\nIOC-D,D,,unit,673,,,,ghost,,Báo D,\n"
+    )
+    assert cli(monkeypatch, postgis_store, tmp_path, "iocs", "import", str(path)) == 1
+    err = capsys.readouterr().err
+    assert at(2, "unit") in err and "99999" in err
+    assert at(3, "operators") in err and "ghost" in err
+    (tmp_path / "nosource.csv").write_text("code,name,kind,unit\nX,X,unit,673\n")
+    assert (
+        cli(monkeypatch, postgis_store, tmp_path, "iocs", "import", str(tmp_path / "nosource.csv"))
+        == 1
+    )
+    assert at(1, "source") in capsys.readouterr().err
+    with postgis_store.session() as session:
+        assert session.get(IocUnit, "IOC-A") is None and session.get(IocUnit, "IOC-D") is None
+
+
+def test_excel_files_are_read_like_csv(
+    postgis_store: Store, city: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook  # type: ignore[import-untyped]  # Excel only
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Code", "Name", "Kind", "Unit", "Opened_on", "Source"])
+    sheet.append(["IOC-677", "IOC Đơn Dương", "unit", 677, NOW.replace(tzinfo=None), "Báo Y"])
+    book.save(tmp_path / "iocs.xlsx")
+    assert (
+        cli(monkeypatch, postgis_store, tmp_path, "iocs", "import", str(tmp_path / "iocs.xlsx"))
+        == 0
+    )
+    with postgis_store.session() as session:
+        row = session.get(IocUnit, "IOC-677")
+        assert row is not None and row.opened_on == TODAY and row.source == "Báo Y"
+
+
+def bind_operator(store: Store, tmp_path: Path, ioc: str, area: str, unit_code: str) -> str:
+    """An operator account bound to IOC ``ioc`` (area ``area``) through an import."""
+    name = add_account(store, Role.OPERATOR, unit_code, f"vanhanh.{ioc.lower()}")
+    path = tmp_path / f"{ioc}.csv"
+    path.write_text(HEADER + f"{ioc},{ioc},,unit,{unit_code},,,{area},{name},,Báo Z,\n")
+    with store.session() as session:
+        store_rows(session, read_file(path), TODAY)
+    forget_scopes()
+    return name
+
+
+def test_an_ioc_operator_sees_exactly_its_area_in_the_callbacks(
+    postgis_store: Store, city: Any, tmp_path: Path
+) -> None:
+    server, _ = city
+    name = bind_operator(postgis_store, tmp_path, "IOC-XH", XUAN_HUONG, DA_LAT)
+    with postgis_store.session() as session:
+        user = find_user(session, name)
+        assert user is not None
+        principal = user_principal(session, user)
+    assert principal.units == frozenset(
+        {XUAN_HUONG}
+    )  # not 672's other wards: exactly the IOC's area
+    with acting_as(server, principal):
+        mine = ioc_page.refresh_at(NOW, None, "IOC-XH", "vi")
+        assert "Khói Đà Lạt" in dump(mine["incidents"]) and "CAM-DL" in dump(mine["cameras"])
+        for forged in ("IOC-672", "IOC-673", "IOC-68", "x' OR 1=1"):
+            answer = ioc_page.refresh_at(NOW, None, forged, "vi")
+            assert DENIED in dump(answer["title"]) and "Bảo Lộc" not in dump(answer)
+        assert DENIED in dump(unit.refresh_at(NOW, None, PHUONG_1_BAO_LOC, "vi")[1])
+        assert "Không có quyền" in dump(ioc_network.refresh_at(NOW, "vi")["table"])
+    with acting_as(server, ADMIN):
+        network = dump(ioc_network.refresh_at(NOW, "vi")["table"])
+        assert "IOC-XH" in network and "chưa có số liệu" in network  # Lạc Dương: nothing yet
+
+
+def test_forged_requests_of_an_ioc_operator_are_refused_over_http(
+    postgis_store: Store, city: Any, tmp_path: Path
+) -> None:
+    name = bind_operator(postgis_store, tmp_path, "IOC-DL", DA_LAT, DA_LAT)
+    app = create_app(Settings(var_dir=tmp_path), postgis_store)
+    client = put_cookies(app.server.test_client(), open_user_session(postgis_store, name))
+    assert client.get("/").headers["Location"].endswith("/ioc/IOC-DL")
+    key = output_key(app, "iocpage-map.figure")
+    values = {"iocpage-code": "IOC-DL", "shell-lang": "vi", "iocpage-interval": 1}
+    body = callback_body(app, key, values)
+    answer = client.post("/_dash-update-component", json=body, headers=csrf_headers(client))
+    text = json.dumps(answer.get_json(), ensure_ascii=False)
+    assert answer.status_code == 200 and "Khói Đà Lạt" in text and "Bảo Lộc" not in text
+    values["iocpage-code"] = "IOC-673"
+    body = callback_body(app, key, values)
+    forged = client.post("/_dash-update-component", json=body, headers=csrf_headers(client))
+    text = json.dumps(forged.get_json(), ensure_ascii=False)
+    assert forged.status_code == 200 and DENIED in text and "Khói Bảo Lộc" not in text
+    network = output_key(app, "iocnet-table.children")
+    refused = client.post("/_dash-update-component", json=callback_body(app, network, {}),
+                          headers=csrf_headers(client))  # fmt: skip
+    assert refused.status_code == 403
+    assert client.get("/ioc").status_code == 403
