@@ -86,6 +86,8 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
      "login ok ok ok →/wall?rotate_units=children&unit=672 →/wall?rotate_units=children&unit=673 "
      "→/wall?rotate_units=children&unit=672 →/wall?rotate_units=children&unit=672"),
     ("GET", "/leader/", "login ok ok ok deny deny deny deny"),
+    ("GET", "/ioc", "login ok ok ok deny deny deny deny"),  # the network: province-wide
+    ("GET", "/ioc/672", "login ok ok ok ok ok ok deny"),  # the IOC's area: checked inside
     ("GET", "/no-such-page", "login ok ok ok ok ok ok deny"),
     # routes of the app
     ("GET", "/kpi/report/province/2026-10", "login ok ok ok deny deny deny deny"),
@@ -129,6 +131,8 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("POST", "cb:leader-download.data", "login ok ok ok deny deny deny deny"),
     ("POST", "cb:..unit-map.figure", "login ok ok ok ok in ok deny"),
     ("POST", "cb:..wall-map.figure", "login ok ok ok ok in ok ok"),
+    ("POST", "cb:..iocpage-map.figure", "login ok ok ok in in in deny"),  # scope inside
+    ("POST", "cb:..iocnet-table.children", "login ok ok ok deny deny deny deny"),
     ("POST", "cb:wall-plan.data", "login ok ok ok ok in ok ok"),  # cut to the scope inside
     ("POST", "cb:..field-list.children", "login ok deny deny ok in ok deny"),
     ("POST", "cb:..field-changed.data", "login ok deny deny ok in ok deny"),  # changes state
@@ -143,6 +147,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
 VALUES: dict[str, Any] = {
     "shell-lang": "vi",
     "unit-code": "672",
+    "iocpage-code": "IOC-672",
     "wall-unit": "672",
     "wall-request": {"unit": "672", "children": "children"},
     "field-unit": "672",

@@ -22,7 +22,19 @@ from ioc.app_context import attach
 from ioc.auth.scope import forget_scopes
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
-from ioc.pages import field, kpi, kpi_cache, leader, overview, reports, system, unit, wall
+from ioc.pages import (
+    field,
+    ioc_network,
+    ioc_page,
+    kpi,
+    kpi_cache,
+    leader,
+    overview,
+    reports,
+    system,
+    unit,
+    wall,
+)  # fmt: skip
 from ioc.store import Store
 from ioc.store.models import Camera, CitizenReport, Incident
 from ioc.store.models_audit import AuditEntry
@@ -80,9 +92,14 @@ CALLS: dict[str, Call] = {
     "overview.pick_metric": (overview.pick_metric, ["total", "vi"], [0, 1]),
     "overview.toggle_layers": (overview.toggle_layers, [["cameras"]], [0]),
     "system.refresh": (system.refresh, [1, "vi"], [1]),
+    "ioc_page.refresh": (ioc_page.refresh, [1, None, "IOC-672", "vi"], [1, 2, 3]),
+    "ioc_network.refresh": (ioc_network.refresh, [1, "vi"], [1]),
 }
 # The unit-scoped callbacks and which argument is the unit code (it gets every payload).
-UNIT_CALLS = {"unit.refresh": 2, "wall.refresh": 4, "field.refresh": 2, "reports.refresh": 1}
+UNIT_CALLS = {
+    "unit.refresh": 2, "wall.refresh": 4, "field.refresh": 2, "reports.refresh": 1,
+    "ioc_page.refresh": 2,
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,8 @@ def test_seed_fills_both_eras_once(store: Store) -> None:
         iocs = {i.code: i for i in session.scalars(select(IocUnit))}
     assert iocs["IOC-68"].admin_unit_code == "68"
     assert iocs["IOC-672"].admin_unit_code == "672"
-    assert iocs["IOC-672"].opened_on == date(2019, 12, 1)
+    assert iocs["IOC-672"].opened_on == date(2019, 12, 10)  # data/iocs_lamdong.csv, its sources
+    assert all(ioc.source for ioc in iocs.values())
 
 
 def test_unit_at_either_side_of_the_reform(store: Store) -> None:
