@@ -36,7 +36,7 @@ from ioc.auth.user_roles import Role
 from ioc.config.audit import ANCHOR_KEY_FILE, AuditSettings
 from ioc.config.auth import AuthSettings
 from ioc.store import Store
-from ioc.store.models import AdminUnit
+from ioc.store.models import AdminUnit, IocUnit
 from ioc.store.models_auth import KioskToken, User
 from ioc.timeutil import utcnow
 
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "demo-ioc-lamdong"
 DEMO_UNIT = "672"  # Thành phố Đà Lạt (until 30/06/2025; its wards follow in scope)
+DEMO_IOC = "IOC-672"  # Đà Lạt's IOC (data/iocs_lamdong.csv): the demo operator and wall work for it
 KIOSK_LABEL = "Demo: màn hình tường Đà Lạt"
 KIOSK_DAYS = 7
 LINK_SECRET_FILE = "link_secret"
@@ -80,7 +81,7 @@ def seed_demo_accounts(store: Store) -> int:
         for account in DEMO_ACCOUNTS:
             if account.unit is not None and account.unit not in units:
                 continue
-            create_user(
+            user = create_user(
                 session,
                 account.username,
                 DEMO_PASSWORD,
@@ -89,6 +90,8 @@ def seed_demo_accounts(store: Store) -> int:
                 unit_code=account.unit,
                 display_name=account.display_name,
             )
+            if account.role is Role.OPERATOR and session.get(IocUnit, DEMO_IOC) is not None:
+                user.ioc_code = DEMO_IOC
             append(
                 session,
                 "account.create",
@@ -136,6 +139,8 @@ def issue_demo_kiosk(store: Store, var_dir: Path | None = None) -> str | None:
         token, kiosk = sessions.issue_kiosk_token(
             session, KIOSK_LABEL, DEMO_UNIT, now, timedelta(days=KIOSK_DAYS)
         )
+        if session.get(IocUnit, DEMO_IOC) is not None:
+            kiosk.ioc_code = DEMO_IOC
         _audit_kiosk(session, "kiosk.issue", kiosk.id, now)
     if saved is not None:
         write_token(saved, token)

@@ -200,7 +200,7 @@ def _read(
     return {
         "figure": figure,
         "title": ioc.display_name(lang),
-        "facts": facts(ioc, len(current), lang),
+        "facts": facts(ioc, data.names.get(ioc.owner, ioc.owner), len(current), lang),
         "cards": cards(summary, "unit-card"),
         "kpis": kpi_view(session, now, ioc, lang) if first or "kpi" in changed else dash.no_update,
         "cameras": camera_grid(data.states, snapshots, lang),
@@ -209,11 +209,12 @@ def _read(
     }
 
 
-def facts(ioc: IocInfo, units: int, lang: str) -> list[Any]:
-    """Owner, opening date, area size and the public source of the IOC."""
+def facts(ioc: IocInfo, owner: str, units: int, lang: str) -> list[Any]:
+    """Owner (a unit's name or a department's), opening date, area size and the public
+    source of the IOC."""
     opened = format_local_date(ioc, lang)
     return [
-        html.Span(t("iocs.facts", lang, owner=ioc.owner, opened=opened, units=units)),
+        html.Span(t("iocs.facts", lang, owner=owner, opened=opened, units=units)),
         html.Br(),
         html.Span(t("iocs.source", lang, source=ioc.source or t("iocs.no_source", lang)),
                   className="iocpage-source"),

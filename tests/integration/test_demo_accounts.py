@@ -10,11 +10,14 @@ from sqlalchemy import func, select
 from ioc.auth import sessions
 from ioc.auth.accounts import authenticate
 from ioc.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, issue_demo_kiosk, seed_demo_accounts
+from ioc.auth.routes import decide
 from ioc.auth.user_roles import ACCOUNT_ROLES
+from ioc.geography.defaults import seed_default_units
 from ioc.store import Store
 from ioc.store.models_auth import KioskToken, User
 from ioc.store.units import UnitRecord, insert_units
 from ioc.timeutil import utcnow
+from tests.scope_support import PHUONG_1_BAO_LOC, XUAN_HUONG
 
 
 def add_da_lat(store: Store) -> None:
@@ -84,3 +87,20 @@ def test_no_demo_accounts_in_postgis(postgis_store: Store, tmp_path: Path) -> No
     with postgis_store.session() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
         assert session.scalar(select(func.count()).select_from(KioskToken)) == 0
+
+
+def test_the_demo_operator_and_wall_work_for_da_lat_s_ioc(sqlite_store: Store) -> None:
+    seed_default_units(sqlite_store)  # the default units and the seeded IOCs
+    seed_demo_accounts(sqlite_store)
+    path = issue_demo_kiosk(sqlite_store)
+    assert path is not None
+    with sqlite_store.session() as session:
+        user = session.scalar(select(User).where(User.role == "operator"))
+        assert user is not None and user.ioc_code == "IOC-672"
+        operator = sessions.user_principal(session, user)
+        kiosk = session.scalar(select(KioskToken).where(KioskToken.revoked_at.is_(None)))
+        assert kiosk is not None and kiosk.ioc_code == "IOC-672"
+        wall = sessions.kiosk_principal(session, kiosk)
+    for principal in (operator, wall):
+        assert principal.sees_unit(XUAN_HUONG) and not principal.sees_unit(PHUONG_1_BAO_LOC)
+    assert decide(operator, "/").location == "/ioc/IOC-672"
