@@ -37,6 +37,7 @@ def seed_default_iocs(session: Session, path: Path = IOCS_FILE) -> int:
             ioc = IocUnit(code=row.code)
             session.add(ioc)
         apply_row(ioc, row)
+        session.flush()  # the IOC's row before its area's (a foreign key)
         if not area_codes(session, row.code):
             session.add_all(IocAreaUnit(ioc_code=row.code, unit_code=c) for c in row.area_codes)
         done += 1

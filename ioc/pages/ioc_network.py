@@ -79,10 +79,11 @@ def network_table(states: list[IocState], lang: str) -> Any:
         return empty(t("iocs.empty", lang))
     heads = ["name", "kind", "opened", "area", "last", "incidents", "overdue", "source"]
     rows = [_row(state, lang) for state in states]
-    return html.Table(
+    table = html.Table(
         [html.Thead(html.Tr([html.Th(t(f"iocs.col.{h}", lang)) for h in heads])), html.Tbody(rows)],
         className="iocnet-table",
     )
+    return html.Div(table, className="iocnet-table-wrap")  # scrolls sideways on a phone
 
 
 def _row(state: IocState, lang: str) -> html.Tr:

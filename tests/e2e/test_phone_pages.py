@@ -27,6 +27,7 @@ from ioc.reports.intake import ReportIn, create_reports
 from ioc.sim.dossier_history import backfill
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
+from ioc.store.models import IocAreaUnit, IocUnit
 from ioc.timeutil import to_local, utcnow
 from ioc.web.app import create_app
 from testkit.overview_support import seed
@@ -48,12 +49,14 @@ PAGES: dict[str, tuple[str, str, Role]] = {
     "reports": ("/reports", ".reports-table tbody tr", Role.ADMIN),
     "field": ("/field", ".field-card .field-button", Role.FIELD),
     "system": ("/system", "#system-rejects .reports-empty", Role.ADMIN),
+    "iocs": ("/ioc", ".iocnet-row", Role.ADMIN),
+    "ioc": ("/ioc/IOC-D1", "#iocpage-cameras .unit-camera", Role.ADMIN),
 }
 # Blocks that scroll sideways on purpose (wide tables, the row of page links) and the
 # wall's news ticker, which slides in from the right.
 SIDEWAYS = (
     ".shell-nav, .leader-table-wrap, div:has(> #kpi-ranking), #kpi-detail, .system > div,"
-    " .wall-ticker"
+    " .wall-ticker, .iocnet-table-wrap"
 )
 # Boxes of the page that reach past the right edge outside those blocks: cut off or, when
 # the document scrolls, making it scroll sideways. (Shapes inside a chart's <svg> are
@@ -110,6 +113,17 @@ def seed_province(store: Store) -> None:
         seed_categories(session)
         item = ReportIn("moi_truong", *HO_XUAN_HUONG, "Rác tồn đọng", external_id="phone-1")
         create_reports(session, store, [item])
+        session.add(
+            IocUnit(
+                code="IOC-D1",
+                name="Trung tâm IOC thành phố Đà Lạt (thử)",
+                admin_unit_code="D1",
+                kind="unit",
+                source="thử / test",
+            )
+        )
+        session.flush()
+        session.add(IocAreaUnit(ioc_code="IOC-D1", unit_code="D1"))
 
 
 @pytest.fixture(scope="module")
