@@ -23,7 +23,7 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ioc.store.models import AdminUnit, IocAreaUnit
+from ioc.store.models import AdminUnit, IocAreaUnit, IocUnit
 
 CACHE_SECONDS = 300.0
 IOC_PREFIX = "ioc:"
@@ -137,7 +137,13 @@ def unit_scope(session: Session, code: str) -> frozenset[str]:
         scope = compute_scope(units, code)
     else:
         area = session.scalars(select(IocAreaUnit.unit_code).where(IocAreaUnit.ioc_code == ioc))
-        scope = area_scope(units, area.all())
+        codes = (
+            area.all()
+            or session.scalars(  # no area entered: the IOC's own unit
+                select(IocUnit.admin_unit_code).where(IocUnit.code == ioc)
+            ).all()
+        )
+        scope = area_scope(units, codes)
     with _lock:
         _cache[key] = (now, scope)
     return scope

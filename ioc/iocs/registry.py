@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from ioc.auth.scope import current_area, forget_scopes
+from ioc.auth.scope import current_area, forget_scopes, ioc_key, unit_scope
 from ioc.auth.user_roles import Role
 from ioc.iocs.rows import IocRow, Problem, missing_columns, parse_rows
 from ioc.kpi.importer import ImportFileError, read_rows
@@ -179,22 +179,38 @@ def area_codes(session: Session, code: str) -> tuple[str, ...]:
     return tuple(sorted(rows))
 
 
+def current_codes(session: Session, day: date) -> frozenset[str]:
+    """The most detailed units valid on ``day`` (codes only: no boundary is read)."""
+    rows = session.execute(
+        select(AdminUnit.code, AdminUnit.parent_code, AdminUnit.level).where(
+            AdminUnit.valid_from <= day,
+            or_(AdminUnit.valid_to.is_(None), AdminUnit.valid_to >= day),
+        )
+    ).all()
+    parents = {parent for _code, parent, _level in rows if parent}
+    return frozenset(
+        code for code, _p, level in rows if level != "province" and code not in parents
+    )
+
+
 def list_iocs(session: Session, today: date) -> list[IocInfo]:
-    """Every IOC, province first, then by kind and code, with its area resolved on ``today``."""
-    units = session.scalars(select(AdminUnit)).all()
+    """Every IOC, province first, then by kind and code, with its area resolved on ``today``:
+    the current units of its scope (the same set as :func:`current_area`, read through the
+    cached scope rather than every unit's boundary)."""
+    current = current_codes(session, today)
     order = {kind: n for n, kind in enumerate(("province", "unit", "department"))}
     iocs = sorted(session.scalars(select(IocUnit)), key=lambda i: (order.get(i.kind, 9), i.code))
-    return [_info(session, units, ioc, today) for ioc in iocs]
+    return [_info(session, current, ioc) for ioc in iocs]
 
 
 def find_ioc(session: Session, code: str, today: date) -> IocInfo | None:
     ioc = session.get(IocUnit, code)
     if ioc is None:
         return None
-    return _info(session, session.scalars(select(AdminUnit)).all(), ioc, today)
+    return _info(session, current_codes(session, today), ioc)
 
 
-def _info(session: Session, units: Sequence[AdminUnit], ioc: IocUnit, today: date) -> IocInfo:
+def _info(session: Session, current: frozenset[str], ioc: IocUnit) -> IocInfo:
     entered = area_codes(session, ioc.code) or (ioc.admin_unit_code,)
     users = session.scalars(select(User.username).where(User.ioc_code == ioc.code)).all()
     kiosks = session.scalars(
@@ -206,6 +222,6 @@ def _info(session: Session, units: Sequence[AdminUnit], ioc: IocUnit, today: dat
         code=ioc.code, name=ioc.name, name_en=ioc.name_en or "", kind=ioc.kind,
         unit=ioc.admin_unit_code, owner=ioc.owner or ioc.admin_unit_code, opened_on=ioc.opened_on,
         source=ioc.source or "", note=ioc.note or "", area_codes=entered,
-        area=tuple(sorted(current_area(units, entered, today))),
+        area=tuple(sorted(unit_scope(session, ioc_key(ioc.code)) & current)),
         operators=tuple(sorted(users)), kiosks=tuple(sorted(kiosks)),
     )  # fmt: skip

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from ioc.auth.scope import area_scope, current_area, ioc_code_of, ioc_key
+from ioc.cli import build_parser
 from ioc.iocs.rows import IocRow, missing_columns, parse_date, parse_row, parse_rows, split_list
 from tests.unit.test_auth_core import UNITS
 
@@ -90,3 +93,13 @@ def test_an_ioc_scope_is_exactly_its_area_in_every_era() -> None:
 def test_ioc_keys_are_told_apart_from_unit_codes() -> None:
     assert ioc_key("IOC-672") == "ioc:IOC-672" and ioc_code_of("ioc:IOC-672") == "IOC-672"
     assert ioc_code_of("672") is None and ioc_code_of(None) is None
+
+
+def test_the_commands_explain_themselves(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    for argv in (["iocs", "--help"], ["iocs", "import", "--help"], ["iocs", "list", "--help"]):
+        with pytest.raises(SystemExit) as stop:
+            parser.parse_args(argv)
+        assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert "Mạng lưới các IOC" in out and "source" in out and "--json" in out
