@@ -27,7 +27,7 @@ from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import Period
 from ioc.kpi.ranking import compute_table, trend
 from ioc.kpi.ratio import add_counts
-from ioc.pages import kpi_cache, leader, unit, wall
+from ioc.pages import ioc_page, kpi_cache, leader, unit, wall
 from ioc.pages.kpi_views import cards, trend_figure
 from ioc.store import Store
 from ioc.web.app import create_app
@@ -103,6 +103,17 @@ def test_unit_page_of_672_shows_the_area_index_and_its_wards(
     assert f"{expected.total:.1f}" in cards
     assert "không phải điểm chính thức" in kpis and "Xếp hạng phường, xã của địa bàn" in kpis
     assert kpis.index(good) < kpis.index(poor)  # the better ward first
+
+
+def test_da_lat_s_ioc_page_shows_the_same_area_index_as_the_unit_page(
+    dalat: tuple[Store, tuple[str, ...]],
+) -> None:
+    _store, (good, poor) = dalat
+    of_unit = unit.refresh_at(NOW, None, DA_LAT, "vi")
+    of_ioc = ioc_page.refresh_at(NOW, None, "IOC-672", "vi")
+    assert str(of_ioc["cards"]) == str(of_unit[2])  # the same area aggregate, same counts
+    kpis = str(of_ioc["kpis"])
+    assert "Xếp hạng phường, xã của địa bàn" in kpis and kpis.index(good) < kpis.index(poor)
 
 
 def test_wall_of_672_ranks_its_wards_and_a_ward_wall_shows_its_rank(
