@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 from ioc.audit.log import append
 from ioc.auth import sessions
 from ioc.auth.accounts import AccountError, create_user, set_active, set_password, set_team
-from ioc.auth.user_roles import ACCOUNT_ROLES, parse_role
+from ioc.auth.user_roles import ACCOUNT_ROLES, PROVINCE_ROLES, Role, parse_role
 from ioc.config import Settings
 from ioc.store import open_store
 from ioc.store.migrate import upgrade
-from ioc.store.models import AdminUnit
+from ioc.store.models import AdminUnit, IocUnit
 from ioc.store.models_auth import KioskToken, User
 from ioc.subcommand import add_command
 from ioc.timeutil import format_local, utcnow
@@ -65,6 +65,9 @@ def _register_users(subparsers: Any) -> None:
         "--unit", help="mã đơn vị / unit code (operator and field: required; viewer: optional)"
     )
     add.add_argument("--name", default="", help="họ tên hiển thị / display name")
+    add.add_argument(
+        "--ioc", help="mã IOC / the IOC it works for (its scope is then that IOC's area)"
+    )
     _password_options(add)
     add.set_defaults(handler=users_add)
     listing = add_command(actions, "list", "Danh sách tài khoản / list accounts")
@@ -164,6 +167,8 @@ def users_add(args: argparse.Namespace, settings: Settings) -> int:
         user = create_user(
             session, args.username, password, role, now, unit_code=args.unit, display_name=args.name
         )
+        if args.ioc:
+            user.ioc_code = _checked_ioc(session, role, args.ioc)
         append(
             session,
             "account.create",
@@ -171,13 +176,22 @@ def users_add(args: argparse.Namespace, settings: Settings) -> int:
             target=f"user:{user.username}",
             unit_code=user.unit_code,
             client="cli",
-            detail={"role": user.role},
+            detail={"role": user.role, **({"ioc": user.ioc_code} if user.ioc_code else {})},
             at=now,
         )
         print(f"Đã tạo / created {user.username} ({user.role}{_unit_text(user.unit_code)})")
         return 0
 
     return _in_store(settings, work)
+
+
+def _checked_ioc(session: Session, role: Role, code: str) -> str:
+    """``code`` when it names a stored IOC and ``role`` is bound to an area."""
+    if role in PROVINCE_ROLES:
+        raise AccountError(f"role {role.value} is province-wide and takes no IOC")
+    if session.get(IocUnit, code) is None:
+        raise AccountError(f"unknown IOC {code!r} (see `ioc iocs list`)")
+    return code
 
 
 def _team_text(team: str | None) -> str:
@@ -199,6 +213,7 @@ def users_list(_args: argparse.Namespace, settings: Settings) -> int:
             print(
                 f"{user.username:<24} {user.role:<9} {user.unit_code or '-':<8} {state:<18} "
                 f"{last:<17} {user.display_name}{_team_text(user.team)}"
+                + (f" [IOC {user.ioc_code}]" if user.ioc_code else "")
             )
         return 0
 

@@ -14,6 +14,7 @@ from ioc.auth import sessions
 from ioc.auth.accounts import authenticate
 from ioc.cli import main
 from ioc.store import Store
+from ioc.store.models import IocUnit
 from ioc.store.models_audit import AuditEntry
 from ioc.store.models_auth import User
 from ioc.store.units import UnitRecord, insert_units
@@ -176,3 +177,22 @@ def test_help(
     with pytest.raises(SystemExit) as done:
         run(monkeypatch, command, "--help")
     assert done.value.code == 0 and "/" in capsys.readouterr().out
+
+
+def test_an_operator_can_be_created_for_an_ioc(
+    ioc: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with ioc.session() as session:
+        session.add(IocUnit(code="IOC-672", name="IOC Đà Lạt", admin_unit_code="672", kind="unit"))
+    add = ("users", "add", "vanhanh.ioc", "--role", "operator", "--unit", "672")
+    assert run(monkeypatch, *add, "--ioc", "IOC-9", "--password-stdin", stdin=PASSWORD) == 1
+    assert "unknown IOC 'IOC-9'" in capsys.readouterr().err
+    lead = ("users", "add", "lanhdao.ioc", "--role", "leader", "--ioc", "IOC-672")
+    assert run(monkeypatch, *lead, "--password-stdin", stdin=PASSWORD) == 1
+    assert "province-wide" in capsys.readouterr().err
+    assert run(monkeypatch, *add, "--ioc", "IOC-672", "--password-stdin", stdin=PASSWORD) == 0
+    assert run(monkeypatch, "users", "list") == 0
+    assert "[IOC IOC-672]" in capsys.readouterr().out
+    with ioc.session() as session:
+        user = session.scalar(select(User).where(User.username == "vanhanh.ioc"))
+        assert user is not None and user.ioc_code == "IOC-672"
