@@ -68,8 +68,8 @@ class IocUnit(Base):
     ``admin_unit_code`` is the unit the IOC was built for (a former district for a district
     IOC); its *area* is the set of current units listed in ``ioc_area_units`` (codes of any
     era, resolved to today's units through the units' lineage, :mod:`ioc.auth.scope`).
-    ``owner`` is a unit code or a department's name; ``source`` names the public report the
-    row comes from (title, outlet, date), empty for a row entered by the province itself.
+    ``owner`` is a unit code or a department's name; ``source`` names the public report or
+    act the row comes from (title, outlet, date); ``ioc iocs import`` refuses a row without.
     """
 
     __tablename__ = "ioc_units"
