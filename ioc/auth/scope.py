@@ -13,11 +13,11 @@ import time
 from collections.abc import Iterable
 from threading import Lock
 
-import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ioc.store.models import AdminUnit
+from ioc.store.units import successors
 
 CACHE_SECONDS = 300.0
 
@@ -39,25 +39,6 @@ def descendants(units: Iterable[AdminUnit], code: str) -> set[str]:
                 found.add(child)
                 todo.append(child)
     return found
-
-
-def successors(units: Iterable[AdminUnit], code: str) -> set[str]:
-    """Open-era units whose centre lies inside the closed unit ``code`` (empty if open)."""
-    rows = list(units)
-    closed = [u for u in rows if u.code == code and u.valid_to is not None]
-    if not closed or any(u.code == code and u.valid_to is None for u in rows):
-        return set()
-    areas = [u.geom for u in closed if u.geom is not None]
-    if not areas:
-        return set()
-    area = shapely.union_all(areas)
-    return {
-        u.code
-        for u in rows
-        if u.valid_to is None
-        and u.level != "province"
-        and area.covers(shapely.Point(u.center_lon, u.center_lat))
-    }
 
 
 def compute_scope(units: Iterable[AdminUnit], code: str) -> frozenset[str]:

@@ -62,6 +62,25 @@ class UnitRecord:
         )
 
 
+def successors(units: Iterable[AdminUnit], code: str) -> set[str]:
+    """Open-era units whose centre lies inside the closed unit ``code`` (empty if open)."""
+    rows = list(units)
+    closed = [u for u in rows if u.code == code and u.valid_to is not None]
+    if not closed or any(u.code == code and u.valid_to is None for u in rows):
+        return set()
+    areas = [u.geom for u in closed if u.geom is not None]
+    if not areas:
+        return set()
+    area = shapely.union_all(areas)
+    return {
+        u.code
+        for u in rows
+        if u.valid_to is None
+        and u.level != "province"
+        and area.covers(shapely.Point(u.center_lon, u.center_lat))
+    }
+
+
 def insert_units(session: Session, records: Iterable[UnitRecord], replace: bool = True) -> int:
     """Store units; with ``replace`` an existing (code, valid_from) row is replaced."""
     count = 0
