@@ -163,16 +163,40 @@ def seed(store: Store, var_dir: Path) -> None:
             session,
             [
                 UnitRecord("68", "Tỉnh Lâm Đồng", "province", box(107, 11, 109, 13), old[0]),
-                UnitRecord("672", "Thành phố Đà Lạt", "district", box(108.3, 11.8, 108.6, 12.1),
-                           *old, parent_code="68"),
-                UnitRecord("673", "Thành phố Bảo Lộc", "district", box(107.7, 11.4, 107.9, 11.6),
-                           *old, parent_code="68"),
-                UnitRecord("24778", "Phường Xuân Hương - Đà Lạt", "commune",
-                           box(108.4, 11.9, 108.5, 12.0), new, parent_code="68"),
-                UnitRecord("24820", "Phường B'Lao", "commune", box(107.75, 11.5, 107.85, 11.55),
-                           new, parent_code="68"),
+                UnitRecord(
+                    "672",
+                    "Thành phố Đà Lạt",
+                    "district",
+                    box(108.3, 11.8, 108.6, 12.1),
+                    *old,
+                    parent_code="68",
+                ),
+                UnitRecord(
+                    "673",
+                    "Thành phố Bảo Lộc",
+                    "district",
+                    box(107.7, 11.4, 107.9, 11.6),
+                    *old,
+                    parent_code="68",
+                ),
+                UnitRecord(
+                    "24778",
+                    "Phường Xuân Hương - Đà Lạt",
+                    "commune",
+                    box(108.4, 11.9, 108.5, 12.0),
+                    new,
+                    parent_code="68",
+                ),
+                UnitRecord(
+                    "24820",
+                    "Phường B'Lao",
+                    "commune",
+                    box(107.75, 11.5, 107.85, 11.55),
+                    new,
+                    parent_code="68",
+                ),
             ],
-        )  # fmt: skip
+        )
     (var_dir / "snapshots" / "CAM-DL").mkdir(parents=True)
     (var_dir / "snapshots" / "CAM-DL" / "a.jpg").write_bytes(JPEG)
 

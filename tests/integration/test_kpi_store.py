@@ -22,8 +22,9 @@ NOW = local(2026, 11, 15)
 
 def test_upsert_is_idempotent_and_later_events_win(store: Store) -> None:
     received = dossier("D1", "24778", local(2026, 10, 1))
-    finished = replace(received, finished_at=local(2026, 10, 3), event_at=local(2026, 10, 3),
-                       rating=5)  # fmt: skip
+    finished = replace(
+        received, finished_at=local(2026, 10, 3), event_at=local(2026, 10, 3), rating=5
+    )
     with store.session() as session:
         first = upsert_dossiers(session, [received, received], store.is_postgis)
     with store.session() as session:
@@ -50,15 +51,30 @@ def test_batch_keeps_the_latest_event_of_each_dossier(store: Store) -> None:
 def october_dossiers() -> list[DossierIn]:
     due = local(2026, 10, 10, 17)
     return [
-        dossier("A1", "24778", local(2026, 10, 1), channel="online", due_at=due,
-                finished_at=local(2026, 10, 5), rating=5, digitised=True),
-        dossier("A2", "24778", local(2026, 10, 2), due_at=due,
-                finished_at=local(2026, 10, 12), rating=2),  # late
+        dossier(
+            "A1",
+            "24778",
+            local(2026, 10, 1),
+            channel="online",
+            due_at=due,
+            finished_at=local(2026, 10, 5),
+            rating=5,
+            digitised=True,
+        ),
+        dossier(
+            "A2", "24778", local(2026, 10, 2), due_at=due, finished_at=local(2026, 10, 12), rating=2
+        ),  # late
         dossier("A3", "24778", local(2026, 10, 3), due_at=due),  # still open past due
         dossier("A4", "24778", local(2026, 10, 20), due_at=local(2026, 11, 30)),  # open, in time
-        dossier("B1", "24781", local(2026, 9, 28), procedure_level=2, due_at=due,
-                finished_at=local(2026, 10, 1)),  # received in September
-    ]  # fmt: skip
+        dossier(
+            "B1",
+            "24781",
+            local(2026, 9, 28),
+            procedure_level=2,
+            due_at=due,
+            finished_at=local(2026, 10, 1),
+        ),  # received in September
+    ]
 
 
 def test_counts_per_unit_for_a_month(store: Store) -> None:
@@ -108,10 +124,15 @@ def test_era_follows_the_receipt_date_across_the_reform(store: Store) -> None:
 def test_table_compares_with_the_previous_month(store: Store) -> None:
     seed_units(store)
     sept = [
-        dossier(f"S{i}", "24778", local(2026, 9, 1 + i), due_at=local(2026, 9, 20),
-                finished_at=local(2026, 9, 25))
+        dossier(
+            f"S{i}",
+            "24778",
+            local(2026, 9, 1 + i),
+            due_at=local(2026, 9, 20),
+            finished_at=local(2026, 9, 25),
+        )
         for i in range(4)
-    ]  # fmt: skip
+    ]
     with store.session() as session:
         upsert_dossiers(session, sept + october_dossiers(), store.is_postgis)
         table = compute_table(session, OCT, None, NOW)
