@@ -579,6 +579,39 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Something went wrong. It has been logged; please try again later.",
     },
     "error.other": {"vi": "Không thể xử lý yêu cầu.", "en": "The request could not be handled."},
+    # --- h20-board ---
+    "nav.digital": {"vi": "Chuyển đổi số", "en": "Digital transformation"},
+    "page.digital": {"vi": "Chuyển đổi số", "en": "Digital transformation"},
+    "digital.heading": {
+        "vi": "Chuyển đổi số tỉnh Lâm Đồng",
+        "en": "Lâm Đồng digital transformation",
+    },
+    "digital.intro": {
+        "vi": "Mỗi số liệu kèm nguồn công khai (tên bài, cơ quan báo chí, ngày đăng).",
+        "en": "Every figure comes with its public source (title, outlet, date).",
+    },
+    "digital.pillar.government": {"vi": "Chính quyền số", "en": "Digital government"},
+    "digital.pillar.economy": {"vi": "Kinh tế số", "en": "Digital economy"},
+    "digital.pillar.society": {"vi": "Xã hội số", "en": "Digital society"},
+    "digital.pillar.infrastructure": {"vi": "Hạ tầng số", "en": "Digital infrastructure"},
+    "digital.no_data": {"vi": "chưa có số liệu", "en": "no data yet"},
+    "digital.province_none": {
+        "vi": "chưa có số liệu toàn tỉnh; theo đơn vị:",
+        "en": "no province-wide figure; by unit:",
+    },
+    "digital.period": {"vi": "năm {period}", "en": "{period}"},
+    "digital.source": {"vi": "Nguồn", "en": "Source"},
+    "digital.target": {
+        "vi": "Mục tiêu {period}: {value}",
+        "en": "Target {period}: {value}",
+    },
+    "digital.target.reached": {"vi": "đã đạt", "en": "reached"},
+    "digital.progress": {"vi": "đạt {percent}% mục tiêu", "en": "{percent}% of target"},
+    "digital.target_source": {"vi": "Nguồn mục tiêu", "en": "Target source"},
+    "digital.date_unknown": {"vi": "không rõ ngày đăng", "en": "date not known"},
+    "digital.units": {"vi": "Theo đơn vị", "en": "By unit"},
+    "digital.trend": {"vi": "Xu hướng", "en": "Trend"},
+    "digital.definition": {"vi": "Định nghĩa", "en": "Definition"},
 }
 
 

@@ -104,21 +104,22 @@ def board(conn: Connection) -> dict[str, list[IndicatorView]]:
         for f in figures:
             if f.unit_code is not None:
                 newest[f.unit_code] = f  # sorted oldest first: the last one stays
-        units = tuple(
-            UnitFigure(names.get(code, code), f) for code, f in sorted(newest.items())
-        )
+        units = tuple(UnitFigure(names.get(code, code), f) for code, f in sorted(newest.items()))
         grouped.setdefault(indicator.pillar, []).append(IndicatorView(indicator, province, units))
     return grouped
 
 
-def source_line(source: Source) -> str:
-    """``Title — Outlet, 01/02/2023`` (the date as the outlet prints it)."""
-    parts = source.published.split("-")
+def date_label(published: str) -> str:
+    """``2023-02-01`` → ``01/02/2023``, ``2022-08`` → ``08/2022`` (as outlets print dates)."""
+    parts = published.split("-")
     try:
         if len(parts) == 3:
-            shown = date(int(parts[0]), int(parts[1]), int(parts[2])).strftime("%d/%m/%Y")
-        else:
-            shown = f"{parts[1]}/{parts[0]}"
+            return date(int(parts[0]), int(parts[1]), int(parts[2])).strftime("%d/%m/%Y")
+        return f"{parts[1]}/{parts[0]}"
     except (ValueError, IndexError):
-        shown = source.published
-    return f"{source.title} — {source.publisher}, {shown}"
+        return published
+
+
+def source_line(source: Source) -> str:
+    """``Title — Outlet, 01/02/2023``."""
+    return f"{source.title} — {source.publisher}, {date_label(source.published)}"

@@ -11,9 +11,9 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Table, select, update
 
 from ioc.store.models_digital import DigitalIndicator
 
@@ -68,7 +68,9 @@ def _target(code: str, raw: Any) -> Target | None:
         return None
     missing = [k for k in ("value", "period", "title", "publisher") if not raw.get(k)]
     if missing:
-        raise CatalogueError(f"{code}: target lacks {', '.join(missing)} (a target needs its source)")
+        raise CatalogueError(
+            f"{code}: target lacks {', '.join(missing)} (a target needs its source)"
+        )
     return Target(
         float(raw["value"]), str(raw["period"]), str(raw["title"]), str(raw["publisher"]),
         raw.get("date"), raw.get("url"),
@@ -128,7 +130,7 @@ def _row(indicator: Indicator, order: int) -> dict[str, Any]:
 def store_catalogue(conn: Connection, indicators: Sequence[Indicator] | None = None) -> int:
     """Insert or update the indicators (the shipped ones by default); returns how many."""
     chosen = read_catalogue() if indicators is None else indicators
-    table = DigitalIndicator.__table__
+    table = cast(Table, DigitalIndicator.__table__)
     known = set(conn.scalars(select(DigitalIndicator.code)))
     for order, indicator in enumerate(chosen):
         row = _row(indicator, order)
@@ -141,7 +143,7 @@ def store_catalogue(conn: Connection, indicators: Sequence[Indicator] | None = N
 
 def load_indicators(conn: Connection) -> list[Indicator]:
     """The stored indicators in catalogue order (the shipped catalogue if none are stored)."""
-    table = DigitalIndicator.__table__
+    table = cast(Table, DigitalIndicator.__table__)
     query = select(table).order_by(table.c.sort_order, table.c.code)
     rows = conn.execute(query).mappings().all()
     if not rows:
@@ -163,4 +165,3 @@ def load_indicators(conn: Connection) -> list[Indicator]:
             )
         )  # fmt: skip
     return found
-

@@ -13,6 +13,7 @@ changes nothing (values are keyed on indicator, unit and period).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -20,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
-from ioc.digital.catalogue import Indicator, load_indicators, store_catalogue
+from ioc.digital.catalogue import SAMPLE_FILE, Indicator, load_indicators, store_catalogue
 from ioc.digital.values import (
-    MissingSource,
+    MissingSourceError,
     Outcome,
     Source,
     check_period,
@@ -32,6 +33,7 @@ from ioc.digital.values import (
 )
 from ioc.kpi.importer import ImportFileError, read_rows
 from ioc.store import Store
+from ioc.store.models_digital import DigitalValue
 
 REQUIRED = ("indicator", "period", "value")
 SOURCE_COLUMNS = ("source_title", "source_publisher", "source_date")
@@ -116,8 +118,10 @@ def parse_row(line: int, raw: dict[str, Any], indicators: dict[str, Indicator]) 
     try:
         value = _number(cells.get("value", ""))
     except ValueError:
-        raise ValueError(f"line {line} [{code}]: value {cells.get('value')!r} is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(
+            f"line {line} [{code}]: value {cells.get('value')!r} is not a number"
+        ) from None
+    if not math.isfinite(value):
         raise ValueError(f"line {line} [{code}]: value must be a finite number")
     unit = cells.get("unit") or None
     return ValueRow(line, code, unit, period, value, source.cleaned(), cells.get("note", ""))
@@ -147,7 +151,9 @@ def parse_rows(
     return good
 
 
-def read_value_file(path: Path, indicators: dict[str, Indicator]) -> tuple[list[ValueRow], list[str]]:
+def read_value_file(
+    path: Path, indicators: dict[str, Indicator]
+) -> tuple[list[ValueRow], list[str]]:
     """The checked rows of a CSV/.xlsx file and the columns that will be ignored."""
     try:
         header, rows = read_rows(path)
@@ -160,7 +166,9 @@ def read_value_file(path: Path, indicators: dict[str, Indicator]) -> tuple[list[
     return parse_rows(rows, indicators), ignored
 
 
-def store_rows(conn: Connection, rows: list[ValueRow], progress: Progress | None = None) -> Counter[Outcome]:
+def store_rows(
+    conn: Connection, rows: list[ValueRow], progress: Progress | None = None
+) -> Counter[Outcome]:
     """Write the rows in the caller's transaction; a refused unit raises ``ValueFileError``."""
     outcomes: Counter[Outcome] = Counter()
     problems = []
@@ -169,7 +177,7 @@ def store_rows(conn: Connection, rows: list[ValueRow], progress: Progress | None
             outcomes[record_indicator_value(
                 conn, row.indicator, row.unit, row.period, row.value, row.source, note=row.note
             )] += 1  # fmt: skip
-        except (MissingSource, ValueError) as exc:
+        except (MissingSourceError, ValueError) as exc:
             problems.append(f"line {row.line} [{row.indicator}]: {exc}")
         if progress is not None:
             progress(done, len(rows))
@@ -195,3 +203,13 @@ def import_values(
         result.outcomes = store_rows(conn, rows, progress)
     result.sources = len({r.source for r in rows})
     return result
+
+
+def seed_sample(store: Store) -> int:
+    """The shipped catalogue and, into a store without values, the shipped sample figures
+    (``data/digital/sample_values.csv``); returns how many values were added."""
+    with store.engine.begin() as conn:
+        store_catalogue(conn)
+        if conn.scalar(select(func.count()).select_from(DigitalValue)):
+            return 0
+    return import_values(store, SAMPLE_FILE).outcomes[Outcome.INSERTED]

@@ -1,7 +1,7 @@
 """Storing one indicator value with its public source: :func:`record_indicator_value`.
 
 Every number on the board is traceable to a named source: a value is refused without
-one (:class:`MissingSource`). The file import and the pull connectors both end here.
+one (:class:`MissingSourceError`). The file import and the pull connectors both end here.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.orm import Session
 
 from ioc.kpi.periods import Period
@@ -28,7 +29,7 @@ from ioc.timeutil import utcnow
 SOURCE_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 
 
-class MissingSource(ValueError):
+class MissingSourceError(ValueError):
     """A value came without a usable source (title, outlet/publisher and date)."""
 
 
@@ -68,12 +69,14 @@ class Source:
 
 
 def check_source(source: Source | None) -> Source:
-    """The source, cleaned, or :class:`MissingSource` naming what is missing."""
+    """The source, cleaned, or :class:`MissingSourceError` naming what is missing."""
     if source is None:
-        raise MissingSource("no source: a value needs source_title, source_publisher, source_date")
+        raise MissingSourceError(
+            "no source: a value needs source_title, source_publisher, source_date"
+        )
     problems = source.problems()
     if problems:
-        raise MissingSource(f"no usable source: missing or bad {', '.join(problems)}")
+        raise MissingSourceError(f"no usable source: missing or bad {', '.join(problems)}")
     return source.cleaned()
 
 
@@ -86,7 +89,7 @@ def check_period(text: str, kind: str) -> str:
 
 
 def _source_id(conn: Connection, source: Source) -> int:
-    table = DigitalSource.__table__
+    table = cast(Table, DigitalSource.__table__)
     key = (
         (table.c.title == source.title)
         & (table.c.publisher == source.publisher)
@@ -99,7 +102,9 @@ def _source_id(conn: Connection, source: Source) -> int:
             "published": source.published, "url": source.url,
         }  # fmt: skip
         inserted = conn.execute(table.insert().values(**values))
-        return int(inserted.inserted_primary_key[0])
+        key_row = inserted.inserted_primary_key
+        assert key_row is not None  # an INSERT always has one
+        return int(key_row[0])
     if source.url and found.url != source.url:
         conn.execute(update(table).where(table.c.id == found.id).values(url=source.url))
     return int(found.id)
@@ -107,6 +112,7 @@ def _source_id(conn: Connection, source: Source) -> int:
 
 def _record(
     conn: Connection,
+    *,
     indicator_code: str,
     unit_code: str | None,
     period: str,
@@ -131,7 +137,7 @@ def _record(
     ) is None:  # fmt: skip
         raise ValueError(f"unknown unit {unit!r} (not in the administrative units)")
     source_id = _source_id(conn, clean)
-    table = DigitalValue.__table__
+    table = cast(Table, DigitalValue.__table__)
     scope = unit or PROVINCE_SCOPE
     key = (
         (table.c.indicator_code == indicator_code)
@@ -157,7 +163,7 @@ def _record(
     return Outcome.UPDATED
 
 
-def record_indicator_value(
+def record_indicator_value(  # noqa: PLR0917 - the connectors' contract: positional args
     engine_or_conn: Engine | Connection | Session,
     indicator_code: str,
     unit_code: str | None,
@@ -186,7 +192,7 @@ def record_indicator_value(
       rank: 9 for "9/63").
     * ``source`` — REQUIRED: :class:`Source` with title, publisher (outlet) and date
       (``YYYY-MM-DD`` or ``YYYY-MM``), URL optional. ``None`` or an incomplete source →
-      :class:`MissingSource` and nothing is written. Sources are shared by key
+      :class:`MissingSourceError` and nothing is written. Sources are shared by key
       (title, publisher, date).
     * ``note`` — free text shown with the value (e.g. how the figure was read).
 
@@ -195,10 +201,13 @@ def record_indicator_value(
     stored one (:attr:`Outcome.UPDATED`). Nothing is ever duplicated.
     """
     at = now or utcnow()
-    args = (indicator_code, unit_code, period, value, source, note, at)
+    args: dict[str, Any] = {
+        "indicator_code": indicator_code, "unit_code": unit_code, "period": period,
+        "value": value, "source": source, "note": note, "now": at,
+    }  # fmt: skip
     if isinstance(engine_or_conn, Engine):
         with engine_or_conn.begin() as conn:
-            return _record(conn, *args)
+            return _record(conn, **args)
     if isinstance(engine_or_conn, Session):
-        return _record(engine_or_conn.connection(), *args)
-    return _record(engine_or_conn, *args)
+        return _record(engine_or_conn.connection(), **args)
+    return _record(engine_or_conn, **args)

@@ -36,7 +36,9 @@ class DigitalIndicator(Base):
     __tablename__ = "digital_indicators"
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
-    pillar: Mapped[str] = mapped_column(String(16))  # government | economy | society | infrastructure
+    pillar: Mapped[str] = mapped_column(
+        String(16)
+    )  # government | economy | society | infrastructure
     name_vi: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     definition_vi: Mapped[str] = mapped_column(Text, default="")

@@ -74,9 +74,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("indicator_code", "scope", "period", name="uq_digital_values_key"),
     )
-    op.create_index(
-        "ix_digital_values_indicator", "digital_values", ["indicator_code", "period"]
-    )
+    op.create_index("ix_digital_values_indicator", "digital_values", ["indicator_code", "period"])
     # Dropping the table drops its index on both backends (on SQLite the index may be
     # missing already: older embedded stores were created from the models).
     if "indicator_values" in sa.inspect(op.get_bind()).get_table_names():
