@@ -201,7 +201,7 @@ def import_values(
     result = ImportResult(rows=len(rows), ignored_columns=ignored)
     with store.engine.begin() as conn:
         result.outcomes = store_rows(conn, rows, progress)
-    result.sources = len({r.source for r in rows})
+    result.sources = len({(r.source.title, r.source.publisher, r.source.published) for r in rows})
     return result
 
 
