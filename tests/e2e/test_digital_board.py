@@ -89,11 +89,9 @@ def test_board_shows_sample_figures_sources_and_empty_indicators(
         page.wait_for_timeout(400)
         assert page.evaluate(OVERFLOW) == [], name
         page.screenshot(path=str(shots / f"digital-board-{name}.png"))
-        page.evaluate(
-            "() => { const b = document.querySelector('.cds'); b.scrollTop = b.scrollHeight; }"
-        )
+        page.locator(".cds-card").last.scroll_into_view_if_needed()
         page.wait_for_timeout(200)
         page.screenshot(path=str(shots / f"digital-board-{name}-end.png"))
-        page.evaluate("() => { document.querySelector('.cds').scrollTop = 0; }")
+        page.evaluate("() => { document.querySelector('.cds').scrollTop = 0; scrollTo(0, 0); }")
     assert watched_page.problems() == []
     store.dispose()
