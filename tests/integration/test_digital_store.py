@@ -142,7 +142,10 @@ def test_record_indicator_value_contract(store: Store) -> None:
 
 
 def test_cli_import_refuses_then_imports(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     for name in list(os.environ):
         if name.startswith("IOC_") and not name.startswith("IOC_TEST_"):
