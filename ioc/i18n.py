@@ -407,7 +407,6 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Computed from dossier records after Decision 766/QĐ-TTg (see docs/kpi.md)",
     },
     "kpi.print": {"vi": "In báo cáo", "en": "Print"},
-    "kpi.indicators": {"vi": "Chỉ số chuyển đổi số", "en": "Digital-transformation indicators"},
     "kpi.trend.unit": {"vi": "Đơn vị đã chọn", "en": "Selected unit"},
     # Incidents, field page and alert messages (ioc/incidents, ioc/notify, ioc/pages/field.py)
     "page.field": {"vi": "Sự cố hiện trường", "en": "Field incidents"},

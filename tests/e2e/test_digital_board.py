@@ -83,6 +83,21 @@ def test_board_shows_sample_figures_sources_and_empty_indicators(
     for pillar in ("government", "economy", "society", "infrastructure"):
         assert page.locator(f"#cds-pillar-{pillar} .cds-card").count() >= 2
 
+    page.locator("#shell-lang-switch label", has_text="EN").click()
+    page.wait_for_function(
+        "() => document.querySelector('#cds-pillar-economy h3')?.innerText === 'Digital economy'",
+        timeout=10_000,
+    )
+    assert card(page, "bts_5g_stations").locator(".cds-empty").inner_text() == "no data yet"
+    assert card(page, "bts_stations").locator(".cds-name").inner_text() == (
+        "Mobile base stations (BTS)"
+    )
+    page.locator("#shell-lang-switch label", has_text="VI").click()
+    page.wait_for_function(
+        "() => document.querySelector('#cds-pillar-economy h3')?.innerText === 'Kinh tế số'",
+        timeout=10_000,
+    )
+
     shots = Path(os.environ.get("IOC_SCREENSHOT_DIR", tmp_path))
     for name, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
