@@ -10,7 +10,7 @@ instead of a source; that table is dropped: its rows cannot be moved without inv
 a source for them. Plain tables on both backends.
 
 Revision ID: 0024_digital_board
-Revises: 0022_camera_simulated
+Revises: 0022_camera_simulated, 0005
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from alembic import op
 from ioc.store.types import UtcDateTime
 
 revision = "0024_digital_board"
-down_revision = "0022_camera_simulated"
+# Also after 0005, which created ``indicator_values`` (dropped here) on another branch of
+# the history: on a new database the branches run in any order, so this joins them.
+down_revision = ("0022_camera_simulated", "0005")
 branch_labels = None
 depends_on = None
 
@@ -75,10 +77,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("indicator_code", "scope", "period", name="uq_digital_values_key"),
     )
     op.create_index("ix_digital_values_indicator", "digital_values", ["indicator_code", "period"])
-    # Dropping the table drops its index on both backends (on SQLite the index may be
-    # missing already: older embedded stores were created from the models).
-    if "indicator_values" in sa.inspect(op.get_bind()).get_table_names():
-        op.drop_table("indicator_values")
+    op.drop_index("ix_indicator_values_unit", table_name="indicator_values")
+    op.drop_table("indicator_values")
 
 
 def downgrade() -> None:
