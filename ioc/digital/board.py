@@ -71,7 +71,7 @@ def _unit_names(conn: Connection, codes: set[str]) -> dict[str, str]:
         select(AdminUnit.code, AdminUnit.name, AdminUnit.valid_from)
         .where(AdminUnit.code.in_(codes))
         .order_by(AdminUnit.valid_from)
-    ).all()  # fmt: skip
+    ).all()
     return {code: name for code, name, _from in rows}  # the newest name wins
 
 
@@ -84,18 +84,31 @@ def board(conn: Connection) -> dict[str, list[IndicatorView]]:
     values = DigitalValue.__table__
     sources = DigitalSource.__table__
     rows = conn.execute(
-        select(values.c.indicator_code, values.c.unit_code, values.c.period, values.c.value,
-               values.c.note, sources.c.title, sources.c.publisher, sources.c.published,
-               sources.c.url)
-        .join(sources, sources.c.id == values.c.source_id)
-    ).all()  # fmt: skip
+        select(
+            values.c.indicator_code,
+            values.c.unit_code,
+            values.c.period,
+            values.c.value,
+            values.c.note,
+            sources.c.title,
+            sources.c.publisher,
+            sources.c.published,
+            sources.c.url,
+        ).join(sources, sources.c.id == values.c.source_id)
+    ).all()
     by_indicator: dict[str, list[Figure]] = {}
     for r in rows:
-        figure = Figure(r.unit_code, r.period, r.value,
-                        Source(r.title, r.publisher, r.published, r.url), r.note or "")  # fmt: skip
+        figure = Figure(
+            r.unit_code,
+            r.period,
+            r.value,
+            Source(r.title, r.publisher, r.published, r.url),
+            r.note or "",
+        )
         by_indicator.setdefault(r.indicator_code, []).append(figure)
-    names = _unit_names(conn, {f.unit_code for fs in by_indicator.values() for f in fs
-                               if f.unit_code})  # fmt: skip
+    names = _unit_names(
+        conn, {f.unit_code for fs in by_indicator.values() for f in fs if f.unit_code}
+    )
     grouped: dict[str, list[IndicatorView]] = {p: [] for p in PILLARS}
     for indicator in load_indicators(conn):
         figures = sorted(by_indicator.get(indicator.code, []), key=lambda f: _sort_key(f.period))

@@ -72,9 +72,13 @@ def _target(code: str, raw: Any) -> Target | None:
             f"{code}: target lacks {', '.join(missing)} (a target needs its source)"
         )
     return Target(
-        float(raw["value"]), str(raw["period"]), str(raw["title"]), str(raw["publisher"]),
-        raw.get("date"), raw.get("url"),
-    )  # fmt: skip
+        float(raw["value"]),
+        str(raw["period"]),
+        str(raw["title"]),
+        str(raw["publisher"]),
+        raw.get("date"),
+        raw.get("url"),
+    )
 
 
 def parse_catalogue(text: str) -> list[Indicator]:
@@ -96,12 +100,19 @@ def parse_catalogue(text: str) -> list[Indicator]:
             raise CatalogueError(f"{code}: defined twice")
         found.append(
             Indicator(
-                code, raw["pillar"], raw["name_vi"], raw["name_en"],
-                raw.get("definition_vi", ""), raw.get("definition_en", ""),
-                raw["measure_vi"], raw["measure_en"], kind,
-                bool(raw.get("lower_is_better", False)), _target(code, raw.get("target")),
+                code,
+                raw["pillar"],
+                raw["name_vi"],
+                raw["name_en"],
+                raw.get("definition_vi", ""),
+                raw.get("definition_en", ""),
+                raw["measure_vi"],
+                raw["measure_en"],
+                kind,
+                bool(raw.get("lower_is_better", False)),
+                _target(code, raw.get("target")),
             )
-        )  # fmt: skip
+        )
     return found
 
 
@@ -112,11 +123,16 @@ def read_catalogue(path: Path = CATALOGUE_FILE) -> list[Indicator]:
 def _row(indicator: Indicator, order: int) -> dict[str, Any]:
     target = indicator.target
     return {
-        "code": indicator.code, "pillar": indicator.pillar,
-        "name_vi": indicator.name_vi, "name_en": indicator.name_en,
-        "definition_vi": indicator.definition_vi, "definition_en": indicator.definition_en,
-        "measure_vi": indicator.measure_vi, "measure_en": indicator.measure_en,
-        "period_kind": indicator.period_kind, "lower_is_better": indicator.lower_is_better,
+        "code": indicator.code,
+        "pillar": indicator.pillar,
+        "name_vi": indicator.name_vi,
+        "name_en": indicator.name_en,
+        "definition_vi": indicator.definition_vi,
+        "definition_en": indicator.definition_en,
+        "measure_vi": indicator.measure_vi,
+        "measure_en": indicator.measure_en,
+        "period_kind": indicator.period_kind,
+        "lower_is_better": indicator.lower_is_better,
         "target_value": target.value if target else None,
         "target_period": target.period if target else None,
         "target_source_title": target.title if target else None,
@@ -124,7 +140,7 @@ def _row(indicator: Indicator, order: int) -> dict[str, Any]:
         "target_source_date": target.date if target else None,
         "target_source_url": target.url if target else None,
         "sort_order": order,
-    }  # fmt: skip
+    }
 
 
 def store_catalogue(conn: Connection, indicators: Sequence[Indicator] | None = None) -> int:
@@ -153,15 +169,26 @@ def load_indicators(conn: Connection) -> list[Indicator]:
         target = None
         if r["target_value"] is not None:
             target = Target(
-                r["target_value"], r["target_period"] or "", r["target_source_title"] or "",
-                r["target_source_publisher"] or "", r["target_source_date"],
+                r["target_value"],
+                r["target_period"] or "",
+                r["target_source_title"] or "",
+                r["target_source_publisher"] or "",
+                r["target_source_date"],
                 r["target_source_url"],
-            )  # fmt: skip
+            )
         found.append(
             Indicator(
-                r["code"], r["pillar"], r["name_vi"], r["name_en"], r["definition_vi"],
-                r["definition_en"], r["measure_vi"], r["measure_en"], r["period_kind"],
-                bool(r["lower_is_better"]), target,
+                r["code"],
+                r["pillar"],
+                r["name_vi"],
+                r["name_en"],
+                r["definition_vi"],
+                r["definition_en"],
+                r["measure_vi"],
+                r["measure_en"],
+                r["period_kind"],
+                bool(r["lower_is_better"]),
+                target,
             )
-        )  # fmt: skip
+        )
     return found

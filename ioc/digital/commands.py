@@ -30,14 +30,17 @@ def register(subparsers: Any) -> None:
     )
     actions = digital.add_subparsers(dest="digital_command", metavar="ACTION", required=True)
     imp = add_command(
-        actions, "import",
+        actions,
+        "import",
         "Nhập số liệu chỉ số kèm nguồn / import indicator values, each with its public source",
-    )  # fmt: skip
+    )
     imp.add_argument("file", type=Path, help=HELP_FILE)
     imp.add_argument(
-        "--catalogue", type=Path, default=CATALOGUE_FILE,
+        "--catalogue",
+        type=Path,
+        default=CATALOGUE_FILE,
         help=f"indicator definitions (TOML) stored before the values (default: {CATALOGUE_FILE})",
-    )  # fmt: skip
+    )
     imp.set_defaults(handler=digital_import)
 
 

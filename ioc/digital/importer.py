@@ -103,9 +103,11 @@ def parse_row(line: int, raw: dict[str, Any], indicators: dict[str, Indicator]) 
     if indicator is None:
         raise ValueError(f"line {line} [{code}]: unknown indicator (see the catalogue)")
     source = Source(
-        cells.get("source_title", ""), cells.get("source_publisher", ""),
-        cells.get("source_date", ""), cells.get("source_url") or None,
-    )  # fmt: skip
+        cells.get("source_title", ""),
+        cells.get("source_publisher", ""),
+        cells.get("source_date", ""),
+        cells.get("source_url") or None,
+    )
     problems = source.problems()
     if problems:
         raise ValueError(
@@ -174,9 +176,11 @@ def store_rows(
     problems = []
     for done, row in enumerate(rows, start=1):
         try:
-            outcomes[record_indicator_value(
-                conn, row.indicator, row.unit, row.period, row.value, row.source, note=row.note
-            )] += 1  # fmt: skip
+            outcomes[
+                record_indicator_value(
+                    conn, row.indicator, row.unit, row.period, row.value, row.source, note=row.note
+                )
+            ] += 1
         except (MissingSourceError, ValueError) as exc:
             problems.append(f"line {row.line} [{row.indicator}]: {exc}")
         if progress is not None:

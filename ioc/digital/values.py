@@ -98,9 +98,11 @@ def _source_id(conn: Connection, source: Source) -> int:
     found = conn.execute(select(table.c.id, table.c.url).where(key)).first()
     if found is None:
         values = {
-            "title": source.title, "publisher": source.publisher,
-            "published": source.published, "url": source.url,
-        }  # fmt: skip
+            "title": source.title,
+            "publisher": source.publisher,
+            "published": source.published,
+            "url": source.url,
+        }
         inserted = conn.execute(table.insert().values(**values))
         key_row = inserted.inserted_primary_key
         assert key_row is not None  # an INSERT always has one
@@ -132,9 +134,10 @@ def _record(
         raise ValueError(f"unknown indicator {indicator_code!r}")
     canonical = check_period(period, kind)
     unit = (unit_code or "").strip() or None
-    if unit is not None and conn.scalar(
-        select(AdminUnit.code).where(AdminUnit.code == unit).limit(1)
-    ) is None:  # fmt: skip
+    if (
+        unit is not None
+        and conn.scalar(select(AdminUnit.code).where(AdminUnit.code == unit).limit(1)) is None
+    ):
         raise ValueError(f"unknown unit {unit!r} (not in the administrative units)")
     source_id = _source_id(conn, clean)
     table = cast(Table, DigitalValue.__table__)
@@ -144,22 +147,30 @@ def _record(
         & (table.c.scope == scope)
         & (table.c.period == canonical)
     )
-    existing = conn.execute(select(table.c.id, table.c.value, table.c.source_id, table.c.note)
-                            .where(key)).first()  # fmt: skip
+    existing = conn.execute(
+        select(table.c.id, table.c.value, table.c.source_id, table.c.note).where(key)
+    ).first()
     if existing is None:
         conn.execute(
             table.insert().values(
-                indicator_code=indicator_code, unit_code=unit, scope=scope, period=canonical,
-                value=number, source_id=source_id, note=note, updated_at=now,
+                indicator_code=indicator_code,
+                unit_code=unit,
+                scope=scope,
+                period=canonical,
+                value=number,
+                source_id=source_id,
+                note=note,
+                updated_at=now,
             )
-        )  # fmt: skip
+        )
         return Outcome.INSERTED
     if (existing.value, existing.source_id, existing.note) == (number, source_id, note):
         return Outcome.UNCHANGED
     conn.execute(
-        update(table).where(table.c.id == existing.id)
+        update(table)
+        .where(table.c.id == existing.id)
         .values(value=number, source_id=source_id, note=note, updated_at=now)
-    )  # fmt: skip
+    )
     return Outcome.UPDATED
 
 
@@ -202,9 +213,14 @@ def record_indicator_value(  # noqa: PLR0917 - the connectors' contract: positio
     """
     at = now or utcnow()
     args: dict[str, Any] = {
-        "indicator_code": indicator_code, "unit_code": unit_code, "period": period,
-        "value": value, "source": source, "note": note, "now": at,
-    }  # fmt: skip
+        "indicator_code": indicator_code,
+        "unit_code": unit_code,
+        "period": period,
+        "value": value,
+        "source": source,
+        "note": note,
+        "now": at,
+    }
     if isinstance(engine_or_conn, Engine):
         with engine_or_conn.begin() as conn:
             return _record(conn, **args)

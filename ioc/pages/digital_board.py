@@ -31,9 +31,12 @@ PATH = "/chuyen-doi-so"
 def register(lang: str) -> None:
     """Register the page with Dash (called by ``create_app`` before it adopts callbacks)."""
     dash.register_page(  # type: ignore[no-untyped-call]
-        __name__, path=PATH, layout=layout,
-        title=t("page.digital", lang), name=t("page.digital", lang),
-    )  # fmt: skip
+        __name__,
+        path=PATH,
+        layout=layout,
+        title=t("page.digital", lang),
+        name=t("page.digital", lang),
+    )
 
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
@@ -67,11 +70,13 @@ def source_view(
     """``Nguồn: Title — Outlet, dd/mm/yyyy``, a link when the source has a URL; the note
     (how the figure was read) on hover."""
     shown: Any = (
-        html.A(text, href=url, target="_blank", rel="noopener noreferrer") if url
+        html.A(text, href=url, target="_blank", rel="noopener noreferrer")
+        if url
         else html.Span(text)
-    )  # fmt: skip
-    return html.Div([html.Span(f"{t(key, lang)}: "), shown], className="cds-source",
-                    title=note or None)  # fmt: skip
+    )
+    return html.Div(
+        [html.Span(f"{t(key, lang)}: "), shown], className="cds-source", title=note or None
+    )
 
 
 def target_view(view: IndicatorView, lang: str) -> html.Div | None:
@@ -80,21 +85,35 @@ def target_view(view: IndicatorView, lang: str) -> html.Div | None:
         return None
     measure = view.indicator.measure(lang)
     parts: list[Any] = [
-        html.Div(t("digital.target", lang, period=target.period,
-                   value=f"{number(target.value, lang)} {measure}"), className="cds-target-text"),
-    ]  # fmt: skip
+        html.Div(
+            t(
+                "digital.target",
+                lang,
+                period=target.period,
+                value=f"{number(target.value, lang)} {measure}",
+            ),
+            className="cds-target-text",
+        ),
+    ]
     progress = view.progress()
     if progress is not None:
         percent = round(progress * 100)
-        label = (t("digital.target.reached", lang) if percent >= 100
-                 else t("digital.progress", lang, percent=percent))  # fmt: skip
+        label = (
+            t("digital.target.reached", lang)
+            if percent >= 100
+            else t("digital.progress", lang, percent=percent)
+        )
         parts.append(
             html.Div(
-                [html.Div(className="cds-bar-fill", style={"width": f"{percent}%"}),
-                 html.Span(label, className="cds-bar-label")],
-                className="cds-bar", role="progressbar", **attrs({"aria-valuenow": str(percent)}),
+                [
+                    html.Div(className="cds-bar-fill", style={"width": f"{percent}%"}),
+                    html.Span(label, className="cds-bar-label"),
+                ],
+                className="cds-bar",
+                role="progressbar",
+                **attrs({"aria-valuenow": str(percent)}),
             )
-        )  # fmt: skip
+        )
     when = date_label(target.date) if target.date else t("digital.date_unknown", lang)
     line = f"{target.title} — {target.publisher}, {when}"
     parts.append(source_view(line, target.url, "", lang, "digital.target_source"))
@@ -105,18 +124,28 @@ def trend_figure(view: IndicatorView, lang: str) -> go.Figure:
     periods = [f.period for f in view.series]
     values = [f.value for f in view.series]
     figure = go.Figure(
-        go.Scatter(x=periods, y=values, mode="lines+markers+text", line={"color": "#38bdf8"},
-                   text=[number(v, lang) for v in values], textposition="top center",
-                   hovertemplate="%{x}: %{text}<extra></extra>", cliponaxis=False)
-    )  # fmt: skip
-    reverse = "reversed" if view.indicator.lower_is_better else True
+        go.Scatter(
+            x=periods,
+            y=values,
+            mode="lines+markers+text",
+            line={"color": "#38bdf8"},
+            text=[number(v, lang) for v in values],
+            textposition="top center",
+            hovertemplate="%{x}: %{text}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    autorange = "reversed" if view.indicator.lower_is_better else True
     figure.update_layout(
-        template="none", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        font={"family": FONT, "color": "#e6edf7", "size": 20}, showlegend=False,
+        template="none",
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": FONT, "color": "#e6edf7", "size": 20},
+        showlegend=False,
         margin={"l": 12, "r": 12, "t": 30, "b": 28},
         xaxis={"type": "category", "showgrid": False, "zeroline": False},
-        yaxis={"visible": False, "autorange": reverse},
-    )  # fmt: skip
+        yaxis={"visible": False, "autorange": autorange},
+    )
     return figure
 
 
@@ -127,8 +156,11 @@ def earlier_sources(view: IndicatorView, lang: str) -> html.Ul:
     for figure in reversed(view.series[:-1]):
         text = f"{figure.period}: {number(figure.value, lang)} {measure} — "
         line = source_line(figure.source)
-        link: Any = (html.A(line, href=figure.source.url, target="_blank",
-                            rel="noopener noreferrer") if figure.source.url else line)  # fmt: skip
+        link: Any = (
+            html.A(line, href=figure.source.url, target="_blank", rel="noopener noreferrer")
+            if figure.source.url
+            else line
+        )
         items.append(html.Li([text, link], title=figure.note or None))
     return html.Ul(items, className="cds-earlier")
 
@@ -139,16 +171,24 @@ def unit_rows(view: IndicatorView, lang: str) -> html.Div | None:
     measure = view.indicator.measure(lang)
     items = [
         html.Li(
-            [html.Span(u.unit_name, className="cds-unit-name"),
-             html.Span(f"{number(u.figure.value, lang)} {measure} ({u.figure.period})",
-                       className="cds-unit-value")],
+            [
+                html.Span(u.unit_name, className="cds-unit-name"),
+                html.Span(
+                    f"{number(u.figure.value, lang)} {measure} ({u.figure.period})",
+                    className="cds-unit-value",
+                ),
+            ],
             title=f"{t('digital.source', lang)}: {source_line(u.figure.source)}",
             **attrs({"data-unit": u.figure.unit_code or ""}),
         )
         for u in view.units
-    ]  # fmt: skip
-    return html.Div([html.Div(t("digital.units", lang), className="cds-units-head"),
-                     html.Ul(items, className="cds-units")])  # fmt: skip
+    ]
+    return html.Div(
+        [
+            html.Div(t("digital.units", lang), className="cds-units-head"),
+            html.Ul(items, className="cds-units"),
+        ]
+    )
 
 
 def value_view(latest: Figure | None, view: IndicatorView, lang: str) -> html.Div:
@@ -156,11 +196,13 @@ def value_view(latest: Figure | None, view: IndicatorView, lang: str) -> html.Di
         key = "digital.province_none" if view.units else "digital.no_data"
         return html.Div(t(key, lang), className="cds-empty")
     return html.Div(
-        [html.Span(number(latest.value, lang), className="cds-number"),
-         html.Span(view.indicator.measure(lang), className="cds-measure"),
-         html.Span(t("digital.period", lang, period=latest.period), className="cds-period")],
+        [
+            html.Span(number(latest.value, lang), className="cds-number"),
+            html.Span(view.indicator.measure(lang), className="cds-measure"),
+            html.Span(t("digital.period", lang, period=latest.period), className="cds-period"),
+        ],
         className="cds-value",
-    )  # fmt: skip
+    )
 
 
 def card(view: IndicatorView, lang: str) -> html.Div:
@@ -176,17 +218,23 @@ def card(view: IndicatorView, lang: str) -> html.Div:
     children.append(target_view(view, lang))
     if len(view.series) >= 2:
         children.append(
-            dcc.Graph(figure=trend_figure(view, lang), className="cds-trend",
-                      config={"displayModeBar": False, "staticPlot": True}, responsive=True,
-                      style={"height": "clamp(130px, 9vw, 380px)"},
-                      id={"type": "cds-trend", "index": indicator.code})
-        )  # fmt: skip
+            dcc.Graph(
+                figure=trend_figure(view, lang),
+                className="cds-trend",
+                config={"displayModeBar": False, "staticPlot": True},
+                responsive=True,
+                style={"height": "clamp(130px, 9vw, 380px)"},
+                id={"type": "cds-trend", "index": indicator.code},
+            )
+        )
         children.append(earlier_sources(view, lang))
     children.append(unit_rows(view, lang))
     children.append(
-        html.Details([html.Summary(t("digital.definition", lang)),
-                      html.P(indicator.definition(lang))], className="cds-definition")
-    )  # fmt: skip
+        html.Details(
+            [html.Summary(t("digital.definition", lang)), html.P(indicator.definition(lang))],
+            className="cds-definition",
+        )
+    )
     return html.Div(
         [c for c in children if c is not None],
         className="cds-card" + (" cds-card-empty" if view.empty else ""),
@@ -197,10 +245,13 @@ def card(view: IndicatorView, lang: str) -> html.Div:
 
 def pillar_section(pillar: str, views: list[IndicatorView], lang: str) -> html.Section:
     return html.Section(
-        [html.H3(t(f"digital.pillar.{pillar}", lang), className="cds-pillar-head"),
-         html.Div([card(v, lang) for v in views], className="cds-grid")],
-        className="cds-pillar", id=f"cds-pillar-{pillar}",
-    )  # fmt: skip
+        [
+            html.H3(t(f"digital.pillar.{pillar}", lang), className="cds-pillar-head"),
+            html.Div([card(v, lang) for v in views], className="cds-grid"),
+        ],
+        className="cds-pillar",
+        id=f"cds-pillar-{pillar}",
+    )
 
 
 @callback(

@@ -52,9 +52,10 @@ def test_sample_import_is_idempotent_and_names_every_source(store: Store) -> Non
     assert counts(store) == (12, 3)
     with store.engine.connect() as conn:
         orphans = conn.scalar(
-            select(func.count()).select_from(DigitalValue)
+            select(func.count())
+            .select_from(DigitalValue)
             .where(DigitalValue.source_id.not_in(select(DigitalSource.id)))
-        )  # fmt: skip
+        )
     assert orphans == 0
 
 
@@ -66,8 +67,9 @@ def test_values_per_unit_and_province_wide(store: Store) -> None:
     iocs = views["ioc_centres"]
     assert iocs.latest is not None and iocs.latest.value == 2.0 and iocs.latest.unit_code is None
     assert [(u.unit_name, u.figure.value) for u in iocs.units] == [
-        ("Thành phố Đà Lạt", 1.0), ("Huyện Lạc Dương", 1.0),
-    ]  # fmt: skip
+        ("Thành phố Đà Lạt", 1.0),
+        ("Huyện Lạc Dương", 1.0),
+    ]
     coverage = views["mobile_broadband_coverage"]
     assert [(f.period, f.value) for f in coverage.series] == [("2022", 96.0), ("2023", 100.0)]
     assert coverage.series[0].source.publisher == "Báo Lâm Đồng"

@@ -20,19 +20,30 @@ ARTICLE = {
 
 
 def row(**cells: str) -> dict[str, str]:
-    return {"indicator": "bts_stations", "unit": "", "period": "2024", "value": "1.730",
-            **ARTICLE, **cells}  # fmt: skip
+    return {
+        "indicator": "bts_stations",
+        "unit": "",
+        "period": "2024",
+        "value": "1.730",
+        **ARTICLE,
+        **cells,
+    }
 
 
 def test_a_full_row_is_read_with_its_source() -> None:
     parsed = parse_row(2, row(source_url=" https://baolamdong.vn/x ", note="n"), CATALOGUE)
     assert (parsed.indicator, parsed.unit, parsed.period, parsed.value) == (
-        "bts_stations", None, "2024", 1730.0,
-    )  # fmt: skip
+        "bts_stations",
+        None,
+        "2024",
+        1730.0,
+    )
     assert parsed.source == Source(
-        "Đẩy nhanh Chương trình Chuyển đổi số", "Báo Lâm Đồng", "2023-02-01",
+        "Đẩy nhanh Chương trình Chuyển đổi số",
+        "Báo Lâm Đồng",
+        "2023-02-01",
         "https://baolamdong.vn/x",
-    )  # fmt: skip
+    )
     assert parse_row(3, row(unit="672"), CATALOGUE).unit == "672"
 
 
@@ -54,14 +65,16 @@ def test_a_row_without_a_source_is_refused_naming_its_line(
 
 
 def test_a_file_lists_every_refused_row_and_keeps_none() -> None:
-    rows = iter([
-        (2, row()),
-        (3, row(indicator="bts_5g_stations", source_publisher="")),
-        (4, row(period="2024-Q3")),
-        (5, row(indicator="no_such_indicator")),
-        (6, row()),
-        (7, row(value="nhiều")),
-    ])  # fmt: skip
+    rows = iter(
+        [
+            (2, row()),
+            (3, row(indicator="bts_5g_stations", source_publisher="")),
+            (4, row(period="2024-Q3")),
+            (5, row(indicator="no_such_indicator")),
+            (6, row()),
+            (7, row(value="nhiều")),
+        ]
+    )
     with pytest.raises(ValueFileError) as refused:
         parse_rows(rows, CATALOGUE)
     lines = [p.split(" [")[0] for p in refused.value.problems]
