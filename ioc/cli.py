@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "ioc.incidents.commands",
     "ioc.notify.commands",
     "ioc.kpi.commands",
+    "ioc.digital.commands",
     "ioc.reports.commands",
     "ioc.audit.commands",
     "ioc.maintenance.commands",

@@ -25,6 +25,7 @@ from ioc.auth.principal import Principal
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
+from ioc.pages import digital_board as digital_page
 from ioc.pages import field as field_page
 from ioc.pages import kpi as kpi_page
 from ioc.pages import leader as leader_page
@@ -79,6 +80,7 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
     unit_page.register(lang)  # /unit/<code>
     wall_page.register(lang)  # /wall
     leader_page.register(lang)  # /leader
+    digital_page.register(lang)  # /chuyen-doi-so
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
     app.server.add_url_rule("/readyz", "readyz", readyz)

@@ -20,6 +20,7 @@ PAGES = (
     ("/", "nav.overview"),
     ("/leader", "nav.leader"),
     ("/kpi", "nav.kpi"),
+    ("/chuyen-doi-so", "nav.digital"),
     ("/reports", "nav.reports"),
     ("/field", "nav.field"),
     ("/wall", "nav.wall"),

@@ -48,6 +48,7 @@ PAGES: dict[str, tuple[str, str, Role]] = {
     "reports": ("/reports", ".reports-table tbody tr", Role.ADMIN),
     "field": ("/field", ".field-card .field-button", Role.FIELD),
     "system": ("/system", "#system-rejects .reports-empty", Role.ADMIN),
+    "digital": ("/chuyen-doi-so", ".cds-card .cds-empty", Role.ADMIN),
 }
 # Blocks that scroll sideways on purpose (wide tables, the row of page links) and the
 # wall's news ticker, which slides in from the right.

@@ -68,6 +68,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/leader", "login ok ok ok deny deny deny deny"),
     ("GET", "/kpi", "login ok ok ok deny deny deny deny"),
     ("GET", "/reports", "login ok ok ok ok ok ok deny"),  # rows: the user's units
+    ("GET", "/chuyen-doi-so", "login ok ok ok ok ok ok deny"),  # published figures
     ("GET", "/system", "login ok ok deny deny deny deny deny"),
     ("GET", "/field", "login ok deny deny →/field?unit=672 →/field?unit=673 →/field?unit=672 deny"),
     ("GET", "/field?unit=672", "login ok deny deny ok deny ok deny"),
@@ -127,6 +128,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("POST", "cb:overview-map.figure@", "login ok ok ok deny deny deny deny"),
     ("POST", "cb:..kpi-period.options...kpi-period.value..", "login ok ok ok deny deny deny deny"),
     ("POST", "cb:leader-download.data", "login ok ok ok deny deny deny deny"),
+    ("POST", "cb:..cds-board.children", "login ok ok ok ok ok ok deny"),
     ("POST", "cb:..unit-map.figure", "login ok ok ok ok in ok deny"),
     ("POST", "cb:..wall-map.figure", "login ok ok ok ok in ok ok"),
     ("POST", "cb:wall-plan.data", "login ok ok ok ok in ok ok"),  # cut to the scope inside

@@ -1,4 +1,4 @@
-"""KPI store functions on both backends: idempotent upsert, per-period counts, eras, series."""
+"""KPI store functions on both backends: idempotent upsert, per-period counts, eras."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ioc.kpi.dossiers import DossierIn, upsert_dossiers
-from ioc.kpi.indicators import SAMPLE_FILE, read_indicator_csv, series, store_indicators
 from ioc.kpi.periods import Period
 from ioc.kpi.queries import dossier_counts
 from ioc.kpi.ranking import compute_table
@@ -140,15 +139,6 @@ def test_table_compares_with_the_previous_month(store: Store) -> None:
     assert unit is not None and unit.previous is not None and unit.change is not None
     assert unit.previous.indicator("tien_do.dung_han").share == 0.0
     assert unit.rank in (1, 2)
-
-
-def test_indicator_series_import_replaces_values(store: Store) -> None:
-    rows = read_indicator_csv(SAMPLE_FILE)
-    with store.session() as session:
-        store_indicators(session, rows)
-        store_indicators(session, [replace(rows[0], value=1800.0)])
-        assert series(session, "bts_stations", "68") == [("2024", 1800.0)]
-        assert series(session, "bts_5g_stations", "68") == [("2024", 97.0)]
 
 
 def test_counts_window_ignores_other_months(store: Store) -> None:
