@@ -12,6 +12,7 @@ from ioc.store import (
     models_aggregates,
     models_audit,
     models_auth,
+    models_connectors,
     models_incidents,
     models_kpi,
     models_leases,
@@ -28,4 +29,5 @@ MODEL_MODULES = (
     models_auth,
     models_audit,
     models_aggregates,
+    models_connectors,
 )
