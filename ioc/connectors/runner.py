@@ -192,9 +192,7 @@ class SourcePoller:
                 outcomes[key] = "stored"
         sink.write(session, items, self.store.is_postgis)
         state.take(session, self.spec.name, outcomes, now)
-        state.page_done(
-            session, self.spec.name, result.cursor, stored=len(items), dead=dead, now=now
-        )
+        state.page_done(session, self.spec.name, result.cursor, stored=len(items), dead=dead)
         result.stored += len(items)
         result.dead_letters += dead
 

@@ -68,15 +68,12 @@ def _row(session: Session, name: str) -> ConnectorSource:
     return row
 
 
-def page_done(
-    session: Session, name: str, cursor: str | None, *, stored: int, dead: int, now: datetime
-) -> None:
+def page_done(session: Session, name: str, cursor: str | None, *, stored: int, dead: int) -> None:
     """A page is in: move the cursor and the counters in the page's own transaction."""
     row = _row(session, name)
     row.cursor = cursor
     row.stored += stored
     row.dead_lettered += dead
-    row.last_poll_at = now
 
 
 def poll_done(store: Store, name: str, error: str, now: datetime) -> int:
