@@ -183,3 +183,18 @@ def test_the_dossier_sink_refuses_what_mqtt_refuses(change: dict[str, object], r
     refused = DossierSink().convert({**GOOD, **change}, "s:HS-1:v1")
     assert isinstance(refused, Refused)
     assert refused.reason.startswith(reason)
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "connectors.md"
+
+
+def test_the_docs_example_is_a_valid_sources_file(tmp_path: Path) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    example = text.split("## The sources file\n\n```yaml\n", 1)[1].split("\n```", 1)[0]
+    path = tmp_path / "sources.yaml"
+    path.write_text(example, encoding="utf-8")
+    (tmp_path / "motcua.token").write_text("t\n", encoding="utf-8")
+    [source] = load_sources(path)
+    assert source.secret() == "t"
+    assert mapping_problems(source.target, set(source.fields)) == []
+    assert set(source.fields) == DossierSink.fields  # the example maps every field
