@@ -579,6 +579,28 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Something went wrong. It has been logged; please try again later.",
     },
     "error.other": {"vi": "Không thể xử lý yêu cầu.", "en": "The request could not be handled."},
+    # --- h20-lgsp ---
+    "system.connectors_heading": {
+        "vi": "Nguồn dữ liệu kết nối (LGSP)",
+        "en": "Connected sources (LGSP)",
+    },
+    "system.no_connectors": {
+        "vi": "Chưa có nguồn kết nối nào chạy (ioc connectors run)",
+        "en": "No connector source has run yet (ioc connectors run)",
+    },
+    "system.col.source": {"vi": "Nguồn", "en": "Source"},
+    "system.col.cursor": {"vi": "Con trỏ", "en": "Cursor"},
+    "system.col.stored": {"vi": "Đã lưu", "en": "Stored"},
+    "system.col.dead_letters": {"vi": "Bản ghi lỗi", "en": "Dead letters"},
+    "system.col.last_ok": {"vi": "Lần lấy được gần nhất", "en": "Last good poll"},
+    "system.col.last_error": {"vi": "Lỗi gần nhất", "en": "Last error"},
+    "system.never": {"vi": "chưa lần nào", "en": "never"},
+    "system.connector_letters": {
+        "vi": "Bản ghi không ánh xạ được (mới nhất)",
+        "en": "Records that could not be mapped (newest)",
+    },
+    "system.col.record": {"vi": "Mã bản ghi", "en": "Record id"},
+    "system.col.received": {"vi": "Thời điểm", "en": "When"},
 }
 
 
