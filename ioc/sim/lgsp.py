@@ -70,12 +70,16 @@ def lgsp_record(dossier: DossierIn) -> dict[str, Any]:
 
 
 def demo_records(units: Sequence[str], today: date, seed: int = 68) -> list[dict[str, Any]]:
-    """Yesterday's receipt and finish events of a sample of units (those already happened),
-    and one record naming a unit that does not exist, so the demo has a dead letter."""
+    """The last working day's receipt and finish events of a sample of units (those that
+    already happened), and one record naming a unit that does not exist, so the demo has a
+    dead letter."""
     rng = random.Random(seed)
     sample = rng.sample(list(units), min(12, len(units)))
     now = datetime.now(UTC)
-    events = [e for e in dossier_events(sample, today - timedelta(days=1), 2, rng)]
+    day = today - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    events = list(dossier_events(sample, day, 4, rng))
     records = [lgsp_record(e) for e in events if e.event_at <= now]
     if records:
         bad = {**records[0], "MaHoSo": "LGSP-KHONG-HOP-LE-1", "MaDonVi": "99999"}
