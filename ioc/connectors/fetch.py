@@ -9,6 +9,8 @@ neither retried: trying again would only get the same answer.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,11 +44,19 @@ class BadResponseError(FetchError):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How many tries of one request, and the back-off between them."""
+    """How many tries of one request, the back-off between them, and how to wait (a stop
+    event's ``wait`` ends the back-off early when the process is asked to stop)."""
 
     tries: int = 4
     backoff_s: float = 1.0
     backoff_max_s: float = 60.0
+    stop: threading.Event | None = None
+
+    def sleep(self, seconds: float) -> None:
+        if self.stop is None:
+            time.sleep(seconds)
+        elif self.stop.wait(seconds):
+            raise TransientError("stopped while waiting to try again")
 
 
 def get_json(
@@ -95,6 +105,7 @@ def get_json_retrying(
         wait=wait_exponential(multiplier=policy.backoff_s, max=policy.backoff_max_s),
         retry=retry_if_exception_type(TransientError),
         before_sleep=_log_retry,
+        sleep=policy.sleep,
         reraise=True,
     )
     result: dict[str, Any] = retrying(

@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -84,10 +84,14 @@ class SourcePoller:
         spec: SourceSpec,
         settings: ConnectorSettings,
         progress: Progress | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.store, self.spec, self.settings, self.progress = store, spec, settings, progress
+        self.stop = stop or threading.Event()
         self.fields = spec.field_specs()
-        self.policy = RetryPolicy(settings.retries, settings.backoff_s, settings.backoff_max_s)
+        self.policy = RetryPolicy(
+            settings.retries, settings.backoff_s, settings.backoff_max_s, self.stop
+        )
         self.http = requests.Session()
         self.http.headers["User-Agent"] = USER_AGENT
         self.failures = 0
@@ -120,7 +124,7 @@ class SourcePoller:
         sink.prepare(self.store)
         request: PageRequest | None = self._first(result.cursor)
         page = 0
-        while request is not None and page < self.settings.max_pages:
+        while request is not None and page < self.settings.max_pages and not self.stop.is_set():
             data = get_json_retrying(
                 self.http,
                 request.url,
@@ -222,7 +226,11 @@ def poll_all(pollers: list[SourcePoller]) -> list[PollResult]:
 
 def run_loop(pollers: list[SourcePoller], stop: threading.Event, interval_s: float) -> None:
     """Poll each source every interval (its own or the default) until ``stop``; a source
-    that keeps failing waits longer (2, 4, 8 intervals)."""
+    that keeps failing waits longer (2, 4, 8 intervals). ``stop`` also ends a back-off
+    and a poll between two pages."""
+    for poller in pollers:
+        poller.stop = stop
+        poller.policy = replace(poller.policy, stop=stop)
     due = {id(p): 0.0 for p in pollers}
     while not stop.is_set() and pollers:
         now = time.monotonic()

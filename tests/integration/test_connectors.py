@@ -5,6 +5,8 @@ stored cursor without duplicates, the auth header from a secret file and a clear
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,7 +20,7 @@ from sqlalchemy import func, select
 
 from ioc.config.connectors import ConnectorSettings
 from ioc.connectors import state
-from ioc.connectors.runner import SourcePoller
+from ioc.connectors.runner import SourcePoller, run_loop
 from ioc.connectors.service import checked_sources
 from ioc.kpi.dossiers import DossierIn
 from ioc.sim.lgsp import FakeLgspServer, demo_sources, lgsp_record
@@ -214,3 +216,28 @@ def test_the_token_comes_from_the_secret_file_and_a_401_is_clear(
     assert len(fake.seen) == 5 + 1  # a 401 is not retried
     [line] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert line.startswith("connector lgsp-motcua-demo: AuthError: HTTP 401")
+
+
+def test_the_loop_stops_at_once_even_during_a_back_off(
+    sqlite_store: Store, fake: FakeLgspServer, tmp_path: Path
+) -> None:
+    add_ward(sqlite_store)
+    fake.faults = [500] * 10
+    slow = FAST.model_copy(update={"backoff_s": 30.0, "backoff_max_s": 30.0})
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=run_loop,
+        args=([poller(sqlite_store, sources_file(tmp_path, fake.url), slow)], stop, 300.0),
+    )
+    loop.start()
+    deadline = time.monotonic() + 10
+    while not fake.seen and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(fake.seen) == 1  # the first try failed; the next is 30 s away
+    started = time.monotonic()
+    stop.set()
+    loop.join(timeout=5)
+    assert not loop.is_alive() and time.monotonic() - started < 2
+    [row] = state.source_rows(sqlite_store)
+    assert "stopped while waiting to try again" in row.last_error
+    assert state.stored_cursor(sqlite_store, "lgsp-motcua-demo") is None
