@@ -74,6 +74,13 @@ def get_json(
         raise TransientError(f"timeout after {timeout_s:g} s: {url}") from exc
     except requests.ConnectionError as exc:
         raise TransientError(f"cannot connect: {url}: {_short(exc)}") from exc
+    except (
+        requests.exceptions.ChunkedEncodingError,
+        requests.exceptions.ContentDecodingError,
+    ) as exc:
+        raise TransientError(f"broken answer: {url}: {_short(exc)}") from exc
+    except requests.RequestException as exc:  # an invalid URL, too many redirects...
+        raise BadResponseError(f"{type(exc).__name__}: {url}: {_short(exc)}") from exc
     status = response.status_code
     if status in (401, 403):
         raise AuthError(f"HTTP {status} (check the source's secret file): {response.url}")

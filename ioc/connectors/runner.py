@@ -236,7 +236,17 @@ def run_loop(pollers: list[SourcePoller], stop: threading.Event, interval_s: flo
         now = time.monotonic()
         for poller in pollers:
             if due[id(poller)] <= now and not stop.is_set():
-                poller.poll()
+                _poll_guarded(poller)
                 every = poller.spec.interval_s or interval_s
                 due[id(poller)] = time.monotonic() + every * 2 ** min(poller.failures, 3)
         stop.wait(max(0.05, min(due.values()) - time.monotonic()))
+
+
+def _poll_guarded(poller: SourcePoller) -> None:
+    """One poll; a bug met on one source is logged and retried later, never allowed to
+    stop the other sources or the IOC around them."""
+    try:
+        poller.poll()
+    except Exception:
+        log.exception("connector %s: unexpected error; next try after a back-off", poller.spec.name)
+        poller.failures += 1

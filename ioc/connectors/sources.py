@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from ioc.secret_files import read_secret_file
 
@@ -64,6 +71,20 @@ class FieldSpec(Strict):
     values: dict[str, Any] | None = None
     value: Any = None
     default: Any = None
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _keys_as_text(cls, table: Any) -> Any:
+        """``{1: online}`` and ``{"1": online}`` mean the same (YAML and TOML differ)."""
+        if not isinstance(table, dict):
+            return table
+        return {_key_text(k): v for k, v in table.items()}
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
 
 
 class SourceSpec(Strict):

@@ -198,3 +198,12 @@ def test_the_docs_example_is_a_valid_sources_file(tmp_path: Path) -> None:
     assert source.secret() == "t"
     assert mapping_problems(source.target, set(source.fields)) == []
     assert set(source.fields) == DossierSink.fields  # the example maps every field
+
+
+def test_value_tables_take_numbers_or_text_as_keys() -> None:
+    spec = FieldSpec.model_validate({"path": "kenh", "values": {1: "online", "2": "in_person"}})
+    assert spec.values == {"1": "online", "2": "in_person"}
+    assert map_record({"kenh": 1}, {"channel": spec}) == {"channel": "online"}
+    assert map_record({"kenh": "2"}, {"channel": spec}) == {"channel": "in_person"}
+    flags = FieldSpec.model_validate({"path": "f", "values": {True: "online"}})
+    assert map_record({"f": True}, {"channel": flags}) == {"channel": "online"}
