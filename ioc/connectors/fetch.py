@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import requests
@@ -51,6 +52,7 @@ class RetryPolicy:
     backoff_s: float = 1.0
     backoff_max_s: float = 60.0
     stop: threading.Event | None = None
+    source: str = ""
 
     def sleep(self, seconds: float) -> None:
         if self.stop is None:
@@ -111,7 +113,7 @@ def get_json_retrying(
         stop=stop_after_attempt(policy.tries),
         wait=wait_exponential(multiplier=policy.backoff_s, max=policy.backoff_max_s),
         retry=retry_if_exception_type(TransientError),
-        before_sleep=_log_retry,
+        before_sleep=partial(_log_retry, policy.source),
         sleep=policy.sleep,
         reraise=True,
     )
@@ -121,11 +123,15 @@ def get_json_retrying(
     return result
 
 
-def _log_retry(state: RetryCallState) -> None:
+def _log_retry(source: str, state: RetryCallState) -> None:
     error = state.outcome.exception() if state.outcome else None
     wait = state.next_action.sleep if state.next_action else 0
     log.warning(
-        "connector: try %d failed (%s); next try in %.1f s", state.attempt_number, error, wait
+        "connector %s: try %d failed (%s); next try in %.1f s",
+        source,
+        state.attempt_number,
+        error,
+        wait,
     )
 
 

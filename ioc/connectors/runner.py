@@ -90,7 +90,7 @@ class SourcePoller:
         self.stop = stop or threading.Event()
         self.fields = spec.field_specs()
         self.policy = RetryPolicy(
-            settings.retries, settings.backoff_s, settings.backoff_max_s, self.stop
+            settings.retries, settings.backoff_s, settings.backoff_max_s, self.stop, spec.name
         )
         self.http = requests.Session()
         self.http.headers["User-Agent"] = USER_AGENT

@@ -113,6 +113,7 @@ def test_a_500_is_retried_and_the_poll_recovers(
     assert len(fake.seen) == 5 + 2
     retries = [r.getMessage() for r in caplog.records if "next try in" in r.getMessage()]
     assert len(retries) == 2 and "HTTP 500" in retries[0] and "HTTP 503" in retries[1]
+    assert retries[0].startswith("connector lgsp-motcua-demo: try 1 failed (HTTP 500: http")
 
 
 def test_a_source_down_past_the_retries_keeps_its_cursor(
