@@ -16,7 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import shapely
 import yaml
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, inspect, select
 
 from ioc.config.connectors import ConnectorSettings
 from ioc.connectors import state
@@ -25,6 +26,7 @@ from ioc.connectors.service import checked_sources
 from ioc.kpi.dossiers import DossierIn
 from ioc.sim.lgsp import FakeLgspServer, demo_sources, lgsp_record
 from ioc.store import Store
+from ioc.store.migrate import alembic_config, current_revision, head_revisions, upgrade
 from ioc.store.models import Dossier
 from ioc.store.models_connectors import ConnectorDeadLetter, ConnectorRecord
 from ioc.store.units import UnitRecord, insert_units
@@ -242,3 +244,18 @@ def test_the_loop_stops_at_once_even_during_a_back_off(
     [row] = state.source_rows(sqlite_store)
     assert "stopped while waiting to try again" in row.last_error
     assert state.stored_cursor(sqlite_store, "lgsp-motcua-demo") is None
+
+
+def test_the_migration_goes_down_and_up_again(store: Store) -> None:
+    config = alembic_config(store)
+    try:
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0025_connectors-1")
+        assert "0022_camera_simulated" in (current_revision(store) or "")
+        assert not inspect(store.engine).has_table("connector_records")
+    finally:
+        upgrade(store)  # the session's PostGIS store is shared by later tests
+    assert current_revision(store) == head_revisions(store)
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"connector_sources", "connector_records", "connector_dead_letters"} <= tables
