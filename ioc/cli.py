@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "ioc.audit.commands",
     "ioc.maintenance.commands",
     "ioc.auth.commands",
+    "ioc.connectors.commands",
 )
 
 

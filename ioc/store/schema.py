@@ -12,6 +12,7 @@ from ioc.store import (
     models_aggregates,
     models_audit,
     models_auth,
+    models_connectors,
     models_digital,
     models_incidents,
     models_kpi,
@@ -29,5 +30,6 @@ MODEL_MODULES = (
     models_auth,
     models_audit,
     models_aggregates,
+    models_connectors,
     models_digital,
 )
