@@ -51,13 +51,41 @@ def h264_command(ffmpeg: str, spec: StreamSpec, path: Path) -> list[str]:
     """ffmpeg reading raw BGR frames on stdin and writing an H.264 MP4 like a camera's."""
     rate = f"{spec.bitrate_kbps}k"
     return [
-        ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", spec.size, "-r", str(spec.fps), "-i", "-",
-        "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-pix_fmt", "yuv420p",
-        "-g", str(spec.gop), "-bf", "0",
-        "-b:v", rate, "-maxrate", rate, "-bufsize", f"{2 * spec.bitrate_kbps}k",
+        ffmpeg,
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "bgr24",
+        "-s",
+        spec.size,
+        "-r",
+        str(spec.fps),
+        "-i",
+        "-",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-profile:v",
+        "main",
+        "-pix_fmt",
+        "yuv420p",
+        "-g",
+        str(spec.gop),
+        "-bf",
+        "0",
+        "-b:v",
+        rate,
+        "-maxrate",
+        rate,
+        "-bufsize",
+        f"{2 * spec.bitrate_kbps}k",
         str(path),
-    ]  # fmt: skip
+    ]
 
 
 def encode_h264(frames: Iterable[Image], path: Path, spec: StreamSpec) -> Path:

@@ -124,9 +124,14 @@ def spread(old: list[str], new: list[str]) -> dict[str, Any]:
     start = local_midnight(Period.parse("2024-01").first_day)
     span = (local_midnight(Period.parse("2027-01").first_day) - start).total_seconds()
     return {
-        "reform": REFORM_AT, "old": old, "new": new, "units": len(new), "olds": len(old),
-        "start": start, "span": span,
-    }  # fmt: skip
+        "reform": REFORM_AT,
+        "old": old,
+        "new": new,
+        "units": len(new),
+        "olds": len(old),
+        "start": start,
+        "span": span,
+    }
 
 
 def generate_more(store: Store, reports: int, months: list[Period], units: dict[str, Any]) -> None:

@@ -39,8 +39,19 @@ from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.timeutil import utcnow  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
-HEADER = ("id", "service_code", "created_at", "lat", "long", "description", "address",
-          "status", "first_response_at", "resolved_at", "rating")  # fmt: skip
+HEADER = (
+    "id",
+    "service_code",
+    "created_at",
+    "lat",
+    "long",
+    "description",
+    "address",
+    "status",
+    "first_response_at",
+    "resolved_at",
+    "rating",
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -7,7 +7,8 @@ the times in their names (:mod:`camera.stills`). Every frame carries its capture
 Frames not needed for analysis are only ``grab()``-bed (demuxed, not converted), and the
 analysed ones are shrunk to ``analysis_width``. When a
 live stream dies the loop reports it, waits with exponential back-off
-(``reconnect_min_s`` doubling to ``reconnect_max_s``) and opens it again. A file source
+(``reconnect_min_s`` doubling to ``reconnect_max_s``: :class:`ioc.retry.Backoff`) and opens
+it again. A file source
 starts over at its end (``loop_files``) or ends the loop. Stream URLs carry credentials, so
 they only ever leave this module through :func:`redact_url`.
 """
@@ -33,6 +34,7 @@ from camera.stills import (
     read_picture,
 )
 from camera.types import Image
+from ioc.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -82,23 +84,6 @@ def is_file_source(url: str) -> bool:
     """True for a local file path (or ``file://`` URL), False for network streams."""
     scheme = urlsplit(url).scheme
     return scheme in ("", "file") or (len(scheme) == 1 and Path(url).exists())
-
-
-@dataclass
-class Backoff:
-    """Exponential reconnect delays: ``min_s``, doubling, capped at ``max_s``."""
-
-    min_s: float = 1.0
-    max_s: float = 60.0
-    attempt: int = 0
-
-    def next_delay(self) -> float:
-        delay = float(min(self.max_s, self.min_s * 2.0**self.attempt))
-        self.attempt += 1
-        return delay
-
-    def reset(self) -> None:
-        self.attempt = 0
 
 
 def downscale(frame: Image, width: int) -> Image:

@@ -27,10 +27,12 @@ COMMAND_MODULES = (
     "ioc.incidents.commands",
     "ioc.notify.commands",
     "ioc.kpi.commands",
+    "ioc.digital.commands",
     "ioc.reports.commands",
     "ioc.audit.commands",
     "ioc.maintenance.commands",
     "ioc.auth.commands",
+    "ioc.connectors.commands",
     "ioc.iocs.commands",
 )
 

@@ -54,3 +54,24 @@ def read_secret_files(directory: Path, prefix: str = "IOC_") -> SecretFiles:
         except UnicodeDecodeError:
             found.errors[path.name] = "not UTF-8 text"
     return found
+
+
+class SecretFileError(ValueError):
+    """A named secret file cannot be used (missing, unreadable, too large, empty)."""
+
+
+def read_secret_file(path: Path) -> str:
+    """One secret kept in its own file (a token, an API key), without its trailing break."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SecretFileError(f"secret file {path}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > MAX_BYTES:
+        raise SecretFileError(f"secret file {path}: larger than {MAX_BYTES} bytes")
+    try:
+        value = data.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise SecretFileError(f"secret file {path}: not UTF-8 text") from exc
+    if not value:
+        raise SecretFileError(f"secret file {path}: empty")
+    return value

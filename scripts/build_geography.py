@@ -31,9 +31,12 @@ def main() -> int:
     parser.add_argument("--resolution-km", type=float, default=RESOLUTION_KM, help="pixel size")
     parser.add_argument("--check", action="store_true", help="only compare with --out")
     parser.add_argument(
-        "--measure", type=Path, metavar="DIR", help="only measure the shipped units against "
-        "the reference files in DIR (lamdong_wards_2025.geojson, lamdong_districts.geojson)"
-    )  # fmt: skip
+        "--measure",
+        type=Path,
+        metavar="DIR",
+        help="only measure the shipped units against "
+        "the reference files in DIR (lamdong_wards_2025.geojson, lamdong_districts.geojson)",
+    )
     args = parser.parse_args()
     if args.measure is not None:
         return measure(args.measure)
@@ -55,12 +58,16 @@ def measure(data: Path) -> int:
     ratios = sorted(figures.ward_area_ratios)
     print(f"ward area agreement      {figures.ward_agreement:.1%}")
     print(f"district area agreement  {figures.district_agreement:.1%}")
-    print(f"ward area / reference    median {ratios[len(ratios) // 2]:.2f}, "
-          f"min {ratios[0]:.2f}, max {ratios[-1]:.2f}")  # fmt: skip
+    print(
+        f"ward area / reference    median {ratios[len(ratios) // 2]:.2f}, "
+        f"min {ratios[0]:.2f}, max {ratios[-1]:.2f}"
+    )
     right = figures.centres_total - len(figures.wrong_centres)
     print(f"ward centres right       {right} of {figures.centres_total}")
-    print(f"grid points (2 km)       {figures.points}, without a unit "
-          f"{figures.points_without_unit}, nearest-unit rule {figures.points_nearest}")  # fmt: skip
+    print(
+        f"grid points (2 km)       {figures.points}, without a unit "
+        f"{figures.points_without_unit}, nearest-unit rule {figures.points_nearest}"
+    )
     return 0
 
 

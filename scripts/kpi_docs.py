@@ -151,13 +151,12 @@ A record's unit must be valid on its receipt day (imports reject `unit 672 is no
 the district: July shows it under era `pre2025`. A period is shown in its default era
 (before/after the reform by its end); the year 2025 can be viewed in both.
 
-## Other indicators (time series)
+## Digital-transformation indicators
 
-`ioc indicators import FILE.csv` loads `indicator,unit,period,value[,note]` rows (period
-`YYYY`, `YYYY-Qn` or `YYYY-MM`); a value for the same indicator, unit and period replaces
-the stored one; a file with any bad line is refused with every bad line listed.
-`data/indicators_lamdong_sample.csv` holds the figures quoted in the IOC issue at province
-level, period 2024 **assumed**; no values were invented for the rates and the security rank.
+The province's digital-transformation indicators (base stations, coverage, community
+digital teams, DTI ranks…) are no longer kept here: they have their own board,
+`/chuyen-doi-so`, with every value's public source; see docs/digital-board.md
+(`ioc digital import FILE`).
 
 ## Commands, page and reports
 

@@ -43,17 +43,24 @@ class Table:
 
 
 INGEST = (
-    ("messages", "messages"), ("readings_per_message", "readings each"),
-    ("backend", "backend"), ("rate_limit", "rate limit (msg/s)"), ("faults", "fault"),
+    ("messages", "messages"),
+    ("readings_per_message", "readings each"),
+    ("backend", "backend"),
+    ("rate_limit", "rate limit (msg/s)"),
+    ("faults", "fault"),
     ("settings_differing", "settings ≠ defaults"),
-    ("msgs_per_s", "msgs/s"), ("readings_per_s", "readings/s"),
-    ("p50_latency_s", "p50 to visible (s)"), ("p95_latency_s", "p95 to visible (s)"),
-    ("lost", "lost"), ("stored_duplicates", "stored twice"),
+    ("msgs_per_s", "msgs/s"),
+    ("readings_per_s", "readings/s"),
+    ("p50_latency_s", "p50 to visible (s)"),
+    ("p95_latency_s", "p95 to visible (s)"),
+    ("lost", "lost"),
+    ("stored_duplicates", "stored twice"),
     ("redeliveries_absorbed", "redeliveries absorbed"),
     ("worker_duplicates_skipped", "duplicates skipped"),
-    ("baseline_msgs_per_s", "naive loop msgs/s"), ("ratio", "ratio"),
+    ("baseline_msgs_per_s", "naive loop msgs/s"),
+    ("ratio", "ratio"),
     ("peak_rss_mb", "worker peak RSS (MB)"),
-)  # fmt: skip
+)
 TABLES = {
     "ingest": Table("ingest*.json", INGEST),
     "live": Table(

@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from ioc.auth.user_roles import Role  # noqa: E402
 from ioc.config import Settings  # noqa: E402
+from ioc.digital.importer import seed_sample  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.reports.categories import read_categories, seed_categories  # noqa: E402
 from ioc.sim.dossier_history import backfill  # noqa: E402
@@ -80,9 +81,13 @@ PAGES: dict[str, tuple[str, str, Role]] = {
     "reports": ("/reports", ".reports-table tbody tr", Role.ADMIN),
     "field": ("/field", ".field-card", Role.FIELD),
     "system": ("/system", "#system-worker-table tbody tr", Role.ADMIN),
+    "digital": ("/chuyen-doi-so", ".cds-card .cds-number", Role.ADMIN),
 }
 SIZES = {"": (1920, 1080), "-phone": (390, 844)}  # file name suffix → viewport
-LARGER = {"wall": {"-4k": (3840, 2160)}}  # pages also shot at these sizes
+LARGER = {
+    "wall": {"-4k": (3840, 2160)},
+    "digital": {"-4k": (3840, 2160)},
+}  # pages also shot at these sizes
 PNG_BUDGET = 600_000  # bytes; a larger picture is written again with fewer colours
 
 
@@ -106,6 +111,7 @@ def demo_store(folder: Path) -> Store:
     store = open_store(f"sqlite:///{folder / 'ioc.db'}")
     upgrade(store)
     seed_default_units(store)
+    seed_sample(store)  # the digital board's sourced figures
     now = utcnow()
     specs = read_camera_csv(ROOT / "data" / "cameras_demo.csv")
     with store.session() as session:

@@ -47,9 +47,16 @@ def add_report(
     """A report row written directly (no routing, no SLA computation); returns its id."""
     lon, lat = HO_XUAN_HUONG
     row = CitizenReport(
-        service_code="moi_truong", status=status, lon=lon, lat=lat, geom=point(lon, lat),
-        unit_code=unit, created_at=created, updated_at=created, **values,
-    )  # fmt: skip
+        service_code="moi_truong",
+        status=status,
+        lon=lon,
+        lat=lat,
+        geom=point(lon, lat),
+        unit_code=unit,
+        created_at=created,
+        updated_at=created,
+        **values,
+    )
     with store.session() as session:
         session.add(row)
         session.flush()

@@ -92,8 +92,10 @@ def write_checkpoint(session: Session, path: Path, key: bytes, now: datetime) ->
     if known and (known[-1].row_id, known[-1].hash) == head:
         return None
     point = Checkpoint(head[0], head[1], now.isoformat())
-    line = json.dumps({"id": point.row_id, "hash": point.hash, "at": point.at,
-                       "mac": point.mac(key)}, separators=(",", ":"))  # fmt: skip
+    line = json.dumps(
+        {"id": point.row_id, "hash": point.hash, "at": point.at, "mac": point.mac(key)},
+        separators=(",", ":"),
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as file:

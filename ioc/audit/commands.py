@@ -43,8 +43,11 @@ def load_anchor(settings: Settings) -> Anchor | None:
     """The signed checkpoints to verify against; None when no key is configured."""
     key = settings.audit.key_or_demo(settings.var_dir)
     if key is None:
-        print("CẢNH BÁO / WARNING: no audit.anchor_key: truncation of the newest rows and "
-              "rollback cannot be detected", file=sys.stderr)  # fmt: skip
+        print(
+            "CẢNH BÁO / WARNING: no audit.anchor_key: truncation of the newest rows and "
+            "rollback cannot be detected",
+            file=sys.stderr,
+        )
         return None
     path = settings.audit.anchor_path(settings.var_dir)
     anchor = read_anchor(path, key)

@@ -97,8 +97,17 @@ def copy_many(connection: Connection, events: Sequence[Event]) -> int:
 
 
 AUDIT_COLUMNS = (
-    "id", "at", "actor", "action", "target", "unit_code", "client", "detail", "prev_hash", "hash",
-)  # fmt: skip
+    "id",
+    "at",
+    "actor",
+    "action",
+    "target",
+    "unit_code",
+    "client",
+    "detail",
+    "prev_hash",
+    "hash",
+)
 
 
 def _chained(head: AuditHead, events: Sequence[Event]) -> list[AuditEntry]:

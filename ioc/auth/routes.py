@@ -91,6 +91,7 @@ ROUTES: tuple[Rule, ...] = (
     Rule(r"/static/.+", Need.USER),
     Rule(r"/", Need.HOME, Kind.PAGE),
     Rule(r"/(leader|kpi)", Need.PROVINCE, Kind.PAGE),
+    Rule(r"/chuyen-doi-so", Need.USER, Kind.PAGE),  # public figures with their sources
     Rule(r"/reports", Need.USER, Kind.PAGE),  # the page lists only the user's units' reports
     Rule(r"/system", Need.SYSTEM, Kind.PAGE),
     Rule(r"/field", Need.FIELD_PAGE, Kind.PAGE),
@@ -109,6 +110,7 @@ CALLBACK_NEEDS: Mapping[str, Need] = {
     "overview": Need.PROVINCE,
     "leader": Need.PROVINCE,
     "kpi": Need.PROVINCE,
+    "cds": Need.USER,  # /chuyen-doi-so: published figures, the same for every user
     "reports": Need.USER,  # rows filtered by unit scope inside ioc/pages/reports.py
     "system": Need.SYSTEM,
     "unit": Need.USER,

@@ -16,10 +16,11 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ioc.auth.principal import Principal
-from ioc.auth.scope import ioc_key, unit_scope
+from ioc.auth.scope import unit_scope
 from ioc.auth.user_roles import Role
 from ioc.config.auth import Lifetimes
 from ioc.store.models_auth import KioskToken, User, WebSession
+from ioc.store.units import ioc_key
 
 
 def token_hash(token: str) -> str:

@@ -14,11 +14,13 @@ from ioc.aggregates.refresher import aggregates_task, refresher_for
 from ioc.auth.demo import use_demo_anchor_key, use_demo_link_secret
 from ioc.broker import BrokerStartError
 from ioc.config import CONFIG_ENV, Settings
+from ioc.connectors.service import connectors_task
 from ioc.incidents.worker import incidents_task
 from ioc.maintenance.job import maintenance_task
 from ioc.runtime import Orchestrator, Task
 from ioc.sim.demo import prepare_store
 from ioc.sim.field_officer import field_officer_task
+from ioc.sim.lgsp import demo_source_task
 from ioc.sim.province import simulator_task
 from ioc.store import Store, open_store
 from ioc.subcommand import add_command
@@ -108,11 +110,17 @@ def run_all(args: argparse.Namespace, settings: Settings) -> int:
 
 def demo_roles(settings: Settings, no_simulator: bool) -> list[str]:
     """The roles ``python app.py`` runs: all of them, the simulated ones unless switched
-    off (``--no-simulator``; the field officer alone by ``simulator.field_officer``)."""
+    off (``--no-simulator``; the field officer alone by ``simulator.field_officer``); the
+    connectors when sources are declared, else pulling from a fake LGSP source
+    (``connectors.demo_source``)."""
     simulated = [] if no_simulator else ["simulator", "cameras"]
     if simulated and settings.simulator.field_officer:
         simulated.append("field-officer")
     roles = ["web", "ingest", "incidents", "maintenance", "aggregates", *simulated]
+    if settings.connectors.sources_file:
+        roles.append("connectors")
+    elif simulated and settings.connectors.demo_source:
+        roles += ["fake-lgsp", "connectors"]  # the fake source first: it names the file
     if settings.broker.embedded:
         roles.insert(0, "broker")
     return roles
@@ -176,6 +184,8 @@ ROLES: dict[str, TaskFactory] = {
     "simulator": simulator_task,
     "maintenance": maintenance_task,
     "aggregates": aggregates_task,
+    "connectors": connectors_task,
+    "fake-lgsp": demo_source_task,
 }
 
 

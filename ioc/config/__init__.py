@@ -40,6 +40,7 @@ from pydantic_settings import (
 
 from ioc.config.audit import AuditSettings
 from ioc.config.auth import AuthSettings
+from ioc.config.connectors import ConnectorSettings
 from ioc.config.incidents import IncidentSettings
 from ioc.config.reports import ReportsSettings
 from ioc.secret_files import SECRETS_ENV, SecretFiles, read_secret_files
@@ -460,6 +461,7 @@ class Settings(BaseSettings):
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    connectors: ConnectorSettings = Field(default_factory=ConnectorSettings)
 
     @field_validator("var_dir")
     @classmethod

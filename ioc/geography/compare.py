@@ -114,11 +114,16 @@ def _moved_reports(
     """Reports of the period routed to a stored unit of this level, and those that would
     land elsewhere (or nowhere) under the official units."""
     rows = session.execute(
-        select(CitizenReport.id, CitizenReport.lon, CitizenReport.lat, CitizenReport.created_at,
-               CitizenReport.unit_code)
+        select(
+            CitizenReport.id,
+            CitizenReport.lon,
+            CitizenReport.lat,
+            CitizenReport.created_at,
+            CitizenReport.unit_code,
+        )
         .where(CitizenReport.unit_code.in_(sorted(stored_codes)))
         .order_by(CitizenReport.id)
-    ).all()  # fmt: skip
+    ).all()
     start, end = period
     dated = [(r, to_local(r.created_at).date()) for r in rows]
     inside = [(r, day) for r, day in dated if start <= day and (end is None or day <= end)]
@@ -213,8 +218,11 @@ def reference_figures(
     reference = {w.code: w.geom for w in wards}
     centres = [(w.code, _centre(w, published_centres.get(w.code))) for w in wards]
     placed = locate_many([(p.x, p.y, new_day) for _, p in centres])
-    wrong = tuple(code for (code, _), unit in zip(centres, placed, strict=True)
-                  if unit is None or unit.code != code)  # fmt: skip
+    wrong = tuple(
+        code
+        for (code, _), unit in zip(centres, placed, strict=True)
+        if unit is None or unit.code != code
+    )
     points = [(x, y, new_day) for x, y in _grid(reference.values(), step_deg)]
     points += [(x, y, old_day) for x, y in _grid([d.geom for d in districts], step_deg)]
     found = locate_many(points)

@@ -108,12 +108,15 @@ def load_cells(path: Path = CELLS_FILE) -> list[CellRow]:
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
     return [
         CellRow(
-            p["ward"], p["commune"], p["district"], p["old_province"],
+            p["ward"],
+            p["commune"],
+            p["district"],
+            p["old_province"],
             as_multipolygon(shape(f["geometry"])),
         )
         for f in features
         for p in [f["properties"]]
-    ]  # fmt: skip
+    ]
 
 
 def build_default_units() -> list[UnitRecord]:
@@ -155,9 +158,19 @@ def _old_era_records(
     start, end = facts.valid_from, facts.valid_to
     before_merger = facts.merger_day - timedelta(days=1)
     records = [
-        UnitRecord(facts.province_code, facts.province_name, "province", outline,
-                   start, end, "Tỉnh", None, True, source)
-    ]  # fmt: skip
+        UnitRecord(
+            facts.province_code,
+            facts.province_name,
+            "province",
+            outline,
+            start,
+            end,
+            "Tỉnh",
+            None,
+            True,
+            source,
+        )
+    ]
     for code, name in sorted(facts.districts.items()):
         until = before_merger if code in facts.merged_away else end
         records.append(_district(facts, (code, name), districts[code], (start, until), source))
@@ -177,8 +190,18 @@ def _district(
 ) -> UnitRecord:
     code, name = named
     unit_type = "Thành phố" if name.startswith("Thành phố") else "Huyện"
-    return UnitRecord(code, name, "district", geom, period[0], period[1], unit_type,
-                      facts.province_code, True, source)  # fmt: skip
+    return UnitRecord(
+        code,
+        name,
+        "district",
+        geom,
+        period[0],
+        period[1],
+        unit_type,
+        facts.province_code,
+        True,
+        source,
+    )
 
 
 def _new_era_records(
@@ -189,14 +212,34 @@ def _new_era_records(
     source: str,
 ) -> list[UnitRecord]:
     records = [
-        UnitRecord(facts.province_code, PROVINCE_NAME_2025, "province", outline,
-                   REFORM_DAY, None, "Tỉnh", None, True, source)
-    ]  # fmt: skip
+        UnitRecord(
+            facts.province_code,
+            PROVINCE_NAME_2025,
+            "province",
+            outline,
+            REFORM_DAY,
+            None,
+            "Tỉnh",
+            None,
+            True,
+            source,
+        )
+    ]
     for ward in wards:
         records.append(
-            UnitRecord(ward.code, ward.name, "commune", shapes[ward.code], REFORM_DAY, None,
-                       ward.unit_type, facts.province_code, True, source)
-        )  # fmt: skip
+            UnitRecord(
+                ward.code,
+                ward.name,
+                "commune",
+                shapes[ward.code],
+                REFORM_DAY,
+                None,
+                ward.unit_type,
+                facts.province_code,
+                True,
+                source,
+            )
+        )
     return records
 
 

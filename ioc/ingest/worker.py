@@ -26,6 +26,7 @@ from ioc.ingest.writer import BatchWriter, WriteResult
 from ioc.mqtt.inbound import InboundMessage
 from ioc.mqtt.topics import subscriptions
 from ioc.mqtt.transport import MqttTransport
+from ioc.retry import StoppedError, retry_call
 from ioc.store import Store
 from ioc.store.outage import Outage
 from ioc.store.worker_stats import save_stats
@@ -178,19 +179,23 @@ class IngestWorker:
 
     def _write_until_stored(self, messages: list[InboundMessage], stop: threading.Event) -> None:
         parsed = parse_batch(messages, self.rules)
-        while True:
+        started = time.monotonic()
+
+        def write(_try: int) -> WriteResult:
+            nonlocal started
             started = time.monotonic()
-            try:
-                result = self.writer.write(parsed.records, parsed.rejected, utcnow())
-                break
-            except OperationalError as exc:
-                self.stats.db_errors += 1
-                # One log line when the database goes and one when it is back, not per retry.
-                if stop.wait(self.outage.failed(exc)):
-                    log.warning(
-                        "stopping with %d unstored messages (broker redelivers)", len(messages)
-                    )
-                    return
+            return self.writer.write(parsed.records, parsed.rejected, utcnow())
+
+        def db_failed(_try: int, error: WriteResult | BaseException) -> float:
+            self.stats.db_errors += 1  # only OperationalError is retried: error is one
+            # One log line when the database goes and one when it is back, not per retry.
+            return self.outage.failed(error if isinstance(error, BaseException) else Exception())
+
+        try:
+            result = retry_call(write, stop=stop, wait=db_failed, retry_on=(OperationalError,))
+        except StoppedError:
+            log.warning("stopping with %d unstored messages (broker redelivers)", len(messages))
+            return
         self.outage.recovered()
         self.stats.record(result, messages, time.monotonic() - started)
         for message in messages:

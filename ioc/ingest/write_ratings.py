@@ -25,9 +25,13 @@ def apply_ratings(
         if not isinstance(record, ReportRating):
             continue
         outcome = rate_report(
-            session, record.report_id, record.rating, actor=f"mqtt:{record.source}",
-            at=record.at, client=f"mqtt:{record.msg_id}",
-        )  # fmt: skip
+            session,
+            record.report_id,
+            record.rating,
+            actor=f"mqtt:{record.source}",
+            at=record.at,
+            client=f"mqtt:{record.msg_id}",
+        )
         if outcome.repeat:
             repeats += 1
         elif outcome.error:

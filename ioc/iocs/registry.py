@@ -16,12 +16,13 @@ from pathlib import Path
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from ioc.auth.scope import current_area, forget_scopes, ioc_key, unit_scope
+from ioc.auth.scope import forget_scopes, unit_scope
 from ioc.auth.user_roles import Role
 from ioc.iocs.rows import IocRow, Problem, missing_columns, parse_rows
 from ioc.kpi.importer import ImportFileError, read_rows
 from ioc.store.models import AdminUnit, IocAreaUnit, IocUnit
 from ioc.store.models_auth import KioskToken, User
+from ioc.store.units import current_area, ioc_key
 
 OPERATOR_ROLES = (Role.OPERATOR.value, Role.VIEWER.value, Role.FIELD.value)
 
@@ -144,10 +145,28 @@ def apply_row(ioc: IocUnit, row: IocRow) -> None:
 
 
 def _changed(session: Session, ioc: IocUnit, row: IocRow) -> bool:
-    now = (ioc.name, ioc.name_en, ioc.kind, ioc.admin_unit_code, ioc.owner, ioc.opened_on,
-           ioc.source, ioc.note, area_codes(session, ioc.code))  # fmt: skip
-    new = (row.name, row.name_en, row.kind, row.unit, row.owner, row.opened_on, row.source,
-           row.note, tuple(sorted(row.area_codes)))  # fmt: skip
+    now = (
+        ioc.name,
+        ioc.name_en,
+        ioc.kind,
+        ioc.admin_unit_code,
+        ioc.owner,
+        ioc.opened_on,
+        ioc.source,
+        ioc.note,
+        area_codes(session, ioc.code),
+    )
+    new = (
+        row.name,
+        row.name_en,
+        row.kind,
+        row.unit,
+        row.owner,
+        row.opened_on,
+        row.source,
+        row.note,
+        tuple(sorted(row.area_codes)),
+    )
     return now != new
 
 
@@ -219,9 +238,17 @@ def _info(session: Session, current: frozenset[str], ioc: IocUnit) -> IocInfo:
         )
     ).all()
     return IocInfo(
-        code=ioc.code, name=ioc.name, name_en=ioc.name_en or "", kind=ioc.kind,
-        unit=ioc.admin_unit_code, owner=ioc.owner or ioc.admin_unit_code, opened_on=ioc.opened_on,
-        source=ioc.source or "", note=ioc.note or "", area_codes=entered,
+        code=ioc.code,
+        name=ioc.name,
+        name_en=ioc.name_en or "",
+        kind=ioc.kind,
+        unit=ioc.admin_unit_code,
+        owner=ioc.owner or ioc.admin_unit_code,
+        opened_on=ioc.opened_on,
+        source=ioc.source or "",
+        note=ioc.note or "",
+        area_codes=entered,
         area=tuple(sorted(unit_scope(session, ioc_key(ioc.code)) & current)),
-        operators=tuple(sorted(users)), kiosks=tuple(sorted(kiosks)),
-    )  # fmt: skip
+        operators=tuple(sorted(users)),
+        kiosks=tuple(sorted(kiosks)),
+    )

@@ -140,12 +140,20 @@ def parse_row(line: int, cells: Mapping[str, Any]) -> IocRow | list[Problem]:
     if problems:
         return problems
     return IocRow(
-        line=line, code=values["code"], name=values["name"], kind=values["kind"].lower(),
-        unit=values["unit"], source=values["source"], name_en=values["name_en"],
-        owner=values["owner"] or values["unit"], opened_on=opened, area=area,
-        operators=split_list(cells.get("operators")), kiosks=split_list(cells.get("kiosks")),
+        line=line,
+        code=values["code"],
+        name=values["name"],
+        kind=values["kind"].lower(),
+        unit=values["unit"],
+        source=values["source"],
+        name_en=values["name_en"],
+        owner=values["owner"] or values["unit"],
+        opened_on=opened,
+        area=area,
+        operators=split_list(cells.get("operators")),
+        kiosks=split_list(cells.get("kiosks")),
         note=values["note"],
-    )  # fmt: skip
+    )
 
 
 def parse_rows(rows: list[tuple[int, Mapping[str, Any]]]) -> tuple[list[IocRow], list[Problem]]:

@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ioc.aggregates import feeds
-from ioc.auth.scope import ioc_key, unit_scope
+from ioc.auth.scope import unit_scope
 from ioc.iocs.registry import IocInfo
 from ioc.store.models import Camera, CitizenReport, Dossier, Incident
+from ioc.store.units import ioc_key
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,15 @@ def last_data_at(session: Session, codes: frozenset[str]) -> datetime | None:
         return None
     inside = sorted(codes)
     stamps = [
-        session.scalar(select(func.max(Camera.last_heartbeat_at)).where(Camera.unit_code.in_(inside))),
-        session.scalar(select(func.max(CitizenReport.created_at)).where(CitizenReport.unit_code.in_(inside))),
+        session.scalar(
+            select(func.max(Camera.last_heartbeat_at)).where(Camera.unit_code.in_(inside))
+        ),
+        session.scalar(
+            select(func.max(CitizenReport.created_at)).where(CitizenReport.unit_code.in_(inside))
+        ),
         session.scalar(select(func.max(Incident.updated_at)).where(Incident.unit_code.in_(inside))),
         session.scalar(select(func.max(Dossier.received_at)).where(Dossier.unit_code.in_(inside))),
-    ]  # fmt: skip
+    ]
     found = [s for s in stamps if s is not None]
     return max(found) if found else None
 

@@ -2,10 +2,11 @@
 
 Since 1 July 2025 the district tier is gone, but the IOCs are not: Đà Lạt's IOC (attached
 to the former city, 672) now serves the wards that replaced it. An area is the set of
-units valid today that succeeded a closed unit (their centre inside its boundary, the same
-rule as the unit scopes of :mod:`ioc.auth.scope`), or the children of an open one. Its
-Decision 766 figures are the index of the summed counts of those units — an *aggregate of
-the area*, not an official score of a unit — shown next to the ranking of its own units.
+units valid today that succeeded a closed unit (their centre inside its boundary:
+:func:`ioc.store.units.successors`, the rule of the unit scopes too), or the children of an
+open one. Its Decision 766 figures are the index of the summed counts of those units — an
+*aggregate of the area*, not an official score of a unit — shown next to the ranking of its
+own units.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ioc.auth.scope import current_area, ioc_key, successors
 from ioc.kpi.ratio import add_counts
 from ioc.store.models import AdminUnit, IocAreaUnit, IocUnit
+from ioc.store.units import current_area, ioc_key, successors
 
 AREA_PREFIX = "area:"  # key of an area's scores among the units' (``area:672``)
 Areas = dict[str, tuple[str, ...]]

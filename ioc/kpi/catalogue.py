@@ -34,9 +34,15 @@ D = Dossier
 
 REQUIRED = ("unit_code", "period", "procedure_code")
 FLAGS = (
-    "fee", "online_payment", "population_db", "announced", "announced_on_time", "updated",
-    "updated_on_time", "published_full",
-)  # fmt: skip
+    "fee",
+    "online_payment",
+    "population_db",
+    "announced",
+    "announced_on_time",
+    "updated",
+    "updated_on_time",
+    "published_full",
+)
 COLUMNS = (*REQUIRED, "procedure_name", "online_level", *FLAGS)
 ONLINE_LEVEL = 3  # 3: partly online (một phần), 4: fully online (toàn trình)
 
@@ -122,10 +128,16 @@ def store_catalogue(session: Session, rows: Sequence[CatalogueRow]) -> int:
     for unit, period in {(r.unit_code, str(r.period)) for r in rows}:
         session.execute(delete(C).where(C.unit_code == unit, C.period == period))
     session.add_all(
-        C(**{**asdict(r), "period": str(r.period), "period_start": r.period.first_day,
-             "imported_at": now})
+        C(
+            **{
+                **asdict(r),
+                "period": str(r.period),
+                "period_start": r.period.first_day,
+                "imported_at": now,
+            }
+        )
         for r in rows
-    )  # fmt: skip
+    )
     session.flush()
     return len(rows)
 

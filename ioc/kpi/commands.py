@@ -1,4 +1,4 @@
-"""``ioc dossiers import``, ``ioc indicators import`` and ``ioc kpi show|weights|catalogue``."""
+"""``ioc dossiers import`` and ``ioc kpi show|weights|catalogue``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from ioc.config import Settings
 from ioc.kpi.areas import load_areas
 from ioc.kpi.catalogue import CatalogueFileError, read_catalogue, store_catalogue
 from ioc.kpi.importer import ImportFileError, ImportReport, import_dossiers
-from ioc.kpi.indicators import IndicatorFileError, read_indicator_csv, store_indicators
 from ioc.kpi.periods import ERAS, Period, era_day
 from ioc.kpi.ranking import AreaKpi, KpiTable, area_kpi, compute_table, unit_names
 from ioc.kpi.weights import default_weights
@@ -32,11 +31,6 @@ def register(subparsers: Any) -> None:
     imp = add_command(actions, "import", "Nhập tệp CSV/Excel / import a CSV or .xlsx export")
     imp.add_argument("file", type=Path, help="CSV (UTF-8, , or ;) or .xlsx file")
     imp.set_defaults(handler=dossiers_import)
-    indicators = add_command(subparsers, "indicators", "Chỉ số chuyển đổi số / indicator series")
-    ind = indicators.add_subparsers(dest="indicators_command", metavar="ACTION", required=True)
-    load = add_command(ind, "import", "Nhập CSV (indicator,unit,period,value[,note])")
-    load.add_argument("file", type=Path, help="CSV file")
-    load.set_defaults(handler=indicators_import)
     kpi = add_command(subparsers, "kpi", "Chỉ số 766 / Decision 766 public-service index")
     kpis = kpi.add_subparsers(dest="kpi_command", metavar="ACTION", required=True)
     show = add_command(kpis, "show", "Bảng xếp hạng / print the ranking of a period")
@@ -106,23 +100,6 @@ def dossiers_import(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         print_report(report)
         return 0 if not report.rejected else 3
-
-    return _with_store(settings, work)
-
-
-def indicators_import(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        rows = read_indicator_csv(args.file)
-    except (IndicatorFileError, OSError) as exc:
-        problems = exc.problems if isinstance(exc, IndicatorFileError) else [str(exc)]
-        print("Lỗi / error:\n  " + "\n  ".join(problems), file=sys.stderr)
-        return 1
-
-    def work(store: Store) -> int:
-        with store.session() as session:
-            count = store_indicators(session, rows)
-        print(f"Đã nhập {count} giá trị / imported {count} values from {args.file}")
-        return 0
 
     return _with_store(settings, work)
 

@@ -98,12 +98,20 @@ def dossier_from_mapping(raw: Mapping[str, Any]) -> DossierIn:
     """A :class:`DossierIn` from named values; ``ValueError`` naming the bad field."""
     values: dict[str, Any] = {}
     readers = {
-        "received_at": as_time, "due_at": as_time, "finished_at": as_time,
-        "event_at": as_time, "procedure_level": as_int, "rating": as_int,
-        "channel": as_channel, "fee_required": as_bool, "paid_online": as_bool,
-        "digitised": as_bool, "result_digitised": as_bool, "e_result": as_bool,
+        "received_at": as_time,
+        "due_at": as_time,
+        "finished_at": as_time,
+        "event_at": as_time,
+        "procedure_level": as_int,
+        "rating": as_int,
+        "channel": as_channel,
+        "fee_required": as_bool,
+        "paid_online": as_bool,
+        "digitised": as_bool,
+        "result_digitised": as_bool,
+        "e_result": as_bool,
         "published": as_bool,
-    }  # fmt: skip
+    }
     for name, reader in readers.items():
         if name in raw:
             try:

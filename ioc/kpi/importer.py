@@ -25,10 +25,20 @@ from ioc.timeutil import to_local
 
 REQUIRED = ("dossier_id", "procedure_code", "unit_code", "received_at")
 OPTIONAL = (
-    "procedure_name", "procedure_level", "channel", "due_at", "finished_at", "fee_required",
-    "paid_online", "digitised", "result_digitised", "e_result", "rating", "published",
+    "procedure_name",
+    "procedure_level",
+    "channel",
+    "due_at",
+    "finished_at",
+    "fee_required",
+    "paid_online",
+    "digitised",
+    "result_digitised",
+    "e_result",
+    "rating",
+    "published",
     "event_at",
-)  # fmt: skip
+)
 BATCH = 2000
 Progress = Callable[[int, int], None]
 

@@ -127,16 +127,25 @@ def _rule(pdf: FPDF, centre: float, length: float, y: float) -> None:
 def header(pdf: FPDF, number: str, place: str, day: date) -> None:
     """Issuing body and number (left), national title, motto, place and date (right)."""
     top, left_x, left_w, right_x, right_w = pdf.get_y(), 18.0, 72.0, 92.0, 106.0
-    below_left = _centred(pdf, left_x, left_w, [(MANAGING_BODY, "", 10.5),
-                          *((line, "B", 10.5) for line in ISSUING_BODY)])  # fmt: skip
+    below_left = _centred(
+        pdf,
+        left_x,
+        left_w,
+        [(MANAGING_BODY, "", 10.5), *((line, "B", 10.5) for line in ISSUING_BODY)],
+    )
     _rule(pdf, left_x + left_w / 2, 24, below_left)
     pdf.set_y(below_left + 3)
     _centred(pdf, left_x, left_w, [(f"Số: {number}", "", 11)])
     pdf.set_y(top)
-    below_right = _centred(pdf, right_x, right_w, [
-        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 10.5),
-        ("Độc lập - Tự do - Hạnh phúc", "B", 11.5),
-    ])  # fmt: skip
+    below_right = _centred(
+        pdf,
+        right_x,
+        right_w,
+        [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 10.5),
+            ("Độc lập - Tự do - Hạnh phúc", "B", 11.5),
+        ],
+    )
     _rule(pdf, right_x + right_w / 2, 52, below_right)
     pdf.set_y(below_right + 3)
     when = f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
@@ -158,16 +167,19 @@ def title(pdf: FPDF, report: UnitReport) -> None:
     pdf.set_y(below + 6)
 
 
+PREAMBLE = (
+    "Căn cứ Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ phê duyệt "
+    "Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp "
+    "trong thực hiện thủ tục hành chính, dịch vụ công theo thời gian thực trên môi trường "
+    "điện tử; Trung tâm Giám sát, điều hành thông minh báo cáo kết quả như sau:"
+)
+
+
 def body(pdf: FPDF, report: UnitReport) -> None:
     """Preamble, overall result, the sub-indicator table."""
     unit, score = report.unit, report.unit.score
     pdf.set_font("Serif", "", 11.5)
-    pdf.multi_cell(0, 6, (
-        "Căn cứ Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ phê duyệt Bộ "
-        "chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp trong "
-        "thực hiện thủ tục hành chính, dịch vụ công theo thời gian thực trên môi trường điện tử; "
-        "Trung tâm Giám sát, điều hành thông minh báo cáo kết quả như sau:"
-    ), align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
+    pdf.multi_cell(0, 6, PREAMBLE, align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     total = "chưa có số liệu" if score.total is None else f"{score.total:.2f}/100 điểm"
     rank = f"; xếp hạng {unit.rank}/{len(report.table.units)}" if unit.rank else ""
@@ -177,10 +189,15 @@ def body(pdf: FPDF, report: UnitReport) -> None:
             ". Số liệu tổng hợp từ hồ sơ của các phường, xã thuộc địa bàn, không phải điểm "
             "chính thức của một đơn vị hành chính"
         )
-    pdf.multi_cell(0, 6, f"1. Kết quả chung: tổng điểm {total} (trên {score.possible:g} điểm "
-                   f"có số liệu){rank}{partial}.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
-    pdf.multi_cell(0, 6, "2. Kết quả các chỉ số thành phần:", new_x=XPos.LMARGIN,
-                   new_y=YPos.NEXT)  # fmt: skip
+    pdf.multi_cell(
+        0,
+        6,
+        f"1. Kết quả chung: tổng điểm {total} (trên {score.possible:g} điểm "
+        f"có số liệu){rank}{partial}.",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.multi_cell(0, 6, "2. Kết quả các chỉ số thành phần:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
     indicator_table(pdf, report)
 
@@ -189,22 +206,32 @@ def indicator_table(pdf: FPDF, report: UnitReport) -> None:
     """STT, indicator, formula (Vietnamese), share, points, maximum; group totals bold."""
     pdf.set_font("Serif", "", 8.5)
     widths = (10, 50, 62, 14, 15, 14)
-    with pdf.table(col_widths=widths, text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT",
-                   "RIGHT"), line_height=4.2, first_row_as_headings=True) as table:  # fmt: skip
+    with pdf.table(
+        col_widths=widths,
+        text_align=("CENTER", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
+        line_height=4.2,
+        first_row_as_headings=True,
+    ) as table:
         table.row(["STT", "Chỉ số", "Cách tính", "Tỷ lệ (%)", "Điểm", "Tối đa"])
         for g_index, group in enumerate(report.unit.score.groups, start=1):
             points = "–" if group.points is None else f"{group.points:.2f}"
             pdf.set_font("Serif", "B", 8.5)
-            table.row([_roman(g_index), group.definition.name_vi, "", "", points,
-                       f"{group.definition.points:g}"])  # fmt: skip
+            table.row(
+                [
+                    _roman(g_index),
+                    group.definition.name_vi,
+                    "",
+                    "",
+                    points,
+                    f"{group.definition.points:g}",
+                ]
+            )
             pdf.set_font("Serif", "", 8.5)
             for i_index, item in enumerate(group.indicators, start=1):
                 d = item.definition
                 share = "" if item.share is None else f"{100 * item.share:.1f}"
                 got = "chưa có số liệu" if not item.has_data else f"{item.points or 0:.2f}"
-                table.row([str(i_index), d.name_vi,
-                           formula_vi(d),
-                           share, got, f"{d.points:g}"])  # fmt: skip
+                table.row([str(i_index), d.name_vi, formula_vi(d), share, got, f"{d.points:g}"])
     pdf.ln(3)
 
 

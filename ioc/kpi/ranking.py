@@ -90,17 +90,27 @@ def build_table(
     scores = {c: score(now_counts.get(c, {}), weights) for c in codes}
     ranks = competition_ranks({c: s.total for c, s in scores.items()})
     units = [
-        UnitKpi(c, names.get(c, c), dict(now_counts.get(c, {})), scores[c],
-                score(before_counts[c], weights) if c in before_counts else None, ranks[c])
+        UnitKpi(
+            c,
+            names.get(c, c),
+            dict(now_counts.get(c, {})),
+            scores[c],
+            score(before_counts[c], weights) if c in before_counts else None,
+            ranks[c],
+        )
         for c in codes
-    ]  # fmt: skip
+    ]
     units.sort(key=lambda u: (u.rank is None, u.rank or 0, u.code))
     total_now = add_counts(now_counts.values())
     total_before = add_counts(before_counts.values())
     province = UnitKpi(
-        PROVINCE, province_name, total_now, score(total_now, weights),
-        score(total_before, weights) if before_counts else None, None,
-    )  # fmt: skip
+        PROVINCE,
+        province_name,
+        total_now,
+        score(total_now, weights),
+        score(total_before, weights) if before_counts else None,
+        None,
+    )
     return KpiTable(period, era, province, tuple(units))
 
 
@@ -153,9 +163,14 @@ def compute_table(
     current = kpi_counts(session, period, era, now)
     before = kpi_counts(session, period.previous(), era, now)
     table = build_table(
-        period, era, current, before, unit_names(session, period, era),
-        weights=weights or default_weights(), province_name=province_name(session, period, era),
-    )  # fmt: skip
+        period,
+        era,
+        current,
+        before,
+        unit_names(session, period, era),
+        weights=weights or default_weights(),
+        province_name=province_name(session, period, era),
+    )
     return replace(table, partial=is_running(period, now))
 
 

@@ -49,10 +49,17 @@ def report_rows(report: UnitReport, lang: str) -> list[Row]:
             )
             share = None if item.share is None else 100 * item.share
             points = _num(item.points) if item.has_data else t("kpi.no_data.source", lang)
-            rows.append((gname, d.name(lang), formula, _num(share, 1), points,
-                         _num(d.points, 0)))  # fmt: skip
-        rows.append((gname, t("kpi.report.group_total", lang), "", "", _num(group.points),
-                     _num(group.definition.points, 0)))  # fmt: skip
+            rows.append((gname, d.name(lang), formula, _num(share, 1), points, _num(d.points, 0)))
+        rows.append(
+            (
+                gname,
+                t("kpi.report.group_total", lang),
+                "",
+                "",
+                _num(group.points),
+                _num(group.definition.points, 0),
+            )
+        )
     rows.append((t("kpi.total", lang), "", "", "", _num(report.unit.score.total), "100"))
     return rows
 

@@ -101,15 +101,28 @@ class Weights:
 
 def _group_tree(group: GroupDef) -> dict[str, Any]:
     return {
-        "code": group.code, "name": group.name_vi, "name_en": group.name_en,
-        "points": group.points, "checked": group.checked,
+        "code": group.code,
+        "name": group.name_vi,
+        "name_en": group.name_en,
+        "points": group.points,
+        "checked": group.checked,
         "indicators": [
-            {"code": i.code, "name": i.name_vi, "name_en": i.name_en, "points": i.points,
-             "formula": i.formula(), "numerator": i.numerator, "denominator": i.denominator,
-             "full_at": i.full_at, "empty": i.empty, "source": i.source, "checked": i.checked}
+            {
+                "code": i.code,
+                "name": i.name_vi,
+                "name_en": i.name_en,
+                "points": i.points,
+                "formula": i.formula(),
+                "numerator": i.numerator,
+                "denominator": i.denominator,
+                "full_at": i.full_at,
+                "empty": i.empty,
+                "source": i.source,
+                "checked": i.checked,
+            }
             for i in group.indicators
         ],
-    }  # fmt: skip
+    }
 
 
 def _num(value: float) -> str:

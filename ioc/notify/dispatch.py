@@ -2,9 +2,9 @@
 
 Deliveries are written as ``pending`` rows in the same transaction as the incident change
 that caused them, then sent after the commit. Each is tried ``incidents.retries`` times
-with exponential back-off (``backoff_s``, doubling); after the last try it becomes
-``dead`` and a row in ``dead_letters`` keeps its body. A worker stopped mid-retry leaves
-the row pending, and the next start sends it: nothing is lost.
+with exponential back-off (``backoff_s``, doubling; :func:`ioc.retry.retry_call`); after
+the last try it becomes ``dead`` and a row in ``dead_letters`` keeps its body. A worker
+stopped mid-retry leaves the row pending, and the next start sends it: nothing is lost.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ioc.config import Settings
 from ioc.notify.base import Alert, DeliveryError
 from ioc.notify.registry import Notifiers, UnknownChannelError
+from ioc.retry import StoppedError, exponential, retry_call
 from ioc.store import Store
 from ioc.store.models import DeadLetter
 from ioc.store.models_incidents import NotificationDelivery, NotificationSubscription
@@ -134,18 +135,31 @@ class Dispatcher:
             self._finish(delivery_id, "skipped", 0, f"channel {channel} is not enabled")
             return
         alert = alert_from_payload(payload)
-        error = ""
-        for attempt in range(1, self.cfg.retries + 1):
+        tries = 0
+
+        def send(attempt: int) -> str:
+            nonlocal tries
+            tries = attempt
             error = self._send_once(channel, alert, target)
-            if not error:
-                self._finish(delivery_id, "sent", attempt, "")
-                return
-            log.warning("delivery %s via %s, try %d: %s", delivery_id, channel, attempt, error)
-            if attempt < self.cfg.retries and self.stop.wait(
-                self.cfg.backoff_s * 2 ** (attempt - 1)
-            ):
-                self._record_attempts(delivery_id, attempt, error)
-                return  # stopping: stays pending for the next run
+            if error:
+                log.warning("delivery %s via %s, try %d: %s", delivery_id, channel, attempt, error)
+            return error
+
+        delay = exponential(self.cfg.backoff_s)
+        try:
+            error = retry_call(
+                send,
+                stop=self.stop,
+                wait=lambda attempt, _error: delay(attempt),
+                tries=self.cfg.retries,
+                failed=bool,
+            )
+        except StoppedError as stopped:
+            self._record_attempts(delivery_id, stopped.tries, str(stopped.last))
+            return  # stopping: stays pending for the next run
+        if not error:
+            self._finish(delivery_id, "sent", tries, "")
+            return
         self._finish(delivery_id, "dead", self.cfg.retries, error)
         self._dead_letter(channel, target, payload, error)
 

@@ -47,17 +47,20 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
 
 
 @callback(
-    output=dict(table=Output(f"{PREFIX}-table", "children"),
-                updated=Output(f"{PREFIX}-updated", "children")),
+    output=dict(
+        table=Output(f"{PREFIX}-table", "children"), updated=Output(f"{PREFIX}-updated", "children")
+    ),
     inputs=dict(_n=Input(f"{PREFIX}-interval", "n_intervals"), lang=State(LANG_STORE_ID, "data")),
-)  # fmt: skip
+)
 def refresh(_n: int | None, lang: str | None) -> dict[str, Any]:
     chosen = language_or_default(lang)
     try:
         return refresh_at(utcnow(), chosen)
     except SQLAlchemyError as exc:
-        return {"table": dash.no_update,
-                "updated": t("common.error", chosen, reason=type(exc).__name__)}  # fmt: skip
+        return {
+            "table": dash.no_update,
+            "updated": t("common.error", chosen, reason=type(exc).__name__),
+        }
 
 
 def refresh_at(now: datetime, lang: str) -> dict[str, Any]:
@@ -93,24 +96,33 @@ def _row(state: IocState, lang: str) -> html.Tr:
         [
             html.Td(dcc.Link(ioc.display_name(lang), href=f"/ioc/{ioc.code}")),
             _cell(t(f"iocs.kind.{ioc.kind}", lang) if ioc.kind in KINDS else ioc.kind),
-            _cell(ioc.opened_on.strftime("%d/%m/%Y") if ioc.opened_on else t("iocs.no_date", lang),
-                  ioc.opened_on is None),
+            _cell(
+                ioc.opened_on.strftime("%d/%m/%Y") if ioc.opened_on else t("iocs.no_date", lang),
+                ioc.opened_on is None,
+            ),
             _cell(str(len(ioc.area))),
-            _cell(format_local(last, "%H:%M %d/%m/%Y") if last else t("iocs.no_data", lang),
-                  last is None),
+            _cell(
+                format_local(last, "%H:%M %d/%m/%Y") if last else t("iocs.no_data", lang),
+                last is None,
+            ),
             _cell(str(state.open_incidents)),
             _cell(str(state.overdue_reports)),
-            html.Td(html.Div(ioc.source or t("iocs.no_source", lang), title=ioc.source),
-                    className="iocnet-source"),
+            html.Td(
+                html.Div(ioc.source or t("iocs.no_source", lang), title=ioc.source),
+                className="iocnet-source",
+            ),
         ],
         className="iocnet-row",
         **data_attrs(ioc_code=ioc.code, kind=ioc.kind),
-    )  # fmt: skip
+    )
 
 
 def register(lang: str) -> None:
     """Add the page (called by ``create_app`` before it adopts the callbacks)."""
     dash.register_page(  # type: ignore[no-untyped-call]
-        "ioc.pages.ioc_network", path="/ioc", layout=layout,
-        title=t("page.iocs", lang), name=t("page.iocs", lang),
-    )  # fmt: skip
+        "ioc.pages.ioc_network",
+        path="/ioc",
+        layout=layout,
+        title=t("page.iocs", lang),
+        name=t("page.iocs", lang),
+    )

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ioc.aggregates import feeds
 from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.principal import Principal
-from ioc.auth.scope import ioc_key, unit_scope
+from ioc.auth.scope import unit_scope
 from ioc.i18n import language_or_default, t
 from ioc.iocs.registry import IocInfo, find_ioc
 from ioc.iocs.rows import CODE
@@ -40,11 +40,22 @@ from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_p
 from ioc.pages.panels import cards, incident_queue, updated_text
 from ioc.pages.unit import MAP_PX, TREND_MONTHS, unit_lists
 from ioc.pages.unit_views import camera_grid, index_context, kpi_strip, report_list
+from ioc.store.units import ioc_key
 from ioc.timeutil import utcnow
 
 PREFIX = "iocpage"
-FIELDS = ("figure", "title", "facts", "cards", "kpis", "cameras", "reports", "incidents",
-          "version", "updated")  # fmt: skip
+FIELDS = (
+    "figure",
+    "title",
+    "facts",
+    "cards",
+    "kpis",
+    "cameras",
+    "reports",
+    "incidents",
+    "version",
+    "updated",
+)
 
 
 def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
@@ -56,16 +67,21 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
             html.Div(
                 [
                     dcc.Link(t("iocs.back", lang), href="/ioc", className="unit-back"),
-                    html.H2(t("common.loading", lang), id=f"{PREFIX}-title",
-                            className="unit-title"),
+                    html.H2(
+                        t("common.loading", lang), id=f"{PREFIX}-title", className="unit-title"
+                    ),
                     html.P(id=f"{PREFIX}-facts", className="iocpage-facts"),
                     html.Div(id=f"{PREFIX}-cards", className="unit-cards"),
                 ],
                 className="unit-top",
             ),
             html.Div(
-                dcc.Graph(id=f"{PREFIX}-map", figure=empty_figure(), className="unit-graph",
-                          config={"displayModeBar": False, "scrollZoom": True}),
+                dcc.Graph(
+                    id=f"{PREFIX}-map",
+                    figure=empty_figure(),
+                    className="unit-graph",
+                    config={"displayModeBar": False, "scrollZoom": True},
+                ),
                 className="unit-map-wrap",
             ),
             html.Div(
@@ -92,7 +108,7 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
             dcc.Store(id=f"{PREFIX}-code", data=code),
         ],
         className="unit iocpage",
-    )  # fmt: skip
+    )
 
 
 OUTPUTS = {
@@ -157,15 +173,21 @@ def refresh_at(
             return refused
         ioc = find_ioc(session, code, map_data.local_today(now))
         if ioc is None:
-            return {**_all(skip), "title": t("iocs.not_found", lang, code=code),
-                    "updated": updated_text(now, lang)}  # fmt: skip
+            return {
+                **_all(skip),
+                "title": t("iocs.not_found", lang, code=code),
+                "updated": updated_text(now, lang),
+            }
         new_version = map_data.versions(session, now, key)
         new_version["minute"] = str(int(now.timestamp() // 60))
         changed = map_data.changed_feeds(version, new_version)
         if not changed:
             return {**_all(skip), "updated": updated_text(now, lang)}
-        return {**_read(session, now, ioc, (version, new_version, changed), lang),
-                "version": new_version, "updated": updated_text(now, lang)}  # fmt: skip
+        return {
+            **_read(session, now, ioc, (version, new_version, changed), lang),
+            "version": new_version,
+            "updated": updated_text(now, lang),
+        }
 
 
 def _read(
@@ -183,9 +205,16 @@ def _read(
     members = set(ioc.area)
     current = [a for a in map_data.load_areas(session, today).current if a.code in members]
     data = map_data.read_map_data(
-        session, now, lang, areas=map_data.Areas(current, []), metric="total",
-        parts=parts | {"incidents"}, layers=None, unit=key, versions=new_version,
-    )  # fmt: skip
+        session,
+        now,
+        lang,
+        areas=map_data.Areas(current, []),
+        metric="total",
+        parts=parts | {"incidents"},
+        layers=None,
+        unit=key,
+        versions=new_version,
+    )
     figure: Any = (
         build_map(data, lang, size_px=MAP_PX, legend=False)
         if first
@@ -216,9 +245,11 @@ def facts(ioc: IocInfo, owner: str, units: int, lang: str) -> list[Any]:
     return [
         html.Span(t("iocs.facts", lang, owner=owner, opened=opened, units=units)),
         html.Br(),
-        html.Span(t("iocs.source", lang, source=ioc.source or t("iocs.no_source", lang)),
-                  className="iocpage-source"),
-    ]  # fmt: skip
+        html.Span(
+            t("iocs.source", lang, source=ioc.source or t("iocs.no_source", lang)),
+            className="iocpage-source",
+        ),
+    ]
 
 
 def format_local_date(ioc: IocInfo, lang: str) -> str:
@@ -248,6 +279,9 @@ def kpi_view(session: Session, now: datetime, ioc: IocInfo, lang: str) -> Any:
 def register(lang: str) -> None:
     """Add the page (called by ``create_app`` before it adopts the callbacks)."""
     dash.register_page(  # type: ignore[no-untyped-call]
-        "ioc.pages.ioc_page", path_template="/ioc/<code>", layout=layout,
-        title=t("page.ioc", lang), name=t("page.ioc", lang),
-    )  # fmt: skip
+        "ioc.pages.ioc_page",
+        path_template="/ioc/<code>",
+        layout=layout,
+        title=t("page.ioc", lang),
+        name=t("page.ioc", lang),
+    )

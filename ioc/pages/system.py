@@ -2,8 +2,8 @@
 
 Operators can tell "no alert" from "nothing arrives": the ingest workers' counters (the
 same numbers as ``/metrics``), how long ago each worker reported, which camera worker
-(shard) analyses which cameras, and what the dead-letter table received in the last 24
-hours, by reason.
+(shard) analyses which cameras, what the dead-letter table received in the last 24
+hours, by reason, and each pull connector's source with its newest dead letters.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import province_wide
+from ioc.connectors import state as connectors
 from ioc.i18n import language_or_default, t
 from ioc.pages.access import province_only, viewer
 from ioc.pages.states import failed, loading
 from ioc.store.models import DeadLetter, WorkerStat
+from ioc.store.models_connectors import ConnectorDeadLetter, ConnectorSource
 from ioc.store.worker_stats import all_stats
-from ioc.timeutil import utcnow
+from ioc.timeutil import format_local, utcnow
 
 COUNTERS = ("received", "stored", "duplicates", "readings", "db_errors", "lag_seconds")
 CAMERA_KEY = "camera."  # a camera worker's per-camera counters (camera.worker_stats)
@@ -52,6 +54,8 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
             html.Div(id="system-camera-workers"),
             html.H2(t("system.rejects", lang), className="reports-heading"),
             html.Div(id="system-rejects"),
+            html.H2(t("system.connectors_heading", lang), className="reports-heading"),
+            html.Div(id="system-connectors"),
             dcc.Interval(id="system-interval", interval=refresh_ms),
         ],
         className="reports system",
@@ -138,29 +142,94 @@ def reject_counts(since: datetime) -> list[tuple[str, int]]:
     return sorted(tally.items(), key=lambda item: (-item[1], item[0]))
 
 
+def connector_table(
+    rows: list[ConnectorSource], letters: list[ConnectorDeadLetter], lang: str
+) -> html.Div | html.P:
+    """Each connector source's cursor, counters and last error, then its newest dead letters."""
+    if not rows:
+        return html.P(t("system.no_connectors", lang), className="reports-empty")
+    keys = ("source", "cursor", "stored", "dead_letters", "last_ok", "last_error")
+    head = html.Tr([html.Th(t(f"system.col.{key}", lang)) for key in keys])
+    body = [
+        html.Tr(
+            [
+                html.Td(row.name),
+                html.Td(row.cursor or "—"),
+                html.Td(str(row.stored)),
+                html.Td(str(row.dead_lettered)),
+                html.Td(format_local(row.last_ok_at) or t("system.never", lang)),
+                html.Td(row.last_error, className="reports-overdue" if row.last_error else ""),
+            ]
+        )
+        for row in rows
+    ]
+    parts: list[Any] = [
+        html.Table(
+            [html.Thead(head), html.Tbody(body)],
+            className="reports-table",
+            id="system-connector-table",
+        )
+    ]
+    if letters:
+        parts.append(html.H3(t("system.connector_letters", lang)))
+        columns = ("received", "source", "record", "reason")
+        parts.append(
+            html.Table(
+                [
+                    html.Thead(html.Tr([html.Th(t(f"system.col.{c}", lang)) for c in columns])),
+                    html.Tbody(
+                        [
+                            html.Tr(
+                                [
+                                    html.Td(format_local(letter.received_at)),
+                                    html.Td(letter.source),
+                                    html.Td(letter.record_id),
+                                    html.Td(letter.reason),
+                                ]
+                            )
+                            for letter in letters
+                        ]
+                    ),
+                ],
+                className="reports-table",
+                id="system-connector-letters",
+            )
+        )
+    return html.Div(parts)
+
+
 @callback(
-    Output("system-workers", "children"),
-    Output("system-camera-workers", "children"),
-    Output("system-rejects", "children"),
-    Input("system-interval", "n_intervals"),
-    Input(LANG_STORE_ID, "data"),
+    output=dict(
+        workers=Output("system-workers", "children"),
+        cameras=Output("system-camera-workers", "children"),
+        rejects=Output("system-rejects", "children"),
+        connectors=Output("system-connectors", "children"),
+    ),
+    inputs=dict(
+        _tick=Input("system-interval", "n_intervals"),
+        lang=Input(LANG_STORE_ID, "data"),
+    ),
 )
-def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any, Any]:
-    """The three tables, fresh from the store."""
+def refresh(_tick: int | None, lang: str | None) -> dict[str, Any]:
+    """The tables, fresh from the store."""
     lang = language_or_default(lang)
     if not province_wide(viewer()):
-        return province_only(lang), None, None
+        return dict(workers=province_only(lang), cameras=None, rejects=None, connectors=None)
     now = utcnow()
+    store = current_store()
     try:
-        with current_store().session() as session:
+        with store.session() as session:
             workers = list(all_stats(session, now))
         rejects = reject_counts(now - timedelta(hours=24))
+        sources = connectors.source_rows(store)
+        letters = connectors.dead_letters(store, None, 10)
     except SQLAlchemyError as exc:  # the timer tries again; old counters would mislead
-        return failed(exc, lang), None, None
+        return dict(workers=failed(exc, lang), cameras=None, rejects=None, connectors=None)
     ingest = [w for w in workers if w.role != "cameras"]
     cameras = [w for w in workers if w.role == "cameras"]
-    return (
-        worker_table(ingest, now, lang),
-        camera_worker_table(cameras, now, lang),
-        reject_table(rejects, lang),
+    return dict(
+        workers=worker_table(ingest, now, lang),
+        cameras=camera_worker_table(cameras, now, lang),
+        rejects=reject_table(rejects, lang),
+        connectors=connector_table(sources, letters, lang),
     )

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from ioc.auth.guard import unit_code_or_none
 from ioc.auth.principal import Principal
-from ioc.auth.scope import successors
 from ioc.store.models import AdminUnit
+from ioc.store.units import successors
 
 MAX_UNITS = 150  # a province has 124 wards; more is a typo or a forged address
 PROVINCE = ""

@@ -24,10 +24,28 @@ from ioc.store.models_reports import ReportStatusChange
 from ioc.timeutil import utcnow
 
 REPORT_COLUMNS = (
-    "id", "external_id", "service_code", "description", "status", "lon", "lat", "geom",
-    "unit_code", "created_at", "updated_at", "address", "source", "agency", "onsite_due_at",
-    "result_due_at", "first_response_at", "resolved_at", "overdue", "rating", "status_notes",
-)  # fmt: skip
+    "id",
+    "external_id",
+    "service_code",
+    "description",
+    "status",
+    "lon",
+    "lat",
+    "geom",
+    "unit_code",
+    "created_at",
+    "updated_at",
+    "address",
+    "source",
+    "agency",
+    "onsite_due_at",
+    "result_due_at",
+    "first_response_at",
+    "resolved_at",
+    "overdue",
+    "rating",
+    "status_notes",
+)
 HISTORY_COLUMNS = ("report_id", "from_status", "to_status", "actor", "note", "changed_at")
 
 

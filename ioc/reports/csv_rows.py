@@ -107,10 +107,19 @@ def parse_row(
     if problem:
         return Rejected(line, problem)
     return CsvReport(
-        line, row["id"].strip()[:64], code, created, lon, lat,
-        (row.get("description") or "").strip(), (row.get("address") or "").strip(),
-        status, first, resolved, rating,
-    )  # fmt: skip
+        line,
+        row["id"].strip()[:64],
+        code,
+        created,
+        lon,
+        lat,
+        (row.get("description") or "").strip(),
+        (row.get("address") or "").strip(),
+        status,
+        first,
+        resolved,
+        rating,
+    )
 
 
 def _time_problem(

@@ -233,9 +233,13 @@ def rate_request(req_id: str, fmt: str) -> Response:
         raise Open311Error(400, "rating must be a whole number 1-5")
     with current_store().session() as session:
         outcome = rate_report(
-            session, int(req_id), int(text), actor="open311", at=utcnow(),
+            session,
+            int(req_id),
+            int(text),
+            actor="open311",
+            at=utcnow(),
             client=request.remote_addr or "",
-        )  # fmt: skip
+        )
     if outcome.error:
         code = 404 if outcome.not_found else 400 if not 1 <= int(text) <= 5 else 409
         raise Open311Error(code, outcome.error)

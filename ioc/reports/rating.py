@@ -49,8 +49,14 @@ def rate_report(
         return RatingOutcome(error=f"report {report_id} was already rated {report.rating}")
     report.rating = rating
     audit_log.append(
-        session, "report.rated", actor=actor, target=f"report:{report_id}",
-        unit_code=report.unit_code, client=client, detail={"rating": rating}, at=at,
-    )  # fmt: skip
+        session,
+        "report.rated",
+        actor=actor,
+        target=f"report:{report_id}",
+        unit_code=report.unit_code,
+        client=client,
+        detail={"rating": rating},
+        at=at,
+    )
     session.flush()
     return RatingOutcome(stored=True)

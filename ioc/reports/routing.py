@@ -97,11 +97,15 @@ class TreeLocator:
         """A locator over units not (yet) stored, e.g. the shipped defaults."""
         return cls(
             [
-                _Unit(UnitInfo(r.code, r.name, r.level, r.parent_code), r.geom, r.valid_from,
-                      r.valid_to)
+                _Unit(
+                    UnitInfo(r.code, r.name, r.level, r.parent_code),
+                    r.geom,
+                    r.valid_from,
+                    r.valid_to,
+                )
                 for r in records
             ]
-        )  # fmt: skip
+        )
 
     def _valid_set(self, at: date) -> tuple[int, ...]:
         if at not in self._sets:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ioc.auth.demo import issue_demo_kiosk, seed_demo_accounts
 from ioc.config import Settings
+from ioc.digital.importer import seed_sample
 from ioc.reports.categories import seed_categories
 from ioc.sim.dossier_history import backfill
 from ioc.sim.province import DEMO_CAMERAS
@@ -57,6 +58,9 @@ def prepare_store(settings: Settings, at: date | None = None) -> Store:
             log.info("seeded %d demo cameras", upsert_cameras(session, specs))
     with store.session() as session:
         seed_categories(session)
+    figures = seed_sample(store)
+    if figures:
+        log.info("seeded %d digital-transformation figures with their sources", figures)
     seed_dossier_history(store, at or date.today())
     seed_demo_accounts(store)
     kiosk = issue_demo_kiosk(store, settings.var_dir)

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from ioc.retry import Backoff
 from ioc.store import Store
 
 # Errors of reaching the database (refused, dropped, timed out), not of a query.
@@ -46,7 +47,8 @@ def short(exc: BaseException) -> str:
 
 @dataclass
 class Outage:
-    """Back-off and state-change logging of one worker's view of the database."""
+    """Back-off (:class:`ioc.retry.Backoff`) and state-change logging of one worker's view of
+    the database."""
 
     who: str
     first_delay_s: float = 0.5
@@ -55,6 +57,10 @@ class Outage:
     since: float | None = None
     delay_s: float = 0.0
     outages: int = 0
+    backoff: Backoff = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.backoff = Backoff(self.first_delay_s, self.max_delay_s)
 
     @property
     def down(self) -> bool:
@@ -64,7 +70,7 @@ class Outage:
         """Note a failed attempt; returns how long to wait before the next one."""
         if self.since is None:
             self.since = time.monotonic()
-            self.delay_s = self.first_delay_s
+            self.backoff.reset()
             self.outages += 1
             self.log.error(
                 "%s: database unavailable (%s); paused, nothing is skipped, retrying with "
@@ -73,8 +79,7 @@ class Outage:
                 short(exc),
                 self.max_delay_s,
             )
-        else:
-            self.delay_s = min(self.delay_s * 2, self.max_delay_s)
+        self.delay_s = self.backoff.next_delay()
         return self.delay_s
 
     def recovered(self) -> None:

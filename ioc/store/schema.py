@@ -12,6 +12,8 @@ from ioc.store import (
     models_aggregates,
     models_audit,
     models_auth,
+    models_connectors,
+    models_digital,
     models_incidents,
     models_kpi,
     models_leases,
@@ -28,4 +30,6 @@ MODEL_MODULES = (
     models_auth,
     models_audit,
     models_aggregates,
+    models_connectors,
+    models_digital,
 )

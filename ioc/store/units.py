@@ -62,6 +62,80 @@ class UnitRecord:
         )
 
 
+def successors(units: Iterable[AdminUnit], code: str) -> set[str]:
+    """Open-era units whose centre lies inside the closed unit ``code`` (empty if open)."""
+    rows = list(units)
+    closed = [u for u in rows if u.code == code and u.valid_to is not None]
+    if not closed or any(u.code == code and u.valid_to is None for u in rows):
+        return set()
+    areas = [u.geom for u in closed if u.geom is not None]
+    if not areas:
+        return set()
+    area = shapely.union_all(areas)
+    return {
+        u.code
+        for u in rows
+        if u.valid_to is None
+        and u.level != "province"
+        and area.covers(shapely.Point(u.center_lon, u.center_lat))
+    }
+
+
+def descendants(units: Iterable[AdminUnit], code: str) -> set[str]:
+    """``code`` and every unit below it by ``parent_code``, in every era."""
+    children: dict[str, set[str]] = {}
+    for unit in units:
+        if unit.parent_code:
+            children.setdefault(unit.parent_code, set()).add(unit.code)
+    found = {code}
+    todo = [code]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _valid_on(unit: AdminUnit, day: date) -> bool:
+    return unit.valid_from <= day and (unit.valid_to is None or unit.valid_to >= day)
+
+
+def current_area(units: Iterable[AdminUnit], codes: Iterable[str], day: date) -> frozenset[str]:
+    """The most detailed units valid on ``day`` that an area of ``codes`` (any era) covers.
+
+    A current ward or commune is itself; a province or an open district, the current units
+    below it; a closed unit (a district before 1 July 2025, a merged commune), the current
+    units whose centre lies inside it (:func:`successors`). Unknown codes cover nothing.
+    """
+    rows = list(units)
+    current = [u for u in rows if _valid_on(u, day) and u.level != "province"]
+    codes_now = {u.code for u in current}
+    found: set[str] = set()
+    for code in codes:
+        found |= {c for c in descendants(rows, code) if c in codes_now}
+        for heir in successors(rows, code):
+            found |= {c for c in descendants(rows, heir) if c in codes_now}
+    deepest = {u.code for u in current if not any(c.parent_code == u.code for c in current)}
+    return frozenset(found & deepest)
+
+
+IOC_PREFIX = "ioc:"
+
+
+def ioc_key(code: str) -> str:
+    """How an IOC is named where a unit code is expected (``ioc:IOC-672``): its scope is
+    its area's (:func:`ioc.auth.scope.unit_scope`), its KPI area ``area:ioc:IOC-672``."""
+    return IOC_PREFIX + code
+
+
+def ioc_code_of(key: str | None) -> str | None:
+    """The IOC code of an ``ioc:`` key; None for a unit code."""
+    if key is None or not key.startswith(IOC_PREFIX):
+        return None
+    return key[len(IOC_PREFIX) :]
+
+
 def insert_units(session: Session, records: Iterable[UnitRecord], replace: bool = True) -> int:
     """Store units; with ``replace`` an existing (code, valid_from) row is replaced."""
     count = 0

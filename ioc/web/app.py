@@ -25,6 +25,7 @@ from ioc.auth.principal import Principal
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
+from ioc.pages import digital_board as digital_page
 from ioc.pages import field as field_page
 from ioc.pages import ioc_network, ioc_page, overview
 from ioc.pages import kpi as kpi_page
@@ -79,6 +80,7 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
     unit_page.register(lang)  # /unit/<code>
     wall_page.register(lang)  # /wall
     leader_page.register(lang)  # /leader
+    digital_page.register(lang)  # /chuyen-doi-so
     ioc_page.register(lang)  # /ioc/<code>
     ioc_network.register(lang)  # /ioc
     adopt_page_callbacks(app)

@@ -20,6 +20,7 @@ PAGES = (
     ("/", "nav.overview"),
     ("/leader", "nav.leader"),
     ("/kpi", "nav.kpi"),
+    ("/chuyen-doi-so", "nav.digital"),
     ("/ioc", "nav.iocs"),
     ("/reports", "nav.reports"),
     ("/field", "nav.field"),

@@ -67,8 +67,14 @@ def desk_site(tmp_path: Path, serve: Callable[[Any], LiveServer]) -> Iterator[De
         lon=108.55,
         lat=12.25,
     )
-    elsewhere = add_incident(store, now - timedelta(minutes=5), title="Khói Xuân Hương",
-                             unit_code="W1", lon=108.44, lat=11.94)  # fmt: skip
+    elsewhere = add_incident(
+        store,
+        now - timedelta(minutes=5),
+        title="Khói Xuân Hương",
+        unit_code="W1",
+        lon=108.44,
+        lat=11.94,
+    )
     add_account(store, Role.FIELD, "W3", username=OFFICER)
     add_account(store, Role.FIELD, "W3", username="canbo.rung")
     add_account(store, Role.FIELD, "W1", username="canbo.w1")

@@ -32,11 +32,21 @@ def test_kpi_page_ranks_units_and_changes_period(
     start = this_month.bounds()[0] + timedelta(hours=2)
     before = this_month.previous().bounds()[0] + timedelta(hours=2)
     with store.session() as session:
-        upsert_dossiers(session, [
-            dossier("P1", "24778", start, channel="online", finished_at=start + timedelta(hours=1),
-                    due_at=start + timedelta(days=1)),
-            dossier("P0", "24781", before, finished_at=before + timedelta(hours=1)),
-        ], False)  # fmt: skip
+        upsert_dossiers(
+            session,
+            [
+                dossier(
+                    "P1",
+                    "24778",
+                    start,
+                    channel="online",
+                    finished_at=start + timedelta(hours=1),
+                    due_at=start + timedelta(days=1),
+                ),
+                dossier("P0", "24781", before, finished_at=before + timedelta(hours=1)),
+            ],
+            False,
+        )
     live = serve(create_app(Settings(var_dir=tmp_path), store).server)
     watched_page.sign_in(live)
     page = watched_page.page

@@ -49,6 +49,7 @@ PAGES: dict[str, tuple[str, str, Role]] = {
     "reports": ("/reports", ".reports-table tbody tr", Role.ADMIN),
     "field": ("/field", ".field-card .field-button", Role.FIELD),
     "system": ("/system", "#system-rejects .reports-empty", Role.ADMIN),
+    "digital": ("/chuyen-doi-so", ".cds-card .cds-empty", Role.ADMIN),
     "iocs": ("/ioc", ".iocnet-row", Role.ADMIN),
     "ioc": ("/ioc/IOC-D1", "#iocpage-cameras .unit-camera", Role.ADMIN),
 }

@@ -1,17 +1,23 @@
-"""/system in Chromium: ingest and camera workers' counters and the last day's rejects, no
-console errors."""
+"""/system in Chromium: ingest and camera workers' counters, the last day's rejects and the
+pull connectors' sources with their dead letters, no console errors."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from ioc.config import Settings
-from ioc.store import open_store
+from ioc.config.connectors import ConnectorSettings
+from ioc.connectors.runner import SourcePoller
+from ioc.connectors.service import checked_sources
+from ioc.kpi.dossiers import DossierIn
+from ioc.sim.lgsp import FakeLgspServer, demo_sources, lgsp_record
+from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models import DeadLetter
 from ioc.store.worker_stats import save_stats
@@ -20,6 +26,23 @@ from ioc.web.app import create_app
 from tests.e2e.conftest import LiveServer, WatchedPage
 
 pytestmark = pytest.mark.e2e
+
+
+def pull_from_fake_source(store: Store, tmp_path: Path) -> None:
+    """One real poll of a fake LGSP source serving a good record and one it cannot map."""
+    moment = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+    good = lgsp_record(DossierIn("HS-1", "1.001193", "24778", moment, moment))
+    bad = {**good, "MaHoSo": "HS-2", "KenhNop": 9}
+    server = FakeLgspServer([good, bad], "t0ken").start()
+    try:
+        (tmp_path / "lgsp-demo.token").write_text("t0ken", encoding="utf-8")
+        path = tmp_path / "sources.yaml"
+        content = demo_sources(server.url, tmp_path / "lgsp-demo.token")
+        path.write_text(yaml.safe_dump(content), encoding="utf-8")
+        [spec] = checked_sources(path)
+        assert SourcePoller(store, spec, ConnectorSettings()).poll().dead_letters == 1
+    finally:
+        server.stop()
 
 
 def test_system_page_shows_workers_and_rejects(
@@ -62,6 +85,7 @@ def test_system_page_shows_workers_and_rejects(
                     received_at=now - timedelta(minutes=5),
                 )
             )
+    pull_from_fake_source(store, tmp_path)
     live = serve(create_app(Settings(var_dir=tmp_path, web={"refresh_s": 1.0}), store).server)
     watched_page.sign_in(live)
     page = watched_page.page
@@ -75,5 +99,9 @@ def test_system_page_shows_workers_and_rejects(
     assert "2: LD-BL-07, LD-DL-01" in cameras
     rows = page.locator("#system-reject-table tbody tr").all_inner_texts()
     assert [row.split() for row in rows] == [["not_json", "2"], ["unknown_camera", "1"]]
+    sources = page.inner_text("#system-connector-table")
+    assert "lgsp-motcua-demo" in sources and "2026-11-02T01:00:00+00:00" in sources
+    letters = page.inner_text("#system-connector-letters")
+    assert "HS-2" in letters and "KenhNop=9 is not one of 1, 2, 3" in letters
     assert watched_page.problems() == []
     store.dispose()

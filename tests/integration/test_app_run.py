@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from ioc.auth.demo import DEMO_PASSWORD
 from ioc.store import open_store
-from ioc.store.models import AdminUnit, Camera, CitizenReport, SensorReading
+from ioc.store.models import AdminUnit, Camera, CitizenReport, Dossier, SensorReading
 from ioc.store.models_aggregates import DashboardAggregate
+from ioc.store.models_connectors import ConnectorDeadLetter
 from testkit.helpers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +83,12 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
                 reports = session.scalar(select(func.count()).select_from(CitizenReport))
                 analysed = session.get(Camera, "LD-DL-07")  # the real camera chain's
                 video_alive = analysed is not None and analysed.last_heartbeat_at is not None
-            return bool(beating) and bool(readings) and bool(reports) and video_alive
+                pulled = session.scalar(  # by the connectors role, from the fake LGSP source
+                    select(func.count()).where(Dossier.dossier_id.like("LGSP-%"))
+                )
+                set_aside = session.scalar(select(func.count()).select_from(ConnectorDeadLetter))
+            alive = bool(beating) and bool(readings) and bool(reports) and video_alive
+            return alive and bool(pulled) and set_aside == 1
 
         assert wait_for(flowing, timeout=30)
         with store.session() as session:

@@ -81,9 +81,12 @@ def test_maintenance_writes_checkpoints_and_verify_uses_them(store: Store, tmp_p
     key_file.write_text(KEY.decode() + "\n", encoding="utf-8")
     url = store.engine.url.render_as_string(hide_password=False)
     settings = Settings.model_validate(
-        {"var_dir": str(tmp_path), "database": {"url": url},
-         "audit": {"anchor_key_file": str(key_file), "checkpoint_minutes": 0.01}}
-    )  # fmt: skip
+        {
+            "var_dir": str(tmp_path),
+            "database": {"url": url},
+            "audit": {"anchor_key_file": str(key_file), "checkpoint_minutes": 0.01},
+        }
+    )
     anchor = settings.audit.anchor_path(tmp_path)
     fill(store, 4)
     stop = threading.Event()
@@ -95,8 +98,12 @@ def test_maintenance_writes_checkpoints_and_verify_uses_them(store: Store, tmp_p
         stop.set()
         thread.join(10)
     assert anchor.stat().st_mode & 0o077 == 0  # only the service reads it
-    env = {"IOC_DATABASE__URL": url, "IOC_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
-           "IOC_AUDIT__ANCHOR_KEY_FILE": str(key_file)}  # fmt: skip
+    env = {
+        "IOC_DATABASE__URL": url,
+        "IOC_VAR_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "IOC_AUDIT__ANCHOR_KEY_FILE": str(key_file),
+    }
     run = [sys.executable, "-m", "ioc.cli", "audit", "verify"]
     good = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert good.returncode == 0 and "OK: 4" in good.stdout, good.stderr

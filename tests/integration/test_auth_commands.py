@@ -32,10 +32,16 @@ def ioc(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     with store.session() as session:
         insert_units(
             session,
-            [UnitRecord("672", "Thành phố Đà Lạt", "district",
-                        shapely.MultiPolygon([shapely.box(108.3, 11.8, 108.6, 12.1)]),
-                        utcnow().date())],
-        )  # fmt: skip
+            [
+                UnitRecord(
+                    "672",
+                    "Thành phố Đà Lạt",
+                    "district",
+                    shapely.MultiPolygon([shapely.box(108.3, 11.8, 108.6, 12.1)]),
+                    utcnow().date(),
+                )
+            ],
+        )
     return store
 
 
@@ -68,8 +74,17 @@ def test_accounts_from_creation_to_disabling(
         assert authenticate(session, "vanhanh.dalat", PASSWORD, utcnow()) is None
     assert run(monkeypatch, "users", "enable", "vanhanh.dalat") == 0
     signed = open_user_session(ioc, "vanhanh.dalat")
-    assert run(monkeypatch, "users", "passwd", "vanhanh.dalat", "--password-stdin",
-               stdin="một-mật-khẩu-khác\n") == 0  # fmt: skip
+    assert (
+        run(
+            monkeypatch,
+            "users",
+            "passwd",
+            "vanhanh.dalat",
+            "--password-stdin",
+            stdin="một-mật-khẩu-khác\n",
+        )
+        == 0
+    )
     with ioc.session() as session:
         assert sessions.resolve(session, signed.token, utcnow()) is None
         assert authenticate(session, "vanhanh.dalat", "một-mật-khẩu-khác", utcnow()) is not None
@@ -106,8 +121,19 @@ def test_a_field_officer_joins_and_leaves_a_team(
 def test_password_from_a_file(ioc: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     secret = tmp_path / "pw"
     secret.write_text(PASSWORD + "\nignored\n", encoding="utf-8")
-    assert run(monkeypatch, "users", "add", "lanhdao", "--role", "leader",
-               "--password-file", str(secret)) == 0  # fmt: skip
+    assert (
+        run(
+            monkeypatch,
+            "users",
+            "add",
+            "lanhdao",
+            "--role",
+            "leader",
+            "--password-file",
+            str(secret),
+        )
+        == 0
+    )
     with ioc.session() as session:
         assert authenticate(session, "lanhdao", PASSWORD, utcnow()) is not None
 

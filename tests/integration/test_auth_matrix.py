@@ -68,6 +68,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/leader", "login ok ok ok deny deny deny deny"),
     ("GET", "/kpi", "login ok ok ok deny deny deny deny"),
     ("GET", "/reports", "login ok ok ok ok ok ok deny"),  # rows: the user's units
+    ("GET", "/chuyen-doi-so", "login ok ok ok ok ok ok deny"),  # published figures
     ("GET", "/system", "login ok ok deny deny deny deny deny"),
     ("GET", "/field", "login ok deny deny →/field?unit=672 →/field?unit=673 →/field?unit=672 deny"),
     ("GET", "/field?unit=672", "login ok deny deny ok deny ok deny"),
@@ -129,6 +130,7 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("POST", "cb:overview-map.figure@", "login ok ok ok deny deny deny deny"),
     ("POST", "cb:..kpi-period.options...kpi-period.value..", "login ok ok ok deny deny deny deny"),
     ("POST", "cb:leader-download.data", "login ok ok ok deny deny deny deny"),
+    ("POST", "cb:..cds-board.children", "login ok ok ok ok ok ok deny"),
     ("POST", "cb:..unit-map.figure", "login ok ok ok ok in ok deny"),
     ("POST", "cb:..wall-map.figure", "login ok ok ok ok in ok ok"),
     ("POST", "cb:..iocpage-map.figure", "login ok ok ok in in in deny"),  # scope inside
@@ -168,16 +170,40 @@ def seed(store: Store, var_dir: Path) -> None:
             session,
             [
                 UnitRecord("68", "Tỉnh Lâm Đồng", "province", box(107, 11, 109, 13), old[0]),
-                UnitRecord("672", "Thành phố Đà Lạt", "district", box(108.3, 11.8, 108.6, 12.1),
-                           *old, parent_code="68"),
-                UnitRecord("673", "Thành phố Bảo Lộc", "district", box(107.7, 11.4, 107.9, 11.6),
-                           *old, parent_code="68"),
-                UnitRecord("24778", "Phường Xuân Hương - Đà Lạt", "commune",
-                           box(108.4, 11.9, 108.5, 12.0), new, parent_code="68"),
-                UnitRecord("24820", "Phường B'Lao", "commune", box(107.75, 11.5, 107.85, 11.55),
-                           new, parent_code="68"),
+                UnitRecord(
+                    "672",
+                    "Thành phố Đà Lạt",
+                    "district",
+                    box(108.3, 11.8, 108.6, 12.1),
+                    *old,
+                    parent_code="68",
+                ),
+                UnitRecord(
+                    "673",
+                    "Thành phố Bảo Lộc",
+                    "district",
+                    box(107.7, 11.4, 107.9, 11.6),
+                    *old,
+                    parent_code="68",
+                ),
+                UnitRecord(
+                    "24778",
+                    "Phường Xuân Hương - Đà Lạt",
+                    "commune",
+                    box(108.4, 11.9, 108.5, 12.0),
+                    new,
+                    parent_code="68",
+                ),
+                UnitRecord(
+                    "24820",
+                    "Phường B'Lao",
+                    "commune",
+                    box(107.75, 11.5, 107.85, 11.55),
+                    new,
+                    parent_code="68",
+                ),
             ],
-        )  # fmt: skip
+        )
     (var_dir / "snapshots" / "CAM-DL").mkdir(parents=True)
     (var_dir / "snapshots" / "CAM-DL" / "a.jpg").write_bytes(JPEG)
 

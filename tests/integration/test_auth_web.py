@@ -52,10 +52,16 @@ def app(store: Store, tmp_path: Path) -> dash.Dash:
     with store.session() as session:
         insert_units(
             session,
-            [UnitRecord("672", "Thành phố Đà Lạt", "district",
-                        shapely.MultiPolygon([shapely.box(108.3, 11.8, 108.6, 12.1)]),
-                        utcnow().date())],
-        )  # fmt: skip
+            [
+                UnitRecord(
+                    "672",
+                    "Thành phố Đà Lạt",
+                    "district",
+                    shapely.MultiPolygon([shapely.box(108.3, 11.8, 108.6, 12.1)]),
+                    utcnow().date(),
+                )
+            ],
+        )
     return make_app(store, tmp_path)
 
 
@@ -462,12 +468,18 @@ def test_camera_stream_credentials_never_reach_a_browser(app: dash.Dash, store: 
 
     stream = "rtsp://camuser:S3cretStreamPw@10.0.0.9:554/live"
     with store.session() as session:
-        upsert_cameras(session, [CameraSpec("CAM-1", "Hồ Xuân Hương", 108.44, 11.94, "672",
-                                            stream_url=stream)])  # fmt: skip
+        upsert_cameras(
+            session, [CameraSpec("CAM-1", "Hồ Xuân Hương", 108.44, 11.94, "672", stream_url=stream)]
+        )
     client = signed_in_client(app.server, Role.ADMIN)
     headers = csrf_headers(client)
-    values = {"shell-lang": "vi", "unit-code": "672", "wall-unit": "672",
-              "overview-metric": DEFAULT_METRIC, "overview-layers": list(LAYER_NAMES)}  # fmt: skip
+    values = {
+        "shell-lang": "vi",
+        "unit-code": "672",
+        "wall-unit": "672",
+        "overview-metric": DEFAULT_METRIC,
+        "overview-layers": list(LAYER_NAMES),
+    }
     bodies = [
         callback_body(app, key, values)
         for key in app.callback_map

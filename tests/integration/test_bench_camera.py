@@ -18,9 +18,21 @@ from bench.camera_media import StreamSpec, codec_name, stream_clip
 from tests.conftest import unavailable
 
 TINY = [
-    "--trial-s", "0.5", "--clip-s", "2", "--max-streams", "1", "--stream-size", "320x180",
-    "--tower-frames", "2", "--tower-size", "320x240", "--tower-dir", "",
-]  # fmt: skip
+    "--trial-s",
+    "0.5",
+    "--clip-s",
+    "2",
+    "--max-streams",
+    "1",
+    "--stream-size",
+    "320x180",
+    "--tower-frames",
+    "2",
+    "--tower-size",
+    "320x240",
+    "--tower-dir",
+    "",
+]
 
 
 @pytest.fixture

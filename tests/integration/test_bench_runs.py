@@ -20,9 +20,16 @@ from ioc.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 INGEST_KEYS = {
-    "lost", "stored_duplicates", "redeliveries_absorbed", "worker_duplicates_skipped",
-    "msgs_per_s", "p50_latency_s", "p95_latency_s", "faults", "settings_differing",
-}  # fmt: skip
+    "lost",
+    "stored_duplicates",
+    "redeliveries_absorbed",
+    "worker_duplicates_skipped",
+    "msgs_per_s",
+    "p50_latency_s",
+    "p95_latency_s",
+    "faults",
+    "settings_differing",
+}
 
 
 def run_ingest(url: str, out: Path, *flags: str) -> dict[str, Any]:
@@ -44,8 +51,9 @@ def run_ingest(url: str, out: Path, *flags: str) -> dict[str, Any]:
 def test_ingest_bench_kills_the_worker_and_compares_with_the_naive_loop(
     postgis_store: Store, postgis_url: str, tmp_path: Path
 ) -> None:
-    found = run_ingest(postgis_url, tmp_path / "ingest.json", "--kill-worker-at", "0.5",
-                       "--baseline")  # fmt: skip
+    found = run_ingest(
+        postgis_url, tmp_path / "ingest.json", "--kill-worker-at", "0.5", "--baseline"
+    )
     assert found.keys() >= INGEST_KEYS | {"baseline_msgs_per_s", "ratio"}
     assert found["faults"] == ["kill"]
     assert found["worker_processes"] == 2

@@ -96,9 +96,16 @@ def test_broker_refuses_a_taken_port() -> None:
 
 
 def ack_body(n: int, incident_id: int) -> str:
-    return json.dumps({"v": 1, "msg_id": f"ack-{n}", "ts": utcnow().isoformat(),
-                       "incident": incident_id, "action": "acknowledge",
-                       "actor": "Giám đốc Sở (giả mạo)"})  # fmt: skip
+    return json.dumps(
+        {
+            "v": 1,
+            "msg_id": f"ack-{n}",
+            "ts": utcnow().isoformat(),
+            "incident": incident_id,
+            "action": "acknowledge",
+            "actor": "Giám đốc Sở (giả mạo)",
+        }
+    )
 
 
 def mqtt_client(port: int, user: str | None = None, password: str = "") -> tuple[Any, bool]:

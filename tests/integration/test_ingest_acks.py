@@ -104,8 +104,13 @@ def test_refused_ack_is_dead_lettered(store: Store) -> None:
 
 
 def test_the_payload_only_form_is_refused_as_unauthenticated() -> None:
-    body = {"v": 1, "msg_id": "a-3", "ts": NOW.isoformat(), "action": "acknowledge",
-            "actor": FORGED}  # fmt: skip
+    body = {
+        "v": 1,
+        "msg_id": "a-3",
+        "ts": NOW.isoformat(),
+        "action": "acknowledge",
+        "actor": FORGED,
+    }
     old = InboundMessage("ioc/v1/incident/2/ack", json.dumps(body).encode(), NOW)
     out = parse_message(old, ParseRules())
     assert isinstance(out, Rejected) and out.reason == "unauthenticated"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ioc.app_context import attach
 from ioc.auth.accounts import find_user
-from ioc.auth.scope import forget_scopes, ioc_key, unit_scope
+from ioc.auth.scope import forget_scopes, unit_scope
 from ioc.auth.sessions import user_principal
 from ioc.auth.user_roles import Role
 from ioc.cli import main
@@ -27,6 +27,7 @@ from ioc.kpi.areas import area_units, load_areas
 from ioc.pages import ioc_network, ioc_page, kpi_cache, unit
 from ioc.store import Store
 from ioc.store.models import AdminUnit, IocUnit
+from ioc.store.units import ioc_key
 from ioc.web.app import create_app
 from testkit.auth_support import (
     add_account,
@@ -74,14 +75,20 @@ def cli(monkeypatch: pytest.MonkeyPatch, store: Store, tmp_path: Path, *argv: st
 
 
 def dump(value: Any) -> str:
-    return json.dumps(value, default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json")
-                      else repr(o), ensure_ascii=False)  # fmt: skip
+    return json.dumps(
+        value,
+        default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else repr(o),
+        ensure_ascii=False,
+    )
 
 
 def test_the_seeded_network_names_its_sources_and_da_lat_covers_its_wards(
-    postgis_store: Store, city: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    postgis_store: Store,
+    city: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     assert (
         cli(monkeypatch, postgis_store, tmp_path, "iocs", "list", "--json", "--at", "2026-03-10")
         == 0
@@ -103,9 +110,12 @@ def test_the_seeded_network_names_its_sources_and_da_lat_covers_its_wards(
 
 
 def test_import_adds_and_updates_and_a_second_run_changes_nothing(
-    postgis_store: Store, city: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    postgis_store: Store,
+    city: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     add_account(postgis_store, Role.OPERATOR, XUAN_HUONG, "vanhanh.xh")
     path = tmp_path / "iocs.csv"
     path.write_text(
@@ -127,9 +137,12 @@ def test_import_adds_and_updates_and_a_second_run_changes_nothing(
 
 
 def test_import_errors_name_line_and_column_and_store_nothing(
-    postgis_store: Store, city: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    postgis_store: Store,
+    city: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
         HEADER
@@ -233,7 +246,10 @@ def test_forged_requests_of_an_ioc_operator_are_refused_over_http(
     text = json.dumps(forged.get_json(), ensure_ascii=False)
     assert forged.status_code == 200 and DENIED in text and "Khói Bảo Lộc" not in text
     network = output_key(app, "iocnet-table.children")
-    refused = client.post("/_dash-update-component", json=callback_body(app, network, {}),
-                          headers=csrf_headers(client))  # fmt: skip
+    refused = client.post(
+        "/_dash-update-component",
+        json=callback_body(app, network, {}),
+        headers=csrf_headers(client),
+    )
     assert refused.status_code == 403
     assert client.get("/ioc").status_code == 403

@@ -62,8 +62,9 @@ def dalat_store(sqlite_store: Store) -> tuple[Store, tuple[str, ...]]:
                 rating=5,
             )
         )
-        rows.append(dossier(f"O{n}", other, received, due_at=received + timedelta(days=3),
-                            published=n > 2))  # fmt: skip
+        rows.append(
+            dossier(f"O{n}", other, received, due_at=received + timedelta(days=3), published=n > 2)
+        )
     with sqlite_store.session() as session:
         upsert_dossiers(session, rows, False)
     kpi_cache.clear()

@@ -60,12 +60,17 @@ EXPECTED_24778 = {
 NO_DATA = ("so_hoa.ban_sao", "so_hoa.tai_su_dung", "so_hoa.dan_cu_ho_so")
 # Ward 24781: two open in-person dossiers, published, not yet due; no catalogue, no reports.
 EXPECTED_24781 = {
-    "cong_khai.dong_bo": 6.0, "tien_do.dung_han": 0.0, "truc_tuyen.ho_so": 0.0,
+    "cong_khai.dong_bo": 6.0,
+    "tien_do.dung_han": 0.0,
+    "truc_tuyen.ho_so": 0.0,
     "thanh_toan.ho_so": 0.0,  # no dossier with a fee: 0
-    "so_hoa.ket_qua_dien_tu": 0.0, "so_hoa.thanh_phan": 0.0, "so_hoa.chia_se": 0.0,
+    "so_hoa.ket_qua_dien_tu": 0.0,
+    "so_hoa.thanh_phan": 0.0,
+    "so_hoa.chia_se": 0.0,
     "hai_long.ho_so": 0.0,  # nobody rated: 0
-    "hai_long.pakn_dung_han": 6.0, "hai_long.pakn_hai_long": 6.0,  # no PAKN: full points
-}  # fmt: skip
+    "hai_long.pakn_dung_han": 6.0,
+    "hai_long.pakn_hai_long": 6.0,  # no PAKN: full points
+}
 
 
 def october_dossiers() -> list[DossierIn]:
@@ -75,16 +80,33 @@ def october_dossiers() -> list[DossierIn]:
         finished = None if n > 8 else received + timedelta(days=2 if n <= 6 else 7)
         rows.append(
             dossier(
-                f"D{n}", "24778", received, due_at=received + timedelta(days=5),
-                finished_at=finished, event_at=finished or received,
+                f"D{n}",
+                "24778",
+                received,
+                due_at=received + timedelta(days=5),
+                finished_at=finished,
+                event_at=finished or received,
                 procedure_code="P-ON" if n <= 4 else "P-OFF",
-                channel="online" if n <= 4 else "in_person", published=n != 10,
-                e_result=n <= 4, digitised=n <= 5, result_digitised=n <= 6,
-                fee_required=n <= 4, paid_online=n <= 2, rating={1: 5, 2: 4, 3: 3, 4: 5}.get(n),
+                channel="online" if n <= 4 else "in_person",
+                published=n != 10,
+                e_result=n <= 4,
+                digitised=n <= 5,
+                result_digitised=n <= 6,
+                fee_required=n <= 4,
+                paid_online=n <= 2,
+                rating={1: 5, 2: 4, 3: 3, 4: 5}.get(n),
             )
-        )  # fmt: skip
-    quiet = [dossier(f"Q{n}", "24781", local(2026, 10, 20 + n), due_at=local(2026, 11, 30),
-                     channel="in_person") for n in (1, 2)]  # fmt: skip
+        )
+    quiet = [
+        dossier(
+            f"Q{n}",
+            "24781",
+            local(2026, 10, 20 + n),
+            due_at=local(2026, 11, 30),
+            channel="in_person",
+        )
+        for n in (1, 2)
+    ]
     return rows + quiet
 
 
@@ -92,10 +114,12 @@ def october_reports(store: Store) -> None:
     created = local(2026, 10, 5)
     due = created + timedelta(hours=6)
     on_time, late = created + timedelta(hours=3), created + timedelta(hours=9)
-    add_report(store, "24778", created, "resolved", result_due_at=due, resolved_at=on_time,
-               rating=5)  # fmt: skip
-    add_report(store, "24778", created, "resolved", result_due_at=due, resolved_at=on_time,
-               rating=3)  # fmt: skip
+    add_report(
+        store, "24778", created, "resolved", result_due_at=due, resolved_at=on_time, rating=5
+    )
+    add_report(
+        store, "24778", created, "resolved", result_due_at=due, resolved_at=on_time, rating=3
+    )
     add_report(store, "24778", created, "resolved", result_due_at=due, resolved_at=late, rating=4)
     add_report(store, "24778", created, "in_progress", result_due_at=local(2026, 10, 20))
     add_report(store, "24778", local(2026, 10, 30), "received", result_due_at=local(2026, 11, 30))
@@ -140,8 +164,9 @@ def test_empty_denominators_and_a_missing_catalogue(october: Store) -> None:
     assert quiet is not None
     for code, expected in EXPECTED_24781.items():
         assert points(quiet.score, code) == pytest.approx(expected), code
-    catalogue = [i for g in quiet.score.groups for i in g.indicators
-                 if i.definition.source == "catalogue"]  # fmt: skip
+    catalogue = [
+        i for g in quiet.score.groups for i in g.indicators if i.definition.source == "catalogue"
+    ]
     assert catalogue and all(i.points is None for i in catalogue)  # no catalogue: no data
     assert quiet.score.total == pytest.approx(18)
     assert quiet.score.possible == pytest.approx(100 - 6 - 24)

@@ -1,4 +1,4 @@
-"""KPI store functions on both backends: idempotent upsert, per-period counts, eras, series."""
+"""KPI store functions on both backends: idempotent upsert, per-period counts, eras."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ioc.kpi.dossiers import DossierIn, upsert_dossiers
-from ioc.kpi.indicators import SAMPLE_FILE, read_indicator_csv, series, store_indicators
 from ioc.kpi.periods import Period
 from ioc.kpi.queries import dossier_counts
 from ioc.kpi.ranking import compute_table
@@ -22,8 +21,9 @@ NOW = local(2026, 11, 15)
 
 def test_upsert_is_idempotent_and_later_events_win(store: Store) -> None:
     received = dossier("D1", "24778", local(2026, 10, 1))
-    finished = replace(received, finished_at=local(2026, 10, 3), event_at=local(2026, 10, 3),
-                       rating=5)  # fmt: skip
+    finished = replace(
+        received, finished_at=local(2026, 10, 3), event_at=local(2026, 10, 3), rating=5
+    )
     with store.session() as session:
         first = upsert_dossiers(session, [received, received], store.is_postgis)
     with store.session() as session:
@@ -50,15 +50,30 @@ def test_batch_keeps_the_latest_event_of_each_dossier(store: Store) -> None:
 def october_dossiers() -> list[DossierIn]:
     due = local(2026, 10, 10, 17)
     return [
-        dossier("A1", "24778", local(2026, 10, 1), channel="online", due_at=due,
-                finished_at=local(2026, 10, 5), rating=5, digitised=True),
-        dossier("A2", "24778", local(2026, 10, 2), due_at=due,
-                finished_at=local(2026, 10, 12), rating=2),  # late
+        dossier(
+            "A1",
+            "24778",
+            local(2026, 10, 1),
+            channel="online",
+            due_at=due,
+            finished_at=local(2026, 10, 5),
+            rating=5,
+            digitised=True,
+        ),
+        dossier(
+            "A2", "24778", local(2026, 10, 2), due_at=due, finished_at=local(2026, 10, 12), rating=2
+        ),  # late
         dossier("A3", "24778", local(2026, 10, 3), due_at=due),  # still open past due
         dossier("A4", "24778", local(2026, 10, 20), due_at=local(2026, 11, 30)),  # open, in time
-        dossier("B1", "24781", local(2026, 9, 28), procedure_level=2, due_at=due,
-                finished_at=local(2026, 10, 1)),  # received in September
-    ]  # fmt: skip
+        dossier(
+            "B1",
+            "24781",
+            local(2026, 9, 28),
+            procedure_level=2,
+            due_at=due,
+            finished_at=local(2026, 10, 1),
+        ),  # received in September
+    ]
 
 
 def test_counts_per_unit_for_a_month(store: Store) -> None:
@@ -108,10 +123,15 @@ def test_era_follows_the_receipt_date_across_the_reform(store: Store) -> None:
 def test_table_compares_with_the_previous_month(store: Store) -> None:
     seed_units(store)
     sept = [
-        dossier(f"S{i}", "24778", local(2026, 9, 1 + i), due_at=local(2026, 9, 20),
-                finished_at=local(2026, 9, 25))
+        dossier(
+            f"S{i}",
+            "24778",
+            local(2026, 9, 1 + i),
+            due_at=local(2026, 9, 20),
+            finished_at=local(2026, 9, 25),
+        )
         for i in range(4)
-    ]  # fmt: skip
+    ]
     with store.session() as session:
         upsert_dossiers(session, sept + october_dossiers(), store.is_postgis)
         table = compute_table(session, OCT, None, NOW)
@@ -119,15 +139,6 @@ def test_table_compares_with_the_previous_month(store: Store) -> None:
     assert unit is not None and unit.previous is not None and unit.change is not None
     assert unit.previous.indicator("tien_do.dung_han").share == 0.0
     assert unit.rank in (1, 2)
-
-
-def test_indicator_series_import_replaces_values(store: Store) -> None:
-    rows = read_indicator_csv(SAMPLE_FILE)
-    with store.session() as session:
-        store_indicators(session, rows)
-        store_indicators(session, [replace(rows[0], value=1800.0)])
-        assert series(session, "bts_stations", "68") == [("2024", 1800.0)]
-        assert series(session, "bts_5g_stations", "68") == [("2024", 97.0)]
 
 
 def test_counts_window_ignores_other_months(store: Store) -> None:

@@ -24,12 +24,28 @@ def client(tmp_path: Path):
     upgrade(store)
     seed_units(store)
     with store.session() as session:
-        upsert_dossiers(session, [
-            dossier("R1", "24778", local(2026, 10, 1), channel="online", rating=5,
-                    due_at=local(2026, 10, 5), finished_at=local(2026, 10, 2)),
-            dossier("R2", "24781", local(2026, 10, 1), finished_at=local(2026, 10, 9),
-                    due_at=local(2026, 10, 5)),
-        ], False)  # fmt: skip
+        upsert_dossiers(
+            session,
+            [
+                dossier(
+                    "R1",
+                    "24778",
+                    local(2026, 10, 1),
+                    channel="online",
+                    rating=5,
+                    due_at=local(2026, 10, 5),
+                    finished_at=local(2026, 10, 2),
+                ),
+                dossier(
+                    "R2",
+                    "24781",
+                    local(2026, 10, 1),
+                    finished_at=local(2026, 10, 9),
+                    due_at=local(2026, 10, 5),
+                ),
+            ],
+            False,
+        )
     app = create_app(Settings(var_dir=tmp_path), store)
     yield signed_in_client(app.server)  # province-wide: every unit's report
     store.dispose()
@@ -71,9 +87,18 @@ def test_pdf_report_follows_decree_30(client) -> None:
         ["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True
     ).stdout.decode("utf-8")
     for part in (
-        "UBND TỈNH LÂM ĐỒNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-        "Số: ", "Lâm Đồng, ngày", "BÁO CÁO", "tháng 10 năm 2026", "Phường Xuân Hương - Đà Lạt",
-        "Nơi nhận:", "GIÁM ĐỐC", "Hồ sơ được đồng bộ trạng thái", "số hồ sơ tiếp nhận",
+        "UBND TỈNH LÂM ĐỒNG",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: ",
+        "Lâm Đồng, ngày",
+        "BÁO CÁO",
+        "tháng 10 năm 2026",
+        "Phường Xuân Hương - Đà Lạt",
+        "Nơi nhận:",
+        "GIÁM ĐỐC",
+        "Hồ sơ được đồng bộ trạng thái",
+        "số hồ sơ tiếp nhận",
         "chưa có số liệu",
-    ):  # fmt: skip
+    ):
         assert part in text, part

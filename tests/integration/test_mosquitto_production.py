@@ -168,12 +168,12 @@ def test_anonymous_is_refused_and_health_reads_only_sys(broker: Broker) -> None:
     local = Inbox(plain_client(None, "anon-local"), "127.0.0.1", broker.local_port, "$SYS/#")
     assert local.refused.wait(10)  # and on the local health-check listener
     local.close()
-    health = Inbox(plain_client("ioc-health", "health"), "127.0.0.1", broker.local_port,
-                   "$SYS/broker/uptime")  # fmt: skip
+    health = Inbox(
+        plain_client("ioc-health", "health"), "127.0.0.1", broker.local_port, "$SYS/broker/uptime"
+    )
     assert wait_for(lambda: bool(health.messages), 15), broker.log.read_text(errors="replace")
     health.close()
-    nosy = Inbox(plain_client("ioc-health", "health-2"), "127.0.0.1", broker.local_port,
-                 "ioc/v1/#")  # fmt: skip
+    nosy = Inbox(plain_client("ioc-health", "health-2"), "127.0.0.1", broker.local_port, "ioc/v1/#")
     assert nosy.ready.wait(10)
     publisher = MqttPublisher(ioc_settings(broker, "ioc-cameras"), "ioc-cameras-2")
     publisher.start()
@@ -186,9 +186,16 @@ def test_anonymous_is_refused_and_health_reads_only_sys(broker: Broker) -> None:
 
 
 def field_ack(n: int, incident_id: int) -> str:
-    return json.dumps({"v": 1, "msg_id": f"ack-{n}", "ts": "2026-11-25T07:00:00Z",
-                       "incident": incident_id, "action": "acknowledge",
-                       "actor": "Giám đốc Sở (giả mạo)"})  # fmt: skip
+    return json.dumps(
+        {
+            "v": 1,
+            "msg_id": f"ack-{n}",
+            "ts": "2026-11-25T07:00:00Z",
+            "incident": incident_id,
+            "action": "acknowledge",
+            "actor": "Giám đốc Sở (giả mạo)",
+        }
+    )
 
 
 def test_an_officer_acts_only_under_its_own_name(broker: Broker) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,29 @@ def test_webhook_receiver_down_ends_in_a_dead_letter(store: Store, tmp_path: Pat
         dead = session.scalars(select(DeadLetter)).one()
     assert dead.source == "notify.webhook" and dead.topic == url
     assert json.loads(dead.payload)["incident_id"] == row.incident_id
+
+
+def test_a_dispatcher_stopped_mid_retry_leaves_the_delivery_pending(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    """Closing the dispatcher during a back-off wait ends the wait at once; the row keeps
+    its tries and error and stays pending for the next start, which sends it."""
+    with http_receiver(fail_first=1) as receiver:
+        settings = incident_settings(tmp_path, backoff_s=60)
+        dispatcher, delivery_id = send(sqlite_store, settings, "webhook", receiver.url)
+        assert wait_for(lambda: receiver.fail_first == 0, timeout=5)  # the first try failed
+        started = time.monotonic()
+        dispatcher.close()
+        assert time.monotonic() - started < 10  # not the 60 s back-off
+        row = delivery(sqlite_store, delivery_id)
+        assert (row.status, row.attempts) == ("pending", 1)
+        assert "503" in row.last_error
+        assert receiver.requests == []
+        again = Dispatcher(settings, sqlite_store)
+        assert again.resume_pending() == 1
+        assert wait_for(lambda: delivery(sqlite_store, delivery_id).status == "sent", timeout=5)
+        again.close()
+    assert len(receiver.requests) == 1
 
 
 def test_email_reaches_a_local_smtp_server(sqlite_store: Store, tmp_path: Path) -> None:

@@ -27,8 +27,13 @@ def report(ext: str, at: datetime = NOW, code: str = "trat_tu_do_thi", dlat: flo
 def test_intake_is_idempotent_and_routes_by_date(store: Store) -> None:
     seed(store)
     old = NOW.replace(year=2024)
-    items = [report("m1"), report("m1"), report("m2", old, dlat=0.01), report("bad", code="x"),
-             ReportIn("khac", *HANOI, external_id="far")]  # fmt: skip
+    items = [
+        report("m1"),
+        report("m1"),
+        report("m2", old, dlat=0.01),
+        report("bad", code="x"),
+        ReportIn("khac", *HANOI, external_id="far"),
+    ]
     with store.session() as session:
         first = create_reports(session, store, items, now=NOW)
     assert [r.created for r in first] == [True, False, True, False, False]
@@ -72,9 +77,13 @@ def test_workflow_history_and_first_response(store: Store) -> None:
         change_status(session, row, "reopened", actor="citizen", at=NOW + timedelta(hours=6))
         assert row.first_response_at == NOW + timedelta(hours=1) and row.resolved_at is None
         steps = [(h.from_status, h.to_status, h.actor) for h in history(session, rid)]
-    assert steps == [(None, "received", "mqtt"), ("received", "assigned", "op"),
-                     ("assigned", "in_progress", "tổ 1"), ("in_progress", "resolved", "tổ 1"),
-                     ("resolved", "reopened", "citizen")]  # fmt: skip
+    assert steps == [
+        (None, "received", "mqtt"),
+        ("received", "assigned", "op"),
+        ("assigned", "in_progress", "tổ 1"),
+        ("in_progress", "resolved", "tổ 1"),
+        ("resolved", "reopened", "citizen"),
+    ]
 
 
 def test_sla_check_flags_and_escalates_to_the_parent_unit(store: Store) -> None:
@@ -101,12 +110,18 @@ def test_sla_check_flags_and_escalates_to_the_parent_unit(store: Store) -> None:
 
 def test_sql_kpis_match_the_pure_formulas(store: Store) -> None:
     seed(store)
-    items = [report(f"k{n}", NOW + timedelta(minutes=n), code) for n, code in
-             enumerate(("moi_truong", "moi_truong", "khac", "khac", "trat_tu_do_thi"))]  # fmt: skip
+    items = [
+        report(f"k{n}", NOW + timedelta(minutes=n), code)
+        for n, code in enumerate(("moi_truong", "moi_truong", "khac", "khac", "trat_tu_do_thi"))
+    ]
     with store.session() as session:
         ids = [r.id for r in create_reports(session, store, items)]
-        steps = {0: [("in_progress", 1), ("resolved", 5)], 1: [("in_progress", 3), ("resolved", 9)],
-                 2: [("in_progress", 2)], 3: [("rejected", 1)]}  # fmt: skip
+        steps = {
+            0: [("in_progress", 1), ("resolved", 5)],
+            1: [("in_progress", 3), ("resolved", 9)],
+            2: [("in_progress", 2)],
+            3: [("rejected", 1)],
+        }
         for index, moves in steps.items():
             row = session.get(CitizenReport, ids[index])
             assert row is not None
@@ -118,9 +133,20 @@ def test_sql_kpis_match_the_pure_formulas(store: Store) -> None:
     later = NOW + timedelta(days=1)
     with store.session() as session:
         sql = period_kpis(session, NOW - timedelta(days=1), later, later)
-        rows = [KpiRow(r.unit_code, r.service_code, r.status, r.created_at, r.first_response_at,
-                       r.resolved_at, r.onsite_due_at, r.result_due_at, r.rating)
-                for r in session.scalars(select(CitizenReport))]  # fmt: skip
+        rows = [
+            KpiRow(
+                r.unit_code,
+                r.service_code,
+                r.status,
+                r.created_at,
+                r.first_response_at,
+                r.resolved_at,
+                r.onsite_due_at,
+                r.result_due_at,
+                r.rating,
+            )
+            for r in session.scalars(select(CitizenReport))
+        ]
     pure = compute_kpis(rows, later)
     assert list(sql) == ["24781"]
     got = sql["24781"]

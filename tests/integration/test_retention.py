@@ -303,10 +303,15 @@ def open_sessions(store: Store, now: datetime) -> dict[str, str]:
     with store.session() as session:
         user = create_user(session, "xem", "mật-khẩu-đủ-dài", Role.VIEWER, now)
         kiosk = sessions.issue_kiosk_token(session, "wall", None, now - timedelta(days=2))[1]
-        starts = {"absolute": now - timedelta(hours=13), "idle": now - timedelta(hours=3),
-                  "live": now - timedelta(minutes=5)}  # fmt: skip
-        hashes = {name: sessions.open_session(session, at, user=user)[1].token_hash
-                  for name, at in starts.items()}  # fmt: skip
+        starts = {
+            "absolute": now - timedelta(hours=13),
+            "idle": now - timedelta(hours=3),
+            "live": now - timedelta(minutes=5),
+        }
+        hashes = {
+            name: sessions.open_session(session, at, user=user)[1].token_hash
+            for name, at in starts.items()
+        }
         quiet = sessions.open_session(session, now - timedelta(days=1), kiosk=kiosk)[1]
         hashes["kiosk"] = quiet.token_hash
     return hashes

@@ -226,8 +226,18 @@ def test_no_page_or_callback_answer_carries_a_stream_url(site: Any) -> None:
     app, _ = site
     client = signed_in_client(app.server, Role.ADMIN)
     texts = []
-    for path in ("/", "/leader", "/kpi", "/reports", "/field", "/wall", "/system",
-                 f"/unit/{XUAN_HUONG}", "/_dash-layout", "/_dash-dependencies"):  # fmt: skip
+    for path in (
+        "/",
+        "/leader",
+        "/kpi",
+        "/reports",
+        "/field",
+        "/wall",
+        "/system",
+        f"/unit/{XUAN_HUONG}",
+        "/_dash-layout",
+        "/_dash-dependencies",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         texts.append(response.get_data(as_text=True))

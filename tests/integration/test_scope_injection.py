@@ -34,7 +34,7 @@ from ioc.pages import (
     system,
     unit,
     wall,
-)  # fmt: skip
+)
 from ioc.store import Store
 from ioc.store.models import Camera, CitizenReport, Incident
 from ioc.store.models_audit import AuditEntry
@@ -97,9 +97,12 @@ CALLS: dict[str, Call] = {
 }
 # The unit-scoped callbacks and which argument is the unit code (it gets every payload).
 UNIT_CALLS = {
-    "unit.refresh": 2, "wall.refresh": 4, "field.refresh": 2, "reports.refresh": 1,
+    "unit.refresh": 2,
+    "wall.refresh": 4,
+    "field.refresh": 2,
+    "reports.refresh": 1,
     "ioc_page.refresh": 2,
-}  # fmt: skip
+}
 
 
 @pytest.fixture(scope="module")
@@ -237,21 +240,30 @@ HTTP_CALLS: dict[str, list[str]] = {
     "wall-map.figure": ["wall-unit", "wall-screen", "wall-version", "wall-seen"],
     "field-list.children": ["field-unit", "field-version"],
     "reports-table.children": [
-        "reports-filter-unit", "reports-filter-category", "reports-filter-status",
+        "reports-filter-unit",
+        "reports-filter-category",
+        "reports-filter-status",
     ],
     "kpi-cards.children": ["kpi-period", "kpi-era", "kpi-unit"],
     "leader-table.children": ["leader-kind", "leader-sort"],
     "overview-cards.children": [
-        "overview-version", "overview-metric", "overview-layers", "overview-districts",
+        "overview-version",
+        "overview-metric",
+        "overview-layers",
+        "overview-districts",
     ],
-}  # fmt: skip
+}
 PROVINCE_OUTPUTS = {"kpi-cards.children", "leader-table.children", "overview-cards.children"}
 BUTTONS = {
-    "reports-changed.data": ('{"report":["ALL"],"to":["ALL"],"type":"reports-action"}',
-                             ("report", "to")),
-    "field-changed.data": ('{"action":["ALL"],"incident":["ALL"],"type":"field-action"}',
-                           ("incident", "action")),
-}  # fmt: skip
+    "reports-changed.data": (
+        '{"report":["ALL"],"to":["ALL"],"type":"reports-action"}',
+        ("report", "to"),
+    ),
+    "field-changed.data": (
+        '{"action":["ALL"],"incident":["ALL"],"type":"field-action"}',
+        ("incident", "action"),
+    ),
+}
 
 
 def test_forged_callback_requests_over_http(seeded: Any) -> None:
@@ -270,8 +282,9 @@ def test_forged_callback_requests_over_http(seeded: Any) -> None:
                 expected = (403,) if gated else (200, 204)
                 assert response.status_code in expected, (role, output, payload)
                 if unit_code:
-                    assert "Bảo Lộc" not in json.dumps(response.get_json(silent=True) or "",
-                                                       ensure_ascii=False)  # fmt: skip
+                    assert "Bảo Lộc" not in json.dumps(
+                        response.get_json(silent=True) or "", ensure_ascii=False
+                    )
         for output, (pattern, fields) in BUTTONS.items():
             key = output_key(app, output)
             for payload in CORE:

@@ -111,9 +111,16 @@ def _report(store: Store, lon: float, lat: float, unit: str) -> None:
     at = datetime(2025, 8, 1, 3, tzinfo=UTC)
     with store.session() as session:
         session.add(
-            CitizenReport(service_code="khac", lon=lon, lat=lat, geom=shapely.Point(lon, lat),
-                          unit_code=unit, created_at=at, updated_at=at)
-        )  # fmt: skip
+            CitizenReport(
+                service_code="khac",
+                lon=lon,
+                lat=lat,
+                geom=shapely.Point(lon, lat),
+                unit_code=unit,
+                created_at=at,
+                updated_at=at,
+            )
+        )
 
 
 def test_compare_reports_differences_and_moving_reports(store: Store, tmp_path: Path) -> None:

@@ -66,9 +66,12 @@ def test_unit_at_either_side_of_the_reform(store: Store) -> None:
 def test_import_real_districts_replaces_the_defaults(store: Store, shared_data: Path) -> None:
     seed_default_units(store)
     records = read_units_geojson(
-        shared_data / "lamdong_districts.geojson", "district", date(2004, 11, 17), BEFORE,
+        shared_data / "lamdong_districts.geojson",
+        "district",
+        date(2004, 11, 17),
+        BEFORE,
         parent_code="68",
-    )  # fmt: skip
+    )
     assert import_units(store, records) == 12
     with store.session() as session:
         districts = units_valid_at(session, date(2020, 1, 1), "district")
@@ -98,20 +101,33 @@ BAD_FILES: dict[str, tuple[Any, str]] = {
     "not_json": ("{not json", "not a JSON file"),
     "not_collection": ({"type": "Feature"}, "not a GeoJSON FeatureCollection"),
     "wrong_crs": (
-        {"type": "FeatureCollection", "features": [_feature("1")],
-         "crs": {"type": "name", "properties": {"name": "EPSG:3405"}}},
+        {
+            "type": "FeatureCollection",
+            "features": [_feature("1")],
+            "crs": {"type": "name", "properties": {"name": "EPSG:3405"}},
+        },
         "is not WGS84",
     ),
-    "bowtie": ({"type": "FeatureCollection", "features": [_feature("1"), _feature("2", BOWTIE)]},
-               "feature 1: invalid polygon"),
-    "point": ({"type": "FeatureCollection",
-               "features": [_feature("1"), _feature("2", [108.0, 11.0], "Point")]},
-              "feature 1: geometry must be a Polygon or MultiPolygon, not Point"),
-    "missing_code": ({"type": "FeatureCollection", "features": [_feature("1"), _feature(None)]},
-                     "feature 1: missing code"),
-    "duplicate_code": ({"type": "FeatureCollection", "features": [_feature("1"), _feature("1")]},
-                       "duplicate code '1'"),
-}  # fmt: skip
+    "bowtie": (
+        {"type": "FeatureCollection", "features": [_feature("1"), _feature("2", BOWTIE)]},
+        "feature 1: invalid polygon",
+    ),
+    "point": (
+        {
+            "type": "FeatureCollection",
+            "features": [_feature("1"), _feature("2", [108.0, 11.0], "Point")],
+        },
+        "feature 1: geometry must be a Polygon or MultiPolygon, not Point",
+    ),
+    "missing_code": (
+        {"type": "FeatureCollection", "features": [_feature("1"), _feature(None)]},
+        "feature 1: missing code",
+    ),
+    "duplicate_code": (
+        {"type": "FeatureCollection", "features": [_feature("1"), _feature("1")]},
+        "duplicate code '1'",
+    ),
+}
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_FILES))
@@ -163,13 +179,24 @@ def test_refresh_replaces_old_approximate_units_and_keeps_official_ones(store: S
     """A store seeded by an older version (two periods from 2004-01-01) gets the three
     periods; an imported ward of 2025 stays and no approximate ward is added over it."""
     old_style = UnitRecord(
-        "681", "Huyện Đạ Huoai", "district", shapely.MultiPolygon([shapely.box(107.4, 11.3,
-        107.6, 11.5)]), date(2004, 1, 1), BEFORE, "Huyện", "68", True, "older version",
-    )  # fmt: skip
+        "681",
+        "Huyện Đạ Huoai",
+        "district",
+        shapely.MultiPolygon([shapely.box(107.4, 11.3, 107.6, 11.5)]),
+        date(2004, 1, 1),
+        BEFORE,
+        "Huyện",
+        "68",
+        True,
+        "older version",
+    )
     official = UnitRecord(
-        "99999", "Phường Chính Thức", "commune",
-        shapely.MultiPolygon([shapely.box(108.0, 11.0, 108.1, 11.1)]), AFTER,
-    )  # fmt: skip
+        "99999",
+        "Phường Chính Thức",
+        "commune",
+        shapely.MultiPolygon([shapely.box(108.0, 11.0, 108.1, 11.1)]),
+        AFTER,
+    )
     with store.session() as session:
         insert_units(session, [old_style, official], replace=False)
     removed, added = refresh_default_units(store)

@@ -25,8 +25,10 @@ def through_json(codec: object, value: object) -> object:
 
 def test_report_layers_and_counts_survive_the_table() -> None:
     cells = [Cell(108.43, 11.95, 120, 40), Cell(108.47, 11.95, 3, 0)]
-    points = [ReportPoint(7, 108.4, 11.9, "received", "moi-truong", True),
-              ReportPoint(9, 108.5, 12.0, "resolved", "khac", False)]  # fmt: skip
+    points = [
+        ReportPoint(7, 108.4, 11.9, "received", "moi-truong", True),
+        ReportPoint(9, 108.5, 12.0, "resolved", "khac", False),
+    ]
     assert through_json(reports.LAYER, cells) == cells
     assert through_json(reports.LAYER, points) == points
     assert through_json(reports.LAYER, []) == []

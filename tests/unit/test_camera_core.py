@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from camera.capture import Backoff, downscale, is_file_source, redact_url
+from camera.capture import downscale, is_file_source, redact_url
 from camera.chain import Chain, unmasked
 from camera.confirm import Confirmer
 from camera.evaluate import ClipResult, Event, Sample, metrics, read_manifest
@@ -42,13 +42,9 @@ def test_redact_url_hides_credentials(url: str, expected: str) -> None:
     assert "s3cret" not in redact_url(url) and "abc" not in redact_url(url)
 
 
-def test_file_sources_and_backoff() -> None:
+def test_file_sources_and_downscale() -> None:
     assert is_file_source("/tmp/a.avi") and is_file_source("file:///tmp/a.avi")
     assert not is_file_source("rtsp://h/x") and not is_file_source("http://h/x")
-    backoff = Backoff(1, 10)
-    assert [backoff.next_delay() for _ in range(6)] == [1, 2, 4, 8, 10, 10]
-    backoff.reset()
-    assert backoff.next_delay() == 1
     assert downscale(np.zeros((720, 1280, 3), np.uint8), 640).shape == (360, 640, 3)
     assert downscale(np.zeros((240, 320, 3), np.uint8), 640).shape == (240, 320, 3)
 

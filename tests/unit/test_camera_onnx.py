@@ -36,12 +36,13 @@ def grid_yolo(path: Path) -> Path:
     centres = [(c % 4 * CELL + CELL / 2, c // 4 * CELL + CELL / 2) for c in range(n)]
     boxes = np.array([[[x for x, _ in centres], [y for _, y in centres], [CELL] * n, [CELL] * n]])
     nodes = [
-        helper.make_node("AveragePool", ["images"], ["cells"], kernel_shape=[CELL, CELL],
-                         strides=[CELL, CELL]),
+        helper.make_node(
+            "AveragePool", ["images"], ["cells"], kernel_shape=[CELL, CELL], strides=[CELL, CELL]
+        ),
         helper.make_node("Reshape", ["cells", "flat"], ["per_cell"]),
         helper.make_node("Gather", ["per_cell", "red"], ["score"], axis=1),
         helper.make_node("Concat", ["boxes", "score"], ["output0"], axis=1),
-    ]  # fmt: skip
+    ]
     graph = helper.make_graph(
         nodes,
         "grid_yolo",

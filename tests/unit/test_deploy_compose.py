@@ -90,8 +90,16 @@ def test_dependencies_refer_to_services_that_can_satisfy_them(
                 assert "healthcheck" in services[target], f"{target} has no health check"
             if condition == "service_completed_successfully":
                 assert services[target].get("restart") == "no", f"{target} is not a one-shot"
-    for role in ("serve", "ingest-1", "ingest-2", "cameras-0", "cameras-1", "incidents",
-                 "aggregates", "maintenance"):  # fmt: skip
+    for role in (
+        "serve",
+        "ingest-1",
+        "ingest-2",
+        "cameras-0",
+        "cameras-1",
+        "incidents",
+        "aggregates",
+        "maintenance",
+    ):
         assert services[role]["depends_on"]["migrate"]["condition"] == (
             "service_completed_successfully"
         )

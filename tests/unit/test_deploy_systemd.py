@@ -29,6 +29,7 @@ ROLES = {  # unit file → the handlers its ExecStart lines must reach
     "ioc-incidents.service": ["ioc.incidents.commands.run_worker"],
     "ioc-aggregates.service": ["ioc.commands.start.run_aggregates"],
     "ioc-maintenance.service": ["ioc.commands.start.run_maintenance"],
+    "ioc-connectors.service": ["ioc.connectors.commands.connectors_run"],
     "ioc-migrate.service": ["ioc.commands.db.db_upgrade", "ioc.geography.commands.units_seed"],
 }
 HARDENING = {
@@ -140,6 +141,7 @@ def test_serve_unit_runs_gunicorn_with_sd_notify() -> None:
         ("ioc-incidents.service", ""),
         ("ioc-aggregates.service", ""),
         ("ioc-maintenance.service", ""),
+        ("ioc-connectors.service", ""),
         ("ioc-migrate.service", ""),
     ],
 )

@@ -55,8 +55,18 @@ def test_crs84_and_epsg4326_are_accepted(tmp_path: Path) -> None:
 
 def test_repairable_ring_is_repaired(tmp_path: Path) -> None:
     # A square whose ring touches itself at a spike: invalid but make_valid keeps the area.
-    spiky = [[[108.0, 11.0], [108.1, 11.0], [108.1, 11.1], [108.05, 11.1], [108.05, 11.15],
-              [108.05, 11.1], [108.0, 11.1], [108.0, 11.0]]]  # fmt: skip
+    spiky = [
+        [
+            [108.0, 11.0],
+            [108.1, 11.0],
+            [108.1, 11.1],
+            [108.05, 11.1],
+            [108.05, 11.15],
+            [108.05, 11.1],
+            [108.0, 11.1],
+            [108.0, 11.0],
+        ]
+    ]
     path = write(tmp_path, [feature({"code": "1", "name": "a"}, spiky)])
     (record,) = read_units_geojson(path, "commune", DAY)
     assert record.geom.is_valid
@@ -70,20 +80,35 @@ def test_repairable_ring_is_repaired(tmp_path: Path) -> None:
         ([feature({"code": "1", "name": "a"}, BOWTIE)], {}, "feature 0: invalid polygon"),
         ([feature({"code": "1", "name": "a"}, [108.0, 11.0], "Point")], {}, "not Point"),
         ([feature({"name": "a"})], {}, "no code property found"),
-        ([feature({"code": "1", "name": "a"}), feature({"code": "", "name": "b"})], {},
-         "feature 1: missing code"),
-        ([feature({"code": "1", "name": "a"}), feature({"code": "1", "name": "b"})], {},
-         "feature 1: duplicate code '1' (also feature 0)"),
+        (
+            [feature({"code": "1", "name": "a"}), feature({"code": "", "name": "b"})],
+            {},
+            "feature 1: missing code",
+        ),
+        (
+            [feature({"code": "1", "name": "a"}), feature({"code": "1", "name": "b"})],
+            {},
+            "feature 1: duplicate code '1' (also feature 0)",
+        ),
         ([feature({"code": "1", "name": " "})], {}, "feature 0: missing name"),
-        ([feature({"code": "1", "name": "a"})],
-         {"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3405"}}},
-         "EPSG::3405' is not WGS84"),
-        ([feature({"code": "1", "name": "a"}, [[[500000, 1200000], [510000, 1200000],
-                                                 [510000, 1210000], [500000, 1200000]]])],
-         {}, "feature 0: coordinates"),
+        (
+            [feature({"code": "1", "name": "a"})],
+            {"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3405"}}},
+            "EPSG::3405' is not WGS84",
+        ),
+        (
+            [
+                feature(
+                    {"code": "1", "name": "a"},
+                    [[[500000, 1200000], [510000, 1200000], [510000, 1210000], [500000, 1200000]]],
+                )
+            ],
+            {},
+            "feature 0: coordinates",
+        ),
         ([], {}, "has no features"),
     ],
-)  # fmt: skip
+)
 def test_bad_files_raise_one_clear_error(
     tmp_path: Path, features: list[dict[str, Any]], extra: dict[str, Any], message: str
 ) -> None:

@@ -1,26 +1,85 @@
-"""The translation table: every key in every language, Vietnamese by default."""
+"""The catalogues: every key in every language, Vietnamese by default."""
 
 from __future__ import annotations
 
-import string
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
-from ioc.i18n import DEFAULT_LANGUAGE, LANGUAGES, TEXTS, language_or_default, t
+from ioc.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    LOCALE_DIR,
+    TEXTS,
+    catalogue_path,
+    language_or_default,
+    load_texts,
+    problems,
+    t,
+)
+
+CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
-def test_every_key_has_every_language() -> None:
-    for key, texts in TEXTS.items():
-        assert set(texts) == set(LANGUAGES), key
-        assert all(text.strip() for text in texts.values()), key
+def write_catalogues(root: Path, vi: str, en: str) -> Path:
+    """Two small ``.po`` files as a translator's editor would leave them."""
+    for lang, body in zip(LANGUAGES, (vi, en), strict=True):
+        path = catalogue_path(lang, root)
+        path.parent.mkdir(parents=True)
+        header = (
+            f'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: {CONTENT_TYPE}\\n"\n\n'
+        )
+        path.write_text(header + body, encoding="utf-8")
+    return root
 
 
-def test_placeholders_are_the_same_in_every_language() -> None:
-    def fields(text: str) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def test_every_key_has_every_language_with_the_same_placeholders() -> None:
+    assert len(TEXTS) > 300
+    assert problems(TEXTS) == []
 
-    for key, texts in TEXTS.items():
-        assert fields(texts["vi"]) == fields(texts["en"]), key
+
+def test_the_template_lists_the_keys_of_the_catalogues_in_their_order() -> None:
+    with (LOCALE_DIR / "ioc.pot").open("rb") as handle:
+        template = [m.id for m in read_po(handle) if m.id]
+    for lang in LANGUAGES:
+        with catalogue_path(lang).open("rb") as handle:
+            assert [m.id for m in read_po(handle) if m.id] == template, lang
+    assert template == list(TEXTS)
+
+
+def test_a_good_pair_of_catalogues_passes(tmp_path: Path) -> None:
+    root = write_catalogues(
+        tmp_path,
+        'msgid "a.time"\nmsgstr "Lúc {time}"\n',
+        'msgid "a.time"\nmsgstr "At {time}"\n',
+    )
+    texts = load_texts(root)
+    assert dict(texts["a.time"]) == {"vi": "Lúc {time}", "en": "At {time}"}
+    assert problems(texts) == []
+
+
+@pytest.mark.parametrize(
+    ("en", "problem"),
+    [
+        ("", "a.time: no text in en"),  # the key is missing from the English catalogue
+        ('msgid "a.time"\nmsgstr ""\n', "a.time: no text in en"),  # left untranslated
+        ('msgid "a.time"\nmsgstr "   "\n', "a.time: no text in en"),  # blank
+        ('#, fuzzy\nmsgid "a.time"\nmsgstr "At {time}"\n', "a.time: no text in en"),
+        ('msgid "a.time"\nmsgstr "At {hour}"\n', "a.time: placeholders differ"),
+        ('msgid "a.time"\nmsgstr "At the time"\n', "a.time: placeholders differ"),
+    ],
+)
+def test_a_wrong_or_missing_translation_is_reported(tmp_path: Path, en: str, problem: str) -> None:
+    root = write_catalogues(tmp_path, 'msgid "a.time"\nmsgstr "Lúc {time}"\n', en)
+    found = problems(load_texts(root))
+    assert len(found) == 1
+    assert found[0].startswith(problem)
+
+
+def test_a_key_only_in_english_is_reported(tmp_path: Path) -> None:
+    root = write_catalogues(tmp_path, "", 'msgid "b.only"\nmsgstr "Only"\n')
+    assert problems(load_texts(root)) == ["b.only: no text in vi"]
 
 
 def test_vietnamese_is_the_default() -> None:

@@ -7,17 +7,24 @@ from datetime import date, datetime
 
 import pytest
 
-from ioc.auth.scope import area_scope, current_area, ioc_code_of, ioc_key
+from ioc.auth.scope import area_scope
 from ioc.cli import build_parser
 from ioc.iocs.rows import IocRow, missing_columns, parse_date, parse_row, parse_rows, split_list
+from ioc.store.units import current_area, ioc_code_of, ioc_key
 from tests.unit.test_auth_core import UNITS
 
 TODAY = date(2026, 3, 1)
 GOOD = {
-    "code": "IOC-D1", "name": "IOC huyện D1", "kind": "unit", "unit": "D1",
-    "source": "Báo X, 01/02/2023", "opened_on": "19/05/2022", "area": "D1; w2",
-    "operators": "a; b;a", "kiosks": "",
-}  # fmt: skip
+    "code": "IOC-D1",
+    "name": "IOC huyện D1",
+    "kind": "unit",
+    "unit": "D1",
+    "source": "Báo X, 01/02/2023",
+    "opened_on": "19/05/2022",
+    "area": "D1; w2",
+    "operators": "a; b;a",
+    "kiosks": "",
+}
 
 
 def problems_of(cells: dict[str, object]) -> list[tuple[int, str]]:

@@ -16,25 +16,53 @@ from ioc.kpi.ratio import add_counts
 from ioc.kpi.weights import WeightsError, default_weights, parse_weights
 
 PERFECT = {
-    "received": 10, "published": 10, "received_on_time": 10, "online": 10,
-    "fee_required": 5, "paid_online": 5, "digitised": 10, "finished": 10,
-    "finished_on_time": 10, "result_digitised": 10, "e_result": 10, "rated": 4,
-    "satisfied": 4, "due": 10, "overdue_open": 0,
-    CATALOGUES: 1, "proc_all": 4, "proc_announced": 2, "proc_announced_on_time": 2,
-    "proc_updated": 1, "proc_updated_on_time": 1, "proc_published_full": 4, "proc_online": 4,
-    "proc_online_used": 4, "proc_fee": 2, "proc_fee_payable": 2, "proc_fee_paid_online": 2,
-    "proc_population": 4, "pakn_received": 3, "pakn_handled": 3, "pakn_on_time": 3,
-    "pakn_rated": 2, "pakn_satisfied": 2,
-}  # fmt: skip
+    "received": 10,
+    "published": 10,
+    "received_on_time": 10,
+    "online": 10,
+    "fee_required": 5,
+    "paid_online": 5,
+    "digitised": 10,
+    "finished": 10,
+    "finished_on_time": 10,
+    "result_digitised": 10,
+    "e_result": 10,
+    "rated": 4,
+    "satisfied": 4,
+    "due": 10,
+    "overdue_open": 0,
+    CATALOGUES: 1,
+    "proc_all": 4,
+    "proc_announced": 2,
+    "proc_announced_on_time": 2,
+    "proc_updated": 1,
+    "proc_updated_on_time": 1,
+    "proc_published_full": 4,
+    "proc_online": 4,
+    "proc_online_used": 4,
+    "proc_fee": 2,
+    "proc_fee_payable": 2,
+    "proc_fee_paid_online": 2,
+    "proc_population": 4,
+    "pakn_received": 3,
+    "pakn_handled": 3,
+    "pakn_on_time": 3,
+    "pakn_rated": 2,
+    "pakn_satisfied": 2,
+}
 NO_SOURCE = 6  # points of so_hoa.ban_sao, tai_su_dung, dan_cu_ho_so: the IOC has no records
 
 
 def test_weights_file_has_six_groups_whose_indicators_add_up() -> None:
     weights = default_weights()
     assert [(g.code, g.points) for g in weights.groups] == [
-        ("cong_khai", 18), ("tien_do", 20), ("truc_tuyen", 12), ("thanh_toan", 10),
-        ("so_hoa", 22), ("hai_long", 18),
-    ]  # fmt: skip
+        ("cong_khai", 18),
+        ("tien_do", 20),
+        ("truc_tuyen", 12),
+        ("thanh_toan", 10),
+        ("so_hoa", 22),
+        ("hai_long", 18),
+    ]
     for group in weights.groups:
         assert sum(i.points for i in group.indicators) == group.points, group.code
     assert sum(g.points for g in weights.groups) == 100
@@ -44,8 +72,10 @@ def test_weights_file_has_six_groups_whose_indicators_add_up() -> None:
 def test_weights_json_command_prints_the_tree() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "ioc.cli", "kpi", "weights", "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     tree = json.loads(done.stdout)
     groups = tree["groups"]
     assert [g["points"] for g in groups] == [18, 20, 12, 10, 22, 18]
@@ -59,10 +89,20 @@ def test_weights_json_command_prints_the_tree() -> None:
 
 
 def _one_group(**indicator: object) -> dict[str, object]:
-    item = {"code": "a.x", "name_vi": "x", "name_en": "x", "numerator": "n", "denominator": "d",
-            "points": 100, **indicator}  # fmt: skip
-    return {"groups": [{"code": "a", "name_vi": "A", "name_en": "A", "points": 100,
-                        "indicators": [item]}]}  # fmt: skip
+    item = {
+        "code": "a.x",
+        "name_vi": "x",
+        "name_en": "x",
+        "numerator": "n",
+        "denominator": "d",
+        "points": 100,
+        **indicator,
+    }
+    return {
+        "groups": [
+            {"code": "a", "name_vi": "A", "name_en": "A", "points": 100, "indicators": [item]}
+        ]
+    }
 
 
 def test_inconsistent_weights_are_refused() -> None:
@@ -93,8 +133,17 @@ def test_caps_full_at_a_share_below_one() -> None:
 
 
 def test_empty_denominators_follow_the_portal_not_a_rescale() -> None:
-    counts = dict(PERFECT, rated=0, satisfied=0, pakn_handled=0, pakn_on_time=0,
-                  pakn_rated=0, pakn_satisfied=0, proc_announced=0, proc_fee=0)  # fmt: skip
+    counts = dict(
+        PERFECT,
+        rated=0,
+        satisfied=0,
+        pakn_handled=0,
+        pakn_on_time=0,
+        pakn_rated=0,
+        pakn_satisfied=0,
+        proc_announced=0,
+        proc_fee=0,
+    )
     result = score(counts)
     assert result.indicator("hai_long.ho_so").points == 0  # nobody rated: 0
     assert result.indicator("hai_long.pakn_dung_han").points == 6  # no PAKN: full
@@ -124,13 +173,18 @@ def test_a_unit_without_records_has_no_score_not_zero() -> None:
 
 
 def test_province_total_from_records_not_average_of_units() -> None:
-    big = dict(PERFECT, received=100, published=100, online=100, digitised=100,
-               received_on_time=100)  # fmt: skip
+    big = dict(
+        PERFECT, received=100, published=100, online=100, digitised=100, received_on_time=100
+    )
     small = dict(PERFECT, received=2, published=0, online=2, digitised=2, received_on_time=2)
     table = build_table(
-        Period.parse("2026-10"), "post2025", {"A": big, "B": small}, {},
-        {"A": "Phường A", "B": "Xã B"}, weights=default_weights(),
-    )  # fmt: skip
+        Period.parse("2026-10"),
+        "post2025",
+        {"A": big, "B": small},
+        {},
+        {"A": "Phường A", "B": "Xã B"},
+        weights=default_weights(),
+    )
     province = table.province.score.indicator("cong_khai.dong_bo").points
     assert province == pytest.approx(6 * 100 / 102)
     units = [table.unit(code) for code in "AB"]
@@ -142,9 +196,13 @@ def test_province_total_from_records_not_average_of_units() -> None:
 def test_ranking_change_and_units_without_data() -> None:
     worse = dict(PERFECT, received_on_time=5)
     table = build_table(
-        Period.parse("2026-10"), "post2025", {"A": worse, "B": PERFECT},
-        {"A": PERFECT}, {"A": "A", "B": "B", "C": "C"}, weights=default_weights(),
-    )  # fmt: skip
+        Period.parse("2026-10"),
+        "post2025",
+        {"A": worse, "B": PERFECT},
+        {"A": PERFECT},
+        {"A": "A", "B": "B", "C": "C"},
+        weights=default_weights(),
+    )
     assert [(u.code, u.rank) for u in table.units] == [("B", 1), ("A", 2), ("C", None)]
     a, b = table.unit("A"), table.unit("B")
     assert a is not None and a.change == pytest.approx(-10)

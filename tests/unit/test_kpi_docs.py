@@ -14,8 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_kpi_doc_is_generated_from_the_weights_file() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "kpi_docs.py"), "--check"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     text = (ROOT / "docs" / "kpi.md").read_text(encoding="utf-8")
     weights = default_weights()

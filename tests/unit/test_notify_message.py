@@ -18,9 +18,18 @@ NOW = 1_800_000_000
 def incident(snapshot: str | None) -> Incident:
     at = datetime(2026, 3, 10, 5, 50, tzinfo=UTC)
     return Incident(
-        id=7, kind="smoke", severity="high", status="new", title="Khói", unit_code="672",
-        lon=108.44, lat=11.94, opened_at=at, updated_at=at, snapshot=snapshot,
-    )  # fmt: skip
+        id=7,
+        kind="smoke",
+        severity="high",
+        status="new",
+        title="Khói",
+        unit_code="672",
+        lon=108.44,
+        lat=11.94,
+        opened_at=at,
+        updated_at=at,
+        snapshot=snapshot,
+    )
 
 
 def test_the_alert_carries_a_signed_snapshot_link_when_a_key_is_set() -> None:

@@ -91,9 +91,9 @@ def test_field_says_so_and_rebuilds_the_list_once_the_database_is_back(down: Sto
 
 
 def test_system_says_so_instead_of_old_counters(down: Store) -> None:
-    workers, cameras, rejects = system.refresh(None, "en")
-    assert t("common.db_unreachable", "en") in error_of(workers)
-    assert (cameras, rejects) == (None, None)
+    answer = system.refresh(None, "en")
+    assert t("common.db_unreachable", "en") in error_of(answer["workers"])
+    assert (answer["cameras"], answer["rejects"], answer["connectors"]) == (None, None, None)
 
 
 def test_leader_says_so_in_its_table_and_keeps_the_chart(down: Store) -> None:

@@ -103,9 +103,11 @@ def test_kpis_on_a_hand_computed_case() -> None:
 
 
 def test_layer_points_and_grid_cells() -> None:
-    points = [ReportPoint(1, 108.44, 11.94, "received", "khac"),
-              ReportPoint(2, 108.441, 11.941, "resolved", "khac"),
-              ReportPoint(3, 108.441, 11.941, "assigned", "khac", overdue=True)]  # fmt: skip
+    points = [
+        ReportPoint(1, 108.44, 11.94, "received", "khac"),
+        ReportPoint(2, 108.441, 11.941, "resolved", "khac"),
+        ReportPoint(3, 108.441, 11.941, "assigned", "khac", overdue=True),
+    ]
     trace = report_trace(points, "vi")
     assert list(trace.customdata) == [1, 2, 3]
     assert list(trace.marker.color) == ["#38bdf8", "#22c55e", "#ff3b30"]
@@ -137,8 +139,15 @@ def test_media_checks_and_exif() -> None:
 def test_csv_rows() -> None:
     categories = {c.code: c for c in read_categories()}
     now = datetime(2026, 3, 10, tzinfo=UTC)
-    good = {"id": "A1", "service_code": "khac", "created_at": "01/03/2026 08:15",
-            "lat": "11.94", "long": "108.44", "status": "closed", "rating": "4"}  # fmt: skip
+    good = {
+        "id": "A1",
+        "service_code": "khac",
+        "created_at": "01/03/2026 08:15",
+        "lat": "11.94",
+        "long": "108.44",
+        "status": "closed",
+        "rating": "4",
+    }
     parsed = parse_row(2, good, categories, now)
     assert isinstance(parsed, CsvReport) and parsed.status == "resolved"
     assert parsed.created_at == datetime(2026, 3, 1, 1, 15, tzinfo=UTC)

@@ -18,8 +18,13 @@ def test_subscriptions_cover_the_whole_prefix() -> None:
 
 def test_own_alerts_are_recognised_and_nothing_else() -> None:
     assert is_own_output("ioc/v1", "ioc/v1/672/alert/42")
-    for topic in ("ioc/v1/672/alert/x", "ioc/v1/alert/42", "ioc/v2/672/alert/42",
-                  "ioc/v1/camera/alert/heartbeat", "ioc/v1/bad id/alert/1"):  # fmt: skip
+    for topic in (
+        "ioc/v1/672/alert/x",
+        "ioc/v1/alert/42",
+        "ioc/v2/672/alert/42",
+        "ioc/v1/camera/alert/heartbeat",
+        "ioc/v1/bad id/alert/1",
+    ):
         assert not is_own_output("ioc/v1", topic), topic
 
 

@@ -22,9 +22,15 @@ branch_labels = None
 depends_on = None
 
 FLAGS = (
-    "fee", "online_payment", "population_db", "announced", "announced_on_time", "updated",
-    "updated_on_time", "published_full",
-)  # fmt: skip
+    "fee",
+    "online_payment",
+    "population_db",
+    "announced",
+    "announced_on_time",
+    "updated",
+    "updated_on_time",
+    "published_full",
+)
 
 
 def upgrade() -> None:

@@ -18,8 +18,12 @@ down_revision = "0022_camera_simulated"
 branch_labels = None
 depends_on = None
 
-TEXT_COLUMNS = (("name_en", sa.String(length=200)), ("owner", sa.String(length=200)),
-                ("source", sa.Text()), ("note", sa.Text()))  # fmt: skip
+TEXT_COLUMNS = (
+    ("name_en", sa.String(length=200)),
+    ("owner", sa.String(length=200)),
+    ("source", sa.Text()),
+    ("note", sa.Text()),
+)
 
 
 def upgrade() -> None:
