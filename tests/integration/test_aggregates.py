@@ -131,7 +131,7 @@ def test_the_overview_reads_the_aggregates_instead_of_counting(province: Store) 
     assert not [s for s in sent if "dossiers" in s]  # no KPI counted
     assert not [s for s in sent if "citizen_reports" in s and "GROUP BY" in s.upper()]
     assert not [s for s in sent if "count(citizen_reports.id)" in s]  # no report counted
-    assert str(direct[0] + 700) in json.dumps(result[8].to_plotly_json(), default=str)
+    assert str(direct[0] + 700) in json.dumps(result["cards"].to_plotly_json(), default=str)
 
 
 def test_an_expired_aggregate_is_counted_again_and_shared(province: Store) -> None:

@@ -91,7 +91,7 @@ def test_open_incidents_newest_first_without_closed_ones(store: Store) -> None:
 
 
 def test_overview_has_every_layer_and_toggles_them_by_patch(store: Store) -> None:
-    figure = overview.refresh_at(NOW, None, "vi")[0]
+    figure = overview.refresh_at(NOW, None, "vi")["figure"]
     assert isinstance(figure, go.Figure)
     metas = [trace.meta for trace in figure.data]
     assert metas[5:] == ["cones", "reports", "sensors", "incidents-halo", "incidents"]
@@ -103,17 +103,18 @@ def test_overview_has_every_layer_and_toggles_them_by_patch(store: Store) -> Non
 
 
 def test_a_new_incident_patches_only_its_layer(store: Store) -> None:
-    version = overview.refresh_at(NOW, None, "vi")[6]
+    version = overview.refresh_at(NOW, None, "vi")["version"]
     add_incident(store, 4, minutes=0)
     result = overview.refresh_at(NOW, version, "vi")
-    locations = {op["location"][1] for op in result[0].to_plotly_json()["operations"]}
+    locations = {op["location"][1] for op in result["figure"].to_plotly_json()["operations"]}
     assert locations == {8, 9}
-    assert "Khói 4" in str(result[9].to_plotly_json())
-    assert result[1] is dash.no_update  # cameras did not change
+    assert "Khói 4" in str(result["incidents"].to_plotly_json())
+    assert result["online"] is dash.no_update  # cameras did not change
 
 
 def test_metric_falls_back_to_camera_counts_without_dossiers(store: Store) -> None:
-    patch, ranking = overview.pick_metric_at(NOW, "total", "vi")
+    picked = overview.pick_metric_at(NOW, "total", "vi")
+    patch, ranking = picked["figure"], picked["ranking"]
     trace = patch.to_plotly_json()["operations"][0]["params"]["value"]
     assert list(trace["z"]) == [1.0, 0.0, 2.0]  # cameras in W1, W2, W3
     assert "Chưa có số liệu" in str(ranking)
