@@ -27,6 +27,7 @@ from ioc.pages.kpi_area import unit_index
 from ioc.pages.kpi_cache import metric_max, metric_name
 from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, ranking
+from ioc.pages.states import only
 from ioc.pages.unit import find_unit
 from ioc.pages.wall_units import requested_units, rotation_plan
 from ioc.pages.wall_views import PANELS, alert, newest_unseen, panel_names, panels, ticker
@@ -96,38 +97,51 @@ def layout(
     )  # fmt: skip
 
 
+OUTPUTS = {
+    "figure": Output("wall-map", "figure"),
+    "title": Output("wall-title", "children"),
+    "cards": Output("wall-cards", "children"),
+    "incidents": Output("wall-incidents", "children"),
+    "alarms": Output("wall-alarms", "children"),
+    "ranking_title": Output("wall-ranking-title", "children"),
+    "ranking": Output("wall-ranking", "children"),
+    "ticker": Output("wall-ticker", "children"),
+    "alert": Output("wall-alert", "children"),
+    "alert_until": Output("wall-alert-until", "data"),
+    "seen": Output("wall-seen", "data"),
+    "version": Output("wall-version", "data"),
+    "updated": Output("wall-updated", "children"),
+}
+
+
 @callback(
-    Output("wall-map", "figure"),
-    Output("wall-title", "children"),
-    Output("wall-cards", "children"),
-    Output("wall-incidents", "children"),
-    Output("wall-alarms", "children"),
-    Output("wall-ranking-title", "children"),
-    Output("wall-ranking", "children"),
-    Output("wall-ticker", "children"),
-    Output("wall-alert", "children"),
-    Output("wall-alert-until", "data"),
-    Output("wall-seen", "data"),
-    Output("wall-version", "data"),
-    Output("wall-updated", "children"),
-    Input("wall-refresh", "n_intervals"),
-    Input("wall-screen", "data"),
-    Input("wall-unit", "data"),
-    State("wall-version", "data"),
-    State("wall-seen", "data"),
-    State(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[
+        Input("wall-refresh", "n_intervals"),
+        Input("wall-screen", "data"),
+        Input("wall-unit", "data"),
+    ],
+    state=[
+        State("wall-version", "data"),
+        State("wall-seen", "data"),
+        State(LANG_STORE_ID, "data"),
+    ],
 )
 def refresh(
-    _n: int | None, screen: list[int] | None, unit: str | None,
-    version: dict[str, str] | None, seen: int | None, lang: str | None,
-) -> tuple[Any, ...]:  # fmt: skip
+    _n: int | None,
+    screen: list[int] | None,
+    unit: str | None,
+    version: dict[str, str] | None,
+    seen: int | None,
+    lang: str | None,
+) -> dict[str, Any]:
     """Fill the wall, then re-read only what changed; raise the alert for a new incident."""
     chosen = language_or_default(lang)
     seen = seen if isinstance(seen, int) and not isinstance(seen, bool) else None
     try:
         return refresh_at(utcnow(), version, seen, unit, chosen, screen)
     except SQLAlchemyError as exc:
-        return (*[dash.no_update] * 12, t("common.error", chosen, reason=type(exc).__name__))
+        return only(OUTPUTS, updated=t("common.error", chosen, reason=type(exc).__name__))
 
 
 def map_size(screen: list[int] | None) -> tuple[int, int]:
@@ -156,32 +170,54 @@ def wall_unit(principal: Principal | None, unit: Any) -> Any:
 
 
 def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
-    now: datetime, version: dict[str, str] | None, seen: int | None, unit: str | None,
-    lang: str, screen: list[int] | None = None,
-) -> tuple[Any, ...]:  # fmt: skip
+    now: datetime,
+    version: dict[str, str] | None,
+    seen: int | None,
+    unit: str | None,
+    lang: str,
+    screen: list[int] | None = None,
+) -> dict[str, Any]:
     """:func:`refresh` at a given moment (tests fix the time)."""
     skip = dash.no_update
     stamp = t("wall.updated", lang, time=format_local(now, "%H:%M:%S"))
     principal = viewer()
     unit = wall_unit(principal, unit)
     if principal is None or refuses_unit(principal, unit):
-        return (empty_figure(), denied(lang), *[None] * 5, [], None, 0, None, None, "")
+        return {
+            **dict.fromkeys(OUTPUTS),
+            "figure": empty_figure(),
+            "title": denied(lang),
+            "ticker": [],
+            "alert_until": 0,
+            "updated": "",
+        }
     with current_store().session() as session:
         found = find_unit(session, unit) if unit_code_or_none(unit) else None
         code = found.code if found else None
         new_version = {**map_data.versions(session, now, code), "unit": code or ""}
         changed = map_data.changed_feeds(version, new_version)
         if not changed:
-            return (*[skip] * 12, stamp)
+            return only(OUTPUTS, updated=stamp)
         # a rotation moved to another unit: draw it whole, without an alert for its past
         moved = isinstance(version, dict) and version.get("unit", "") != new_version["unit"]
         first = moved or not isinstance(version, dict)
-        areas = (map_data.Areas([found], []) if found
-                 else map_data.load_areas(session, map_data.local_today(now)))  # fmt: skip
+        areas = (
+            map_data.Areas([found], [])
+            if found
+            else map_data.load_areas(session, map_data.local_today(now))
+        )
         parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras", "incidents"}
-        data = map_data.read_map_data(session, now, lang, areas=areas, metric="total",
-                                      parts=parts, layers=None, unit=code,
-                                      versions=new_version)  # fmt: skip
+        data = map_data.read_map_data(
+            session,
+            now,
+            lang,
+            areas=areas,
+            metric="total",
+            parts=parts,
+            layers=None,
+            unit=code,
+            versions=new_version,
+        )
         size = map_size(screen)
         scale = marker_scale(size)
         figure: Any = (
@@ -200,21 +236,21 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
         )
     fresh = None if moved else newest_unseen(data.incidents, seen)
     newest = max((item.id for item in data.incidents), default=seen or 0)
-    return (
-        figure,
-        found.name if found else t("panel.province", lang),
-        summary,
-        incident_queue(data.incidents, data.names, lang, limit=5),
-        alarm_items(data.states, data.names, lang, limit=5),
-        title,
-        board,
-        ticker(data.incidents, data.names, lang),
-        alert(fresh, data.names, lang) if fresh else skip,
-        int(now.timestamp() * 1000) + ALERT_MS if fresh else skip,
-        max(newest, seen or 0),
-        new_version,
-        stamp,
-    )
+    return {
+        "figure": figure,
+        "title": found.name if found else t("panel.province", lang),
+        "cards": summary,
+        "incidents": incident_queue(data.incidents, data.names, lang, limit=5),
+        "alarms": alarm_items(data.states, data.names, lang, limit=5),
+        "ranking_title": title,
+        "ranking": board,
+        "ticker": ticker(data.incidents, data.names, lang),
+        "alert": alert(fresh, data.names, lang) if fresh else skip,
+        "alert_until": int(now.timestamp() * 1000) + ALERT_MS if fresh else skip,
+        "seen": max(newest, seen or 0),
+        "version": new_version,
+        "updated": stamp,
+    }
 
 
 @callback(Output("wall-plan", "data"), Input("wall-request", "data"))

@@ -110,12 +110,12 @@ def test_wall_of_672_ranks_its_wards_and_a_ward_wall_shows_its_rank(
 ) -> None:
     _store, (good, poor) = dalat
     area = wall.refresh_at(NOW, None, None, DA_LAT, "vi")
-    assert area[5] == "Xếp hạng phường, xã của địa bàn"
-    board = str(area[6])
+    assert area["ranking_title"] == "Xếp hạng phường, xã của địa bàn"
+    board = str(area["ranking"])
     assert good in board and poor in board and board.index(good) < board.index(poor)
     ward = wall.refresh_at(NOW, None, None, poor, "vi")
-    assert ward[5].endswith("Xếp hạng 2/2 đơn vị toàn tỉnh")
-    assert poor in str(ward[6]) and good not in str(ward[6])
+    assert ward["ranking_title"].endswith("Xếp hạng 2/2 đơn vị toàn tỉnh")
+    assert poor in str(ward["ranking"]) and good not in str(ward["ranking"])
 
 
 def test_leader_kpi_page_and_cli_agree(

@@ -101,7 +101,7 @@ def test_unit_page_refuses_a_unit_out_of_scope(store: Store, city: Any) -> None:
         assert mine[1] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(mine)
         assert "QT-DL" in dump(mine[0]) and "QT-BL" not in dump(mine[0])  # the map's gauges
         forged = unit.refresh_at(NOW, None, PHUONG_1_BAO_LOC, "vi")
-        assert DENIED in dump(forged[1])
+        assert DENIED in dump(forged["title"])
         assert "Bảo Lộc" not in dump(forged) and "CAM-BL" not in dump(forged)
         skeleton = dump(unit.layout(code=PHUONG_1_BAO_LOC))  # ids only: the gate decides
         assert '"unit-map"' in skeleton and "Bảo Lộc" not in skeleton
@@ -116,19 +116,23 @@ def test_wall_shows_the_principal_unit_and_refuses_others(store: Store, city: An
     server, _ = city
     with acting_as(server, operator(store, BAO_LOC)):
         own = wall.refresh_at(NOW, None, None, None, "vi")
-        assert own[1] == "Thành phố Bảo Lộc"  # no ?unit=: its own unit, not the province
+        assert own["title"] == "Thành phố Bảo Lộc"  # no ?unit=: its own unit, not the province
         forged = wall.refresh_at(NOW, None, None, XUAN_HUONG, "vi")
-        assert DENIED in dump(forged[1]) and "Xuân Hương" not in dump(forged)
+        assert DENIED in dump(forged["title"]) and "Xuân Hương" not in dump(forged)
     kiosk = unit_principal(store, "kiosk:DL", Role.KIOSK, DA_LAT)
     with acting_as(server, kiosk):
         ward = wall.refresh_at(NOW, None, None, XUAN_HUONG, "vi")
-        assert ward[1] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(ward[3])
-        ranked = dump(ward[6])
+        assert ward["title"] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(
+            ward["incidents"]
+        )
+        ranked = dump(ward["ranking"])
         assert "Bảo Lộc" not in ranked and "Bảo Lộc" not in dump(ward)
         assert "QT-BL" not in dump(ward)
     with acting_as(server, LEADER):
         province = wall.refresh_at(NOW, None, None, None, "vi")
-        assert "Khói Bảo Lộc" in dump(province[3]) and "Khói Đà Lạt" in dump(province[3])
+        assert "Khói Bảo Lộc" in dump(province["incidents"]) and "Khói Đà Lạt" in dump(
+            province["incidents"]
+        )
 
 
 def test_field_list_comes_from_the_principal_not_the_query(store: Store, city: Any) -> None:
@@ -239,7 +243,7 @@ def test_reports_list_and_actions_in_scope_with_audit(store: Store, city: Any) -
         assert [o["value"] for o in units] == [XUAN_HUONG]
         assert '"received"' in dump(cards) or "1" in dump(cards)
         forged = reports.refresh_at(NOW, PHUONG_1_BAO_LOC, None, None, "vi")
-        assert DENIED in dump(forged[1]) and "Bảo Lộc" not in dump(forged)
+        assert DENIED in dump(forged["title"]) and "Bảo Lộc" not in dump(forged)
         assert reports.apply_action(seeded.report_bl, "assigned", NOW) == "unknown"
         assert reports.apply_action(seeded.report_dl, "resolved", NOW, "test") is None
     with acting_as(server, LEADER):

@@ -134,12 +134,12 @@ def test_unit_page_lists_its_cameras_reports_and_incidents(store: Store) -> None
 
 def test_wall_raises_an_alert_only_for_incidents_it_has_not_seen(store: Store) -> None:
     first = wall.refresh_at(NOW, None, None, None, "vi")
-    assert first[8] is dash.no_update and first[10] == 2  # first look: no alert
+    assert first["alert"] is dash.no_update and first["seen"] == 2  # first look: no alert
     add_incident(store, 5, minutes=0)
-    again = wall.refresh_at(NOW, first[11], first[10], None, "vi")
-    assert "SỰ CỐ MỚI" in str(again[8]) and "Khói 5" in str(again[8])
-    assert again[9] > NOW.timestamp() * 1000 and again[10] == 5
-    assert len(again[7]) <= 8  # the ticker is bounded
+    again = wall.refresh_at(NOW, first["version"], first["seen"], None, "vi")
+    assert "SỰ CỐ MỚI" in str(again["alert"]) and "Khói 5" in str(again["alert"])
+    assert again["alert_until"] > NOW.timestamp() * 1000 and again["seen"] == 5
+    assert len(again["ticker"]) <= 8  # the ticker is bounded
 
 
 def test_wall_rotation_time_is_checked() -> None:
@@ -165,19 +165,19 @@ def test_leader_ranks_units_and_exports_csv(store: Store) -> None:
 def test_wall_moving_to_another_unit_redraws_it_without_an_alert(store: Store) -> None:
     first = wall.refresh_at(NOW, None, None, None, "vi")
     add_incident(store, 4, minutes=0)  # new, in W1: on a wall that stays, it would alert
-    moved = wall.refresh_at(NOW, first[11], first[10], "W1", "vi")
-    assert isinstance(moved[0], go.Figure)  # the whole map of the new unit, not a patch
-    assert moved[1] == "Phường Xuân Hương - Đà Lạt"
-    assert moved[8] is dash.no_update and moved[9] is dash.no_update  # no alert
-    assert moved[10] == 4 and moved[11]["unit"] == "W1"
-    stays = wall.refresh_at(NOW, moved[11], moved[10], "W1", "vi")
-    assert stays[0] is dash.no_update  # nothing changed since
+    moved = wall.refresh_at(NOW, first["version"], first["seen"], "W1", "vi")
+    assert isinstance(moved["figure"], go.Figure)  # the whole map of the new unit, not a patch
+    assert moved["title"] == "Phường Xuân Hương - Đà Lạt"
+    assert moved["alert"] is dash.no_update and moved["alert_until"] is dash.no_update  # no alert
+    assert moved["seen"] == 4 and moved["version"]["unit"] == "W1"
+    stays = wall.refresh_at(NOW, moved["version"], moved["seen"], "W1", "vi")
+    assert stays["figure"] is dash.no_update  # nothing changed since
 
 
 def test_a_4k_wall_draws_its_markers_twice_as_big(store: Store) -> None:
     def sizes(figure: go.Figure) -> list[Any]:
         return [trace.marker.size for trace in figure.data if trace.meta == "incidents"]
 
-    full_hd = wall.refresh_at(NOW, None, None, None, "vi", [1920, 1080])[0]
-    four_k = wall.refresh_at(NOW, None, None, None, "vi", [3840, 2160])[0]
+    full_hd = wall.refresh_at(NOW, None, None, None, "vi", [1920, 1080])["figure"]
+    four_k = wall.refresh_at(NOW, None, None, None, "vi", [3840, 2160])["figure"]
     assert sizes(full_hd) == [26] and sizes(four_k) == [52]
