@@ -98,7 +98,7 @@ def test_unit_page_of_672_shows_the_area_index_and_its_wards(
     units = [table.unit(good), table.unit(poor)]
     expected = score(add_counts([u.counts for u in units if u is not None]))
     result = unit.refresh_at(NOW, None, DA_LAT, "vi")
-    cards, kpis = str(result[2]), str(result[3])
+    cards, kpis = str(result["cards"]), str(result["kpis"])
     assert "Chỉ số 766 (tổng hợp địa bàn)" in cards
     assert f"{expected.total:.1f}" in cards
     assert "không phải điểm chính thức" in kpis and "Xếp hạng phường, xã của địa bàn" in kpis

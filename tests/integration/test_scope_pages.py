@@ -98,18 +98,20 @@ def test_unit_page_refuses_a_unit_out_of_scope(store: Store, city: Any) -> None:
     server, _ = city
     with acting_as(server, operator(store)):
         mine = unit.refresh_at(NOW, None, XUAN_HUONG, "vi")
-        assert mine[1] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(mine)
-        assert "QT-DL" in dump(mine[0]) and "QT-BL" not in dump(mine[0])  # the map's gauges
+        assert mine["title"] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(mine)
+        assert "QT-DL" in dump(mine["figure"]) and "QT-BL" not in dump(
+            mine["figure"]
+        )  # the map's gauges
         forged = unit.refresh_at(NOW, None, PHUONG_1_BAO_LOC, "vi")
         assert DENIED in dump(forged["title"])
         assert "Bảo Lộc" not in dump(forged) and "CAM-BL" not in dump(forged)
         skeleton = dump(unit.layout(code=PHUONG_1_BAO_LOC))  # ids only: the gate decides
         assert '"unit-map"' in skeleton and "Bảo Lộc" not in skeleton
-        assert DENIED in dump(unit.refresh_at(NOW, None, ["24823"], "vi")[1])  # type: ignore[arg-type]
+        assert DENIED in dump(unit.refresh_at(NOW, None, ["24823"], "vi")["title"])  # type: ignore[arg-type]
     with acting_as(server, LEADER):
         assert "Khói Bảo Lộc" in dump(unit.refresh_at(NOW, None, PHUONG_1_BAO_LOC, "vi"))
     with acting_as(server, None):
-        assert DENIED in dump(unit.refresh_at(NOW, None, XUAN_HUONG, "vi")[1])
+        assert DENIED in dump(unit.refresh_at(NOW, None, XUAN_HUONG, "vi")["title"])
 
 
 def test_wall_shows_the_principal_unit_and_refuses_others(store: Store, city: Any) -> None:
@@ -243,7 +245,7 @@ def test_reports_list_and_actions_in_scope_with_audit(store: Store, city: Any) -
         assert [o["value"] for o in units] == [XUAN_HUONG]
         assert '"received"' in dump(cards) or "1" in dump(cards)
         forged = reports.refresh_at(NOW, PHUONG_1_BAO_LOC, None, None, "vi")
-        assert DENIED in dump(forged["title"]) and "Bảo Lộc" not in dump(forged)
+        assert DENIED in dump(forged["table"]) and "Bảo Lộc" not in dump(forged)
         assert reports.apply_action(seeded.report_bl, "assigned", NOW) == "unknown"
         assert reports.apply_action(seeded.report_dl, "resolved", NOW, "test") is None
     with acting_as(server, LEADER):

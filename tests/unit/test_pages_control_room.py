@@ -122,13 +122,14 @@ def test_metric_falls_back_to_camera_counts_without_dossiers(store: Store) -> No
 
 def test_unit_page_lists_its_cameras_reports_and_incidents(store: Store) -> None:
     result = unit.refresh_at(NOW, None, "W1", "vi")
-    figure, title, _cards, _kpis, cameras, reports, incidents = result[:7]
+    figure, title = result["figure"], result["title"]
+    cameras, reports, incidents = result["cameras"], result["reports"], result["incidents"]
     assert isinstance(figure, go.Figure) and title == "Phường Xuân Hương - Đà Lạt"
     assert "Chưa có ảnh chụp" in str(cameras)  # no snapshot yet
     assert "Có mặt: quá hạn 1 giờ 00 phút" in str(reports)  # nobody on site yet
     assert "Khói 2" in str(incidents)
-    assert unit.refresh_at(NOW, result[7], "W1", "vi")[0] is dash.no_update
-    missing = unit.refresh_at(NOW, None, "nope", "vi")[1]
+    assert unit.refresh_at(NOW, result["version"], "W1", "vi")["figure"] is dash.no_update
+    missing = unit.refresh_at(NOW, None, "nope", "vi")["title"]
     assert "Không tìm thấy đơn vị mã nope" in missing
 
 
