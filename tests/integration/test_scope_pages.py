@@ -240,7 +240,8 @@ def test_incident_desk_is_checked_on_the_server(store: Store, city: Any) -> None
 def test_reports_list_and_actions_in_scope_with_audit(store: Store, city: Any) -> None:
     server, seeded = city
     with acting_as(server, operator(store)):
-        cards, table, units, _cats, _statuses = reports.refresh_at(NOW, None, None, None, "vi")
+        answer = reports.refresh_at(NOW, None, None, None, "vi")
+        cards, table, units = answer["kpis"], answer["table"], answer["units"]
         assert "Rác ở Đà Lạt" in dump(table) and "Bảo Lộc" not in dump(table)
         assert [o["value"] for o in units] == [XUAN_HUONG]
         assert '"received"' in dump(cards) or "1" in dump(cards)
@@ -249,7 +250,7 @@ def test_reports_list_and_actions_in_scope_with_audit(store: Store, city: Any) -
         assert reports.apply_action(seeded.report_bl, "assigned", NOW) == "unknown"
         assert reports.apply_action(seeded.report_dl, "resolved", NOW, "test") is None
     with acting_as(server, LEADER):
-        every = dump(reports.refresh_at(NOW, None, None, None, "vi")[1])
+        every = dump(reports.refresh_at(NOW, None, None, None, "vi")["table"])
         assert "Rác ở Bảo Lộc" in every and "reports-action" not in every
         assert reports.apply_action(seeded.report_bl, "assigned", NOW) == "forbidden"
     with store.session() as session:

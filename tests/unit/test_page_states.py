@@ -81,7 +81,7 @@ def test_kpi_says_the_database_is_unreachable_and_to_reload(down: Store) -> None
 
 def test_reports_says_the_database_is_unreachable_in_its_table(down: Store) -> None:
     answer = reports.refresh(None, None, None, None, 0, "vi")
-    assert UNREACHABLE in error_of(answer[1]) and "tự thử lại" in error_of(answer[1])
+    assert UNREACHABLE in error_of(answer["table"]) and "tự thử lại" in error_of(answer["table"])
 
 
 def test_field_says_so_and_rebuilds_the_list_once_the_database_is_back(down: Store) -> None:
