@@ -29,7 +29,7 @@ from ioc.kpi.ratio import PROVINCE
 from ioc.kpi.report import UnitReport, to_csv, to_html, to_xlsx
 from ioc.pages.access import province_only, viewer
 from ioc.pages.kpi_views import cards, detail, ranking, trend_figure
-from ioc.pages.states import failed, loading
+from ioc.pages.states import failed, loading, only
 from ioc.timeutil import to_local, utcnow
 
 KINDS: tuple[PeriodKind, ...] = ("month", "quarter", "year")
@@ -90,15 +90,14 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
 
 
 @callback(
-    Output("kpi-period", "options"),
-    Output("kpi-period", "value"),
-    Input("kpi-kind", "value"),
+    output={"options": Output("kpi-period", "options"), "value": Output("kpi-period", "value")},
+    inputs=[Input("kpi-kind", "value")],
     prevent_initial_call=True,
 )
-def pick_kind(kind: str | None) -> tuple[list[str], str]:
+def pick_kind(kind: str | None) -> dict[str, Any]:
     """Offer the periods of the chosen kind, newest selected."""
     choices = period_choices(kind if kind in KINDS else "month")  # type: ignore[arg-type,unused-ignore]
-    return choices, choices[0]
+    return {"options": choices, "value": choices[0]}
 
 
 def checked_period(text: object) -> Period:
@@ -115,24 +114,37 @@ def unit_options(table: KpiTable, lang: str) -> list[dict[str, str]]:
     return first + [{"label": u.name, "value": u.code} for u in table.units]
 
 
+OUTPUTS = {
+    "cards": Output("kpi-cards", "children"),
+    "ranking": Output("kpi-ranking", "children"),
+    "trend": Output("kpi-trend", "figure"),
+    "units": Output("kpi-unit", "options"),
+    "detail": Output("kpi-detail", "children"),
+}
+
+
 @callback(
-    Output("kpi-cards", "children"),
-    Output("kpi-ranking", "children"),
-    Output("kpi-trend", "figure"),
-    Output("kpi-unit", "options"),
-    Output("kpi-detail", "children"),
-    Input("kpi-period", "value"),
-    Input("kpi-era", "value"),
-    Input("kpi-unit", "value"),
-    Input(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[
+        Input("kpi-period", "value"),
+        Input("kpi-era", "value"),
+        Input("kpi-unit", "value"),
+        Input(LANG_STORE_ID, "data"),
+    ],
 )
 def refresh(
     period_text: str | None, era: str | None, unit: str | None, lang: str | None
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """Everything on the page for the chosen period, era and unit."""
     lang = language_or_default(lang)
     if not province_wide(viewer()):
-        return province_only(lang), None, {}, [], None
+        return {
+            "cards": province_only(lang),
+            "ranking": None,
+            "trend": {},
+            "units": [],
+            "detail": None,
+        }
     period = checked_period(period_text)
     chosen: Era = era if era in ERAS else default_era(period)  # type: ignore[assignment,unused-ignore]
     try:
@@ -146,14 +158,14 @@ def refresh(
                     (t("kpi.trend.unit", lang), trend(session, period, steps, unit, chosen))
                 )
     except SQLAlchemyError as exc:  # the page does not poll: a reload (or a new pick) retries
-        return (failed(exc, lang, retries=False), *[dash.no_update] * 4)
-    return (
-        cards(table, lang),
-        ranking(table, lang),
-        trend_figure(series, lang, utcnow()),
-        unit_options(table, lang),
-        detail(table, unit, lang),
-    )
+        return only(OUTPUTS, cards=failed(exc, lang, retries=False))
+    return {
+        "cards": cards(table, lang),
+        "ranking": ranking(table, lang),
+        "trend": trend_figure(series, lang, utcnow()),
+        "units": unit_options(table, lang),
+        "detail": detail(table, unit, lang),
+    }
 
 
 @callback(

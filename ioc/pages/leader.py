@@ -37,7 +37,7 @@ from ioc.pages.kpi_cache import (
     series,
 )
 from ioc.pages.leader_views import LeaderRow, leader_rows, metrics, table, to_csv, trend_figure
-from ioc.pages.states import failed
+from ioc.pages.states import failed, only
 from ioc.timeutil import utcnow
 
 TREND_STEPS = 8
@@ -126,25 +126,30 @@ def trend_lines(  # noqa: PLR0917 - one view's values, passed through
     ]
 
 
+OUTPUTS = {
+    "table": Output("leader-table", "children"),
+    "figure": Output("leader-trend", "figure"),
+    "config": Output("leader-trend", "config"),
+    "period": Output("leader-period", "children"),
+}
+
+
 @callback(
-    Output("leader-table", "children"),
-    Output("leader-trend", "figure"),
-    Output("leader-trend", "config"),
-    Output("leader-period", "children"),
-    Input("leader-kind", "value"),
-    Input("leader-sort", "value"),
-    Input("leader-interval", "n_intervals"),
-    Input(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[
+        Input("leader-kind", "value"),
+        Input("leader-sort", "value"),
+        Input("leader-interval", "n_intervals"),
+        Input(LANG_STORE_ID, "data"),
+    ],
 )
-def refresh(
-    kind: str | None, sort: str | None, _n: int | None, lang: str | None
-) -> tuple[Any, ...]:
+def refresh(kind: str | None, sort: str | None, _n: int | None, lang: str | None) -> dict[str, Any]:
     """Ranking table, trend chart (and its PNG file name) for the chosen view."""
     chosen = language_or_default(lang)
     try:
         return refresh_at(utcnow(), kind, sort, chosen)
     except SQLAlchemyError as exc:  # the table says why; the next tick tries again
-        return failed(exc, chosen), dash.no_update, dash.no_update, dash.no_update
+        return only(OUTPUTS, table=failed(exc, chosen))
 
 
 def checked(kind: str | None, sort: str | None) -> tuple[TrendKind, str]:
@@ -152,9 +157,14 @@ def checked(kind: str | None, sort: str | None) -> tuple[TrendKind, str]:
     return chosen, sort if sort in metrics() else "total"
 
 
-def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> tuple[Any, ...]:
+def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> dict[str, Any]:
     if not province_wide(viewer()):
-        return province_only(lang), {}, graph_config("ioc"), ""
+        return {
+            "table": province_only(lang),
+            "figure": {},
+            "config": graph_config("ioc"),
+            "period": "",
+        }
     chosen, metric = checked(kind, sort)
     with current_store().session() as session:
         period, rows = current_rows(session, now, chosen, metric)
@@ -164,7 +174,12 @@ def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> 
     filename = f"ioc-lam-dong-{metric}-{chosen}-{period}"
     shown, figure = drawn((url, chosen, metric, lang, period), rows, lines, title)
     running = period_label(period_at(now, chosen), now, t("kpi.partial", lang))
-    return shown, figure, graph_config(filename), t("leader.period", lang, period=running)
+    return {
+        "table": shown,
+        "figure": figure,
+        "config": graph_config(filename),
+        "period": t("leader.period", lang, period=running),
+    }
 
 
 _DRAWN: ProcessMemo[tuple[Any, dict[str, Any]]] = ProcessMemo(limit=32)

@@ -139,28 +139,29 @@ def reject_counts(since: datetime) -> list[tuple[str, int]]:
 
 
 @callback(
-    Output("system-workers", "children"),
-    Output("system-camera-workers", "children"),
-    Output("system-rejects", "children"),
-    Input("system-interval", "n_intervals"),
-    Input(LANG_STORE_ID, "data"),
+    output={
+        "workers": Output("system-workers", "children"),
+        "cameras": Output("system-camera-workers", "children"),
+        "rejects": Output("system-rejects", "children"),
+    },
+    inputs=[Input("system-interval", "n_intervals"), Input(LANG_STORE_ID, "data")],
 )
-def refresh(_tick: int | None, lang: str | None) -> tuple[Any, Any, Any]:
+def refresh(_tick: int | None, lang: str | None) -> dict[str, Any]:
     """The three tables, fresh from the store."""
     lang = language_or_default(lang)
     if not province_wide(viewer()):
-        return province_only(lang), None, None
+        return {"workers": province_only(lang), "cameras": None, "rejects": None}
     now = utcnow()
     try:
         with current_store().session() as session:
             workers = list(all_stats(session, now))
         rejects = reject_counts(now - timedelta(hours=24))
     except SQLAlchemyError as exc:  # the timer tries again; old counters would mislead
-        return failed(exc, lang), None, None
+        return {"workers": failed(exc, lang), "cameras": None, "rejects": None}
     ingest = [w for w in workers if w.role != "cameras"]
     cameras = [w for w in workers if w.role == "cameras"]
-    return (
-        worker_table(ingest, now, lang),
-        camera_worker_table(cameras, now, lang),
-        reject_table(rejects, lang),
-    )
+    return {
+        "workers": worker_table(ingest, now, lang),
+        "cameras": camera_worker_table(cameras, now, lang),
+        "rejects": reject_table(rejects, lang),
+    }

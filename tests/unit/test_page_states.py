@@ -73,10 +73,10 @@ def test_a_page_says_it_is_loading_before_its_first_data(down: Store, page: Any)
 
 
 def test_kpi_says_the_database_is_unreachable_and_to_reload(down: Store) -> None:
-    cards, *rest = kpi.refresh(None, None, None, "vi")
-    text = error_of(cards)
+    answer = kpi.refresh(None, None, None, "vi")
+    text = error_of(answer.pop("cards"))
     assert UNREACHABLE in text and "tải lại trang" in text  # /kpi does not poll
-    assert all(value is dash.no_update for value in rest)  # what was shown stays
+    assert all(value is dash.no_update for value in answer.values())  # what was shown stays
 
 
 def test_reports_says_the_database_is_unreachable_in_its_table(down: Store) -> None:
@@ -91,12 +91,13 @@ def test_field_says_so_and_rebuilds_the_list_once_the_database_is_back(down: Sto
 
 
 def test_system_says_so_instead_of_old_counters(down: Store) -> None:
-    workers, cameras, rejects = system.refresh(None, "en")
-    assert t("common.db_unreachable", "en") in error_of(workers)
-    assert (cameras, rejects) == (None, None)
+    answer = system.refresh(None, "en")
+    assert t("common.db_unreachable", "en") in error_of(answer["workers"])
+    assert (answer["cameras"], answer["rejects"]) == (None, None)
 
 
 def test_leader_says_so_in_its_table_and_keeps_the_chart(down: Store) -> None:
-    table, *rest = leader.refresh("month", "total", None, "vi")
+    answer = leader.refresh("month", "total", None, "vi")
+    table = answer.pop("table")
     assert UNREACHABLE in error_of(table) and "tự thử lại" in error_of(table)
-    assert all(value is dash.no_update for value in rest)
+    assert all(value is dash.no_update for value in answer.values())

@@ -150,7 +150,8 @@ def test_wall_rotation_time_is_checked() -> None:
 
 def test_leader_ranks_units_and_exports_csv(store: Store) -> None:
     backfill(store, ["W1", "W2", "W3"], (NOW - timedelta(days=70)).date(), NOW.date())
-    table, figure, config, period = leader.refresh_at(NOW, "month", "total", "vi")
+    answer = leader.refresh_at(NOW, "month", "total", "vi")
+    table, figure, config, period = (answer[k] for k in ("table", "figure", "config", "period"))
     rows = table.to_plotly_json()["props"]["children"][1].children
     assert len(rows) == 3 and period == "Kỳ 2026-03 (chưa hết kỳ)"  # the running month
     assert config["toImageButtonOptions"]["filename"] == "ioc-lam-dong-total-month-2026-03"
