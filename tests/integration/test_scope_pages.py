@@ -140,27 +140,29 @@ def test_wall_shows_the_principal_unit_and_refuses_others(store: Store, city: An
 def test_field_list_comes_from_the_principal_not_the_query(store: Store, city: Any) -> None:
     server, seeded = city
     with acting_as(server, operator(store)):
-        listed = dump(field.refresh(None, None, PHUONG_1_BAO_LOC, None, "vi")[0])
+        listed = dump(field.refresh(None, None, PHUONG_1_BAO_LOC, None, "vi")["list"])
         assert "Khói Đà Lạt" in listed and "Bảo Lộc" not in listed
         page = dump(field.layout(unit=PHUONG_1_BAO_LOC))
         assert "operator.672" in page and '"field-unit", "data": ""' in page  # ?unit= ignored
     with acting_as(server, field_staff(store)):
         answer = field.refresh(None, None, None, None, "vi")
-        listed = dump(answer[0])
-        assert answer[2] == "Sự cố của đơn vị Thành phố Đà Lạt và sự cố giao cho bạn"  # named
+        listed = dump(answer["list"])
+        assert (
+            answer["unit_label"] == "Sự cố của đơn vị Thành phố Đà Lạt và sự cố giao cho bạn"
+        )  # named
         assert "Khói Đà Lạt" in listed and "Cháy Bảo Lộc (giao)" in listed
         assert "Khói Bảo Lộc" not in listed
     with acting_as(server, ADMIN):
         answer = field.refresh(None, None, PHUONG_1_BAO_LOC, None, "vi")
-        narrowed = dump(answer[0])
+        narrowed = dump(answer["list"])
         assert "Khói Bảo Lộc" in narrowed and "Khói Đà Lạt" not in narrowed
-        assert answer[2] == "Đơn vị: Phường 1 Bảo Lộc"
+        assert answer["unit_label"] == "Đơn vị: Phường 1 Bảo Lộc"
     with acting_as(server, LEADER):
-        everything = field.refresh(None, None, None, None, "vi")[0]
+        everything = field.refresh(None, None, None, None, "vi")["list"]
         assert "Khói Bảo Lộc" in dump(everything)
         assert "field-action" not in dump(everything)  # a leader gets no buttons
     with acting_as(server, operator(store)):
-        mine = dump(field.refresh(None, None, None, None, "vi")[0])
+        mine = dump(field.refresh(None, None, None, None, "vi")["list"])
         assert f'"incident": {seeded.incident_dl}, "action": "acknowledge"' in mine
 
 

@@ -85,9 +85,9 @@ def test_reports_says_the_database_is_unreachable_in_its_table(down: Store) -> N
 
 
 def test_field_says_so_and_rebuilds_the_list_once_the_database_is_back(down: Store) -> None:
-    listed, version, _label = field.refresh(None, 0, "", "vi#admin#1", "vi")
-    assert UNREACHABLE in error_of(listed)
-    assert version == ""  # the next read that succeeds replaces the error
+    answer = field.refresh(None, 0, "", "vi#admin#1", "vi")
+    assert UNREACHABLE in error_of(answer["list"])
+    assert answer["version"] == ""  # the next read that succeeds replaces the error
 
 
 def test_system_says_so_instead_of_old_counters(down: Store) -> None:
