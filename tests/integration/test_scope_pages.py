@@ -207,11 +207,11 @@ def test_incident_desk_is_checked_on_the_server(store: Store, city: Any) -> None
     with acting_as(server, operator(store)):
         assert '"unit-desk-open"' in dump(unit.refresh_at(NOW, None, XUAN_HUONG, "vi"))
         hidden = incident_desk.opened(seeded.incident_bl, "vi")
-        assert hidden[3] is True and "không tìm thấy sự cố" in hidden[-1]
+        assert hidden["hidden"] is True and "không tìm thấy sự cố" in hidden["status"]
         shown = incident_desk.opened(seeded.incident_dl, "vi")
-        values = [option["value"] for option in shown[2]]
+        values = [option["value"] for option in shown["options"]]
         assert "team:Rừng 1" in values and "canbo.dalat" in values
-        assert "canbo.baoloc" not in values and shown[3] is False
+        assert "canbo.baoloc" not in values and shown["hidden"] is False
         act = incident_desk.act
         assert "không tìm thấy sự cố" in act(
             "dispatch", seeded.incident_bl, "canbo.baoloc", "", "vi"
