@@ -151,9 +151,9 @@ def test_layout_is_a_skeleton_with_prefixed_ids(app_context: Store) -> None:
 
 
 def test_header_texts_follow_the_language() -> None:
-    assert header_texts("en")[0] == "Lâm Đồng Province Intelligent Operations Center"
-    assert header_texts("vi")[0] == "Trung tâm Giám sát, điều hành thông minh tỉnh Lâm Đồng"
-    assert header_texts(None)[1] == "Ủy ban nhân dân tỉnh Lâm Đồng"
+    assert header_texts("en")["title"] == "Lâm Đồng Province Intelligent Operations Center"
+    assert header_texts("vi")["title"] == "Trung tâm Giám sát, điều hành thông minh tỉnh Lâm Đồng"
+    assert header_texts(None)["subtitle"] == "Ủy ban nhân dân tỉnh Lâm Đồng"
 
 
 def test_app_serves_health_and_page_offline(sqlite_store: Store) -> None:
