@@ -145,7 +145,7 @@ OUTPUTS = {
     "note": Output("reports-decision-note", "value"),
     "original": Output("reports-decision-original", "value"),
 }
-SHUT = {
+SHUT: dict[str, Any] = {
     "what": None,
     "hidden": True,
     "title": "",
