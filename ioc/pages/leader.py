@@ -19,7 +19,7 @@ from dash.dcc.express import send_string
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ioc.aggregates.shared import ProcessMemo
+from ioc import cache
 from ioc.app_context import LANG_STORE_ID, current_store
 from ioc.auth.guard import province_wide
 from ioc.i18n import language_or_default, t
@@ -182,7 +182,14 @@ def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> 
     }
 
 
-_DRAWN: ProcessMemo[tuple[Any, dict[str, Any]]] = ProcessMemo(limit=32)
+_DRAWN: cache.Cache[tuple[Any, dict[str, Any]]] = cache.register(
+    "leader.views",
+    holds="a view's ranking table and trend chart by database, view, language, period and "
+    "a fingerprint of its figures",
+    stale_when="never within its key (other figures: another fingerprint)",
+    ttl_s=map_data.PAGE_CACHE_S,
+    limit=32,
+)
 
 
 def drawn(

@@ -19,8 +19,8 @@ import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ioc import cache
 from ioc.aggregates import feeds
-from ioc.aggregates.shared import ProcessMemo
 from ioc.app_context import current_settings
 from ioc.auth.scope import unit_scope
 from ioc.camera_status import CameraStatus
@@ -52,7 +52,17 @@ class Areas:
     districts: Sequence[AdminUnit]
 
 
-_AREAS: ProcessMemo[Areas] = ProcessMemo(limit=8)
+PAGE_CACHE_S = 600.0  # the pages' version-keyed caches: a bound on memory, not on freshness
+_AREAS: cache.Cache[Areas] = cache.register(
+    "pages.areas",
+    holds="today's map units and the pre-2025 districts, decoded, by database, day and "
+    "units version",
+    stale_when="never within its key (units imported: a new units version); emptied on "
+    "the units event",
+    ttl_s=PAGE_CACHE_S,
+    limit=8,
+    events=("units",),
+)
 
 
 def units_version(session: Session) -> str:
@@ -115,9 +125,17 @@ class _CameraBook:
     loaded: float  # time.monotonic() of the last full read
 
 
-_BOOKS: ProcessMemo[_CameraBook] = ProcessMemo(limit=8)
-_BOOK_LOCK = threading.Lock()
 FULL_READ_S = 15  # a full read now and then also sees registry edits and removed cameras
+_BOOKS: cache.Cache[_CameraBook] = cache.register(
+    "pages.camera_book",
+    holds="this process's copy of the camera rows by database (a mutable record, changed "
+    "only under its lock)",
+    stale_when=f"rows changed since the last look are read on every use; the whole table "
+    f"every {FULL_READ_S} s",
+    ttl_s=PAGE_CACHE_S,
+    limit=8,
+)
+_BOOK_LOCK = threading.Lock()
 OVERLAP = timedelta(seconds=2)  # rows committed a little after a later-stamped one
 
 
@@ -171,7 +189,13 @@ def changed_feeds(old: dict[str, str] | None, new: dict[str, str]) -> set[str]:
     return {key for key, value in new.items() if old.get(key) != value}
 
 
-_STATES: ProcessMemo[list[CameraState]] = ProcessMemo(limit=16)
+_STATES: cache.Cache[list[CameraState]] = cache.register(
+    "pages.camera_states",
+    holds="every camera's state by database and the cameras' visible fingerprint",
+    stale_when="never within its key (a status, detection or camera change is a new fingerprint)",
+    ttl_s=PAGE_CACHE_S,
+    limit=16,
+)
 
 
 def read_states(

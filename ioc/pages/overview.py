@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ioc.aggregates.shared import ProcessMemo
+from ioc import cache
 from ioc.app_context import LANG_STORE_ID, aria_label, current_settings, current_store
 from ioc.auth.guard import province_wide
 from ioc.camera_status import CameraStatus
@@ -256,7 +256,14 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
     return {**built, "updated": updated_text(now, lang)}
 
 
-_BUILT: ProcessMemo[dict[str, Any]] = ProcessMemo(limit=32)
+_BUILT: cache.Cache[dict[str, Any]] = cache.register(
+    "overview.refresh",
+    holds="a refresh's outputs by database, feed versions, changed feeds, language, the "
+    "page's choices and whether the reader may act",
+    stale_when="never within its key (a write moves a feed's version: a new key)",
+    ttl_s=map_data.PAGE_CACHE_S,
+    limit=32,
+)
 
 
 def _build(

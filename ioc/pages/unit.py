@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ioc import cache
 from ioc.aggregates import feeds
-from ioc.aggregates.shared import ProcessMemo
 from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import refuses_unit, unit_code_or_none
 from ioc.i18n import language_or_default, t
@@ -196,7 +196,15 @@ def refresh_at(
     }
 
 
-_LISTS: ProcessMemo[tuple[dict[str, str], list[feeds.ReportItem]]] = ProcessMemo(limit=64)
+_LISTS: cache.Cache[tuple[dict[str, str], list[feeds.ReportItem]]] = cache.register(
+    "unit.lists",
+    holds="a unit's cameras' latest snapshots and its open reports, by database, unit, "
+    "cameras' version and reports' version",
+    stale_when="never within its key (a new snapshot or report moves a version); a snapshot "
+    "ageing out of the retention window is dropped within the TTL",
+    ttl_s=map_data.PAGE_CACHE_S,
+    limit=64,
+)
 
 
 def unit_lists(

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from ioc import cache
 from ioc.app_context import attach
 from ioc.cli import main
 from ioc.config import Settings
@@ -27,7 +28,7 @@ from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import Period
 from ioc.kpi.ranking import compute_table, trend
 from ioc.kpi.ratio import add_counts
-from ioc.pages import kpi_cache, leader, unit, wall
+from ioc.pages import leader, unit, wall
 from ioc.pages.kpi_views import cards, trend_figure
 from ioc.store import Store
 from ioc.web.app import create_app
@@ -66,7 +67,7 @@ def dalat_store(sqlite_store: Store) -> tuple[Store, tuple[str, ...]]:
                             published=n > 2))  # fmt: skip
     with sqlite_store.session() as session:
         upsert_dossiers(session, rows, False)
-    kpi_cache.clear()
+    cache.invalidate_all()
     return sqlite_store, (XUAN_HUONG, other)
 
 

@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
+from ioc import cache
 from ioc.app_context import attach
 from ioc.audit.log import verify
 from ioc.auth.accounts import set_team
@@ -28,7 +29,6 @@ from ioc.pages import (
     field,
     incident_desk,
     kpi,
-    kpi_cache,
     leader,
     overview,
     reports,
@@ -62,7 +62,7 @@ DENIED = "Không có quyền"
 
 @pytest.fixture
 def city(store: Store, tmp_path: Path) -> Iterator[tuple[Flask, TwoCities]]:
-    kpi_cache.clear()
+    cache.invalidate_all()
     seeded = seed_two_cities(store, tmp_path)
     server = Flask("scope-test")
     attach(server, Settings(var_dir=tmp_path), store)

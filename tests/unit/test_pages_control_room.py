@@ -12,10 +12,11 @@ import pytest
 import shapely
 from flask import Flask
 
+from ioc import cache
 from ioc.aggregates import feeds
 from ioc.app_context import attach
 from ioc.config import Settings
-from ioc.pages import kpi_cache, leader, overview, unit, wall
+from ioc.pages import leader, overview, unit, wall
 from ioc.pages.overview_map import LAYER_TRACES, visibility_patch
 from ioc.sim.dossier_history import backfill
 from ioc.store import Store
@@ -47,7 +48,7 @@ def add_incident(store: Store, ident: int, status: str = "new", minutes: int = 5
 @pytest.fixture
 def store(sqlite_store: Store) -> Iterator[Store]:
     seed(sqlite_store)
-    kpi_cache.clear()
+    cache.invalidate_all()
     add_incident(sqlite_store, 1, minutes=30)
     add_incident(sqlite_store, 2, minutes=5)
     add_incident(sqlite_store, 3, status="resolved", minutes=1)
