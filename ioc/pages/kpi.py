@@ -46,9 +46,13 @@ def period_choices(kind: PeriodKind) -> list[str]:
 
 def _radio(ident: str, options: list[dict[str, str]], value: str) -> dcc.RadioItems:
     return dcc.RadioItems(
-        id=ident, options=options, value=value, inline=True,
-        inputStyle={"marginRight": "6px"}, labelStyle={"marginRight": "18px"},
-    )  # fmt: skip
+        id=ident,
+        options=options,
+        value=value,
+        inline=True,
+        inputStyle={"marginRight": "6px"},
+        labelStyle={"marginRight": "18px"},
+    )
 
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
@@ -58,35 +62,56 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
     eras = [{"label": t(f"kpi.era.{e}", lang), "value": e} for e in ERAS]
     controls = html.Div(
         [
-            html.Label(t("kpi.period_kind", lang)), _radio("kpi-kind", kinds, "month"),
-            dcc.Dropdown(id="kpi-period", options=periods, value=periods[0], clearable=False,
-                         style={"width": "160px", "color": "#111"}),
+            html.Label(t("kpi.period_kind", lang)),
+            _radio("kpi-kind", kinds, "month"),
+            dcc.Dropdown(
+                id="kpi-period",
+                options=periods,
+                value=periods[0],
+                clearable=False,
+                style={"width": "160px", "color": "#111"},
+            ),
             html.Label(t("kpi.era", lang)),
             _radio("kpi-era", eras, default_era(Period.parse(periods[0]))),
         ],
         style={"display": "flex", "gap": "16px", "alignItems": "center", "flexWrap": "wrap"},
-    )  # fmt: skip
+    )
     return html.Div(
         [
             html.H2(t("kpi.heading", lang)),
             controls,
-            html.Div(loading(lang), id="kpi-cards", style={"display": "flex", "gap": "12px",
-                                                           "margin": "16px 0", "flexWrap": "wrap"}),
             html.Div(
-                [html.Div([html.H3(t("kpi.ranking", lang)), html.Div(id="kpi-ranking")],
-                          style={"flex": "3", "overflowX": "auto"}),
-                 dcc.Graph(id="kpi-trend", config={"displayModeBar": False},
-                           style={"flex": "2", "minWidth": "360px", "height": "380px"})],
+                loading(lang),
+                id="kpi-cards",
+                style={"display": "flex", "gap": "12px", "margin": "16px 0", "flexWrap": "wrap"},
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [html.H3(t("kpi.ranking", lang)), html.Div(id="kpi-ranking")],
+                        style={"flex": "3", "overflowX": "auto"},
+                    ),
+                    dcc.Graph(
+                        id="kpi-trend",
+                        config={"displayModeBar": False},
+                        style={"flex": "2", "minWidth": "360px", "height": "380px"},
+                    ),
+                ],
                 style={"display": "flex", "gap": "24px", "flexWrap": "wrap"},
             ),
             html.H3(t("kpi.drill", lang)),
-            dcc.Dropdown(id="kpi-unit", options=[], value=None, style={"color": "#111"},
-                         placeholder=t("kpi.drill.placeholder", lang)),
+            dcc.Dropdown(
+                id="kpi-unit",
+                options=[],
+                value=None,
+                style={"color": "#111"},
+                placeholder=t("kpi.drill.placeholder", lang),
+            ),
             html.Div(id="kpi-detail", style={"marginTop": "12px"}),
         ],
         className="kpi",
         style={"padding": "16px 24px", "overflowY": "auto", "height": "100%"},
-    )  # fmt: skip
+    )
 
 
 @callback(
