@@ -45,19 +45,31 @@ REFRESH_MS = 60_000
 
 
 def kind_options(lang: str) -> list[dict[str, str]]:
-    labels = {"week": t("leader.kind.week", lang), "month": t("kpi.kind.month", lang),
-              "quarter": t("kpi.kind.quarter", lang)}  # fmt: skip
+    labels = {
+        "week": t("leader.kind.week", lang),
+        "month": t("kpi.kind.month", lang),
+        "quarter": t("kpi.kind.quarter", lang),
+    }
     return [{"label": labels[kind], "value": kind} for kind in TREND_KINDS]
 
 
 def graph_config(filename: str) -> Any:
     """Modebar with only the PNG export, saving under ``filename``."""
     return {
-        "displaylogo": False, "displayModeBar": True,
-        "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d",
-                                   "zoomOut2d", "autoScale2d", "resetScale2d"],
+        "displaylogo": False,
+        "displayModeBar": True,
+        "modeBarButtonsToRemove": [
+            "zoom2d",
+            "pan2d",
+            "select2d",
+            "lasso2d",
+            "zoomIn2d",
+            "zoomOut2d",
+            "autoScale2d",
+            "resetScale2d",
+        ],
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-    }  # fmt: skip
+    }
 
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
@@ -70,30 +82,50 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
                     html.H2(t("leader.heading", lang), className="leader-title"),
                     html.Span(id="leader-period", className="leader-period"),
                     html.Label(t("leader.kind", lang)),
-                    dcc.RadioItems(id="leader-kind", options=kind_options(lang), value="month",
-                                   inline=True, className="leader-kind"),
+                    dcc.RadioItems(
+                        id="leader-kind",
+                        options=kind_options(lang),
+                        value="month",
+                        inline=True,
+                        className="leader-kind",
+                    ),
                     html.Label(t("leader.sort", lang), htmlFor="leader-sort"),
-                    dcc.Dropdown(id="leader-sort", options=sort_options, value="total",
-                                 clearable=False, searchable=False, className="leader-sort"),
-                    html.Button(t("leader.export", lang), id="leader-export", n_clicks=0,
-                                className="leader-button"),
+                    dcc.Dropdown(
+                        id="leader-sort",
+                        options=sort_options,
+                        value="total",
+                        clearable=False,
+                        searchable=False,
+                        className="leader-sort",
+                    ),
+                    html.Button(
+                        t("leader.export", lang),
+                        id="leader-export",
+                        n_clicks=0,
+                        className="leader-button",
+                    ),
                     dcc.Download(id="leader-download"),
                 ],
                 className="leader-bar",
             ),
             html.Div(
                 [
-                    html.Div(html.Div(t("common.loading", lang), id="leader-table"),
-                             className="leader-table-wrap"),
-                    dcc.Graph(id="leader-trend", className="leader-trend",
-                              config=graph_config("ioc-lam-dong-xu-huong")),
+                    html.Div(
+                        html.Div(t("common.loading", lang), id="leader-table"),
+                        className="leader-table-wrap",
+                    ),
+                    dcc.Graph(
+                        id="leader-trend",
+                        className="leader-trend",
+                        config=graph_config("ioc-lam-dong-xu-huong"),
+                    ),
                 ],
                 className="leader-body",
             ),
             dcc.Interval(id="leader-interval", interval=REFRESH_MS),
         ],
         className="leader",
-    )  # fmt: skip
+    )
 
 
 def current_rows(
@@ -237,6 +269,9 @@ def export_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> A
 def register(lang: str) -> None:
     """Add the page (called by ``create_app`` before it adopts the callbacks)."""
     dash.register_page(  # type: ignore[no-untyped-call]
-        "ioc.pages.leader", path="/leader", layout=layout,
-        title=t("page.leader", lang), name=t("page.leader", lang),
-    )  # fmt: skip
+        "ioc.pages.leader",
+        path="/leader",
+        layout=layout,
+        title=t("page.leader", lang),
+        name=t("page.leader", lang),
+    )
