@@ -65,17 +65,23 @@ def controls(lang: str) -> html.Div:
         [
             html.Label(t("metric.label", lang), htmlFor="overview-metric"),
             dcc.Dropdown(
-                id="overview-metric", options=metric_options(lang), value=DEFAULT_METRIC,
-                clearable=False, searchable=False, className="overview-metric",
+                id="overview-metric",
+                options=metric_options(lang),
+                value=DEFAULT_METRIC,
+                clearable=False,
+                searchable=False,
+                className="overview-metric",
             ),
             html.Div(t("layers.label", lang), className="overview-controls-label"),
             dcc.Checklist(
-                id="overview-layers", options=layer_options(lang), value=list(LAYER_NAMES),
+                id="overview-layers",
+                options=layer_options(lang),
+                value=list(LAYER_NAMES),
                 className="overview-layers",
             ),
         ],
         className="overview-controls",
-    )  # fmt: skip
+    )
 
 
 def panel(lang: str) -> Any:
@@ -123,16 +129,22 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
         [
             html.Div(
                 [
-                    dcc.Graph(id="overview-map", figure=empty_figure(), config=graph_config,
-                              className="overview-graph"),
+                    dcc.Graph(
+                        id="overview-map",
+                        figure=empty_figure(),
+                        config=graph_config,
+                        className="overview-graph",
+                    ),
                     controls(lang),
                     dcc.Checklist(
                         id="overview-districts",
                         options=[{"label": t("overview.show_districts", lang), "value": "on"}],
-                        value=[], className="overview-toggle",
+                        value=[],
+                        className="overview-toggle",
                     ),
                 ],
-                className="overview-map-wrap", role="region",
+                className="overview-map-wrap",
+                role="region",
                 **aria_label(t("overview.map_label", lang)),
             ),
             panel(lang),
@@ -140,7 +152,7 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
             dcc.Store(id="overview-version", data=None),
         ],
         className="overview",
-    )  # fmt: skip
+    )
 
 
 OUTPUTS = {
