@@ -48,9 +48,13 @@ def rotate_ms(rotate: Any) -> int:
 
 
 def layout(
-    lang: str = "vi", unit: str = "", rotate: Any = None, units: Any = "",
-    rotate_units: Any = "", **_query: Any,
-) -> Any:  # fmt: skip
+    lang: str = "vi",
+    unit: str = "",
+    rotate: Any = None,
+    units: Any = "",
+    rotate_units: Any = "",
+    **_query: Any,
+) -> Any:
     """The wall skeleton; :func:`refresh` fills it (nothing is read from the store here).
 
     ``units=a,b,c`` or ``rotate_units=children`` make it move to the next unit after each
@@ -65,21 +69,34 @@ def layout(
             html.Div(
                 [
                     html.Div(className="shell-emblem"),
-                    html.Div([html.Div(t("app.short_title", lang), className="wall-kicker"),
-                              html.H1(t("common.loading", lang), id="wall-title")],
-                             className="wall-titles"),
-                    html.Div([html.Div(names[0], id="wall-panel-name"),
-                              html.Div(id="wall-plan-pos", className="wall-plan-pos")],
-                             className="wall-panel-name"),
-                    html.Div([html.Div(id="wall-clock", className="wall-clock"),
-                              html.Div(id="wall-updated", className="wall-updated")],
-                             className="wall-time"),
+                    html.Div(
+                        [
+                            html.Div(t("app.short_title", lang), className="wall-kicker"),
+                            html.H1(t("common.loading", lang), id="wall-title"),
+                        ],
+                        className="wall-titles",
+                    ),
+                    html.Div(
+                        [
+                            html.Div(names[0], id="wall-panel-name"),
+                            html.Div(id="wall-plan-pos", className="wall-plan-pos"),
+                        ],
+                        className="wall-panel-name",
+                    ),
+                    html.Div(
+                        [
+                            html.Div(id="wall-clock", className="wall-clock"),
+                            html.Div(id="wall-updated", className="wall-updated"),
+                        ],
+                        className="wall-time",
+                    ),
                 ],
                 className="wall-top",
             ),
             html.Div(panels(lang), className="wall-stage"),
-            html.Div(html.Div(id="wall-ticker", className="wall-ticker-track"),
-                     className="wall-ticker"),
+            html.Div(
+                html.Div(id="wall-ticker", className="wall-ticker-track"), className="wall-ticker"
+            ),
             html.Div(id="wall-alert", className="wall-alert"),
             dcc.Interval(id="wall-rotate", interval=rotate_ms(rotate)),
             dcc.Interval(id="wall-refresh", interval=refresh_ms),
@@ -94,7 +111,7 @@ def layout(
             dcc.Store(id="wall-names", data=names),
         ],
         className="wall",
-    )  # fmt: skip
+    )
 
 
 OUTPUTS = {
@@ -262,17 +279,24 @@ def plan(request: Any) -> list[str]:
     try:
         with current_store().session() as session:
             return rotation_plan(
-                session, principal, unit if isinstance(unit, str) else None, asked,
+                session,
+                principal,
+                unit if isinstance(unit, str) else None,
+                asked,
                 map_data.local_today(utcnow()),
-            )  # fmt: skip
+            )
     except SQLAlchemyError:
         return []
 
 
 def ranking_panel(  # noqa: PLR0917 - the wall's state, passed through
-    session: Any, now: datetime, areas: map_data.Areas, found: AdminUnit | None, lang: str,
+    session: Any,
+    now: datetime,
+    areas: map_data.Areas,
+    found: AdminUnit | None,
+    lang: str,
     principal: Principal,
-) -> tuple[str, Any]:  # fmt: skip
+) -> tuple[str, Any]:
     """(title, ranking) of the wall: the province's top 10; a ward's own score and rank;
     an area's (a former district's, an IOC's) own wards ranked."""
     scale = metric_max("total")
@@ -350,6 +374,9 @@ clientside_callback(
 def register(lang: str) -> None:
     """Add the page (called by ``create_app`` before it adopts the callbacks)."""
     dash.register_page(  # type: ignore[no-untyped-call]
-        "ioc.pages.wall", path="/wall", layout=layout,
-        title=t("page.wall", lang), name=t("page.wall", lang),
-    )  # fmt: skip
+        "ioc.pages.wall",
+        path="/wall",
+        layout=layout,
+        title=t("page.wall", lang),
+        name=t("page.wall", lang),
+    )
