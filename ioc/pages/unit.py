@@ -51,8 +51,12 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
                 className="unit-top",
             ),
             html.Div(
-                dcc.Graph(id="unit-map", figure=empty_figure(), className="unit-graph",
-                          config={"displayModeBar": False, "scrollZoom": True}),
+                dcc.Graph(
+                    id="unit-map",
+                    figure=empty_figure(),
+                    className="unit-graph",
+                    config={"displayModeBar": False, "scrollZoom": True},
+                ),
                 className="unit-map-wrap",
             ),
             html.Div(
@@ -80,7 +84,7 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
             dcc.Store(id="unit-code", data=code),
         ],
         className="unit",
-    )  # fmt: skip
+    )
 
 
 def find_unit(session: Session, code: str) -> AdminUnit | None:
@@ -241,6 +245,9 @@ def kpi_view(session: Session, now: datetime, code: str, lang: str) -> Any:
 def register(lang: str) -> None:
     """Add the page (called by ``create_app`` before it adopts the callbacks)."""
     dash.register_page(  # type: ignore[no-untyped-call]
-        "ioc.pages.unit", path_template="/unit/<code>", layout=layout,
-        title=t("page.unit", lang), name=t("page.unit", lang),
-    )  # fmt: skip
+        "ioc.pages.unit",
+        path_template="/unit/<code>",
+        layout=layout,
+        title=t("page.unit", lang),
+        name=t("page.unit", lang),
+    )
