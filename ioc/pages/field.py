@@ -75,10 +75,16 @@ def layout(lang: str = "vi", unit: str | None = None, **_query: Any) -> Any:
     return html.Div(
         [
             html.H2(t("field.heading", lang), className="field-heading"),
-            html.P(scope_text(principal, chosen, lang) if principal else "",
-                   id="field-unit-label", className="field-unit"),
-            html.P(t("access.actor", lang, name=principal.name) if principal else "",
-                   id="field-actor", className="field-actor"),
+            html.P(
+                scope_text(principal, chosen, lang) if principal else "",
+                id="field-unit-label",
+                className="field-unit",
+            ),
+            html.P(
+                t("access.actor", lang, name=principal.name) if principal else "",
+                id="field-actor",
+                className="field-actor",
+            ),
             html.Div(id="field-status", role="status", className="field-status"),
             html.Div(loading(lang), id="field-list", className="field-list"),
             dcc.Store(id="field-unit", data=chosen or ""),
@@ -87,7 +93,7 @@ def layout(lang: str = "vi", unit: str | None = None, **_query: Any) -> Any:
             dcc.Interval(id="field-interval", interval=refresh_ms),
         ],
         className="field",
-    )  # fmt: skip
+    )
 
 
 def snapshot_block(incident: Incident, lang: str) -> Any:

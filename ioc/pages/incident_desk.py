@@ -76,10 +76,17 @@ def desk(prefix: str, lang: str) -> html.Section:
             html.H3(id=f"{prefix}-desk-title", className="ioc-desk-title"),
             html.Div(
                 [
-                    html.Label(t("desk.assignee", lang), htmlFor=f"{prefix}-desk-assignee",
-                               className="ioc-desk-label"),
-                    dcc.Dropdown(id=f"{prefix}-desk-assignee", options=[], clearable=True,
-                                 placeholder=t("desk.assignee_pick", lang)),
+                    html.Label(
+                        t("desk.assignee", lang),
+                        htmlFor=f"{prefix}-desk-assignee",
+                        className="ioc-desk-label",
+                    ),
+                    dcc.Dropdown(
+                        id=f"{prefix}-desk-assignee",
+                        options=[],
+                        clearable=True,
+                        placeholder=t("desk.assignee_pick", lang),
+                    ),
                 ]
             ),
             html.Label(
@@ -95,7 +102,7 @@ def desk(prefix: str, lang: str) -> html.Section:
         id=f"{prefix}-desk",
         className="ioc-desk",
         hidden=True,
-    )  # fmt: skip
+    )
 
 
 def choice_options(choices: list[Assignee], lang: str) -> list[dict[str, str]]:

@@ -93,27 +93,53 @@ def decision_panel(lang: str) -> html.Section:
         [
             html.H3(id="reports-decision-title", className="reports-decision-title"),
             html.Label(
-                [html.Span(t("reports.decision.original", lang)),
-                 dcc.Input(id="reports-decision-original", type="text", inputMode="numeric",
-                           placeholder="#", className="reports-decision-original")],
-                id="reports-decision-original-wrap", hidden=True,
+                [
+                    html.Span(t("reports.decision.original", lang)),
+                    dcc.Input(
+                        id="reports-decision-original",
+                        type="text",
+                        inputMode="numeric",
+                        placeholder="#",
+                        className="reports-decision-original",
+                    ),
+                ],
+                id="reports-decision-original-wrap",
+                hidden=True,
             ),
             html.Div(
-                [html.Label(t("reports.decision.assignee", lang),
-                            htmlFor="reports-decision-assignee"),
-                 dcc.Dropdown(id="reports-decision-assignee", options=[],
-                              placeholder=t("reports.decision.assignee_pick", lang))],
-                id="reports-decision-assignee-wrap", hidden=True,
+                [
+                    html.Label(
+                        t("reports.decision.assignee", lang), htmlFor="reports-decision-assignee"
+                    ),
+                    dcc.Dropdown(
+                        id="reports-decision-assignee",
+                        options=[],
+                        placeholder=t("reports.decision.assignee_pick", lang),
+                    ),
+                ],
+                id="reports-decision-assignee-wrap",
+                hidden=True,
             ),
             html.Label(
-                [html.Span(id="reports-decision-note-label"),
-                 dcc.Textarea(id="reports-decision-note", className="reports-decision-note")],
+                [
+                    html.Span(id="reports-decision-note-label"),
+                    dcc.Textarea(id="reports-decision-note", className="reports-decision-note"),
+                ],
             ),
             html.Div(
-                [html.Button(id="reports-decision-confirm", className="reports-decision-confirm",
-                             n_clicks=0),
-                 html.Button(t("reports.decision.cancel", lang), id="reports-decision-cancel",
-                             className="reports-decision-cancel", n_clicks=0)],
+                [
+                    html.Button(
+                        id="reports-decision-confirm",
+                        className="reports-decision-confirm",
+                        n_clicks=0,
+                    ),
+                    html.Button(
+                        t("reports.decision.cancel", lang),
+                        id="reports-decision-cancel",
+                        className="reports-decision-cancel",
+                        n_clicks=0,
+                    ),
+                ],
                 className="reports-decision-buttons",
             ),
             dcc.Store(id="reports-decision-what", data=None),
@@ -121,7 +147,7 @@ def decision_panel(lang: str) -> html.Section:
         id="reports-decision",
         className="reports-decision",
         hidden=True,
-    )  # fmt: skip
+    )
 
 
 def assignee_options(session: Session, report: CitizenReport) -> list[dict[str, str]]:

@@ -317,10 +317,16 @@ def refresh_at(
 
 def kpi_row(report: CitizenReport) -> KpiRow:
     return KpiRow(
-        report.unit_code, report.service_code, report.status, report.created_at,
-        report.first_response_at, report.resolved_at, report.onsite_due_at,
-        report.result_due_at, report.rating,
-    )  # fmt: skip
+        report.unit_code,
+        report.service_code,
+        report.status,
+        report.created_at,
+        report.first_response_at,
+        report.resolved_at,
+        report.onsite_due_at,
+        report.result_due_at,
+        report.rating,
+    )
 
 
 OUTPUTS = {

@@ -157,14 +157,22 @@ def user_block(lang: str, principal: Principal | None) -> html.Div:
     role = t(f"role.{principal.role.value}", lang) if principal is not None else ""
     return html.Div(
         [
-            html.Span(principal.name if shown and principal else "", id="shell-user-name",
-                      className="shell-user-name", title=t("auth.signed_in_as", lang)),
+            html.Span(
+                principal.name if shown and principal else "",
+                id="shell-user-name",
+                className="shell-user-name",
+                title=t("auth.signed_in_as", lang),
+            ),
             html.Span(role if shown else "", id="shell-user-role", className="shell-user-role"),
             html.Form(
-                html.Button(t("auth.sign_out", lang), id="shell-signout", type="submit",
-                            name="csrf_token",  # the pressed button's value is sent
-                            value=principal.csrf_token if shown and principal else "",
-                            className="shell-signout"),
+                html.Button(
+                    t("auth.sign_out", lang),
+                    id="shell-signout",
+                    type="submit",
+                    name="csrf_token",  # the pressed button's value is sent
+                    value=principal.csrf_token if shown and principal else "",
+                    className="shell-signout",
+                ),
                 action="/logout",
                 method="post",
                 className="shell-signout-form",
@@ -172,7 +180,7 @@ def user_block(lang: str, principal: Principal | None) -> html.Div:
         ],
         id="shell-user",
         className="shell-user" if shown else "shell-user shell-user-none",
-    )  # fmt: skip
+    )
 
 
 def shell_layout(lang: str, principal: Principal | None = None) -> html.Div:
