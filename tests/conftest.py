@@ -79,9 +79,9 @@ def scratch_database(prefix: str, server: str | None = None) -> Iterator[URL]:
 
 
 @pytest.fixture(autouse=True)
-def _no_held_aggregates() -> None:
-    """Every test starts with no shared aggregate held by this process (the stores' tables
-    are emptied or new, but a memory of them would outlive them)."""
+def _empty_caches() -> None:
+    """Every test starts with this process's caches empty (ioc.cache: the stores' tables are
+    emptied or new, but a memory of them would outlive them)."""
     cache.invalidate_all()
 
 
