@@ -9,20 +9,25 @@ the open era whose centre falls inside the closed unit's boundary.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
-from threading import Lock
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ioc import cache
 from ioc.store.models import AdminUnit
 from ioc.store.units import successors
 
 CACHE_SECONDS = 300.0
-
-_cache: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}  # (database, code)
-_lock = Lock()
+SCOPES: cache.Cache[frozenset[str]] = cache.register(
+    "auth.unit_scopes",
+    holds="the unit codes a unit-bound principal may see, by database and unit code",
+    stale_when="units imported or replaced (emptied at once in the importing process; "
+    "other processes see the new units within the TTL)",
+    ttl_s=CACHE_SECONDS,
+    limit=4096,
+    events=("units",),
+)
 
 
 def descendants(units: Iterable[AdminUnit], code: str) -> set[str]:
@@ -53,19 +58,7 @@ def compute_scope(units: Iterable[AdminUnit], code: str) -> frozenset[str]:
 def unit_scope(session: Session, code: str) -> frozenset[str]:
     """:func:`compute_scope` over the store's units, cached for a few minutes per database
     (one process may serve several stores: tests, a second app)."""
-    now = time.monotonic()
     key = (str(session.get_bind().engine.url), code)
-    with _lock:
-        hit = _cache.get(key)
-        if hit is not None and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-    scope = compute_scope(session.scalars(select(AdminUnit)).all(), code)
-    with _lock:
-        _cache[key] = (now, scope)
-    return scope
-
-
-def forget_scopes() -> None:
-    """Drop cached scopes (after ``ioc units import`` replaced the units)."""
-    with _lock:
-        _cache.clear()
+    return SCOPES.get_or_put(
+        key, lambda: compute_scope(session.scalars(select(AdminUnit)).all(), code)
+    )
