@@ -16,6 +16,7 @@ from ioc.store import (
     models_kpi,
     models_leases,
     models_reports,
+    models_violations,
 )
 
 metadata = models.Base.metadata
@@ -28,4 +29,5 @@ MODEL_MODULES = (
     models_auth,
     models_audit,
     models_aggregates,
+    models_violations,
 )

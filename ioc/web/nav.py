@@ -21,6 +21,8 @@ PAGES = (
     ("/leader", "nav.leader"),
     ("/kpi", "nav.kpi"),
     ("/reports", "nav.reports"),
+    ("/thay-doi", "nav.changes"),
+    ("/vu-viec", "nav.cases"),
     ("/field", "nav.field"),
     ("/wall", "nav.wall"),
     ("/system", "nav.system"),
