@@ -798,6 +798,7 @@ TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Case not opened: {reason}",
     },
     "reports.link.case": {"vi": "Dẫn tới vụ việc #{id}", "en": "Led to case #{id}"},
+    "cases.evidence": {"vi": "Ảnh chứng cứ", "en": "Evidence picture"},
 }
 
 

@@ -13,10 +13,12 @@ from dash import dcc, html
 
 from ioc.i18n import t
 from ioc.pages.panels import data_attrs, empty
+from ioc.pages.unit_views import snapshot_url
 from ioc.store.models_violations import CaseStep, ViolationCase
 from ioc.timeutil import format_local
 from ioc.violations.steps import AGE_BANDS
 
+MAX_EVIDENCE = 4
 ORIGIN_LINKS = {"candidate": "/thay-doi", "report": "/reports", "incident": None}
 
 
@@ -64,10 +66,16 @@ def origin_text(case: ViolationCase, lang: str) -> str:
 
 
 def origin_link(case: ViolationCase, lang: str) -> Any:
-    """The case's origin, a link where a page lists it."""
+    """The case's origin (a link where a page lists it) and its evidence pictures."""
     href = ORIGIN_LINKS.get(case.origin)
     text = origin_text(case, lang)
-    return dcc.Link(text, href=href, className="case-origin") if href else html.Span(text)
+    link = dcc.Link(text, href=href, className="case-origin") if href else html.Span(text)
+    pictures = [
+        html.A(html.Img(src=snapshot_url(path), alt=t("cases.evidence", lang),
+                        className="case-evidence-img"), href=snapshot_url(path), target="_blank")
+        for path in (case.evidence or [])[:MAX_EVIDENCE]
+    ]  # fmt: skip
+    return [link, html.Div(pictures, className="case-evidence")] if pictures else link
 
 
 def step_lines(steps: Sequence[CaseStep], lang: str) -> html.Ol | html.Span:

@@ -46,9 +46,9 @@ class DemoChange:
 
 DEMO: tuple[DemoChange, ...] = (
     DemoChange("structure", None, 0, 0),
-    DemoChange("clearing", None, 0, 0),
-    DemoChange("structure", "new_construction", 0, 5),
     DemoChange("clearing", "forest_clearing", 2, 45),
+    DemoChange("structure", "new_construction", 0, 5),
+    DemoChange("clearing", None, 0, 0),
     DemoChange("structure", "new_construction", 3, 120),
 )
 

@@ -136,9 +136,9 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("POST", "cb:..field-changed.data", "login ok deny deny ok in ok deny"),  # changes state
     ("POST", "cb:..reports-changed.data", "login ok deny deny ok ok ok deny"),  # changes
     ("POST", "cb:..changes-queue.children", "login ok ok ok ok ok ok deny"),
-    ("POST", "cb:..changes-changed.data", "login ok deny deny ok ok ok deny"),  # field: refused inside
+    ("POST", "cb:..changes-changed.data", "login ok deny deny ok ok ok deny"),  # field: refused
     ("POST", "cb:..cases-counts.children", "login ok ok ok ok ok ok deny"),
-    ("POST", "cb:..cases-changed.data", "login ok deny deny ok ok ok deny"),  # field: refused inside
+    ("POST", "cb:..cases-changed.data", "login ok deny deny ok ok ok deny"),  # field: refused
     ("POST", "router:/leader", "login ok ok ok deny deny deny deny"),
     ("POST", "router:/unit/673", "login ok ok ok deny ok deny deny"),
     ("POST", "router:/wall?unit=672", "login ok ok ok ok deny ok ok"),

@@ -24,7 +24,9 @@ from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.pages import cases as cases_page
 from ioc.pages import changes as changes_page
+from ioc.pages import reports as reports_page
 from ioc.pages import unit as unit_page
+from ioc.sim.violations import seed_demo_violations
 from ioc.store import Store
 from ioc.store.models_audit import AuditEntry
 from ioc.store.models_violations import CaseStep, ChangeCandidate, ViolationCase
@@ -277,3 +279,32 @@ def test_open311_shows_the_report_status_never_its_case(
         for leak in ("Đỗ Thị Thanh Tra", "VB-inspected", "case", "vụ việc", "land_encroachment",
                      f"#{case_id}"):  # fmt: skip
             assert leak not in body, leak
+
+
+def test_the_report_row_shows_the_case_it_led_to(store: Store, city: Any) -> None:
+    server, seeded = city
+    case_id, _ = open_case_as(store, ADMIN, "report", seeded.report_bl, "other", now=NOW)
+    with acting_as(server, operator(store, BAO_LOC)):
+        table = dump(reports_page.refresh_at(NOW, None, None, None, "vi")[1])
+    assert f"Dẫn tới vụ việc #{case_id}" in table
+    assert table.count("Dẫn tới vụ việc") == 1  # Bảo Lộc's report only
+
+
+def test_the_demo_seeds_simulated_candidates_and_cases(
+    store: Store, city: Any, tmp_path: Path
+) -> None:
+    assert seed_demo_violations(store, tmp_path, NOW) == 2  # one per camera of the two cities
+    assert seed_demo_violations(store, tmp_path, NOW) == 0  # once
+    with store.session() as session:
+        found = session.scalars(select(ChangeCandidate).order_by(ChangeCandidate.id)).all()
+        cases = session.scalars(select(ViolationCase)).all()
+        steps = session.scalars(select(CaseStep)).all()
+        assert verify(session).ok
+    assert [c.simulated for c in found] == [True, True]
+    assert sorted(c.state for c in found) == ["pending", "reviewed"]
+    assert [(c.simulated, c.step, c.kind) for c in cases] == [
+        (True, "record_made", "deforestation")
+    ]
+    assert [s.step for s in steps] == ["inspected", "record_made"]
+    for candidate_row in found:
+        assert (tmp_path / candidate_row.after_path).read_bytes()[:3] == b"\xff\xd8\xff"
