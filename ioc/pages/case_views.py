@@ -6,6 +6,7 @@ Pure functions from plain values to Dash components (the unit page, ``/vu-viec``
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +21,11 @@ from ioc.violations.steps import AGE_BANDS
 
 MAX_EVIDENCE = 4
 ORIGIN_LINKS = {"candidate": "/thay-doi", "report": "/reports", "incident": None}
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short digest of what a view shows, to tell whether it must be sent again."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def money(amount: int | None) -> str:

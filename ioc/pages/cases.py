@@ -24,7 +24,13 @@ from ioc.auth.guard import row_id_or_none
 from ioc.auth.principal import Principal
 from ioc.i18n import language_or_default, t
 from ioc.pages.access import denied, viewer
-from ioc.pages.case_views import counts_table, opened_text, origin_link, step_lines
+from ioc.pages.case_views import (
+    counts_table,
+    fingerprint,
+    opened_text,
+    origin_link,
+    step_lines,
+)
 from ioc.pages.panels import data_attrs, simulated_badge
 from ioc.pages.states import failed, loading, reason
 from ioc.store.models import AdminUnit
@@ -122,6 +128,7 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
             html.Div(loading(lang), id="cases-table"),
             dcc.Interval(id="cases-interval", interval=refresh_ms),
             dcc.Store(id="cases-changed", data=0),
+            dcc.Store(id="cases-version", data=None),
         ],
         className="reports cases",
     )
@@ -185,11 +192,12 @@ def case_table(
     )
 
 
-def refresh_view(lang: str) -> dict[str, Any]:
-    """Counts and cases of the signed-in principal's units (``refresh`` without Dash)."""
+def refresh_view(lang: str, version_before: Any = None) -> dict[str, Any]:
+    """Counts and cases of the signed-in principal's units (``refresh`` without Dash); nothing
+    is sent again while nothing changed (a table rebuilt under a finger loses its click)."""
     principal = viewer()
     if principal is None:
-        return {"counts": denied(lang), "table": None, "open_hidden": True}
+        return {"counts": denied(lang), "table": None, "open_hidden": True, "version": None}
     now = utcnow()
     with current_store().session() as session:
         counts = open_counts(session, principal.units, now)
@@ -197,10 +205,16 @@ def refresh_view(lang: str) -> dict[str, Any]:
         steps = steps_of(session, [c.id for c in rows])
         names = dict(session.execute(select(AdminUnit.code, AdminUnit.name)).all())
     handler = principal.role in HANDLING_ROLES
+    version = fingerprint(
+        lang, principal.name, handler, counts, [(c.id, c.step, len(steps[c.id])) for c in rows]
+    )
+    if version == version_before:
+        return dict.fromkeys(("counts", "table", "open_hidden", "version"), dash.no_update)
     return {
         "counts": counts_table(counts, lang, "cases"),
         "table": case_table(rows, steps, names, lang, principal),
         "open_hidden": not handler,
+        "version": version,
     }
 
 
@@ -209,21 +223,26 @@ def refresh_view(lang: str) -> dict[str, Any]:
         "counts": Output("cases-counts", "children"),
         "table": Output("cases-table", "children"),
         "open_hidden": Output("cases-open", "hidden"),
+        "version": Output("cases-version", "data"),
     },
     inputs={
         "_n": Input("cases-interval", "n_intervals"),
         "_changed": Input("cases-changed", "data"),
+        "version": State("cases-version", "data"),
         "lang": State(LANG_STORE_ID, "data"),
     },
 )
-def refresh(_n: int | None, _changed: int | None, lang: str | None) -> dict[str, Any]:
+def refresh(
+    *, _n: int | None, _changed: int | None, version: Any, lang: str | None
+) -> dict[str, Any]:
     """Rebuild counts and table (the timer, or after a step was recorded)."""
     language = language_or_default(lang)
     try:
-        return refresh_view(language)
+        return refresh_view(language, version)
     except SQLAlchemyError as exc:  # the timer tries again
         skip = dash.no_update
-        return {"counts": failed(exc, language), "table": skip, "open_hidden": skip}
+        return {"counts": failed(exc, language), "table": skip, "open_hidden": skip,
+                "version": None}  # fmt: skip
 
 
 @callback(

@@ -24,6 +24,7 @@ from ioc.app_context import LANG_STORE_ID, current_settings, current_store, web_
 from ioc.auth.guard import row_id_or_none
 from ioc.i18n import language_or_default, t
 from ioc.pages.access import denied, viewer
+from ioc.pages.case_views import fingerprint
 from ioc.pages.overview_map import base_layout, empty_figure
 from ioc.pages.panels import data_attrs, empty, simulated_badge
 from ioc.pages.states import failed, loading, reason
@@ -109,6 +110,7 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
             dcc.Interval(id="changes-interval", interval=refresh_ms),
             dcc.Store(id="changes-selected", data=None),
             dcc.Store(id="changes-shown", data=None),
+            dcc.Store(id="changes-version", data=None),
             dcc.Store(id="changes-changed", data=0),
         ],
         className="reports changes",
@@ -226,13 +228,18 @@ def recent_list(rows: Sequence[ChangeCandidate], led_to: Mapping[int, int], lang
     return html.Ul(items, className="changes-list changes-recent")
 
 
-def refresh_view(selected: Any, shown_before: Any, lang: str) -> dict[str, Any]:
-    """Everything the page shows for the signed-in principal (``refresh`` without Dash)."""
+def refresh_view(
+    selected: Any, shown_before: Any, lang: str, version_before: Any = None
+) -> dict[str, Any]:
+    """Everything the page shows for the signed-in principal (``refresh`` without Dash);
+    nothing is sent again while nothing changed (a list rebuilt under a finger loses its
+    click)."""
     skip = dash.no_update
     principal = viewer()
     if principal is None:
         return {"queue": denied(lang), "detail": None, "awaiting": None, "recent": None,
-                "controls_hidden": True, "kind_hidden": True, "shown": None}  # fmt: skip
+                "controls_hidden": True, "kind_hidden": True, "shown": None,
+                "version": None}  # fmt: skip
     within = principal.units
     with current_store().session() as session:
         pending = pending_candidates(session, within)
@@ -245,6 +252,12 @@ def refresh_view(selected: Any, shown_before: Any, lang: str) -> dict[str, Any]:
         view = detail(shown, camera, lang) if shown else None
     handler = principal.role in HANDLING_ROLES
     shown_id = shown.id if shown else None
+    version = fingerprint(
+        lang, principal.name, handler, shown_id, [r.id for r in pending], [r.id for r in waiting],
+        [(r.id, led_to.get(r.id)) for r in recent],
+    )  # fmt: skip
+    if version == version_before:
+        return dict.fromkeys(REFRESHED, skip)
     return {
         "queue": queue_list(pending, shown_id, lang),
         "detail": view,
@@ -253,7 +266,12 @@ def refresh_view(selected: Any, shown_before: Any, lang: str) -> dict[str, Any]:
         "controls_hidden": not (handler and shown is not None),
         "kind_hidden": not (handler and waiting),
         "shown": skip if shown_id == shown_before else shown_id,
+        "version": version,
     }
+
+
+REFRESHED = ("queue", "detail", "awaiting", "recent", "controls_hidden", "kind_hidden", "shown",
+             "version")  # fmt: skip
 
 
 @callback(
@@ -265,26 +283,27 @@ def refresh_view(selected: Any, shown_before: Any, lang: str) -> dict[str, Any]:
         "controls_hidden": Output("changes-controls", "hidden"),
         "kind_hidden": Output("changes-kind-wrap", "hidden"),
         "shown": Output("changes-shown", "data"),
+        "version": Output("changes-version", "data"),
     },
     inputs={
         "_n": Input("changes-interval", "n_intervals"),
         "_changed": Input("changes-changed", "data"),
         "selected": Input("changes-selected", "data"),
         "shown": State("changes-shown", "data"),
+        "version": State("changes-version", "data"),
         "lang": State(LANG_STORE_ID, "data"),
     },
 )
 def refresh(
-    _n: int | None, _changed: int | None, selected: Any, shown: Any, lang: str | None
+    *, _n: int | None, _changed: int | None, selected: Any, shown: Any, version: Any, lang: Any
 ) -> dict[str, Any]:
     """Rebuild the queue and the candidate in view (timer, a verdict, a pick)."""
     language = language_or_default(lang)
     try:
-        return refresh_view(selected, shown, language)
+        return refresh_view(selected, shown, language, version)
     except SQLAlchemyError as exc:  # the timer tries again
-        skip = dash.no_update
-        return {"queue": failed(exc, language), "detail": skip, "awaiting": skip, "recent": skip,
-                "controls_hidden": skip, "kind_hidden": skip, "shown": skip}  # fmt: skip
+        return {**dict.fromkeys(REFRESHED, dash.no_update), "queue": failed(exc, language),
+                "version": None}  # fmt: skip
 
 
 @callback(

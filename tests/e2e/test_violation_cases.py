@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
-from ioc.store import open_store
+from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.models import Camera
 from ioc.store.models_audit import AuditEntry
@@ -41,7 +41,8 @@ STEPS = (
 
 def text_in(page: Any, selector: str, text: str) -> None:
     page.wait_for_function(
-        "([s, t]) => { const e = document.querySelector(s); return !!e && e.innerText.includes(t); }",
+        "([s, t]) => { const e = document.querySelector(s);"
+        " return !!e && e.innerText.includes(t); }",
         arg=[selector, text],
         timeout=15_000,
     )
@@ -93,8 +94,24 @@ def test_a_change_becomes_a_case_followed_to_remedy_done(
     page = watched_page.page
 
     assert NO_OPEN_CASE in unit_counts(page, live.url)
+    case_id = review_and_open(page, live.url, store, candidate_id)
+    follow_to_remedy(page, live.url, case_id)
+    assert NO_OPEN_CASE in unit_counts(page, live.url)
+    with store.session() as session:
+        steps = session.scalars(select(CaseStep).order_by(CaseStep.id)).all()
+        audited = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+        reviewed = session.get(ChangeCandidate, candidate_id)
+    assert [s.step for s in steps] == [step for _, step in STEPS]
+    assert {s.officer for s in steps} == {"Phạm Văn D"}
+    assert reviewed is not None and reviewed.reviewer == "operator.w1"
+    assert audited.count("case.step") == 5 and "change.review" in audited
+    assert watched_page.problems() == []
+    store.dispose()
 
-    page.goto(live.url + "/thay-doi")
+
+def review_and_open(page: Any, url: str, store: Store, candidate_id: int) -> int:
+    """On /thay-doi: see the pair and the cone, mark a new construction, open its case."""
+    page.goto(url + "/thay-doi")
     page.wait_for_selector("#changes-before", timeout=15_000)
     page.wait_for_function(  # both pictures really load (served by /files/snapshots/)
         "() => ['changes-before', 'changes-after'].every(i => {"
@@ -123,18 +140,23 @@ def test_a_change_becomes_a_case_followed_to_remedy_done(
         )
     text_in(page, "#changes-recent", f"Vụ việc #{case_id}")  # the candidate shows its case
 
-    unit_counts(page, live.url)
+    return int(case_id)
+
+
+def follow_to_remedy(page: Any, url: str, case_id: int) -> None:
+    """On /vu-viec: the five steps in order, the unit page's counts moving with them."""
+    unit_counts(page, url)
     assert count_of(page, "opened") == "1"
 
-    page.goto(live.url + "/vu-viec")
+    page.goto(url + "/vu-viec")
     page.wait_for_selector(f"#cases-row-{case_id}[data-step='opened']", timeout=15_000)
     record(page, case_id, *STEPS[0])
     record(page, case_id, *STEPS[1])
 
-    unit_counts(page, live.url)
+    unit_counts(page, url)
     assert count_of(page, "record_made") == "1" and count_of(page, "opened") == "0"
 
-    page.goto(live.url + "/vu-viec")
+    page.goto(url + "/vu-viec")
     row = page.locator(f"#cases-row-{case_id}")
     row.get_by_role("button", name="Ghi bước: Quyết định xử phạt").click()
     page.wait_for_selector("#cases-form:not([hidden])", timeout=10_000)
@@ -150,15 +172,3 @@ def test_a_change_becomes_a_case_followed_to_remedy_done(
     record(page, case_id, *STEPS[3])
     record(page, case_id, *STEPS[4])
     assert page.locator(f"#cases-row-{case_id} .cases-next").count() == 0  # nothing after it
-
-    assert NO_OPEN_CASE in unit_counts(page, live.url)
-    with store.session() as session:
-        steps = session.scalars(select(CaseStep).order_by(CaseStep.id)).all()
-        audited = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-        reviewed = session.get(ChangeCandidate, candidate_id)
-    assert [s.step for s in steps] == [step for _, step in STEPS]
-    assert {s.officer for s in steps} == {"Phạm Văn D"}
-    assert reviewed is not None and reviewed.reviewer == "operator.w1"
-    assert audited.count("case.step") == 5 and "change.review" in audited
-    assert watched_page.problems() == []
-    store.dispose()
