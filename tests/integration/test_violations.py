@@ -322,3 +322,29 @@ def test_the_demo_seeds_simulated_candidates_and_cases(
     assert [s.step for s in steps] == ["inspected", "record_made"]
     for candidate_row in found:
         assert (tmp_path / candidate_row.after_path).read_bytes()[:3] == b"\xff\xd8\xff"
+
+
+def test_a_case_is_opened_from_an_incident_on_the_cases_page(store: Store, city: Any) -> None:
+    server, seeded = city
+
+    def opened(number: Any, kind: Any = "other") -> str:
+        answer = cases_page.open_from_origin(
+            clicks=1, origin="incident", number=number, kind=kind, changed=0, lang="vi"
+        )
+        return dump(answer["message"])
+
+    with acting_as(server, operator(store, BAO_LOC)):
+        assert "hãy chọn loại vụ việc" in opened(str(seeded.incident_bl), kind=None)
+        assert "ngoài phạm vi" in opened(str(seeded.incident_dl))  # Đà Lạt's: forged
+        assert "ngoài phạm vi" in opened("not a number")
+        assert "Đã mở vụ việc #" in opened(f"#{seeded.incident_bl}")
+        assert "đã có vụ việc" in opened(str(seeded.incident_bl))
+        assert cases_page.refresh_view("vi")["open_hidden"] is False
+    with acting_as(server, unit_principal(store, "xem.673", Role.VIEWER, BAO_LOC)):
+        assert cases_page.refresh_view("vi")["open_hidden"] is True
+        assert "chỉ được xem" in opened(str(seeded.incident_bl_assigned))
+    with store.session() as session:
+        rows = session.scalars(select(ViolationCase)).all()
+    assert [(r.origin, r.incident_id, r.opened_by) for r in rows] == [
+        ("incident", seeded.incident_bl, "operator.673")
+    ]
