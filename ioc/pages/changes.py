@@ -42,7 +42,7 @@ from ioc.violations.queries import (
 from ioc.violations.steps import CASE_VERDICTS, KINDS, VERDICTS
 from layers.cameras import cone_ring
 
-MAP_ZOOM = 13
+MAP_ZOOM = 12  # the drawn cone (2.5 km) fits the map's 320 px
 
 
 def register(lang: str) -> None:
@@ -156,8 +156,10 @@ def camera_map(camera: Camera | None, lang: str) -> tuple[Any, str]:
         return empty_figure(), t("changes.no_camera", lang)
     traces: list[Any] = []
     note = ""
+    centre = (camera.lon, camera.lat)
     if camera.direction_deg is not None and camera.fov_deg is not None:
         ring = cone_ring(camera.lon, camera.lat, camera.direction_deg, camera.fov_deg)
+        centre = (sum(x for x, _ in ring) / len(ring), sum(y for _, y in ring) / len(ring))
         traces.append(go.Scattermap(
             lon=[x for x, _ in ring], lat=[y for _, y in ring], mode="lines", fill="toself",
             fillcolor="rgba(56, 189, 248, 0.22)", line={"color": "#7dd3fc", "width": 2},
@@ -172,7 +174,7 @@ def camera_map(camera: Camera | None, lang: str) -> tuple[Any, str]:
     ))  # fmt: skip
     figure = go.Figure(traces, layout=base_layout(legend=False))
     figure.update_layout(
-        map={"center": {"lon": camera.lon, "lat": camera.lat}, "zoom": MAP_ZOOM},
+        map={"center": {"lon": centre[0], "lat": centre[1]}, "zoom": MAP_ZOOM},
         uirevision=f"changes-{camera.id}",
     )
     return figure, note
