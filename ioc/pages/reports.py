@@ -44,6 +44,7 @@ from ioc.reports.workflow import STATUSES, TransitionError, allowed_next, change
 from ioc.sla_clock import sla_status
 from ioc.store.models import AdminUnit, CitizenReport
 from ioc.timeutil import format_local, utcnow
+from ioc.violations.queries import cases_by_origin
 
 MAX_ROWS = 50
 KPI_DAYS = 30
@@ -129,16 +130,28 @@ def action_buttons(report: CitizenReport, lang: str, principal: Principal) -> li
 
 
 def link_lines(
-    report: CitizenReport, duplicates: Mapping[int, list[int]] | None, lang: str
+    report: CitizenReport,
+    duplicates: Mapping[int, list[int]] | None,
+    lang: str,
+    cases: Mapping[int, int] | None = None,
 ) -> list[Any]:
-    """ "Trùng với #N" on a duplicate, "Có phản ánh trùng: #M" on the report it duplicates."""
-    lines = []
+    """ "Trùng với #N" on a duplicate, "Có phản ánh trùng: #M" on the report it duplicates,
+    "Dẫn tới vụ việc #K" on a report that led to a violation case (staff only: Open311
+    publishes the report's own status, never the case)."""
+    lines: list[Any] = []
+    case_id = (cases or {}).get(report.id)
+    if case_id is not None:
+        text = t("reports.link.case", lang, id=case_id)
+        lines.append(dcc.Link(text, href="/vu-viec", className="reports-link reports-case-link"))
     if report.status == "duplicate" and report.duplicate_of:
         lines.append(t("reports.link.duplicate_of", lang, id=report.duplicate_of))
     found = (duplicates or {}).get(report.id)
     if found:
         lines.append(t("reports.link.duplicates", lang, ids=", ".join(f"#{i}" for i in found)))
-    return [html.Div(line, className="reports-link") for line in lines]
+    return [
+        line if isinstance(line, dcc.Link) else html.Div(line, className="reports-link")
+        for line in lines
+    ]
 
 
 def duplicates_of(session: Any, reports: Sequence[CitizenReport]) -> dict[int, list[int]]:
@@ -171,6 +184,7 @@ def table_row(
     *,
     principal: Principal,
     duplicates: Mapping[int, list[int]] | None = None,
+    cases: Mapping[int, int] | None = None,
 ) -> html.Tr:
     category = categories.get(report.service_code)
     contact = principal.changes_unit(report.unit_code)  # personal data: only for them
@@ -188,7 +202,7 @@ def table_row(
                     html.Div(place),
                     *_nearest_note(report, lang),
                     html.Small(shown(report.description, contact)[:120]),
-                    *link_lines(report, duplicates, lang),
+                    *link_lines(report, duplicates, lang, cases),
                 ]
             ),
             html.Td(
@@ -217,6 +231,7 @@ def report_table(
     *,
     principal: Principal,
     duplicates: Mapping[int, list[int]] | None = None,
+    cases: Mapping[int, int] | None = None,
 ) -> Any:
     """The report table, or the plain-Vietnamese empty state."""
     if not reports:
@@ -228,7 +243,14 @@ def report_table(
             html.Tbody(
                 [
                     table_row(
-                        r, categories, names, lang, now, principal=principal, duplicates=duplicates
+                        r,
+                        categories,
+                        names,
+                        lang,
+                        now,
+                        principal=principal,
+                        duplicates=duplicates,
+                        cases=cases,
                     )
                     for r in reports
                 ]
@@ -296,6 +318,7 @@ def refresh_at(
         )
         reports = find_reports(session, chosen)
         duplicates = duplicates_of(session, reports)
+        cases = cases_by_origin(session, "report", [r.id for r in reports])
         names = dict(session.execute(select(AdminUnit.code, AdminUnit.name)).all())
         period = ReportFilter(
             unit_code=unit, start=now - timedelta(days=KPI_DAYS), limit=10**9, within=within
@@ -304,7 +327,14 @@ def refresh_at(
         unit_opts, category_opts, status_opts = options(session, categories, lang, within)
     cards = kpi_cards(compute_kpis(rows, now), categories, lang)
     table = report_table(
-        reports, categories, names, lang, now, principal=principal, duplicates=duplicates
+        reports,
+        categories,
+        names,
+        lang,
+        now,
+        principal=principal,
+        duplicates=duplicates,
+        cases=cases,
     )
     return {
         "kpis": cards,

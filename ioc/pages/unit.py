@@ -20,17 +20,20 @@ from ioc import cache
 from ioc.aggregates import feeds
 from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import refuses_unit, unit_code_or_none
+from ioc.auth.scope import unit_scope
 from ioc.i18n import language_or_default, t
 from ioc.pages import incident_desk, map_data
 from ioc.pages.access import denied, viewer
+from ioc.pages.case_views import counts_table
 from ioc.pages.kpi_area import unit_index
 from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series, unit_metrics
 from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, updated_text
-from ioc.pages.states import only
+from ioc.pages.states import failed, only
 from ioc.pages.unit_views import camera_grid, index_context, kpi_strip, report_list
 from ioc.store.models import AdminUnit
 from ioc.timeutil import utcnow
+from ioc.violations.queries import open_counts
 
 TREND_MONTHS = 6
 MAP_PX = (700, 860)
@@ -73,6 +76,8 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
                 [
                     html.H3(t("unit.cameras", lang), className=section),
                     html.Div(id="unit-cameras"),
+                    html.H3(t("case.counts.title", lang), className=section),
+                    html.Div(id="unit-cases"),
                     html.H3(t("unit.reports", lang), className=section),
                     html.Div(id="unit-reports"),
                     html.P(id="unit-updated", className="overview-updated"),
@@ -240,6 +245,32 @@ def kpi_view(session: Session, now: datetime, code: str, lang: str) -> Any:
         for key in ["total", *group_keys()]
     ]
     return [kpi_strip(rows, lang), *index_context(unit_index(session, now, code), lang)]
+
+
+@callback(
+    output={"cases": Output("unit-cases", "children")},
+    inputs={
+        "_n": Input("unit-interval", "n_intervals"),
+        "code": State("unit-code", "data"),
+        "lang": State(LANG_STORE_ID, "data"),
+    },
+)
+def refresh_cases(_n: int | None, code: str | None, lang: str | None) -> dict[str, Any]:
+    """The unit's open violation cases by step and age (its scope: wards of a district)."""
+    chosen = language_or_default(lang)
+    try:
+        return {"cases": cases_at(utcnow(), code or "", chosen)}
+    except SQLAlchemyError as exc:
+        return {"cases": failed(exc, chosen)}
+
+
+def cases_at(now: datetime, code: str, lang: str) -> Any:
+    """:func:`refresh_cases` at a given moment; refused out of scope."""
+    if refuses_unit(viewer(), code) or unit_code_or_none(code) is None:
+        return denied(lang)
+    with current_store().session() as session:
+        counts = open_counts(session, unit_scope(session, code), now)
+    return counts_table(counts, lang, "unit")
 
 
 def register(lang: str) -> None:

@@ -25,6 +25,8 @@ from ioc.auth.principal import Principal
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
+from ioc.pages import cases as cases_page
+from ioc.pages import changes as changes_page
 from ioc.pages import digital_board as digital_page
 from ioc.pages import field as field_page
 from ioc.pages import kpi as kpi_page
@@ -81,6 +83,8 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
     wall_page.register(lang)  # /wall
     leader_page.register(lang)  # /leader
     digital_page.register(lang)  # /chuyen-doi-so
+    changes_page.register(lang)  # /thay-doi: the review queue of scene changes
+    cases_page.register(lang)  # /vu-viec: violation cases and their steps
     adopt_page_callbacks(app)
     app.server.add_url_rule("/healthz", "healthz", healthz)
     app.server.add_url_rule("/readyz", "readyz", readyz)

@@ -22,6 +22,8 @@ PAGES = (
     ("/kpi", "nav.kpi"),
     ("/chuyen-doi-so", "nav.digital"),
     ("/reports", "nav.reports"),
+    ("/thay-doi", "nav.changes"),
+    ("/vu-viec", "nav.cases"),
     ("/field", "nav.field"),
     ("/wall", "nav.wall"),
     ("/system", "nav.system"),
