@@ -14,6 +14,8 @@ from typing import Any, Protocol
 import plotly.graph_objects as go
 import shapely
 
+from ioc import cache
+
 SIMPLIFY_DEG = 0.001  # about 100 m: invisible at province zoom
 DECIMALS = 5
 FILL = "rgba(56, 189, 248, 0.10)"
@@ -39,19 +41,20 @@ def _light(geom: shapely.Geometry, tolerance: float) -> shapely.Geometry:
     return shapely.set_precision(simple, 10**-DECIMALS)
 
 
-_GEOMETRIES: dict[tuple[bytes, float], dict[str, Any]] = {}
+_GEOMETRIES: cache.Cache[dict[str, Any]] = cache.register(
+    "layers.geometries",
+    holds="a boundary's simplified GeoJSON geometry, by its WKB and the tolerance",
+    stale_when="never: keyed by the shape itself (the TTL only frees shapes no map draws)",
+    ttl_s=86_400.0,
+    limit=4096,
+)
 
 
 def light_geojson(geom: shapely.Geometry, tolerance: float) -> dict[str, Any]:
     """The simplified GeoJSON geometry, kept per shape: boundaries change once in years,
     maps are drawn many times a minute."""
     key = (shapely.to_wkb(geom), tolerance)
-    found = _GEOMETRIES.get(key)
-    if found is None:
-        if len(_GEOMETRIES) > 4096:
-            _GEOMETRIES.clear()
-        found = _GEOMETRIES[key] = shapely.geometry.mapping(_light(geom, tolerance))
-    return found
+    return _GEOMETRIES.get_or_put(key, lambda: shapely.geometry.mapping(_light(geom, tolerance)))
 
 
 def feature_collection(areas: Iterable[Area], tolerance: float = SIMPLIFY_DEG) -> dict[str, Any]:

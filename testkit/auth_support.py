@@ -27,8 +27,8 @@ from ioc.app_context import STORE_KEY
 from ioc.auth import sessions
 from ioc.auth.accounts import find_user
 from ioc.auth.passwords import hash_password
-from ioc.auth.scope import forget_scopes
 from ioc.auth.user_roles import Role, check_unit_for_role
+from ioc.cache import changed as caches_changed
 from ioc.store import Store
 from ioc.store.models_auth import User
 from ioc.timeutil import utcnow
@@ -108,7 +108,7 @@ def sign_in(store: Store, role: Role = Role.ADMIN, unit: str | None = None) -> S
     Unit scopes are cached per database for minutes; tests that (re)seed units under the
     same database URL (PostGIS is emptied between tests) start from a clean cache here.
     """
-    forget_scopes()
+    caches_changed("units")
     if role is Role.KIOSK:
         return open_kiosk_session(store, unit)
     return open_user_session(store, add_account(store, role, unit))

@@ -19,8 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from ioc.aggregates import shared
-from ioc.auth.scope import forget_scopes
+from ioc import cache
 from ioc.store import Store, open_store
 from ioc.store.migrate import upgrade
 from ioc.store.schema import metadata
@@ -80,10 +79,10 @@ def scratch_database(prefix: str, server: str | None = None) -> Iterator[URL]:
 
 
 @pytest.fixture(autouse=True)
-def _no_held_aggregates() -> None:
-    """Every test starts with no shared aggregate held by this process (the stores' tables
-    are emptied or new, but a memory of them would outlive them)."""
-    shared.clear()
+def _empty_caches() -> None:
+    """Every test starts with this process's caches empty (ioc.cache: the stores' tables are
+    emptied or new, but a memory of them would outlive them)."""
+    cache.invalidate_all()
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +106,7 @@ def postgis_store(_postgis_store: Store) -> Iterator[Store]:
     tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with _postgis_store.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    forget_scopes()  # unit scopes are cached per database, and this one was just emptied
+    cache.changed("units")  # scopes and maps are cached per database, just emptied
     yield _postgis_store
 
 

@@ -33,12 +33,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ioc import cache
 from ioc.store.models_aggregates import DashboardAggregate
 
 A = DashboardAggregate
 T = TypeVar("T")
 RECHECK_S = 5.0  # how long a held time-keyed aggregate is used before the table is asked again
 MAX_HELD = 2048
+HELD_TTL_S = 3600.0  # an upper bound only: a held aggregate expires with its stamp
 log = logging.getLogger(__name__)
 
 
@@ -148,40 +150,16 @@ class _Held:
     checked: float  # time.monotonic() of the last comparison with the table
 
 
-_HELD: dict[tuple[str, str], _Held] = {}
+HELD: cache.Cache[_Held] = cache.register(
+    "aggregates.held",
+    holds="shared aggregates this process decoded, with their stamp, by database and key",
+    stale_when="never used past the stamp's expiry; a version-keyed one only for its version; "
+    f"a time-keyed one is compared with the table again after {RECHECK_S:g} s",
+    ttl_s=HELD_TTL_S,
+    limit=MAX_HELD,
+)
 _FLIGHTS: dict[tuple[str, str], threading.Lock] = {}
 _GUARD = threading.Lock()
-
-
-class ProcessMemo(Generic[T]):
-    """Values this process keeps by key (a key carries the version it was read for), for
-    what is cheap to share by version but too bulky for the table (camera states...)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.items: dict[tuple[str, ...], T] = {}
-        _MEMOS.append(self)
-
-    def get(self, key: tuple[str, ...]) -> T | None:
-        return self.items.get(key)
-
-    def put(self, key: tuple[str, ...], value: T) -> None:
-        with _GUARD:
-            if len(self.items) >= self.limit:
-                self.items.clear()
-            self.items[key] = value
-
-
-_MEMOS: list[ProcessMemo[Any]] = []
-
-
-def clear() -> None:
-    """Forget this process's copies and memos (tests; the table is left as it is)."""
-    with _GUARD:
-        _HELD.clear()
-        _FLIGHTS.clear()
-        for memo in _MEMOS:
-            memo.items.clear()
 
 
 def _engine(session: Session) -> Engine:
@@ -189,13 +167,11 @@ def _engine(session: Session) -> Engine:
 
 
 def _hold(url: str, key: str, stamp: Stamp, value: Any, clock: float) -> None:
-    if len(_HELD) >= MAX_HELD:
-        _HELD.clear()
-    _HELD[(url, key)] = _Held(stamp, value, clock)
+    HELD.put((url, key), _Held(stamp, value, clock))
 
 
 def _from_memory(url: str, want: Want, now: datetime, clock: float) -> _Held | None:
-    held = _HELD.get((url, want.key))
+    held = HELD.get((url, want.key))
     if held is None or not acceptable(held.stamp, want, now):
         return None
     if want.version is None and clock - held.checked >= RECHECK_S:
@@ -226,7 +202,7 @@ def _from_table(
         stamp = stamps.get(want.key)
         if stamp is None or not acceptable(stamp, want, now):
             continue
-        held = _HELD.get((url, want.key))
+        held = HELD.get((url, want.key))
         if held is not None and held.stamp == stamp:
             held.checked = clock
             found[want.key] = held.value

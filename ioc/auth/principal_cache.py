@@ -5,50 +5,41 @@ account from the store. A hit is kept for ``ttl`` seconds at most (``auth.princi
 so a session revoked from another process (``ioc users disable``, a sign-out on another
 worker) is refused within that time; a sign-out in this process forgets its token at once.
 Only live sessions are remembered: a new session is never refused for having been unknown.
+The entries live in the process's cache ``auth.principals`` (:mod:`ioc.cache`), by token hash.
 """
 
 from __future__ import annotations
 
-import time
-from threading import Lock
-
+from ioc import cache
 from ioc.auth.principal import Principal
 from ioc.auth.sessions import token_hash
 
 MAX_ENTRIES = 10_000
+PRINCIPALS: cache.Cache[Principal] = cache.register(
+    "auth.principals",
+    holds="resolved live sessions (the principal) by session token hash",
+    stale_when="a sign-out in this process forgets its token at once; a session revoked by "
+    "another process is used until its entry's TTL (auth.principal_cache_s) runs out",
+    ttl_s=60.0,  # the settings' upper bound; each entry is kept for the app's own setting
+    limit=MAX_ENTRIES,
+)
 
 
 class PrincipalCache:
+    """One app's view of ``auth.principals``: its TTL (0: remember nothing)."""
+
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
-        self._entries: dict[str, tuple[float, Principal]] = {}
-        self._lock = Lock()
 
     def get(self, token: str | None) -> Principal | None:
         if not token or self.ttl <= 0:
             return None
-        key = token_hash(token)
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is None:
-                return None
-            if hit[0] <= time.monotonic():
-                del self._entries[key]
-                return None
-            return hit[1]
+        return PRINCIPALS.get(token_hash(token))
 
     def put(self, token: str | None, principal: Principal) -> None:
-        if not token or self.ttl <= 0:
-            return
-        now = time.monotonic()
-        with self._lock:
-            if len(self._entries) >= MAX_ENTRIES:
-                self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-                if len(self._entries) >= MAX_ENTRIES:
-                    self._entries.clear()
-            self._entries[token_hash(token)] = (now + self.ttl, principal)
+        if token and self.ttl > 0:
+            PRINCIPALS.put(token_hash(token), principal, ttl_s=self.ttl)
 
     def forget(self, token: str | None) -> None:
         if token:
-            with self._lock:
-                self._entries.pop(token_hash(token), None)
+            PRINCIPALS.forget(token_hash(token))

@@ -94,6 +94,7 @@ ROUTES: tuple[Rule, ...] = (
     Rule(r"/chuyen-doi-so", Need.USER, Kind.PAGE),  # public figures with their sources
     Rule(r"/reports", Need.USER, Kind.PAGE),  # the page lists only the user's units' reports
     Rule(r"/system", Need.SYSTEM, Kind.PAGE),
+    Rule(r"/(thay-doi|vu-viec)", Need.USER, Kind.PAGE),  # rows: the user's units (and roles)
     Rule(r"/field", Need.FIELD_PAGE, Kind.PAGE),
     Rule(r"/unit/(?P<unit>.+)", Need.UNIT, Kind.PAGE),  # like Dash: the rest is the code
     Rule(r"/ioc", Need.PROVINCE, Kind.PAGE),  # the network of IOCs and their state
@@ -115,6 +116,8 @@ CALLBACK_NEEDS: Mapping[str, Need] = {
     "system": Need.SYSTEM,
     "unit": Need.USER,
     "field": Need.FIELD,
+    "changes": Need.USER,  # /thay-doi: rows by unit scope, verdicts by role in the callback
+    "cases": Need.USER,  # /vu-viec: the same
     "iocpage": Need.USER,  # /ioc/<code>: the IOC's scope checked in ioc/pages/ioc_page.py
     "iocnet": Need.PROVINCE,  # /ioc
 }
@@ -127,6 +130,8 @@ CHANGING_OUTPUTS: frozenset[str] = frozenset(
         "reports-changed.data",  # citizen-report workflow steps
         "unit-desk-status.children",  # the incident desk of /unit/<code>
         "overview-desk-status.children",  # the incident desk of /
+        "changes-changed.data",  # a verdict on a change candidate, a case opened from one
+        "cases-changed.data",  # a case's next step, a case opened from a report or incident
     }
 )
 

@@ -14,20 +14,25 @@ sees exactly its area, and the pages' feeds read an IOC's data the way they read
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
-from threading import Lock
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ioc import cache
 from ioc.store.models import AdminUnit, IocAreaUnit, IocUnit
 from ioc.store.units import descendants, ioc_code_of, successors
 
 CACHE_SECONDS = 300.0
-
-_cache: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}  # (database, code)
-_lock = Lock()
+SCOPES: cache.Cache[frozenset[str]] = cache.register(
+    "auth.unit_scopes",
+    holds="the unit codes a unit-bound principal may see, by database and unit code",
+    stale_when="units imported or replaced, or an IOC's area changed (emptied at once in "
+    "the importing process; other processes see the new units or areas within the TTL)",
+    ttl_s=CACHE_SECONDS,
+    limit=4096,
+    events=("units", "iocs"),
+)
 
 
 def compute_scope(units: Iterable[AdminUnit], code: str) -> frozenset[str]:
@@ -52,32 +57,20 @@ def unit_scope(session: Session, code: str) -> frozenset[str]:
     """:func:`compute_scope` over the store's units (for an ``ioc:`` key, :func:`area_scope`
     of its area), cached for a few minutes per database (one process may serve several
     stores: tests, a second app)."""
-    now = time.monotonic()
     key = (str(session.get_bind().engine.url), code)
-    with _lock:
-        hit = _cache.get(key)
-        if hit is not None and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
+    return SCOPES.get_or_put(key, lambda: _read_scope(session, code))
+
+
+def _read_scope(session: Session, code: str) -> frozenset[str]:
     units = session.scalars(select(AdminUnit)).all()
     ioc = ioc_code_of(code)
     if ioc is None:
-        scope = compute_scope(units, code)
-    else:
-        area = session.scalars(select(IocAreaUnit.unit_code).where(IocAreaUnit.ioc_code == ioc))
-        codes = (
-            area.all()
-            or session.scalars(  # no area entered: the IOC's own unit
-                select(IocUnit.admin_unit_code).where(IocUnit.code == ioc)
-            ).all()
-        )
-        scope = area_scope(units, codes)
-    with _lock:
-        _cache[key] = (now, scope)
-    return scope
-
-
-def forget_scopes() -> None:
-    """Drop cached scopes (after ``ioc units import`` replaced the units, or ``ioc iocs
-    import`` changed an IOC's area)."""
-    with _lock:
-        _cache.clear()
+        return compute_scope(units, code)
+    area = session.scalars(select(IocAreaUnit.unit_code).where(IocAreaUnit.ioc_code == ioc))
+    codes = (
+        area.all()
+        or session.scalars(  # no area entered: the IOC's own unit
+            select(IocUnit.admin_unit_code).where(IocUnit.code == ioc)
+        ).all()
+    )
+    return area_scope(units, codes)

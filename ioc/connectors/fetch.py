@@ -1,28 +1,21 @@
 """HTTP of the connectors: one GET with a timeout, its failures sorted, retries with back-off.
 
 Every request has a timeout (connect and read). A timeout, a refused connection, a 5xx or a
-429 is :class:`TransientError` and retried with exponential back-off (tenacity); a 401 or 403 is
-:class:`AuthError` and a 4xx or a body that is not a JSON object is :class:`BadResponseError`,
-neither retried: trying again would only get the same answer.
+429 is :class:`TransientError` and retried with exponential back-off (``ioc.retry``); a 401
+or 403 is :class:`AuthError` and a 4xx or a body that is not a JSON object is
+:class:`BadResponseError`, neither retried: trying again would only get the same answer.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import requests
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential,
-)
+
+from ioc.retry import StoppedError, exponential, retry_call
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +46,6 @@ class RetryPolicy:
     backoff_max_s: float = 60.0
     stop: threading.Event | None = None
     source: str = ""
-
-    def sleep(self, seconds: float) -> None:
-        if self.stop is None:
-            time.sleep(seconds)
-        elif self.stop.wait(seconds):
-            raise TransientError("stopped while waiting to try again")
 
 
 def get_json(
@@ -108,31 +95,35 @@ def get_json_retrying(
     headers: dict[str, str],
     timeout_s: float,
 ) -> dict[str, Any]:
-    """:func:`get_json`, tried again on :class:`TransientError` failures with back-off."""
-    retrying = Retrying(
-        stop=stop_after_attempt(policy.tries),
-        wait=wait_exponential(multiplier=policy.backoff_s, max=policy.backoff_max_s),
-        retry=retry_if_exception_type(TransientError),
-        before_sleep=partial(_log_retry, policy.source),
-        sleep=policy.sleep,
-        reraise=True,
-    )
-    result: dict[str, Any] = retrying(
-        get_json, http, url, params=params, headers=headers, timeout_s=timeout_s
-    )
-    return result
+    """:func:`get_json`, tried again on :class:`TransientError` failures with back-off
+    (the IOC's one retry helper, :func:`ioc.retry.retry_call`)."""
+    delay = exponential(policy.backoff_s, policy.backoff_max_s)
 
+    def attempt(_try: int) -> dict[str, Any]:
+        return get_json(http, url, params=params, headers=headers, timeout_s=timeout_s)
 
-def _log_retry(source: str, state: RetryCallState) -> None:
-    error = state.outcome.exception() if state.outcome else None
-    wait = state.next_action.sleep if state.next_action else 0
-    log.warning(
-        "connector %s: try %d failed (%s); next try in %.1f s",
-        source,
-        state.attempt_number,
-        error,
-        wait,
-    )
+    def wait(tries: int, error: object) -> float:
+        seconds = delay(tries)
+        if tries < policy.tries:
+            log.warning(
+                "connector %s: try %d failed (%s); next try in %.1f s",
+                policy.source,
+                tries,
+                error,
+                seconds,
+            )
+        return seconds
+
+    try:
+        return retry_call(
+            attempt,
+            stop=policy.stop or threading.Event(),
+            wait=wait,
+            tries=policy.tries,
+            retry_on=(TransientError,),
+        )
+    except StoppedError as exc:
+        raise TransientError("stopped while waiting to try again") from exc
 
 
 def _short(exc: Exception) -> str:

@@ -6,8 +6,8 @@ to dead-letter it, and writes a page's items in the page's transaction. The regi
 plugin registry does the same), so a sink's dependencies load only when a source needs it.
 
 Extension point: a new target kind is one entry here and one class with the
-:class:`Sink` shape. The digital-transformation indicators (``indicator_value``, written
-through ``ioc.digital.values.record_indicator_value``) are added this way at merge.
+:class:`Sink` shape, as the digital-transformation indicators (``indicator_value``, written
+through ``ioc.digital.values.record_indicator_value``) were added.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ioc.store import Store
 
 SINKS: dict[str, str] = {
     "dossier_event": "ioc.connectors.dossier_sink:DossierSink",
-    # "indicator_value": "ioc.connectors.indicator_sink:IndicatorSink",  (wired at merge)
+    "indicator_value": "ioc.connectors.indicator_sink:IndicatorSink",
 }
 
 

@@ -83,19 +83,18 @@ def board(conn: Connection) -> dict[str, list[IndicatorView]]:
     """Every indicator by pillar (in :data:`PILLARS` order), with its values."""
     values = DigitalValue.__table__
     sources = DigitalSource.__table__
-    rows = conn.execute(
-        select(
-            values.c.indicator_code,
-            values.c.unit_code,
-            values.c.period,
-            values.c.value,
-            values.c.note,
-            sources.c.title,
-            sources.c.publisher,
-            sources.c.published,
-            sources.c.url,
-        ).join(sources, sources.c.id == values.c.source_id)
-    ).all()
+    query = select(
+        values.c.indicator_code,
+        values.c.unit_code,
+        values.c.period,
+        values.c.value,
+        values.c.note,
+        sources.c.title,
+        sources.c.publisher,
+        sources.c.published,
+        sources.c.url,
+    ).join(sources, sources.c.id == values.c.source_id)
+    rows = conn.execute(query).all()
     by_indicator: dict[str, list[Figure]] = {}
     for r in rows:
         figure = Figure(

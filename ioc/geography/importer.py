@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry import shape
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc import cache
 from ioc.geography.cells import polygons_of
 from ioc.store import Store
 from ioc.store.units import UnitRecord, insert_units
@@ -120,9 +121,11 @@ def import_units(store: Store, records: Sequence[UnitRecord]) -> int:
         raise UnitImportError("nothing to import: no units")
     try:
         with store.session() as session:
-            return insert_units(session, records, replace=True)
+            count = insert_units(session, records, replace=True)
     except SQLAlchemyError as exc:
         raise UnitImportError(f"database refused the import (nothing written): {exc}") from exc
+    cache.changed("units")  # committed: this process's scopes and maps read them again
+    return count
 
 
 def _load_json(path: Path) -> Any:

@@ -16,7 +16,8 @@ from pathlib import Path
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from ioc.auth.scope import forget_scopes, unit_scope
+from ioc import cache
+from ioc.auth.scope import unit_scope
 from ioc.auth.user_roles import Role
 from ioc.iocs.rows import IocRow, Problem, missing_columns, parse_rows
 from ioc.kpi.importer import ImportFileError, read_rows
@@ -134,7 +135,7 @@ def store_rows(session: Session, rows: Sequence[IocRow], today: date) -> tuple[i
         _bind_operators(session, row.code, row.operators)
         _bind_kiosks(session, row.code, row.kiosks)
     session.flush()
-    forget_scopes()
+    cache.changed("iocs")  # this process's scopes read the new areas at once
     return new, updated
 
 

@@ -34,7 +34,7 @@ from ioc.notify.message import geo_uri, map_url, snapshot_url
 from ioc.pages import incident_acts
 from ioc.pages.access import denied, viewer
 from ioc.pages.panels import simulated_badge
-from ioc.pages.states import failed, loading, reason
+from ioc.pages.states import failed, loading, only, reason
 from ioc.pages.unit import find_unit
 from ioc.store.models import Incident
 from ioc.timeutil import format_local
@@ -75,10 +75,16 @@ def layout(lang: str = "vi", unit: str | None = None, **_query: Any) -> Any:
     return html.Div(
         [
             html.H2(t("field.heading", lang), className="field-heading"),
-            html.P(scope_text(principal, chosen, lang) if principal else "",
-                   id="field-unit-label", className="field-unit"),
-            html.P(t("access.actor", lang, name=principal.name) if principal else "",
-                   id="field-actor", className="field-actor"),
+            html.P(
+                scope_text(principal, chosen, lang) if principal else "",
+                id="field-unit-label",
+                className="field-unit",
+            ),
+            html.P(
+                t("access.actor", lang, name=principal.name) if principal else "",
+                id="field-actor",
+                className="field-actor",
+            ),
             html.Div(id="field-status", role="status", className="field-status"),
             html.Div(loading(lang), id="field-list", className="field-list"),
             dcc.Store(id="field-unit", data=chosen or ""),
@@ -87,7 +93,7 @@ def layout(lang: str = "vi", unit: str | None = None, **_query: Any) -> Any:
             dcc.Interval(id="field-interval", interval=refresh_ms),
         ],
         className="field",
-    )  # fmt: skip
+    )
 
 
 def snapshot_block(incident: Incident, lang: str) -> Any:
@@ -195,25 +201,31 @@ def card(incident: Incident, lang: str, principal: Principal) -> html.Article:
     return html.Article(parts, id=f"field-card-{incident.id}", className="field-card")
 
 
+OUTPUTS = {
+    "list": Output("field-list", "children"),
+    "version": Output("field-version", "data"),
+    "unit_label": Output("field-unit-label", "children"),
+}
+
+
 @callback(
-    Output("field-list", "children"),
-    Output("field-version", "data"),
-    Output("field-unit-label", "children"),
-    Input("field-interval", "n_intervals"),
-    Input("field-changed", "data"),
-    State("field-unit", "data"),
-    State("field-version", "data"),
-    State(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[Input("field-interval", "n_intervals"), Input("field-changed", "data")],
+    state=[
+        State("field-unit", "data"),
+        State("field-version", "data"),
+        State(LANG_STORE_ID, "data"),
+    ],
 )
 def refresh(
     _n: int | None, _changed: int | None, unit: str | None, version: str | None, lang: str | None
-) -> tuple[Any, Any, Any]:
+) -> dict[str, Any]:
     """Rebuild the list when an open incident changed (or the language did), and name the
     unit in the heading (the skeleton, which reads nothing, could only give its code)."""
     language = language_or_default(lang)
     principal = viewer()
     if principal is None:
-        return denied(language), "", ""
+        return {"list": denied(language), "version": "", "unit_label": ""}
     try:
         with current_store().session() as session:
             chosen = chosen_unit(principal, unit)
@@ -226,15 +238,15 @@ def refresh(
             incidents = sorted(incidents, key=lambda i: not principal.assigned(i.assignee))
             new_version = f"{language}#{principal.name}#" + version_of(incidents)
             if new_version == version:
-                return dash.no_update, dash.no_update, dash.no_update
+                return only(OUTPUTS)
             label = named_scope_text(session, principal, chosen, language)
             if not incidents:
                 empty = html.P(t("field.empty", language), className="field-empty")
-                return empty, new_version, label
+                return {"list": empty, "version": new_version, "unit_label": label}
             cards = [card(incident, language, principal) for incident in incidents]
-            return cards, new_version, label
+            return {"list": cards, "version": new_version, "unit_label": label}
     except SQLAlchemyError as exc:  # no version: the next tick that reads rebuilds the list
-        return failed(exc, language), "", dash.no_update
+        return only(OUTPUTS, list=failed(exc, language), version="")
 
 
 def named_scope_text(session: Any, principal: Principal, unit: str | None, lang: str) -> str:
@@ -251,14 +263,21 @@ def _state_for(incident_id: int, index: int) -> Any:
     return None
 
 
+ACT_OUTPUTS = {
+    "changed": Output("field-changed", "data"),
+    "status": Output("field-status", "children"),
+}
+
+
 @callback(
-    Output("field-changed", "data"),
-    Output("field-status", "children"),
-    Input({"type": "field-action", "incident": ALL, "action": ALL}, "n_clicks"),
-    State({"type": "field-note", "incident": ALL}, "value"),
-    State({"type": "field-photo", "incident": ALL}, "contents"),
-    State("field-changed", "data"),
-    State(LANG_STORE_ID, "data"),
+    output=ACT_OUTPUTS,
+    inputs=[Input({"type": "field-action", "incident": ALL, "action": ALL}, "n_clicks")],
+    state=[
+        State({"type": "field-note", "incident": ALL}, "value"),
+        State({"type": "field-photo", "incident": ALL}, "contents"),
+        State("field-changed", "data"),
+        State(LANG_STORE_ID, "data"),
+    ],
     prevent_initial_call=True,
 )
 def act(
@@ -267,21 +286,21 @@ def act(
     _photos: list[str | None],
     changed: int | None,
     lang: str | None,
-) -> tuple[Any, Any]:
+) -> dict[str, Any]:
     """A button was pressed: apply the action through the shared entry point."""
     trigger = ctx.triggered_id
     if not isinstance(trigger, Mapping) or not any(c.get("value") for c in ctx.triggered):
-        return dash.no_update, dash.no_update
+        return only(ACT_OUTPUTS)
     language = language_or_default(lang)
     incident_id, action = row_id_or_none(trigger.get("incident")), trigger.get("action")
     if incident_id is None or not isinstance(action, str):
-        return dash.no_update, denied(language)
+        return only(ACT_OUTPUTS, status=denied(language))
     note, contents = _state_for(incident_id, 0), _state_for(incident_id, 1)
     try:
         message = perform(incident_id, action, language, str(note or ""), contents)
     except SQLAlchemyError as exc:  # nothing was saved: say so, the button can be pressed again
-        return dash.no_update, t("field.error", language, reason=reason(exc, language))
-    return (changed or 0) + 1, message
+        return only(ACT_OUTPUTS, status=t("field.error", language, reason=reason(exc, language)))
+    return {"changed": (changed or 0) + 1, "status": message}
 
 
 def perform(incident_id: int, action: str, lang: str, note: str = "", contents: Any = None) -> str:

@@ -27,7 +27,7 @@ from ioc.i18n import language_or_default, t
 from ioc.incidents.lifecycle import allowed_actions
 from ioc.pages import incident_acts
 from ioc.pages.access import viewer
-from ioc.pages.states import reason
+from ioc.pages.states import only, reason
 from ioc.store.models import Incident
 
 PREFIXES = ("overview", "unit")  # the pages that carry a desk
@@ -76,10 +76,17 @@ def desk(prefix: str, lang: str) -> html.Section:
             html.H3(id=f"{prefix}-desk-title", className="ioc-desk-title"),
             html.Div(
                 [
-                    html.Label(t("desk.assignee", lang), htmlFor=f"{prefix}-desk-assignee",
-                               className="ioc-desk-label"),
-                    dcc.Dropdown(id=f"{prefix}-desk-assignee", options=[], clearable=True,
-                                 placeholder=t("desk.assignee_pick", lang)),
+                    html.Label(
+                        t("desk.assignee", lang),
+                        htmlFor=f"{prefix}-desk-assignee",
+                        className="ioc-desk-label",
+                    ),
+                    dcc.Dropdown(
+                        id=f"{prefix}-desk-assignee",
+                        options=[],
+                        clearable=True,
+                        placeholder=t("desk.assignee_pick", lang),
+                    ),
                 ]
             ),
             html.Label(
@@ -95,7 +102,7 @@ def desk(prefix: str, lang: str) -> html.Section:
         id=f"{prefix}-desk",
         className="ioc-desk",
         hidden=True,
-    )  # fmt: skip
+    )
 
 
 def choice_options(choices: list[Assignee], lang: str) -> list[dict[str, str]]:
@@ -105,22 +112,51 @@ def choice_options(choices: list[Assignee], lang: str) -> list[dict[str, str]]:
     ]
 
 
-def opened(incident_id: object, lang: str) -> tuple[Any, ...]:
-    """The desk for one incident: (incident, title, options, hidden, *disabled, status)."""
+def disabled_key(action: str) -> str:
+    """The name of the output that disables the desk's button for ``action``."""
+    return f"{action}_disabled"
+
+
+def open_outputs(prefix: str) -> dict[str, Output]:
+    """What opening the desk of the page of ``prefix`` writes, by name."""
+    return {
+        "incident": Output(f"{prefix}-desk-incident", "data"),
+        "title": Output(f"{prefix}-desk-title", "children"),
+        "options": Output(f"{prefix}-desk-assignee", "options"),
+        "hidden": Output(f"{prefix}-desk", "hidden"),
+        **{disabled_key(a): Output(f"{prefix}-desk-{a}", "disabled") for a in DESK_ACTIONS},
+        "status": Output(f"{prefix}-desk-status", "children", allow_duplicate=True),
+    }
+
+
+def opened(incident_id: object, lang: str) -> dict[str, Any]:
+    """The desk for one incident (see :func:`open_outputs`): shut, with the reason in its
+    status, when the signed-in person may not act on it."""
     principal = viewer()
     wanted = row_id_or_none(incident_id)
     with current_store().session() as session:
         incident = session.get(Incident, wanted) if wanted is not None else None
         error = incident_acts.refusal(principal, incident)
         if error is not None or incident is None:
-            closed: tuple[Any, ...] = (None, "", [], True, *[True] * len(DESK_ACTIONS))
-            return (*closed, incident_acts.error_text(error or "unknown_incident", lang))
+            return {
+                "incident": None,
+                "title": "",
+                "options": [],
+                "hidden": True,
+                **{disabled_key(a): True for a in DESK_ACTIONS},
+                "status": incident_acts.error_text(error or "unknown_incident", lang),
+            }
         options = choice_options(assignees_for(session, incident.unit_code), lang)
         allowed = set(allowed_actions(incident.status))
         title = t("desk.title", lang, id=incident.id, title=incident.title or incident.kind)
-        disabled = [action not in allowed for action in DESK_ACTIONS]
-        status = "" if options else t("desk.nobody", lang)
-        return (incident.id, title, options, False, *disabled, status)
+        return {
+            "incident": incident.id,
+            "title": title,
+            "options": options,
+            "hidden": False,
+            **{disabled_key(a): a not in allowed for a in DESK_ACTIONS},
+            "status": "" if options else t("desk.nobody", lang),
+        }
 
 
 def act(action: str, incident_id: object, assignee: object, note: object, lang: str) -> str:
@@ -142,29 +178,23 @@ def act(action: str, incident_id: object, assignee: object, note: object, lang: 
 
 def register_callbacks(prefix: str) -> None:
     """The desk's two callbacks for the page of ``prefix``."""
-    disabled_outputs = [Output(f"{prefix}-desk-{a}", "disabled") for a in DESK_ACTIONS]
+    outputs = open_outputs(prefix)
 
     @callback(
-        Output(f"{prefix}-desk-incident", "data"),
-        Output(f"{prefix}-desk-title", "children"),
-        Output(f"{prefix}-desk-assignee", "options"),
-        Output(f"{prefix}-desk", "hidden"),
-        *disabled_outputs,
-        Output(f"{prefix}-desk-status", "children", allow_duplicate=True),
-        Input({"type": open_type(prefix), "incident": ALL}, "n_clicks"),
-        State(LANG_STORE_ID, "data"),
+        output=outputs,
+        inputs=[Input({"type": open_type(prefix), "incident": ALL}, "n_clicks")],
+        state=[State(LANG_STORE_ID, "data")],
         prevent_initial_call=True,
     )
-    def open_desk(_clicks: list[int | None], lang: str | None) -> tuple[Any, ...]:
+    def open_desk(_clicks: list[int | None], lang: str | None) -> dict[str, Any]:
         trigger = ctx.triggered_id
         if not isinstance(trigger, Mapping) or not any(c.get("value") for c in ctx.triggered):
-            return tuple([dash.no_update] * (5 + len(DESK_ACTIONS)))
+            return only(outputs)
         language = language_or_default(lang)
         try:
             return opened(trigger.get("incident"), language)
         except SQLAlchemyError as exc:
-            skip = [dash.no_update] * (4 + len(DESK_ACTIONS))
-            return (*skip, t("field.error", language, reason=reason(exc, language)))
+            return only(outputs, status=t("field.error", language, reason=reason(exc, language)))
 
     @callback(
         Output(f"{prefix}-desk-status", "children"),
@@ -182,8 +212,8 @@ def register_callbacks(prefix: str) -> None:
             return dash.no_update
         language = language_or_default(lang)
         try:
-            return act(trigger.removeprefix(f"{prefix}-desk-"), incident_id, assignee, note,
-                       language)  # fmt: skip
+            action = trigger.removeprefix(f"{prefix}-desk-")
+            return act(action, incident_id, assignee, note, language)
         except SQLAlchemyError as exc:
             return t("field.error", language, reason=reason(exc, language))
 

@@ -29,7 +29,7 @@ from ioc.kpi.ratio import PROVINCE
 from ioc.kpi.report import UnitReport, to_csv, to_html, to_xlsx
 from ioc.pages.access import province_only, viewer
 from ioc.pages.kpi_views import cards, detail, ranking, trend_figure
-from ioc.pages.states import failed, loading
+from ioc.pages.states import failed, loading, only
 from ioc.timeutil import to_local, utcnow
 
 KINDS: tuple[PeriodKind, ...] = ("month", "quarter", "year")
@@ -46,9 +46,13 @@ def period_choices(kind: PeriodKind) -> list[str]:
 
 def _radio(ident: str, options: list[dict[str, str]], value: str) -> dcc.RadioItems:
     return dcc.RadioItems(
-        id=ident, options=options, value=value, inline=True,
-        inputStyle={"marginRight": "6px"}, labelStyle={"marginRight": "18px"},
-    )  # fmt: skip
+        id=ident,
+        options=options,
+        value=value,
+        inline=True,
+        inputStyle={"marginRight": "6px"},
+        labelStyle={"marginRight": "18px"},
+    )
 
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
@@ -58,47 +62,67 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
     eras = [{"label": t(f"kpi.era.{e}", lang), "value": e} for e in ERAS]
     controls = html.Div(
         [
-            html.Label(t("kpi.period_kind", lang)), _radio("kpi-kind", kinds, "month"),
-            dcc.Dropdown(id="kpi-period", options=periods, value=periods[0], clearable=False,
-                         style={"width": "160px", "color": "#111"}),
+            html.Label(t("kpi.period_kind", lang)),
+            _radio("kpi-kind", kinds, "month"),
+            dcc.Dropdown(
+                id="kpi-period",
+                options=periods,
+                value=periods[0],
+                clearable=False,
+                style={"width": "160px", "color": "#111"},
+            ),
             html.Label(t("kpi.era", lang)),
             _radio("kpi-era", eras, default_era(Period.parse(periods[0]))),
         ],
         style={"display": "flex", "gap": "16px", "alignItems": "center", "flexWrap": "wrap"},
-    )  # fmt: skip
+    )
     return html.Div(
         [
             html.H2(t("kpi.heading", lang)),
             controls,
-            html.Div(loading(lang), id="kpi-cards", style={"display": "flex", "gap": "12px",
-                                                           "margin": "16px 0", "flexWrap": "wrap"}),
             html.Div(
-                [html.Div([html.H3(t("kpi.ranking", lang)), html.Div(id="kpi-ranking")],
-                          style={"flex": "3", "overflowX": "auto"}),
-                 dcc.Graph(id="kpi-trend", config={"displayModeBar": False},
-                           style={"flex": "2", "minWidth": "360px", "height": "380px"})],
+                loading(lang),
+                id="kpi-cards",
+                style={"display": "flex", "gap": "12px", "margin": "16px 0", "flexWrap": "wrap"},
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [html.H3(t("kpi.ranking", lang)), html.Div(id="kpi-ranking")],
+                        style={"flex": "3", "overflowX": "auto"},
+                    ),
+                    dcc.Graph(
+                        id="kpi-trend",
+                        config={"displayModeBar": False},
+                        style={"flex": "2", "minWidth": "360px", "height": "380px"},
+                    ),
+                ],
                 style={"display": "flex", "gap": "24px", "flexWrap": "wrap"},
             ),
             html.H3(t("kpi.drill", lang)),
-            dcc.Dropdown(id="kpi-unit", options=[], value=None, style={"color": "#111"},
-                         placeholder=t("kpi.drill.placeholder", lang)),
+            dcc.Dropdown(
+                id="kpi-unit",
+                options=[],
+                value=None,
+                style={"color": "#111"},
+                placeholder=t("kpi.drill.placeholder", lang),
+            ),
             html.Div(id="kpi-detail", style={"marginTop": "12px"}),
         ],
         className="kpi",
         style={"padding": "16px 24px", "overflowY": "auto", "height": "100%"},
-    )  # fmt: skip
+    )
 
 
 @callback(
-    Output("kpi-period", "options"),
-    Output("kpi-period", "value"),
-    Input("kpi-kind", "value"),
+    output={"options": Output("kpi-period", "options"), "value": Output("kpi-period", "value")},
+    inputs=[Input("kpi-kind", "value")],
     prevent_initial_call=True,
 )
-def pick_kind(kind: str | None) -> tuple[list[str], str]:
+def pick_kind(kind: str | None) -> dict[str, Any]:
     """Offer the periods of the chosen kind, newest selected."""
     choices = period_choices(kind if kind in KINDS else "month")  # type: ignore[arg-type,unused-ignore]
-    return choices, choices[0]
+    return {"options": choices, "value": choices[0]}
 
 
 def checked_period(text: object) -> Period:
@@ -115,24 +139,37 @@ def unit_options(table: KpiTable, lang: str) -> list[dict[str, str]]:
     return first + [{"label": u.name, "value": u.code} for u in table.units]
 
 
+OUTPUTS = {
+    "cards": Output("kpi-cards", "children"),
+    "ranking": Output("kpi-ranking", "children"),
+    "trend": Output("kpi-trend", "figure"),
+    "units": Output("kpi-unit", "options"),
+    "detail": Output("kpi-detail", "children"),
+}
+
+
 @callback(
-    Output("kpi-cards", "children"),
-    Output("kpi-ranking", "children"),
-    Output("kpi-trend", "figure"),
-    Output("kpi-unit", "options"),
-    Output("kpi-detail", "children"),
-    Input("kpi-period", "value"),
-    Input("kpi-era", "value"),
-    Input("kpi-unit", "value"),
-    Input(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[
+        Input("kpi-period", "value"),
+        Input("kpi-era", "value"),
+        Input("kpi-unit", "value"),
+        Input(LANG_STORE_ID, "data"),
+    ],
 )
 def refresh(
     period_text: str | None, era: str | None, unit: str | None, lang: str | None
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """Everything on the page for the chosen period, era and unit."""
     lang = language_or_default(lang)
     if not province_wide(viewer()):
-        return province_only(lang), None, {}, [], None
+        return {
+            "cards": province_only(lang),
+            "ranking": None,
+            "trend": {},
+            "units": [],
+            "detail": None,
+        }
     period = checked_period(period_text)
     chosen: Era = era if era in ERAS else default_era(period)  # type: ignore[assignment,unused-ignore]
     try:
@@ -146,14 +183,14 @@ def refresh(
                     (t("kpi.trend.unit", lang), trend(session, period, steps, unit, chosen))
                 )
     except SQLAlchemyError as exc:  # the page does not poll: a reload (or a new pick) retries
-        return (failed(exc, lang, retries=False), *[dash.no_update] * 4)
-    return (
-        cards(table, lang),
-        ranking(table, lang),
-        trend_figure(series, lang, utcnow()),
-        unit_options(table, lang),
-        detail(table, unit, lang),
-    )
+        return only(OUTPUTS, cards=failed(exc, lang, retries=False))
+    return {
+        "cards": cards(table, lang),
+        "ranking": ranking(table, lang),
+        "trend": trend_figure(series, lang, utcnow()),
+        "units": unit_options(table, lang),
+        "detail": detail(table, unit, lang),
+    }
 
 
 @callback(

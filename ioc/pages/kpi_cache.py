@@ -17,7 +17,6 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ioc.aggregates import shared
 from ioc.aggregates.kpi import Counts, Metrics, period_counts_many, period_metrics_many
 from ioc.i18n import t
 from ioc.kpi.areas import area_key
@@ -27,11 +26,6 @@ from ioc.kpi.weights import default_weights
 
 __all__ = ["TREND_KINDS", "TrendKind", "Week", "period_at"]  # kept here for the pages
 RUNNING_TTL_S = 60.0  # pages recolour their KPI layers this often
-
-
-def clear() -> None:
-    """Forget this process's shared aggregates (tests)."""
-    shared.clear()
 
 
 def period_counts(session: Session, period: Period, era: Era | None, now: datetime) -> Counts:

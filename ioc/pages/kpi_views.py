@@ -22,9 +22,12 @@ from ioc.kpi.ratio import PROVINCE
 CELL = {"padding": "6px 10px", "borderBottom": "1px solid #2a3b55", "textAlign": "right"}
 LEFT = {**CELL, "textAlign": "left"}
 CARD = {
-    "background": "#111c2e", "border": "1px solid #2a3b55", "borderRadius": "8px",
-    "padding": "12px 16px", "minWidth": "150px",
-}  # fmt: skip
+    "background": "#111c2e",
+    "border": "1px solid #2a3b55",
+    "borderRadius": "8px",
+    "padding": "12px 16px",
+    "minWidth": "150px",
+}
 FONT = '"Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, sans-serif'
 
 
@@ -43,17 +46,31 @@ def cards(table: KpiTable, lang: str) -> list[Any]:
     if province.score.total is not None and province.score.possible < 100:
         total += " – " + t("kpi.possible", lang, points=f"{province.score.possible:g}")
     items = [
-        _card("kpi-card-total", total, fmt(province.score.total), "100",
-              fmt(province.change, signed=True)),
+        _card(
+            "kpi-card-total",
+            total,
+            fmt(province.score.total),
+            "100",
+            fmt(province.change, signed=True),
+        ),
         *(
-            _card(f"kpi-card-{g.definition.key}", g.definition.name(lang), fmt(g.points),
-                  fmt(g.definition.points, 0), fmt(province.group_change(g.definition.key),
-                  signed=True))
+            _card(
+                f"kpi-card-{g.definition.key}",
+                g.definition.name(lang),
+                fmt(g.points),
+                fmt(g.definition.points, 0),
+                fmt(province.group_change(g.definition.key), signed=True),
+            )
             for g in province.score.groups
         ),
-        _card("kpi-card-dossiers", t("kpi.dossiers", lang), str(province.counts.get("received", 0)),
-              "", ""),
-    ]  # fmt: skip
+        _card(
+            "kpi-card-dossiers",
+            t("kpi.dossiers", lang),
+            str(province.counts.get("received", 0)),
+            "",
+            "",
+        ),
+    ]
     return items
 
 
@@ -62,13 +79,15 @@ def _card(ident: str, label: str, value: str, out_of: str, change: str) -> html.
         [
             html.Div(label, style={"fontSize": "14px", "opacity": 0.8}),
             html.Div(
-                [html.Span(value, id=ident, style={"fontSize": "34px", "fontWeight": 700}),
-                 html.Span(f" / {out_of}" if out_of else "", style={"opacity": 0.6})]
+                [
+                    html.Span(value, id=ident, style={"fontSize": "34px", "fontWeight": 700}),
+                    html.Span(f" / {out_of}" if out_of else "", style={"opacity": 0.6}),
+                ]
             ),
             html.Div(change, style={"fontSize": "14px"}),
         ],
         style=CARD,
-    )  # fmt: skip
+    )
 
 
 def _header(table: KpiTable, lang: str) -> html.Thead:
@@ -84,17 +103,30 @@ def _data_unit(code: str) -> dict[str, Any]:
 
 def _unit_row(unit: UnitKpi) -> html.Tr:
     pick = html.Button(
-        unit.name, id={"type": "kpi-pick", "index": unit.code}, n_clicks=0,
-        style={"background": "none", "border": "none", "color": "inherit", "cursor": "pointer",
-               "textDecoration": "underline", "padding": 0, "font": "inherit"},
-    )  # fmt: skip
+        unit.name,
+        id={"type": "kpi-pick", "index": unit.code},
+        n_clicks=0,
+        style={
+            "background": "none",
+            "border": "none",
+            "color": "inherit",
+            "cursor": "pointer",
+            "textDecoration": "underline",
+            "padding": 0,
+            "font": "inherit",
+        },
+    )
     groups = [html.Td(fmt(g.points), style=CELL) for g in unit.score.groups]
     return html.Tr(
-        [html.Td(str(unit.rank or "–"), style=LEFT), html.Td(pick, style=LEFT), *groups,
-         html.Td(html.B(fmt(unit.score.total)), style=CELL),
-         html.Td(fmt(unit.change, signed=True), style=CELL)],
+        [
+            html.Td(str(unit.rank or "–"), style=LEFT),
+            html.Td(pick, style=LEFT),
+            *groups,
+            html.Td(html.B(fmt(unit.score.total)), style=CELL),
+            html.Td(fmt(unit.change, signed=True), style=CELL),
+        ],
         **_data_unit(unit.code),
-    )  # fmt: skip
+    )
 
 
 def ranking(table: KpiTable, lang: str) -> html.Table:
@@ -111,13 +143,18 @@ def detail(table: KpiTable, code: str | None, lang: str) -> list[Any]:
     if unit is None:
         return [html.P(t("kpi.drill.placeholder", lang))]
     rows = [
-        html.Tr([html.Td(g.definition.name(lang), style=LEFT),
-                 html.Td(i.definition.name(lang), style=LEFT),
-                 html.Td(f"{i.ratio.numerator}/{i.ratio.denominator}", style=CELL),
-                 html.Td(fmt(None if i.share is None else 100 * i.share), style=CELL),
-                 html.Td(_points(i, lang), style=CELL)])
-        for g in unit.score.groups for i in g.indicators
-    ]  # fmt: skip
+        html.Tr(
+            [
+                html.Td(g.definition.name(lang), style=LEFT),
+                html.Td(i.definition.name(lang), style=LEFT),
+                html.Td(f"{i.ratio.numerator}/{i.ratio.denominator}", style=CELL),
+                html.Td(fmt(None if i.share is None else 100 * i.share), style=CELL),
+                html.Td(_points(i, lang), style=CELL),
+            ]
+        )
+        for g in unit.score.groups
+        for i in g.indicators
+    ]
     slug = "province" if unit.code == PROVINCE else unit.code
     base = f"/kpi/report/{slug}/{table.period}?era={table.era}&lang={lang}"
     links = [
@@ -155,15 +192,25 @@ def trend_figure(
 
     figure = go.Figure(
         [
-            go.Scatter(x=[label(p) for p, _ in points], y=[v for _, v in points], name=name,
-                       mode="lines+markers", connectgaps=False)
+            go.Scatter(
+                x=[label(p) for p, _ in points],
+                y=[v for _, v in points],
+                name=name,
+                mode="lines+markers",
+                connectgaps=False,
+            )
             for name, points in series
         ]
-    )  # fmt: skip
+    )
     figure.update_layout(
-        template="none", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        font={"family": FONT, "color": "#e6edf7", "size": 14}, yaxis={"range": [0, 100]},
-        margin={"l": 40, "r": 10, "t": 30, "b": 40}, title=t("kpi.trend", lang),
-        legend={"orientation": "h"}, xaxis={"type": "category"},
-    )  # fmt: skip
+        template="none",
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": FONT, "color": "#e6edf7", "size": 14},
+        yaxis={"range": [0, 100]},
+        margin={"l": 40, "r": 10, "t": 30, "b": 40},
+        title=t("kpi.trend", lang),
+        legend={"orientation": "h"},
+        xaxis={"type": "category"},
+    )
     return figure

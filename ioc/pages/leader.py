@@ -19,7 +19,7 @@ from dash.dcc.express import send_string
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ioc.aggregates.shared import ProcessMemo
+from ioc import cache
 from ioc.app_context import LANG_STORE_ID, current_store
 from ioc.auth.guard import province_wide
 from ioc.i18n import language_or_default, t
@@ -37,7 +37,7 @@ from ioc.pages.kpi_cache import (
     series,
 )
 from ioc.pages.leader_views import LeaderRow, leader_rows, metrics, table, to_csv, trend_figure
-from ioc.pages.states import failed
+from ioc.pages.states import failed, only
 from ioc.timeutil import utcnow
 
 TREND_STEPS = 8
@@ -45,19 +45,31 @@ REFRESH_MS = 60_000
 
 
 def kind_options(lang: str) -> list[dict[str, str]]:
-    labels = {"week": t("leader.kind.week", lang), "month": t("kpi.kind.month", lang),
-              "quarter": t("kpi.kind.quarter", lang)}  # fmt: skip
+    labels = {
+        "week": t("leader.kind.week", lang),
+        "month": t("kpi.kind.month", lang),
+        "quarter": t("kpi.kind.quarter", lang),
+    }
     return [{"label": labels[kind], "value": kind} for kind in TREND_KINDS]
 
 
 def graph_config(filename: str) -> Any:
     """Modebar with only the PNG export, saving under ``filename``."""
     return {
-        "displaylogo": False, "displayModeBar": True,
-        "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d",
-                                   "zoomOut2d", "autoScale2d", "resetScale2d"],
+        "displaylogo": False,
+        "displayModeBar": True,
+        "modeBarButtonsToRemove": [
+            "zoom2d",
+            "pan2d",
+            "select2d",
+            "lasso2d",
+            "zoomIn2d",
+            "zoomOut2d",
+            "autoScale2d",
+            "resetScale2d",
+        ],
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-    }  # fmt: skip
+    }
 
 
 def layout(lang: str = "vi", **_query: Any) -> Any:
@@ -70,30 +82,50 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
                     html.H2(t("leader.heading", lang), className="leader-title"),
                     html.Span(id="leader-period", className="leader-period"),
                     html.Label(t("leader.kind", lang)),
-                    dcc.RadioItems(id="leader-kind", options=kind_options(lang), value="month",
-                                   inline=True, className="leader-kind"),
+                    dcc.RadioItems(
+                        id="leader-kind",
+                        options=kind_options(lang),
+                        value="month",
+                        inline=True,
+                        className="leader-kind",
+                    ),
                     html.Label(t("leader.sort", lang), htmlFor="leader-sort"),
-                    dcc.Dropdown(id="leader-sort", options=sort_options, value="total",
-                                 clearable=False, searchable=False, className="leader-sort"),
-                    html.Button(t("leader.export", lang), id="leader-export", n_clicks=0,
-                                className="leader-button"),
+                    dcc.Dropdown(
+                        id="leader-sort",
+                        options=sort_options,
+                        value="total",
+                        clearable=False,
+                        searchable=False,
+                        className="leader-sort",
+                    ),
+                    html.Button(
+                        t("leader.export", lang),
+                        id="leader-export",
+                        n_clicks=0,
+                        className="leader-button",
+                    ),
                     dcc.Download(id="leader-download"),
                 ],
                 className="leader-bar",
             ),
             html.Div(
                 [
-                    html.Div(html.Div(t("common.loading", lang), id="leader-table"),
-                             className="leader-table-wrap"),
-                    dcc.Graph(id="leader-trend", className="leader-trend",
-                              config=graph_config("ioc-lam-dong-xu-huong")),
+                    html.Div(
+                        html.Div(t("common.loading", lang), id="leader-table"),
+                        className="leader-table-wrap",
+                    ),
+                    dcc.Graph(
+                        id="leader-trend",
+                        className="leader-trend",
+                        config=graph_config("ioc-lam-dong-xu-huong"),
+                    ),
                 ],
                 className="leader-body",
             ),
             dcc.Interval(id="leader-interval", interval=REFRESH_MS),
         ],
         className="leader",
-    )  # fmt: skip
+    )
 
 
 def current_rows(
@@ -126,25 +158,30 @@ def trend_lines(  # noqa: PLR0917 - one view's values, passed through
     ]
 
 
+OUTPUTS = {
+    "table": Output("leader-table", "children"),
+    "figure": Output("leader-trend", "figure"),
+    "config": Output("leader-trend", "config"),
+    "period": Output("leader-period", "children"),
+}
+
+
 @callback(
-    Output("leader-table", "children"),
-    Output("leader-trend", "figure"),
-    Output("leader-trend", "config"),
-    Output("leader-period", "children"),
-    Input("leader-kind", "value"),
-    Input("leader-sort", "value"),
-    Input("leader-interval", "n_intervals"),
-    Input(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[
+        Input("leader-kind", "value"),
+        Input("leader-sort", "value"),
+        Input("leader-interval", "n_intervals"),
+        Input(LANG_STORE_ID, "data"),
+    ],
 )
-def refresh(
-    kind: str | None, sort: str | None, _n: int | None, lang: str | None
-) -> tuple[Any, ...]:
+def refresh(kind: str | None, sort: str | None, _n: int | None, lang: str | None) -> dict[str, Any]:
     """Ranking table, trend chart (and its PNG file name) for the chosen view."""
     chosen = language_or_default(lang)
     try:
         return refresh_at(utcnow(), kind, sort, chosen)
     except SQLAlchemyError as exc:  # the table says why; the next tick tries again
-        return failed(exc, chosen), dash.no_update, dash.no_update, dash.no_update
+        return only(OUTPUTS, table=failed(exc, chosen))
 
 
 def checked(kind: str | None, sort: str | None) -> tuple[TrendKind, str]:
@@ -152,9 +189,14 @@ def checked(kind: str | None, sort: str | None) -> tuple[TrendKind, str]:
     return chosen, sort if sort in metrics() else "total"
 
 
-def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> tuple[Any, ...]:
+def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> dict[str, Any]:
     if not province_wide(viewer()):
-        return province_only(lang), {}, graph_config("ioc"), ""
+        return {
+            "table": province_only(lang),
+            "figure": {},
+            "config": graph_config("ioc"),
+            "period": "",
+        }
     chosen, metric = checked(kind, sort)
     with current_store().session() as session:
         period, rows = current_rows(session, now, chosen, metric)
@@ -164,10 +206,22 @@ def refresh_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> 
     filename = f"ioc-lam-dong-{metric}-{chosen}-{period}"
     shown, figure = drawn((url, chosen, metric, lang, period), rows, lines, title)
     running = period_label(period_at(now, chosen), now, t("kpi.partial", lang))
-    return shown, figure, graph_config(filename), t("leader.period", lang, period=running)
+    return {
+        "table": shown,
+        "figure": figure,
+        "config": graph_config(filename),
+        "period": t("leader.period", lang, period=running),
+    }
 
 
-_DRAWN: ProcessMemo[tuple[Any, dict[str, Any]]] = ProcessMemo(limit=32)
+_DRAWN: cache.Cache[tuple[Any, dict[str, Any]]] = cache.register(
+    "leader.views",
+    holds="a view's ranking table and trend chart by database, view, language, period and "
+    "a fingerprint of its figures",
+    stale_when="never within its key (other figures: another fingerprint)",
+    ttl_s=map_data.PAGE_CACHE_S,
+    limit=32,
+)
 
 
 def drawn(
@@ -215,6 +269,9 @@ def export_at(now: datetime, kind: str | None, sort: str | None, lang: str) -> A
 def register(lang: str) -> None:
     """Add the page (called by ``create_app`` before it adopts the callbacks)."""
     dash.register_page(  # type: ignore[no-untyped-call]
-        "ioc.pages.leader", path="/leader", layout=layout,
-        title=t("page.leader", lang), name=t("page.leader", lang),
-    )  # fmt: skip
+        "ioc.pages.leader",
+        path="/leader",
+        layout=layout,
+        title=t("page.leader", lang),
+        name=t("page.leader", lang),
+    )

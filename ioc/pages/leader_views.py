@@ -59,19 +59,28 @@ def table(rows: Sequence[LeaderRow], sort: str, lang: str) -> html.Table | html.
         return empty(t("leader.no_data", lang))
     heads = ["#", t("kpi.unit", lang), *(metric_name(k, lang) for k in metrics())]
     heads.append(t("kpi.change", lang))
-    header = html.Thead(html.Tr([
-        html.Th(h, className="leader-sorted" if i - 2 == metrics().index(sort) else None)
-        for i, h in enumerate(heads)
-    ]))  # fmt: skip
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h, className="leader-sorted" if i - 2 == metrics().index(sort) else None)
+                for i, h in enumerate(heads)
+            ]
+        )
+    )
     body = [
         html.Tr(
-            [html.Td(str(rank)), html.Td(dcc.Link(row.name, href=unit_href(row.code))),
-             *(html.Td(number(row.values.get(k)), className="leader-num") for k in metrics()),
-             html.Td(change_text(row.change), className="leader-num " + change_class(row.change))],
+            [
+                html.Td(str(rank)),
+                html.Td(dcc.Link(row.name, href=unit_href(row.code))),
+                *(html.Td(number(row.values.get(k)), className="leader-num") for k in metrics()),
+                html.Td(
+                    change_text(row.change), className="leader-num " + change_class(row.change)
+                ),
+            ],
             **data_attrs(unit=row.code),
         )
         for rank, row in enumerate(rows, start=1)
-    ]  # fmt: skip
+    ]
     return html.Table([header, html.Tbody(body)], className="leader-table")
 
 
@@ -114,18 +123,28 @@ def trend_figure(
     which took a third of the leader view's first answer in each process.
     """
     traces = [
-        {"type": "scatter", "x": list(labels), "y": list(values), "name": name,
-         "mode": "lines+markers", "connectgaps": False,
-         "line": {"width": 5 if index == 0 else 2.5}, "marker": {"size": 9 if index == 0 else 6}}
+        {
+            "type": "scatter",
+            "x": list(labels),
+            "y": list(values),
+            "name": name,
+            "mode": "lines+markers",
+            "connectgaps": False,
+            "line": {"width": 5 if index == 0 else 2.5},
+            "marker": {"size": 9 if index == 0 else 6},
+        }
         for index, (name, labels, values) in enumerate(lines)
-    ]  # fmt: skip
+    ]
     layout = {
-        "template": {}, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "template": {},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"family": FONT, "color": "#e6edf7", "size": 16},
         "title": {"text": title, "x": 0.01},
-        "margin": {"l": 50, "r": 16, "t": 56, "b": 50}, "yaxis": {"gridcolor": "#1f3352"},
+        "margin": {"l": 50, "r": 16, "t": 56, "b": 50},
+        "yaxis": {"gridcolor": "#1f3352"},
         "xaxis": {"type": "category", "gridcolor": "#1f3352"},
         "legend": {"orientation": "h", "y": -0.18},
         "colorway": ["#fbbf24", "#22c55e", "#38bdf8", "#f472b6", "#ff7a00"],
-    }  # fmt: skip
+    }
     return {"data": traces, "layout": layout}

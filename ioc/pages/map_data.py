@@ -19,8 +19,8 @@ import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ioc import cache
 from ioc.aggregates import feeds
-from ioc.aggregates.shared import ProcessMemo
 from ioc.app_context import current_settings
 from ioc.auth.scope import unit_scope
 from ioc.camera_status import CameraStatus
@@ -52,7 +52,17 @@ class Areas:
     districts: Sequence[AdminUnit]
 
 
-_AREAS: ProcessMemo[Areas] = ProcessMemo(limit=8)
+PAGE_CACHE_S = 600.0  # the pages' version-keyed caches: a bound on memory, not on freshness
+_AREAS: cache.Cache[Areas] = cache.register(
+    "pages.areas",
+    holds="today's map units and the pre-2025 districts, decoded, by database, day and "
+    "units version",
+    stale_when="never within its key (units imported: a new units version); emptied on "
+    "the units event",
+    ttl_s=PAGE_CACHE_S,
+    limit=8,
+    events=("units",),
+)
 
 
 def units_version(session: Session) -> str:
@@ -98,10 +108,20 @@ def visible_fingerprint(states: Sequence[CameraState], now: datetime) -> str:
     added or moved — not with every heartbeat (hundreds a minute in a province), whose
     times in the hover texts are refreshed once a minute (``HEARTBEAT_SHOWN_S``)."""
     seen = [
-        (s.id, s.name, s.unit_code, s.lon, s.lat, s.status.value, s.health, s.direction_deg,
-         s.fov_deg, s.last_detection_at.isoformat() if s.last_detection_at else "")
+        (
+            s.id,
+            s.name,
+            s.unit_code,
+            s.lon,
+            s.lat,
+            s.status.value,
+            s.health,
+            s.direction_deg,
+            s.fov_deg,
+            s.last_detection_at.isoformat() if s.last_detection_at else "",
+        )
         for s in states
-    ]  # fmt: skip
+    ]
     digest = hashlib.blake2b(repr(seen).encode(), digest_size=8).hexdigest()
     return f"{digest}|{int(now.timestamp() // HEARTBEAT_SHOWN_S)}"
 
@@ -115,9 +135,17 @@ class _CameraBook:
     loaded: float  # time.monotonic() of the last full read
 
 
-_BOOKS: ProcessMemo[_CameraBook] = ProcessMemo(limit=8)
-_BOOK_LOCK = threading.Lock()
 FULL_READ_S = 15  # a full read now and then also sees registry edits and removed cameras
+_BOOKS: cache.Cache[_CameraBook] = cache.register(
+    "pages.camera_book",
+    holds="this process's copy of the camera rows by database (a mutable record, changed "
+    "only under its lock)",
+    stale_when=f"rows changed since the last look are read on every use; the whole table "
+    f"every {FULL_READ_S} s",
+    ttl_s=PAGE_CACHE_S,
+    limit=8,
+)
+_BOOK_LOCK = threading.Lock()
 OVERLAP = timedelta(seconds=2)  # rows committed a little after a later-stamped one
 
 
@@ -171,7 +199,13 @@ def changed_feeds(old: dict[str, str] | None, new: dict[str, str]) -> set[str]:
     return {key for key, value in new.items() if old.get(key) != value}
 
 
-_STATES: ProcessMemo[list[CameraState]] = ProcessMemo(limit=16)
+_STATES: cache.Cache[list[CameraState]] = cache.register(
+    "pages.camera_states",
+    holds="every camera's state by database and the cameras' visible fingerprint",
+    stale_when="never within its key (a status, detection or camera change is a new fingerprint)",
+    ttl_s=PAGE_CACHE_S,
+    limit=16,
+)
 
 
 def read_states(
@@ -225,18 +259,30 @@ def read_map_data(
         else ({}, "", False)
     )
     return MapData(
-        areas=areas.current, districts=areas.districts, values=values, metric_label=label,
+        areas=areas.current,
+        districts=areas.districts,
+        values=values,
+        metric_label=label,
         counts_metric=is_count,
-        states=(read_states(session, now, unit, (versions or {}).get("cameras"))
-                if "cameras" in parts else []),
+        states=(
+            read_states(session, now, unit, (versions or {}).get("cameras"))
+            if "cameras" in parts
+            else []
+        ),
         names=unit_names(session),
         incidents=feeds.open_incidents(session, unit) if "incidents" in parts else [],
-        reports=(feeds.report_layer(session, now, unit, (versions or {}).get("reports"))
-                 if "reports" in parts else []),
-        sensors=(readings_in(feeds.latest_readings(session, now), areas.current if unit else None)
-                 if "sensors" in parts else []),
+        reports=(
+            feeds.report_layer(session, now, unit, (versions or {}).get("reports"))
+            if "reports" in parts
+            else []
+        ),
+        sensors=(
+            readings_in(feeds.latest_readings(session, now), areas.current if unit else None)
+            if "sensors" in parts
+            else []
+        ),
         layers=list(LAYER_NAMES) if layers is None else list(layers),
-    )  # fmt: skip
+    )
 
 
 def readings_in(
@@ -253,9 +299,15 @@ def readings_in(
     return [r for r in readings if area.covers(shapely.Point(r.lon, r.lat))]
 
 
-def summary_cards(session: Session, now: datetime, states: Sequence[CameraState], lang: str,
-                  unit: str | None = None, *, versions: Mapping[str, str] | None = None,
-                  ) -> list[Card]:  # fmt: skip
+def summary_cards(
+    session: Session,
+    now: datetime,
+    states: Sequence[CameraState],
+    lang: str,
+    unit: str | None = None,
+    *,
+    versions: Mapping[str, str] | None = None,
+) -> list[Card]:
     """Index, open incidents, open and overdue reports, cameras online.
 
     With the feeds' ``versions`` the report counts are the shared aggregate of the
@@ -268,14 +320,19 @@ def summary_cards(session: Session, now: datetime, states: Sequence[CameraState]
     incidents = feeds.open_incident_count(session, unit)
     online = sum(s.status is not CameraStatus.OFFLINE for s in states)
     return [
-        Card("index", t("card.index.area" if is_area else "card.index", lang), number(index),
-             "accent"),
-        Card("incidents", t("card.incidents", lang), str(incidents),
-             "alarm" if incidents else "ok"),
+        Card(
+            "index",
+            t("card.index.area" if is_area else "card.index", lang),
+            number(index),
+            "accent",
+        ),
+        Card(
+            "incidents", t("card.incidents", lang), str(incidents), "alarm" if incidents else "ok"
+        ),
         Card("reports", t("card.reports", lang), number(open_reports, 0), "neutral"),
         Card("overdue", t("card.overdue", lang), number(overdue, 0), "alarm" if overdue else "ok"),
         Card("cameras", t("card.cameras", lang), f"{online}/{len(states)}", "ok"),
-    ]  # fmt: skip
+    ]
 
 
 def local_today(now: datetime) -> date:

@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ioc.aggregates.shared import ProcessMemo
+from ioc import cache
 from ioc.app_context import LANG_STORE_ID, aria_label, current_settings, current_store
 from ioc.auth.guard import province_wide
 from ioc.camera_status import CameraStatus
@@ -40,11 +40,11 @@ from ioc.pages.overview_map import (
     visibility_patch,
 )
 from ioc.pages.panels import cards, data_attrs, incident_queue, ranking, updated_text
+from ioc.pages.states import only
 from ioc.timeutil import utcnow
 from layers.cameras import STATUS_ORDER
 
 CAMERA_TRACE_START = TRACE["cameras"]
-OUTPUTS = 11  # see refresh()
 __all__ = ["data_attrs", "layout", "refresh", "refresh_at"]  # data_attrs: used by /reports
 DEFAULT_METRIC = "total"
 RANKED = 8
@@ -65,17 +65,23 @@ def controls(lang: str) -> html.Div:
         [
             html.Label(t("metric.label", lang), htmlFor="overview-metric"),
             dcc.Dropdown(
-                id="overview-metric", options=metric_options(lang), value=DEFAULT_METRIC,
-                clearable=False, searchable=False, className="overview-metric",
+                id="overview-metric",
+                options=metric_options(lang),
+                value=DEFAULT_METRIC,
+                clearable=False,
+                searchable=False,
+                className="overview-metric",
             ),
             html.Div(t("layers.label", lang), className="overview-controls-label"),
             dcc.Checklist(
-                id="overview-layers", options=layer_options(lang), value=list(LAYER_NAMES),
+                id="overview-layers",
+                options=layer_options(lang),
+                value=list(LAYER_NAMES),
                 className="overview-layers",
             ),
         ],
         className="overview-controls",
-    )  # fmt: skip
+    )
 
 
 def panel(lang: str) -> Any:
@@ -129,16 +135,22 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
         [
             html.Div(
                 [
-                    dcc.Graph(id="overview-map", figure=empty_figure(), config=graph_config,
-                              className="overview-graph"),
+                    dcc.Graph(
+                        id="overview-map",
+                        figure=empty_figure(),
+                        config=graph_config,
+                        className="overview-graph",
+                    ),
                     controls(lang),
                     dcc.Checklist(
                         id="overview-districts",
                         options=[{"label": t("overview.show_districts", lang), "value": "on"}],
-                        value=[], className="overview-toggle",
+                        value=[],
+                        className="overview-toggle",
                     ),
                 ],
-                className="overview-map-wrap", role="region",
+                className="overview-map-wrap",
+                role="region",
                 **aria_label(t("overview.map_label", lang)),
             ),
             panel(lang),
@@ -146,27 +158,34 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
             dcc.Store(id="overview-version", data=None),
         ],
         className="overview",
-    )  # fmt: skip
+    )
+
+
+OUTPUTS = {
+    "figure": Output("overview-map", "figure"),
+    "online": Output("overview-count-online", "children"),
+    "offline": Output("overview-count-offline", "children"),
+    "alarm": Output("overview-count-alarm", "children"),
+    "alarms": Output("overview-alarms", "children"),
+    "camera_status": Output("overview-camera-status", "children"),
+    "version": Output("overview-version", "data"),
+    "updated": Output("overview-updated", "children"),
+    "cards": Output("overview-cards", "children"),
+    "incidents": Output("overview-incidents", "children"),
+    "ranking": Output("overview-ranking", "children"),
+}
 
 
 @callback(
-    Output("overview-map", "figure"),
-    Output("overview-count-online", "children"),
-    Output("overview-count-offline", "children"),
-    Output("overview-count-alarm", "children"),
-    Output("overview-alarms", "children"),
-    Output("overview-camera-status", "children"),
-    Output("overview-version", "data"),
-    Output("overview-updated", "children"),
-    Output("overview-cards", "children"),
-    Output("overview-incidents", "children"),
-    Output("overview-ranking", "children"),
-    Input("overview-interval", "n_intervals"),
-    State("overview-version", "data"),
-    State(LANG_STORE_ID, "data"),
-    State("overview-districts", "value"),
-    State("overview-metric", "value"),
-    State("overview-layers", "value"),
+    output=OUTPUTS,
+    inputs=[Input("overview-interval", "n_intervals")],
+    state=[
+        State("overview-version", "data"),
+        State(LANG_STORE_ID, "data"),
+        State("overview-districts", "value"),
+        State("overview-metric", "value"),
+        State("overview-layers", "value"),
+    ],
 )
 def refresh(
     _n: int | None,
@@ -175,18 +194,20 @@ def refresh(
     districts: list[str] | None,
     metric: str | None,
     layers: list[str] | None,
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """Fill the page, then re-read only the feeds whose version moved."""
     chosen = language_or_default(lang)
     try:
         return refresh_at(
-            utcnow(), version, chosen, bool(districts), checked_metric(metric),
+            utcnow(),
+            version,
+            chosen,
+            bool(districts),
+            checked_metric(metric),
             layers if isinstance(layers, list) else None,
-        )  # fmt: skip
+        )
     except SQLAlchemyError as exc:
-        reason = type(exc).__name__
-        return (*[dash.no_update] * 7, t("common.error", chosen, reason=reason),
-                *[dash.no_update] * 3)  # fmt: skip
+        return only(OUTPUTS, updated=t("common.error", chosen, reason=type(exc).__name__))
 
 
 def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
@@ -196,7 +217,7 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
     show_districts: bool = False,
     metric: str = DEFAULT_METRIC,
     layers: list[str] | None = None,
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """:func:`refresh` at a given moment (so tests can fix the time).
 
     ``version`` is None on the first call after the page is rendered: the whole figure is
@@ -206,30 +227,61 @@ def refresh_at(  # noqa: PLR0917 - tests call it positionally, like the callback
     is built once per process for every page in the same state (a control room of 50
     screens costs one build per change, not 50).
     """
-    skip = dash.no_update
     principal = viewer()
     if not province_wide(principal):
-        return (empty_figure(), "–", "–", "–", None, [], None, "", province_only(lang), None, None)
+        return {
+            "figure": empty_figure(),
+            "online": "–",
+            "offline": "–",
+            "alarm": "–",
+            "alarms": None,
+            "camera_status": [],
+            "version": None,
+            "updated": "",
+            "cards": province_only(lang),
+            "incidents": None,
+            "ranking": None,
+        }
     with current_store().session() as session:
         new_version = map_data.versions(session, now)
         changed = map_data.changed_feeds(version, new_version)
         if not changed:
-            return (*[skip] * 7, updated_text(now, lang), *[skip] * 3)
+            return only(OUTPUTS, updated=updated_text(now, lang))
         first = version is None or not isinstance(version, dict)
-        key = (str(session.get_bind().engine.url), json.dumps(new_version, sort_keys=True),
-               "first" if first else ",".join(sorted(changed)), lang, str(show_districts),
-               metric, json.dumps(layers),
-               "act" if principal and principal.may_change else "read")  # fmt: skip
+        key = (
+            str(session.get_bind().engine.url),
+            json.dumps(new_version, sort_keys=True),
+            "first" if first else ",".join(sorted(changed)),
+            lang,
+            str(show_districts),
+            metric,
+            json.dumps(layers),
+            "act" if principal and principal.may_change else "read",
+        )
         built = _BUILT.get(key)
         if built is None:
             choices = (show_districts, metric, layers)
-            built = _build(session, now, lang, first=first, changed=changed,
-                           new_version=new_version, choices=choices)  # fmt: skip
+            built = _build(
+                session,
+                now,
+                lang,
+                first=first,
+                changed=changed,
+                new_version=new_version,
+                choices=choices,
+            )
             _BUILT.put(key, built)
-    return (*built[:7], updated_text(now, lang), *built[8:])
+    return {**built, "updated": updated_text(now, lang)}
 
 
-_BUILT: ProcessMemo[tuple[Any, ...]] = ProcessMemo(limit=32)
+_BUILT: cache.Cache[dict[str, Any]] = cache.register(
+    "overview.refresh",
+    holds="a refresh's outputs by database, feed versions, changed feeds, language, the "
+    "page's choices and whether the reader may act",
+    stale_when="never within its key (a write moves a feed's version: a new key)",
+    ttl_s=map_data.PAGE_CACHE_S,
+    limit=32,
+)
 
 
 def _build(
@@ -241,7 +293,7 @@ def _build(
     changed: set[str],
     new_version: dict[str, str],
     choices: tuple[bool, str, list[str] | None],
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """The outputs of a refresh that found ``changed`` feeds (see :func:`refresh_at`)."""
     skip = dash.no_update
     show_districts, metric, layers = choices
@@ -272,25 +324,30 @@ def _build(
     summary = map_data.summary_cards(session, now, data.states, lang, versions=new_version)
     rows = map_data.ranking_rows(session, now, metric, areas.current) if recolour else []
     numbers = counts(data.states)
-    cameras_changed = first or "cameras" in changed
-    camera_outputs = (
-        (numbers[CameraStatus.ONLINE], numbers[CameraStatus.OFFLINE],
-         numbers[CameraStatus.ALARM], alarm_items(data.states, data.names, lang),
-         status_items(data.states))
-        if cameras_changed else (skip,) * 5
-    )  # fmt: skip
-    return (
-        figure,
-        *camera_outputs,
-        new_version,
-        updated_text(now, lang),
-        cards(summary, "overview-card"),
-        incident_queue(
+    cameras: dict[str, Any] = (
+        {
+            "online": numbers[CameraStatus.ONLINE],
+            "offline": numbers[CameraStatus.OFFLINE],
+            "alarm": numbers[CameraStatus.ALARM],
+            "alarms": alarm_items(data.states, data.names, lang),
+            "camera_status": status_items(data.states),
+        }
+        if first or "cameras" in changed
+        else {}
+    )
+    return only(
+        OUTPUTS,
+        figure=figure,
+        **cameras,
+        version=new_version,
+        updated=updated_text(now, lang),
+        cards=cards(summary, "overview-card"),
+        incidents=incident_queue(
             data.incidents, data.names, lang, extra=incident_desk.row_button("overview", lang)
         )
         if "incidents" in parts
         else skip,
-        ranking_view(rows, metric, lang) if recolour else skip,
+        ranking=ranking_view(rows, metric, lang) if recolour else skip,
     )
 
 
@@ -334,13 +391,15 @@ def toggle_layers(value: list[str] | None) -> Patch:
 
 
 @callback(
-    Output("overview-map", "figure", allow_duplicate=True),
-    Output("overview-ranking", "children", allow_duplicate=True),
-    Input("overview-metric", "value"),
-    State(LANG_STORE_ID, "data"),
+    output={
+        "figure": Output("overview-map", "figure", allow_duplicate=True),
+        "ranking": Output("overview-ranking", "children", allow_duplicate=True),
+    },
+    inputs=[Input("overview-metric", "value")],
+    state=[State(LANG_STORE_ID, "data")],
     prevent_initial_call=True,
 )
-def pick_metric(metric: str | None, lang: str | None) -> tuple[Patch, Any]:
+def pick_metric(metric: str | None, lang: str | None) -> dict[str, Any]:
     """Recolour the units by the chosen KPI and rank them by it."""
     return pick_metric_at(utcnow(), checked_metric(metric), language_or_default(lang))
 
@@ -351,7 +410,7 @@ def checked_metric(metric: object) -> str:
     return metric if isinstance(metric, str) and metric in offered else DEFAULT_METRIC
 
 
-def pick_metric_at(now: datetime, metric: str, lang: str) -> tuple[Patch, Any]:
+def pick_metric_at(now: datetime, metric: str, lang: str) -> dict[str, Any]:
     if not province_wide(viewer()):
         raise PreventUpdate
     with current_store().session() as session:
@@ -360,4 +419,4 @@ def pick_metric_at(now: datetime, metric: str, lang: str) -> tuple[Patch, Any]:
             session, now, lang, areas=areas, metric=metric, parts={"areas"}, layers=None
         )
         rows = map_data.ranking_rows(session, now, metric, areas.current)
-    return area_patch(data, lang), ranking_view(rows, metric, lang)
+    return {"figure": area_patch(data, lang), "ranking": ranking_view(rows, metric, lang)}

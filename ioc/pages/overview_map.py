@@ -74,9 +74,13 @@ def map_view(areas: Sequence[AdminUnit], size_px: tuple[int, int]) -> dict[str, 
 def area_trace(data: MapData, lang: str) -> go.Choroplethmap:
     fmt = "{:.0f}" if data.counts_metric else "{:.1f}"
     return value_choropleth_trace(
-        data.areas, data.values, data.metric_label, no_data=t("common.no_data", lang),
-        counts=data.counts_metric, value_format=fmt,
-    )  # fmt: skip
+        data.areas,
+        data.values,
+        data.metric_label,
+        no_data=t("common.no_data", lang),
+        counts=data.counts_metric,
+        value_format=fmt,
+    )
 
 
 def report_layer_trace(reports: Sequence[ReportPoint] | Sequence[Cell], lang: str) -> Any:
@@ -162,12 +166,17 @@ def base_layout(legend: bool = True) -> dict[str, Any]:
         "hoverlabel": {"font": {"family": FONT, "size": 20}, "bgcolor": "#111c2e"},
         "showlegend": legend,
         "legend": {
-            "x": 0.012, "y": 0.985, "bgcolor": "rgba(10, 20, 36, 0.85)",
-            "bordercolor": "#2a3b55", "borderwidth": 1, "font": {"size": 20},
-            "itemsizing": "constant", "traceorder": "reversed",
+            "x": 0.012,
+            "y": 0.985,
+            "bgcolor": "rgba(10, 20, 36, 0.85)",
+            "bordercolor": "#2a3b55",
+            "borderwidth": 1,
+            "font": {"size": 20},
+            "itemsizing": "constant",
+            "traceorder": "reversed",
         },
         "uirevision": "map",
-    }  # fmt: skip
+    }
 
 
 def empty_figure() -> dict[str, Any]:
@@ -180,10 +189,13 @@ def empty_figure() -> dict[str, Any]:
     return {
         "data": [],
         "layout": {
-            "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-            "xaxis": hidden, "yaxis": hidden, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "xaxis": hidden,
+            "yaxis": hidden,
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         },
-    }  # fmt: skip
+    }
 
 
 def layer_patch(

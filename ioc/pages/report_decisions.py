@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy.orm import Session
 
@@ -29,6 +28,7 @@ from ioc.auth.principal import Principal
 from ioc.auth.teams import assignees_for
 from ioc.i18n import DEFAULT_LANGUAGE, language_or_default, t
 from ioc.pages.access import viewer
+from ioc.pages.states import only
 from ioc.reports.categories import load_categories
 from ioc.store.models import CitizenReport
 
@@ -93,27 +93,53 @@ def decision_panel(lang: str) -> html.Section:
         [
             html.H3(id="reports-decision-title", className="reports-decision-title"),
             html.Label(
-                [html.Span(t("reports.decision.original", lang)),
-                 dcc.Input(id="reports-decision-original", type="text", inputMode="numeric",
-                           placeholder="#", className="reports-decision-original")],
-                id="reports-decision-original-wrap", hidden=True,
+                [
+                    html.Span(t("reports.decision.original", lang)),
+                    dcc.Input(
+                        id="reports-decision-original",
+                        type="text",
+                        inputMode="numeric",
+                        placeholder="#",
+                        className="reports-decision-original",
+                    ),
+                ],
+                id="reports-decision-original-wrap",
+                hidden=True,
             ),
             html.Div(
-                [html.Label(t("reports.decision.assignee", lang),
-                            htmlFor="reports-decision-assignee"),
-                 dcc.Dropdown(id="reports-decision-assignee", options=[],
-                              placeholder=t("reports.decision.assignee_pick", lang))],
-                id="reports-decision-assignee-wrap", hidden=True,
+                [
+                    html.Label(
+                        t("reports.decision.assignee", lang), htmlFor="reports-decision-assignee"
+                    ),
+                    dcc.Dropdown(
+                        id="reports-decision-assignee",
+                        options=[],
+                        placeholder=t("reports.decision.assignee_pick", lang),
+                    ),
+                ],
+                id="reports-decision-assignee-wrap",
+                hidden=True,
             ),
             html.Label(
-                [html.Span(id="reports-decision-note-label"),
-                 dcc.Textarea(id="reports-decision-note", className="reports-decision-note")],
+                [
+                    html.Span(id="reports-decision-note-label"),
+                    dcc.Textarea(id="reports-decision-note", className="reports-decision-note"),
+                ],
             ),
             html.Div(
-                [html.Button(id="reports-decision-confirm", className="reports-decision-confirm",
-                             n_clicks=0),
-                 html.Button(t("reports.decision.cancel", lang), id="reports-decision-cancel",
-                             className="reports-decision-cancel", n_clicks=0)],
+                [
+                    html.Button(
+                        id="reports-decision-confirm",
+                        className="reports-decision-confirm",
+                        n_clicks=0,
+                    ),
+                    html.Button(
+                        t("reports.decision.cancel", lang),
+                        id="reports-decision-cancel",
+                        className="reports-decision-cancel",
+                        n_clicks=0,
+                    ),
+                ],
                 className="reports-decision-buttons",
             ),
             dcc.Store(id="reports-decision-what", data=None),
@@ -121,7 +147,7 @@ def decision_panel(lang: str) -> html.Section:
         id="reports-decision",
         className="reports-decision",
         hidden=True,
-    )  # fmt: skip
+    )
 
 
 def assignee_options(session: Session, report: CitizenReport) -> list[dict[str, str]]:
@@ -133,54 +159,78 @@ def assignee_options(session: Session, report: CitizenReport) -> list[dict[str, 
     return [{"label": name, "value": name} for name in names + officers]
 
 
-def opened(report_id: object, to: str, lang: str) -> tuple[Any, ...]:
-    """(what, hidden, title, confirm text, note label, original hidden, assignee hidden,
-    assignee options) for a step on a report the person may change; else the panel stays
-    shut (the step itself is refused on confirmation anyway)."""
+OUTPUTS = {
+    "what": Output("reports-decision-what", "data"),
+    "hidden": Output("reports-decision", "hidden"),
+    "title": Output("reports-decision-title", "children"),
+    "confirm": Output("reports-decision-confirm", "children"),
+    "note_label": Output("reports-decision-note-label", "children"),
+    "original_hidden": Output("reports-decision-original-wrap", "hidden"),
+    "assignee_hidden": Output("reports-decision-assignee-wrap", "hidden"),
+    "assignees": Output("reports-decision-assignee", "options"),
+    "note": Output("reports-decision-note", "value"),
+    "original": Output("reports-decision-original", "value"),
+}
+SHUT: dict[str, Any] = {
+    "what": None,
+    "hidden": True,
+    "title": "",
+    "confirm": "",
+    "note_label": "",
+    "original_hidden": True,
+    "assignee_hidden": True,
+    "assignees": [],
+}
+
+
+def opened(report_id: object, to: str, lang: str) -> dict[str, Any]:
+    """The panel's outputs (but the note and the original) for a step on a report the
+    person may change; else the panel stays shut (the step itself is refused on
+    confirmation anyway)."""
     principal = viewer()
     wanted = row_id_or_none(report_id)
-    shut: tuple[Any, ...] = (None, True, "", "", "", True, True, [])
     if principal is None or wanted is None or to not in NEEDS_DECISION:
-        return shut
+        return dict(SHUT)
     with current_store().session() as session:
         report = session.get(CitizenReport, wanted)
         if report is None or not principal.changes_unit(report.unit_code):
-            return shut
+            return dict(SHUT)
         options = assignee_options(session, report) if to == "assigned" else []
     step = t(f"reports.action.{to}", lang)
     label = t("reports.decision.reason" if to == "rejected" else "reports.decision.note", lang)
-    return (
-        {"report": wanted, "to": to}, False,
-        t("reports.decision.title", lang, id=wanted, step=step),
-        t("reports.decision.confirm", lang, step=step), label,
-        to != "duplicate", to != "assigned", options,
-    )  # fmt: skip
+    return {
+        "what": {"report": wanted, "to": to},
+        "hidden": False,
+        "title": t("reports.decision.title", lang, id=wanted, step=step),
+        "confirm": t("reports.decision.confirm", lang, step=step),
+        "note_label": label,
+        "original_hidden": to != "duplicate",
+        "assignee_hidden": to != "assigned",
+        "assignees": options,
+    }
 
 
 @callback(
-    Output("reports-decision-what", "data"),
-    Output("reports-decision", "hidden"),
-    Output("reports-decision-title", "children"),
-    Output("reports-decision-confirm", "children"),
-    Output("reports-decision-note-label", "children"),
-    Output("reports-decision-original-wrap", "hidden"),
-    Output("reports-decision-assignee-wrap", "hidden"),
-    Output("reports-decision-assignee", "options"),
-    Output("reports-decision-note", "value"),
-    Output("reports-decision-original", "value"),
-    Input({"type": "reports-action", "report": ALL, "to": ALL}, "n_clicks"),
-    Input("reports-decision-cancel", "n_clicks"),
-    State(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[
+        Input({"type": "reports-action", "report": ALL, "to": ALL}, "n_clicks"),
+        Input("reports-decision-cancel", "n_clicks"),
+    ],
+    state=[State(LANG_STORE_ID, "data")],
     prevent_initial_call=True,
 )
-def open_panel(_clicks: list[int | None], _cancel: int | None, lang: str | None) -> Any:
+def open_panel(_clicks: list[int | None], _cancel: int | None, lang: str | None) -> dict[str, Any]:
     """A step that needs a decision opens the panel (empty); cancel shuts it."""
     trigger = ctx.triggered_id
     if not any(c.get("value") for c in ctx.triggered):
-        return (dash.no_update,) * 10
+        return only(OUTPUTS)
     if trigger == "reports-decision-cancel":
-        return (None, True, *[dash.no_update] * 6, "", "")
+        return only(OUTPUTS, what=None, hidden=True, note="", original="")
     if not isinstance(trigger, Mapping) or trigger.get("to") not in NEEDS_DECISION:
-        return (dash.no_update,) * 10
+        return only(OUTPUTS)
     to = str(trigger.get("to"))
-    return (*opened(trigger.get("report"), to, language_or_default(lang)), "", "")
+    return {
+        **opened(trigger.get("report"), to, language_or_default(lang)),
+        "note": "",
+        "original": "",
+    }

@@ -34,7 +34,7 @@ from ioc.pages.report_decisions import (
     decision_panel,
 )
 from ioc.pages.reports_cards import kpi_cards
-from ioc.pages.states import failed, loading, reason
+from ioc.pages.states import failed, loading, only, reason
 from ioc.pages.unit_views import duration
 from ioc.reports.categories import Category, load_categories
 from ioc.reports.kpis import KpiRow, compute_kpis
@@ -44,6 +44,7 @@ from ioc.reports.workflow import STATUSES, TransitionError, allowed_next, change
 from ioc.sla_clock import sla_status
 from ioc.store.models import AdminUnit, CitizenReport
 from ioc.timeutil import format_local, utcnow
+from ioc.violations.queries import cases_by_origin
 
 MAX_ROWS = 50
 KPI_DAYS = 30
@@ -129,16 +130,28 @@ def action_buttons(report: CitizenReport, lang: str, principal: Principal) -> li
 
 
 def link_lines(
-    report: CitizenReport, duplicates: Mapping[int, list[int]] | None, lang: str
+    report: CitizenReport,
+    duplicates: Mapping[int, list[int]] | None,
+    lang: str,
+    cases: Mapping[int, int] | None = None,
 ) -> list[Any]:
-    """ "Trùng với #N" on a duplicate, "Có phản ánh trùng: #M" on the report it duplicates."""
-    lines = []
+    """ "Trùng với #N" on a duplicate, "Có phản ánh trùng: #M" on the report it duplicates,
+    "Dẫn tới vụ việc #K" on a report that led to a violation case (staff only: Open311
+    publishes the report's own status, never the case)."""
+    lines: list[Any] = []
+    case_id = (cases or {}).get(report.id)
+    if case_id is not None:
+        text = t("reports.link.case", lang, id=case_id)
+        lines.append(dcc.Link(text, href="/vu-viec", className="reports-link reports-case-link"))
     if report.status == "duplicate" and report.duplicate_of:
         lines.append(t("reports.link.duplicate_of", lang, id=report.duplicate_of))
     found = (duplicates or {}).get(report.id)
     if found:
         lines.append(t("reports.link.duplicates", lang, ids=", ".join(f"#{i}" for i in found)))
-    return [html.Div(line, className="reports-link") for line in lines]
+    return [
+        line if isinstance(line, dcc.Link) else html.Div(line, className="reports-link")
+        for line in lines
+    ]
 
 
 def duplicates_of(session: Any, reports: Sequence[CitizenReport]) -> dict[int, list[int]]:
@@ -171,6 +184,7 @@ def table_row(
     *,
     principal: Principal,
     duplicates: Mapping[int, list[int]] | None = None,
+    cases: Mapping[int, int] | None = None,
 ) -> html.Tr:
     category = categories.get(report.service_code)
     contact = principal.changes_unit(report.unit_code)  # personal data: only for them
@@ -188,7 +202,7 @@ def table_row(
                     html.Div(place),
                     *_nearest_note(report, lang),
                     html.Small(shown(report.description, contact)[:120]),
-                    *link_lines(report, duplicates, lang),
+                    *link_lines(report, duplicates, lang, cases),
                 ]
             ),
             html.Td(
@@ -217,6 +231,7 @@ def report_table(
     *,
     principal: Principal,
     duplicates: Mapping[int, list[int]] | None = None,
+    cases: Mapping[int, int] | None = None,
 ) -> Any:
     """The report table, or the plain-Vietnamese empty state."""
     if not reports:
@@ -228,7 +243,14 @@ def report_table(
             html.Tbody(
                 [
                     table_row(
-                        r, categories, names, lang, now, principal=principal, duplicates=duplicates
+                        r,
+                        categories,
+                        names,
+                        lang,
+                        now,
+                        principal=principal,
+                        duplicates=duplicates,
+                        cases=cases,
                     )
                     for r in reports
                 ]
@@ -277,12 +299,12 @@ def refused_unit(principal: Principal | None, unit: Any) -> bool:
 
 def refresh_at(
     now: datetime, unit: str | None, category: str | None, status: str | None, lang: str
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """Cards, table and filter options at ``now`` (``refresh`` with a fixed clock), for the
     signed-in principal's units only."""
     principal = viewer()
     if principal is None or refused_unit(principal, unit):
-        return [], denied(lang), [], [], []
+        return {"kpis": [], "table": denied(lang), "units": [], "categories": [], "statuses": []}
     within, unit = principal.units, unit or None
     with current_store().session() as session:
         categories = load_categories(session)
@@ -296,6 +318,7 @@ def refresh_at(
         )
         reports = find_reports(session, chosen)
         duplicates = duplicates_of(session, reports)
+        cases = cases_by_origin(session, "report", [r.id for r in reports])
         names = dict(session.execute(select(AdminUnit.code, AdminUnit.name)).all())
         period = ReportFilter(
             unit_code=unit, start=now - timedelta(days=KPI_DAYS), limit=10**9, within=within
@@ -304,31 +327,57 @@ def refresh_at(
         unit_opts, category_opts, status_opts = options(session, categories, lang, within)
     cards = kpi_cards(compute_kpis(rows, now), categories, lang)
     table = report_table(
-        reports, categories, names, lang, now, principal=principal, duplicates=duplicates
+        reports,
+        categories,
+        names,
+        lang,
+        now,
+        principal=principal,
+        duplicates=duplicates,
+        cases=cases,
     )
-    return cards, table, unit_opts, category_opts, status_opts
+    return {
+        "kpis": cards,
+        "table": table,
+        "units": unit_opts,
+        "categories": category_opts,
+        "statuses": status_opts,
+    }
 
 
 def kpi_row(report: CitizenReport) -> KpiRow:
     return KpiRow(
-        report.unit_code, report.service_code, report.status, report.created_at,
-        report.first_response_at, report.resolved_at, report.onsite_due_at,
-        report.result_due_at, report.rating,
-    )  # fmt: skip
+        report.unit_code,
+        report.service_code,
+        report.status,
+        report.created_at,
+        report.first_response_at,
+        report.resolved_at,
+        report.onsite_due_at,
+        report.result_due_at,
+        report.rating,
+    )
+
+
+OUTPUTS = {
+    "kpis": Output("reports-kpis", "children"),
+    "table": Output("reports-table", "children"),
+    "units": Output("reports-filter-unit", "options"),
+    "categories": Output("reports-filter-category", "options"),
+    "statuses": Output("reports-filter-status", "options"),
+}
 
 
 @callback(
-    Output("reports-kpis", "children"),
-    Output("reports-table", "children"),
-    Output("reports-filter-unit", "options"),
-    Output("reports-filter-category", "options"),
-    Output("reports-filter-status", "options"),
-    Input("reports-interval", "n_intervals"),
-    Input("reports-filter-unit", "value"),
-    Input("reports-filter-category", "value"),
-    Input("reports-filter-status", "value"),
-    Input("reports-changed", "data"),
-    State(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[
+        Input("reports-interval", "n_intervals"),
+        Input("reports-filter-unit", "value"),
+        Input("reports-filter-category", "value"),
+        Input("reports-filter-status", "value"),
+        Input("reports-changed", "data"),
+    ],
+    state=[State(LANG_STORE_ID, "data")],
 )
 def refresh(
     _n: int | None,
@@ -337,14 +386,13 @@ def refresh(
     status: str | None,
     _changed: int | None,
     lang: str | None,
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """Rebuild the cards and the table (filters, a workflow step or the timer)."""
     language = language_or_default(lang)
     try:
         return refresh_at(utcnow(), unit, category, status, language)
     except SQLAlchemyError as exc:  # the timer tries again
-        skip = dash.no_update
-        return skip, failed(exc, language), skip, skip, skip
+        return only(OUTPUTS, table=failed(exc, language))
 
 
 def apply_action(
@@ -384,69 +432,90 @@ def apply_action(
     return None
 
 
+ACT_OUTPUTS = {
+    "changed": Output("reports-changed", "data"),
+    "message": Output("reports-message", "children"),
+}
+
+
 @callback(
-    Output("reports-changed", "data"),
-    Output("reports-message", "children"),
-    Input({"type": "reports-action", "report": ALL, "to": ALL}, "n_clicks"),
-    State("reports-changed", "data"),
-    State(LANG_STORE_ID, "data"),
+    output=ACT_OUTPUTS,
+    inputs=[Input({"type": "reports-action", "report": ALL, "to": ALL}, "n_clicks")],
+    state=[State("reports-changed", "data"), State(LANG_STORE_ID, "data")],
     prevent_initial_call=True,
 )
-def act(_clicks: list[int | None], changed: int | None, lang: str | None) -> Any:
+def act(_clicks: list[int | None], changed: int | None, lang: str | None) -> dict[str, Any]:
     """A workflow button was pressed: apply the step, then let the table refresh."""
     trigger = ctx.triggered_id
     if not isinstance(trigger, Mapping) or not any(c.get("value") for c in ctx.triggered):
-        return dash.no_update, dash.no_update
+        return only(ACT_OUTPUTS)
     language = language_or_default(lang)
     report_id, to = row_id_or_none(trigger.get("report")), trigger.get("to")
     if report_id is None or not isinstance(to, str):
-        return dash.no_update, denied(language)
+        return only(ACT_OUTPUTS, message=denied(language))
     if to in NEEDS_DECISION:  # the decision panel asks for its details and a confirmation
-        return dash.no_update, dash.no_update
+        return only(ACT_OUTPUTS)
     try:
         error = apply_action(report_id, to, utcnow(), web_client())
     except SQLAlchemyError as exc:  # nothing was saved: say so, the button can be pressed again
-        return dash.no_update, t(
-            "reports.failed", language, id=report_id, reason=reason(exc, language)
-        )
+        why = reason(exc, language)
+        return only(ACT_OUTPUTS, message=t("reports.failed", language, id=report_id, reason=why))
     if error is not None:
         why = t(f"reports.error.{error}", language)
-        return dash.no_update, t("reports.failed", language, id=report_id, reason=why)
+        return only(ACT_OUTPUTS, message=t("reports.failed", language, id=report_id, reason=why))
     status = t(f"reports.status.{to}", language)
-    return (changed or 0) + 1, t("reports.done", language, id=report_id, status=status)
+    return {
+        "changed": (changed or 0) + 1,
+        "message": t("reports.done", language, id=report_id, status=status),
+    }
+
+
+CONFIRM_OUTPUTS = {
+    "changed": Output("reports-changed", "data", allow_duplicate=True),
+    "message": Output("reports-message", "children", allow_duplicate=True),
+    "hidden": Output("reports-decision", "hidden", allow_duplicate=True),
+}
 
 
 @callback(
-    Output("reports-changed", "data", allow_duplicate=True),
-    Output("reports-message", "children", allow_duplicate=True),
-    Output("reports-decision", "hidden", allow_duplicate=True),
-    Input("reports-decision-confirm", "n_clicks"),
-    State("reports-decision-what", "data"),
-    State("reports-decision-note", "value"),
-    State("reports-decision-original", "value"),
-    State("reports-decision-assignee", "value"),
-    State("reports-changed", "data"),
-    State(LANG_STORE_ID, "data"),
+    output=CONFIRM_OUTPUTS,
+    inputs=[Input("reports-decision-confirm", "n_clicks")],
+    state=[
+        State("reports-decision-what", "data"),
+        State("reports-decision-note", "value"),
+        State("reports-decision-original", "value"),
+        State("reports-decision-assignee", "value"),
+        State("reports-changed", "data"),
+        State(LANG_STORE_ID, "data"),
+    ],
     prevent_initial_call=True,
 )
-def confirm(clicks: int | None, what: Any, *values: Any) -> Any:
+def confirm(clicks: int | None, what: Any, *values: Any) -> dict[str, Any]:
     """The decision panel's confirmation: apply the step with its details (checked again);
     ``values`` are the note, the original, the assignee, the change counter, the language."""
     note, original, assignee, changed, lang = values
-    skip = dash.no_update
     if not clicks or not isinstance(what, Mapping):
-        return skip, skip, skip
+        return only(CONFIRM_OUTPUTS)
     language = language_or_default(lang)
     report_id, to = row_id_or_none(what.get("report")), what.get("to")
     if report_id is None or not isinstance(to, str) or to not in NEEDS_DECISION:
-        return skip, denied(language), skip
+        return only(CONFIRM_OUTPUTS, message=denied(language))
     detail = decision_from(note, original, assignee)
     try:
         error = apply_action(report_id, to, utcnow(), web_client(), detail)
     except SQLAlchemyError as exc:
-        return skip, t("reports.failed", language, id=report_id, reason=reason(exc, language)), skip
+        why = reason(exc, language)
+        return only(
+            CONFIRM_OUTPUTS, message=t("reports.failed", language, id=report_id, reason=why)
+        )
     if error is not None:
         why = t(f"reports.error.{error}", language)
-        return skip, t("reports.failed", language, id=report_id, reason=why), skip
+        return only(
+            CONFIRM_OUTPUTS, message=t("reports.failed", language, id=report_id, reason=why)
+        )
     status = t(f"reports.status.{to}", language)
-    return (changed or 0) + 1, t("reports.done", language, id=report_id, status=status), True
+    return {
+        "changed": (changed or 0) + 1,
+        "message": t("reports.done", language, id=report_id, status=status),
+        "hidden": True,
+    }

@@ -199,22 +199,24 @@ def connector_table(
 
 
 @callback(
-    output=dict(
-        workers=Output("system-workers", "children"),
-        cameras=Output("system-camera-workers", "children"),
-        rejects=Output("system-rejects", "children"),
-        connectors=Output("system-connectors", "children"),
-    ),
-    inputs=dict(
-        _tick=Input("system-interval", "n_intervals"),
-        lang=Input(LANG_STORE_ID, "data"),
-    ),
+    output={
+        "workers": Output("system-workers", "children"),
+        "cameras": Output("system-camera-workers", "children"),
+        "rejects": Output("system-rejects", "children"),
+        "connectors": Output("system-connectors", "children"),
+    },
+    inputs=[Input("system-interval", "n_intervals"), Input(LANG_STORE_ID, "data")],
 )
 def refresh(_tick: int | None, lang: str | None) -> dict[str, Any]:
     """The tables, fresh from the store."""
     lang = language_or_default(lang)
     if not province_wide(viewer()):
-        return dict(workers=province_only(lang), cameras=None, rejects=None, connectors=None)
+        return {
+            "workers": province_only(lang),
+            "cameras": None,
+            "rejects": None,
+            "connectors": None,
+        }
     now = utcnow()
     store = current_store()
     try:
@@ -224,12 +226,12 @@ def refresh(_tick: int | None, lang: str | None) -> dict[str, Any]:
         sources = connectors.source_rows(store)
         letters = connectors.dead_letters(store, None, 10)
     except SQLAlchemyError as exc:  # the timer tries again; old counters would mislead
-        return dict(workers=failed(exc, lang), cameras=None, rejects=None, connectors=None)
+        return {"workers": failed(exc, lang), "cameras": None, "rejects": None, "connectors": None}
     ingest = [w for w in workers if w.role != "cameras"]
     cameras = [w for w in workers if w.role == "cameras"]
-    return dict(
-        workers=worker_table(ingest, now, lang),
-        cameras=camera_worker_table(cameras, now, lang),
-        rejects=reject_table(rejects, lang),
-        connectors=connector_table(sources, letters, lang),
-    )
+    return {
+        "workers": worker_table(ingest, now, lang),
+        "cameras": camera_worker_table(cameras, now, lang),
+        "rejects": reject_table(rejects, lang),
+        "connectors": connector_table(sources, letters, lang),
+    }

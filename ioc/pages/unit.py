@@ -16,20 +16,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ioc import cache
 from ioc.aggregates import feeds
-from ioc.aggregates.shared import ProcessMemo
 from ioc.app_context import LANG_STORE_ID, current_settings, current_store
 from ioc.auth.guard import refuses_unit, unit_code_or_none
+from ioc.auth.scope import unit_scope
 from ioc.i18n import language_or_default, t
 from ioc.pages import incident_desk, map_data
 from ioc.pages.access import denied, viewer
+from ioc.pages.case_views import counts_table
 from ioc.pages.kpi_area import unit_index
 from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series, unit_metrics
 from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, updated_text
+from ioc.pages.states import failed, only
 from ioc.pages.unit_views import camera_grid, index_context, kpi_strip, report_list
 from ioc.store.models import AdminUnit
 from ioc.timeutil import utcnow
+from ioc.violations.queries import open_counts
 
 TREND_MONTHS = 6
 MAP_PX = (700, 860)
@@ -50,8 +54,12 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
                 className="unit-top",
             ),
             html.Div(
-                dcc.Graph(id="unit-map", figure=empty_figure(), className="unit-graph",
-                          config={"displayModeBar": False, "scrollZoom": True}),
+                dcc.Graph(
+                    id="unit-map",
+                    figure=empty_figure(),
+                    className="unit-graph",
+                    config={"displayModeBar": False, "scrollZoom": True},
+                ),
                 className="unit-map-wrap",
             ),
             html.Div(
@@ -68,6 +76,8 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
                 [
                     html.H3(t("unit.cameras", lang), className=section),
                     html.Div(id="unit-cameras"),
+                    html.H3(t("case.counts.title", lang), className=section),
+                    html.Div(id="unit-cases"),
                     html.H3(t("unit.reports", lang), className=section),
                     html.Div(id="unit-reports"),
                     html.P(id="unit-updated", className="overview-updated"),
@@ -79,7 +89,7 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
             dcc.Store(id="unit-code", data=code),
         ],
         className="unit",
-    )  # fmt: skip
+    )
 
 
 def find_unit(session: Session, code: str) -> AdminUnit | None:
@@ -89,50 +99,67 @@ def find_unit(session: Session, code: str) -> AdminUnit | None:
     ).first()
 
 
+OUTPUTS = {
+    "figure": Output("unit-map", "figure"),
+    "title": Output("unit-title", "children"),
+    "cards": Output("unit-cards", "children"),
+    "kpis": Output("unit-kpis", "children"),
+    "cameras": Output("unit-cameras", "children"),
+    "reports": Output("unit-reports", "children"),
+    "incidents": Output("unit-incidents", "children"),
+    "version": Output("unit-version", "data"),
+    "updated": Output("unit-updated", "children"),
+}
+
+
 @callback(
-    Output("unit-map", "figure"),
-    Output("unit-title", "children"),
-    Output("unit-cards", "children"),
-    Output("unit-kpis", "children"),
-    Output("unit-cameras", "children"),
-    Output("unit-reports", "children"),
-    Output("unit-incidents", "children"),
-    Output("unit-version", "data"),
-    Output("unit-updated", "children"),
-    Input("unit-interval", "n_intervals"),
-    State("unit-version", "data"),
-    State("unit-code", "data"),
-    State(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[Input("unit-interval", "n_intervals")],
+    state=[
+        State("unit-version", "data"),
+        State("unit-code", "data"),
+        State(LANG_STORE_ID, "data"),
+    ],
 )
 def refresh(
     _n: int | None, version: dict[str, str] | None, code: str | None, lang: str | None
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """Fill the page for the unit, then re-read only what changed."""
     chosen = language_or_default(lang)
     try:
         return refresh_at(utcnow(), version, code or "", chosen)
     except SQLAlchemyError as exc:
-        error = t("common.error", chosen, reason=type(exc).__name__)
-        return (*[dash.no_update] * 8, error)
+        return only(OUTPUTS, updated=t("common.error", chosen, reason=type(exc).__name__))
 
 
 def refresh_at(
     now: datetime, version: dict[str, str] | None, code: str, lang: str
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """:func:`refresh` at a given moment (tests fix the time); refused out of scope."""
     skip = dash.no_update
     if refuses_unit(viewer(), code):
-        return (empty_figure(), denied(lang), *[None] * 6, "")
+        return {
+            **dict.fromkeys(OUTPUTS),
+            "figure": empty_figure(),
+            "title": denied(lang),
+            "updated": "",
+        }
     with current_store().session() as session:
         unit = find_unit(session, code) if unit_code_or_none(code) else None
         if unit is None:
             missing = t("unit.not_found", lang, code=code)
-            return (skip, missing, *[None] * 5, skip, updated_text(now, lang))
+            return {
+                **dict.fromkeys(OUTPUTS),
+                "figure": skip,
+                "title": missing,
+                "version": skip,
+                "updated": updated_text(now, lang),
+            }
         new_version = map_data.versions(session, now, code)
         new_version["minute"] = str(int(now.timestamp() // 60))
         changed = map_data.changed_feeds(version, new_version)
         if not changed:
-            return (*[skip] * 8, updated_text(now, lang))
+            return only(OUTPUTS, updated=updated_text(now, lang))
         first = not isinstance(version, dict)
         parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras"}
         areas = map_data.Areas([unit], [])
@@ -163,22 +190,30 @@ def refresh_at(
         snapshots, items = unit_lists(session, code, cameras, new_version, (now, since))
         categories = feeds.category_names(session, lang)
         reports = report_list(items, categories, now, lang)
-    return (
-        figure,
-        unit.name,
-        summary,
-        kpis,
-        camera_grid(data.states, snapshots, lang),
-        reports,
-        incident_queue(
+    return {
+        "figure": figure,
+        "title": unit.name,
+        "cards": summary,
+        "kpis": kpis,
+        "cameras": camera_grid(data.states, snapshots, lang),
+        "reports": reports,
+        "incidents": incident_queue(
             data.incidents, data.names, lang, limit=3, extra=incident_desk.row_button("unit", lang)
         ),
-        new_version,
-        updated_text(now, lang),
-    )
+        "version": new_version,
+        "updated": updated_text(now, lang),
+    }
 
 
-_LISTS: ProcessMemo[tuple[dict[str, str], list[feeds.ReportItem]]] = ProcessMemo(limit=64)
+_LISTS: cache.Cache[tuple[dict[str, str], list[feeds.ReportItem]]] = cache.register(
+    "unit.lists",
+    holds="a unit's cameras' latest snapshots and its open reports, by database, unit, "
+    "cameras' version and reports' version",
+    stale_when="never within its key (a new snapshot or report moves a version); a snapshot "
+    "ageing out of the retention window is dropped within the TTL",
+    ttl_s=map_data.PAGE_CACHE_S,
+    limit=64,
+)
 
 
 def unit_lists(
@@ -212,9 +247,38 @@ def kpi_view(session: Session, now: datetime, code: str, lang: str) -> Any:
     return [kpi_strip(rows, lang), *index_context(unit_index(session, now, code), lang)]
 
 
+@callback(
+    output={"cases": Output("unit-cases", "children")},
+    inputs={
+        "_n": Input("unit-interval", "n_intervals"),
+        "code": State("unit-code", "data"),
+        "lang": State(LANG_STORE_ID, "data"),
+    },
+)
+def refresh_cases(_n: int | None, code: str | None, lang: str | None) -> dict[str, Any]:
+    """The unit's open violation cases by step and age (its scope: wards of a district)."""
+    chosen = language_or_default(lang)
+    try:
+        return {"cases": cases_at(utcnow(), code or "", chosen)}
+    except SQLAlchemyError as exc:
+        return {"cases": failed(exc, chosen)}
+
+
+def cases_at(now: datetime, code: str, lang: str) -> Any:
+    """:func:`refresh_cases` at a given moment; refused out of scope."""
+    if refuses_unit(viewer(), code) or unit_code_or_none(code) is None:
+        return denied(lang)
+    with current_store().session() as session:
+        counts = open_counts(session, unit_scope(session, code), now)
+    return counts_table(counts, lang, "unit")
+
+
 def register(lang: str) -> None:
     """Add the page (called by ``create_app`` before it adopts the callbacks)."""
     dash.register_page(  # type: ignore[no-untyped-call]
-        "ioc.pages.unit", path_template="/unit/<code>", layout=layout,
-        title=t("page.unit", lang), name=t("page.unit", lang),
-    )  # fmt: skip
+        "ioc.pages.unit",
+        path_template="/unit/<code>",
+        layout=layout,
+        title=t("page.unit", lang),
+        name=t("page.unit", lang),
+    )

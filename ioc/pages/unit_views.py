@@ -77,11 +77,14 @@ def camera_grid(
     for state in states[:MAX_CAMERAS]:
         path = snapshots.get(state.id)
         picture: Any = (
-            html.Img(src=snapshot_url(path), alt=t("unit.snapshot_alt", lang, name=state.name),
-                     className="unit-camera-img")
+            html.Img(
+                src=snapshot_url(path),
+                alt=t("unit.snapshot_alt", lang, name=state.name),
+                className="unit-camera-img",
+            )
             if path
             else html.Div(t("unit.no_snapshot", lang), className="unit-camera-img unit-no-img")
-        )  # fmt: skip
+        )
         cards.append(
             html.Div(
                 [
@@ -134,13 +137,15 @@ def report_list(
         rows.append(
             html.Li(
                 [
-                    html.Span(f"#{item.id} {categories.get(item.service_code, item.service_code)}",
-                              className="unit-report-title"),
+                    html.Span(
+                        f"#{item.id} {categories.get(item.service_code, item.service_code)}",
+                        className="unit-report-title",
+                    ),
                     html.Span(status, className="unit-report-status"),
                     html.Span(text, className="unit-sla" + (" unit-sla-late" if late else "")),
                 ],
                 className="unit-report",
                 **data_attrs(report_id=item.id, late=str(late).lower()),
             )
-        )  # fmt: skip
+        )
     return html.Ul(rows, className="unit-reports")

@@ -27,6 +27,7 @@ from ioc.pages.kpi_area import unit_index
 from ioc.pages.kpi_cache import metric_max, metric_name
 from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, ranking
+from ioc.pages.states import only
 from ioc.pages.unit import find_unit
 from ioc.pages.wall_units import requested_units, rotation_plan
 from ioc.pages.wall_views import PANELS, alert, newest_unseen, panel_names, panels, ticker
@@ -47,9 +48,13 @@ def rotate_ms(rotate: Any) -> int:
 
 
 def layout(
-    lang: str = "vi", unit: str = "", rotate: Any = None, units: Any = "",
-    rotate_units: Any = "", **_query: Any,
-) -> Any:  # fmt: skip
+    lang: str = "vi",
+    unit: str = "",
+    rotate: Any = None,
+    units: Any = "",
+    rotate_units: Any = "",
+    **_query: Any,
+) -> Any:
     """The wall skeleton; :func:`refresh` fills it (nothing is read from the store here).
 
     ``units=a,b,c`` or ``rotate_units=children`` make it move to the next unit after each
@@ -64,21 +69,34 @@ def layout(
             html.Div(
                 [
                     html.Div(className="shell-emblem"),
-                    html.Div([html.Div(t("app.short_title", lang), className="wall-kicker"),
-                              html.H1(t("common.loading", lang), id="wall-title")],
-                             className="wall-titles"),
-                    html.Div([html.Div(names[0], id="wall-panel-name"),
-                              html.Div(id="wall-plan-pos", className="wall-plan-pos")],
-                             className="wall-panel-name"),
-                    html.Div([html.Div(id="wall-clock", className="wall-clock"),
-                              html.Div(id="wall-updated", className="wall-updated")],
-                             className="wall-time"),
+                    html.Div(
+                        [
+                            html.Div(t("app.short_title", lang), className="wall-kicker"),
+                            html.H1(t("common.loading", lang), id="wall-title"),
+                        ],
+                        className="wall-titles",
+                    ),
+                    html.Div(
+                        [
+                            html.Div(names[0], id="wall-panel-name"),
+                            html.Div(id="wall-plan-pos", className="wall-plan-pos"),
+                        ],
+                        className="wall-panel-name",
+                    ),
+                    html.Div(
+                        [
+                            html.Div(id="wall-clock", className="wall-clock"),
+                            html.Div(id="wall-updated", className="wall-updated"),
+                        ],
+                        className="wall-time",
+                    ),
                 ],
                 className="wall-top",
             ),
             html.Div(panels(lang), className="wall-stage"),
-            html.Div(html.Div(id="wall-ticker", className="wall-ticker-track"),
-                     className="wall-ticker"),
+            html.Div(
+                html.Div(id="wall-ticker", className="wall-ticker-track"), className="wall-ticker"
+            ),
             html.Div(id="wall-alert", className="wall-alert"),
             dcc.Interval(id="wall-rotate", interval=rotate_ms(rotate)),
             dcc.Interval(id="wall-refresh", interval=refresh_ms),
@@ -93,41 +111,54 @@ def layout(
             dcc.Store(id="wall-names", data=names),
         ],
         className="wall",
-    )  # fmt: skip
+    )
+
+
+OUTPUTS = {
+    "figure": Output("wall-map", "figure"),
+    "title": Output("wall-title", "children"),
+    "cards": Output("wall-cards", "children"),
+    "incidents": Output("wall-incidents", "children"),
+    "alarms": Output("wall-alarms", "children"),
+    "ranking_title": Output("wall-ranking-title", "children"),
+    "ranking": Output("wall-ranking", "children"),
+    "ticker": Output("wall-ticker", "children"),
+    "alert": Output("wall-alert", "children"),
+    "alert_until": Output("wall-alert-until", "data"),
+    "seen": Output("wall-seen", "data"),
+    "version": Output("wall-version", "data"),
+    "updated": Output("wall-updated", "children"),
+}
 
 
 @callback(
-    Output("wall-map", "figure"),
-    Output("wall-title", "children"),
-    Output("wall-cards", "children"),
-    Output("wall-incidents", "children"),
-    Output("wall-alarms", "children"),
-    Output("wall-ranking-title", "children"),
-    Output("wall-ranking", "children"),
-    Output("wall-ticker", "children"),
-    Output("wall-alert", "children"),
-    Output("wall-alert-until", "data"),
-    Output("wall-seen", "data"),
-    Output("wall-version", "data"),
-    Output("wall-updated", "children"),
-    Input("wall-refresh", "n_intervals"),
-    Input("wall-screen", "data"),
-    Input("wall-unit", "data"),
-    State("wall-version", "data"),
-    State("wall-seen", "data"),
-    State(LANG_STORE_ID, "data"),
+    output=OUTPUTS,
+    inputs=[
+        Input("wall-refresh", "n_intervals"),
+        Input("wall-screen", "data"),
+        Input("wall-unit", "data"),
+    ],
+    state=[
+        State("wall-version", "data"),
+        State("wall-seen", "data"),
+        State(LANG_STORE_ID, "data"),
+    ],
 )
 def refresh(
-    _n: int | None, screen: list[int] | None, unit: str | None,
-    version: dict[str, str] | None, seen: int | None, lang: str | None,
-) -> tuple[Any, ...]:  # fmt: skip
+    _n: int | None,
+    screen: list[int] | None,
+    unit: str | None,
+    version: dict[str, str] | None,
+    seen: int | None,
+    lang: str | None,
+) -> dict[str, Any]:
     """Fill the wall, then re-read only what changed; raise the alert for a new incident."""
     chosen = language_or_default(lang)
     seen = seen if isinstance(seen, int) and not isinstance(seen, bool) else None
     try:
         return refresh_at(utcnow(), version, seen, unit, chosen, screen)
     except SQLAlchemyError as exc:
-        return (*[dash.no_update] * 12, t("common.error", chosen, reason=type(exc).__name__))
+        return only(OUTPUTS, updated=t("common.error", chosen, reason=type(exc).__name__))
 
 
 def map_size(screen: list[int] | None) -> tuple[int, int]:
@@ -156,32 +187,54 @@ def wall_unit(principal: Principal | None, unit: Any) -> Any:
 
 
 def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
-    now: datetime, version: dict[str, str] | None, seen: int | None, unit: str | None,
-    lang: str, screen: list[int] | None = None,
-) -> tuple[Any, ...]:  # fmt: skip
+    now: datetime,
+    version: dict[str, str] | None,
+    seen: int | None,
+    unit: str | None,
+    lang: str,
+    screen: list[int] | None = None,
+) -> dict[str, Any]:
     """:func:`refresh` at a given moment (tests fix the time)."""
     skip = dash.no_update
     stamp = t("wall.updated", lang, time=format_local(now, "%H:%M:%S"))
     principal = viewer()
     unit = wall_unit(principal, unit)
     if principal is None or refuses_unit(principal, unit):
-        return (empty_figure(), denied(lang), *[None] * 5, [], None, 0, None, None, "")
+        return {
+            **dict.fromkeys(OUTPUTS),
+            "figure": empty_figure(),
+            "title": denied(lang),
+            "ticker": [],
+            "alert_until": 0,
+            "updated": "",
+        }
     with current_store().session() as session:
         found = find_unit(session, unit) if unit_code_or_none(unit) else None
         code = found.code if found else None
         new_version = {**map_data.versions(session, now, code), "unit": code or ""}
         changed = map_data.changed_feeds(version, new_version)
         if not changed:
-            return (*[skip] * 12, stamp)
+            return only(OUTPUTS, updated=stamp)
         # a rotation moved to another unit: draw it whole, without an alert for its past
         moved = isinstance(version, dict) and version.get("unit", "") != new_version["unit"]
         first = moved or not isinstance(version, dict)
-        areas = (map_data.Areas([found], []) if found
-                 else map_data.load_areas(session, map_data.local_today(now)))  # fmt: skip
+        areas = (
+            map_data.Areas([found], [])
+            if found
+            else map_data.load_areas(session, map_data.local_today(now))
+        )
         parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras", "incidents"}
-        data = map_data.read_map_data(session, now, lang, areas=areas, metric="total",
-                                      parts=parts, layers=None, unit=code,
-                                      versions=new_version)  # fmt: skip
+        data = map_data.read_map_data(
+            session,
+            now,
+            lang,
+            areas=areas,
+            metric="total",
+            parts=parts,
+            layers=None,
+            unit=code,
+            versions=new_version,
+        )
         size = map_size(screen)
         scale = marker_scale(size)
         figure: Any = (
@@ -200,21 +253,21 @@ def refresh_at(  # noqa: PLR0917 - the callback's inputs, passed through
         )
     fresh = None if moved else newest_unseen(data.incidents, seen)
     newest = max((item.id for item in data.incidents), default=seen or 0)
-    return (
-        figure,
-        found.name if found else t("panel.province", lang),
-        summary,
-        incident_queue(data.incidents, data.names, lang, limit=5),
-        alarm_items(data.states, data.names, lang, limit=5),
-        title,
-        board,
-        ticker(data.incidents, data.names, lang),
-        alert(fresh, data.names, lang) if fresh else skip,
-        int(now.timestamp() * 1000) + ALERT_MS if fresh else skip,
-        max(newest, seen or 0),
-        new_version,
-        stamp,
-    )
+    return {
+        "figure": figure,
+        "title": found.name if found else t("panel.province", lang),
+        "cards": summary,
+        "incidents": incident_queue(data.incidents, data.names, lang, limit=5),
+        "alarms": alarm_items(data.states, data.names, lang, limit=5),
+        "ranking_title": title,
+        "ranking": board,
+        "ticker": ticker(data.incidents, data.names, lang),
+        "alert": alert(fresh, data.names, lang) if fresh else skip,
+        "alert_until": int(now.timestamp() * 1000) + ALERT_MS if fresh else skip,
+        "seen": max(newest, seen or 0),
+        "version": new_version,
+        "updated": stamp,
+    }
 
 
 @callback(Output("wall-plan", "data"), Input("wall-request", "data"))
@@ -226,17 +279,24 @@ def plan(request: Any) -> list[str]:
     try:
         with current_store().session() as session:
             return rotation_plan(
-                session, principal, unit if isinstance(unit, str) else None, asked,
+                session,
+                principal,
+                unit if isinstance(unit, str) else None,
+                asked,
                 map_data.local_today(utcnow()),
-            )  # fmt: skip
+            )
     except SQLAlchemyError:
         return []
 
 
 def ranking_panel(  # noqa: PLR0917 - the wall's state, passed through
-    session: Any, now: datetime, areas: map_data.Areas, found: AdminUnit | None, lang: str,
+    session: Any,
+    now: datetime,
+    areas: map_data.Areas,
+    found: AdminUnit | None,
+    lang: str,
     principal: Principal,
-) -> tuple[str, Any]:  # fmt: skip
+) -> tuple[str, Any]:
     """(title, ranking) of the wall: the province's top 10; a ward's own score and rank;
     an area's (a former district's, an IOC's) own wards ranked."""
     scale = metric_max("total")
@@ -314,6 +374,9 @@ clientside_callback(
 def register(lang: str) -> None:
     """Add the page (called by ``create_app`` before it adopts the callbacks)."""
     dash.register_page(  # type: ignore[no-untyped-call]
-        "ioc.pages.wall", path="/wall", layout=layout,
-        title=t("page.wall", lang), name=t("page.wall", lang),
-    )  # fmt: skip
+        "ioc.pages.wall",
+        path="/wall",
+        layout=layout,
+        title=t("page.wall", lang),
+        name=t("page.wall", lang),
+    )

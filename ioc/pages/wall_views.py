@@ -34,22 +34,47 @@ def panels(lang: str) -> list[html.Section]:
     """The three rotating panels: map with cards, incidents and cameras, ranking."""
     heading = "wall-heading"
     return [
-        section(0, [
-            html.Div(dcc.Graph(id="wall-map", config={"displayModeBar": False, "staticPlot": False},
-                               className="wall-graph"), className="wall-map"),
-            html.Div(id="wall-cards", className="wall-cards"),
-        ]),
-        section(1, [
-            html.Div([html.H2(t("panel.incidents", lang), className=heading),
-                      html.Div(id="wall-incidents")], className="wall-col"),
-            html.Div([html.H2(t("overview.alarms", lang), className=heading),
-                      html.Div(id="wall-alarms")], className="wall-col"),
-        ]),
-        section(2, [
-            html.H2(id="wall-ranking-title", className=heading),
-            html.Div(id="wall-ranking", className="wall-ranking"),
-        ]),
-    ]  # fmt: skip
+        section(
+            0,
+            [
+                html.Div(
+                    dcc.Graph(
+                        id="wall-map",
+                        config={"displayModeBar": False, "staticPlot": False},
+                        className="wall-graph",
+                    ),
+                    className="wall-map",
+                ),
+                html.Div(id="wall-cards", className="wall-cards"),
+            ],
+        ),
+        section(
+            1,
+            [
+                html.Div(
+                    [
+                        html.H2(t("panel.incidents", lang), className=heading),
+                        html.Div(id="wall-incidents"),
+                    ],
+                    className="wall-col",
+                ),
+                html.Div(
+                    [
+                        html.H2(t("overview.alarms", lang), className=heading),
+                        html.Div(id="wall-alarms"),
+                    ],
+                    className="wall-col",
+                ),
+            ],
+        ),
+        section(
+            2,
+            [
+                html.H2(id="wall-ranking-title", className=heading),
+                html.Div(id="wall-ranking", className="wall-ranking"),
+            ],
+        ),
+    ]
 
 
 def incident_text(item: IncidentItem, names: Mapping[str, str], lang: str) -> str:

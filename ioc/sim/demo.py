@@ -17,6 +17,7 @@ from ioc.reports.categories import seed_categories
 from ioc.sim.dossier_history import backfill
 from ioc.sim.province import DEMO_CAMERAS
 from ioc.sim.streams import resolve_stream
+from ioc.sim.violations import seed_demo_violations
 from ioc.store import Store, open_store
 from ioc.store.cameras import CameraSpec, camera_count, read_camera_csv, upsert_cameras
 from ioc.store.migrate import upgrade
@@ -63,6 +64,7 @@ def prepare_store(settings: Settings, at: date | None = None) -> Store:
         log.info("seeded %d digital-transformation figures with their sources", figures)
     seed_dossier_history(store, at or date.today())
     seed_demo_accounts(store)
+    seed_demo_violations(store, settings.var_dir)
     kiosk = issue_demo_kiosk(store, settings.var_dir)
     if kiosk:
         base = f"http://{settings.web.host}:{settings.web.port}"

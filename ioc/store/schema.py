@@ -18,6 +18,7 @@ from ioc.store import (
     models_kpi,
     models_leases,
     models_reports,
+    models_violations,
 )
 
 metadata = models.Base.metadata
@@ -32,4 +33,5 @@ MODEL_MODULES = (
     models_aggregates,
     models_connectors,
     models_digital,
+    models_violations,
 )

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ioc.store import Store
-from ioc.store.backends import valid_at
+from ioc.store.backends import backend_for, valid_at
 from ioc.store.models import AdminUnit
 
 LEVEL_RANK = {"province": 0, "district": 1, "commune": 2}
@@ -199,15 +199,23 @@ def place_at(
     nearest unit below the province when the point is inside the province or within
     ``tolerance_km`` of it, else (only a province stored) the province; None outside."""
     with store.session() as session:
-        units = store.backend.units_containing(session, lon, lat, at)
-        best = max(units, key=lambda unit: LEVEL_RANK.get(unit.level, 0), default=None)
-        if best is not None and best.level != "province":
-            return Placement(best)
-        radius = INSIDE_SEARCH_DEG if best is not None else tolerance_km / KM_PER_DEGREE
-        near = store.backend.units_near(session, lon, lat, at, radius)
-        if near:
-            return Placement(_most_specific_nearest(near), nearest=True)
-        return None if best is None else Placement(best)
+        return place_in(session, lon, lat, at, tolerance_km)
+
+
+def place_in(
+    session: Session, lon: float, lat: float, at: date, tolerance_km: float = BORDER_TOLERANCE_KM
+) -> Placement | None:
+    """:func:`place_at` inside the caller's session (its backend read from the session)."""
+    backend = backend_for(session.get_bind().dialect.name)
+    units = backend.units_containing(session, lon, lat, at)
+    best = max(units, key=lambda unit: LEVEL_RANK.get(unit.level, 0), default=None)
+    if best is not None and best.level != "province":
+        return Placement(best)
+    radius = INSIDE_SEARCH_DEG if best is not None else tolerance_km / KM_PER_DEGREE
+    near = backend.units_near(session, lon, lat, at, radius)
+    if near:
+        return Placement(_most_specific_nearest(near), nearest=True)
+    return None if best is None else Placement(best)
 
 
 def _most_specific_nearest(near: Sequence[AdminUnit]) -> AdminUnit:

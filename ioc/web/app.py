@@ -25,6 +25,8 @@ from ioc.auth.principal import Principal
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.i18n import LANGUAGES, language_or_default, t
+from ioc.pages import cases as cases_page
+from ioc.pages import changes as changes_page
 from ioc.pages import digital_board as digital_page
 from ioc.pages import field as field_page
 from ioc.pages import ioc_network, ioc_page, overview
@@ -81,6 +83,8 @@ def create_app(settings: Settings, store: Store, start_background: bool = True) 
     wall_page.register(lang)  # /wall
     leader_page.register(lang)  # /leader
     digital_page.register(lang)  # /chuyen-doi-so
+    changes_page.register(lang)  # /thay-doi: the review queue of scene changes
+    cases_page.register(lang)  # /vu-viec: violation cases and their steps
     ioc_page.register(lang)  # /ioc/<code>
     ioc_network.register(lang)  # /ioc
     adopt_page_callbacks(app)
@@ -161,14 +165,22 @@ def user_block(lang: str, principal: Principal | None) -> html.Div:
     role = t(f"role.{principal.role.value}", lang) if principal is not None else ""
     return html.Div(
         [
-            html.Span(principal.name if shown and principal else "", id="shell-user-name",
-                      className="shell-user-name", title=t("auth.signed_in_as", lang)),
+            html.Span(
+                principal.name if shown and principal else "",
+                id="shell-user-name",
+                className="shell-user-name",
+                title=t("auth.signed_in_as", lang),
+            ),
             html.Span(role if shown else "", id="shell-user-role", className="shell-user-role"),
             html.Form(
-                html.Button(t("auth.sign_out", lang), id="shell-signout", type="submit",
-                            name="csrf_token",  # the pressed button's value is sent
-                            value=principal.csrf_token if shown and principal else "",
-                            className="shell-signout"),
+                html.Button(
+                    t("auth.sign_out", lang),
+                    id="shell-signout",
+                    type="submit",
+                    name="csrf_token",  # the pressed button's value is sent
+                    value=principal.csrf_token if shown and principal else "",
+                    className="shell-signout",
+                ),
                 action="/logout",
                 method="post",
                 className="shell-signout-form",
@@ -176,7 +188,7 @@ def user_block(lang: str, principal: Principal | None) -> html.Div:
         ],
         id="shell-user",
         className="shell-user" if shown else "shell-user shell-user-none",
-    )  # fmt: skip
+    )
 
 
 def shell_layout(lang: str, principal: Principal | None = None) -> html.Div:
@@ -238,39 +250,44 @@ def shell_layout(lang: str, principal: Principal | None = None) -> html.Div:
 
 
 @callback(
-    Output(LANG_STORE_ID, "data"),
-    Output("shell-lang-switch", "value"),
-    Input("shell-lang-switch", "value"),
-    Input(LANG_STORE_ID, "data"),
+    output={
+        "stored": Output(LANG_STORE_ID, "data"),
+        "switch": Output("shell-lang-switch", "value"),
+    },
+    inputs=[Input("shell-lang-switch", "value"), Input(LANG_STORE_ID, "data")],
 )
-def sync_language(chosen: str | None, stored: str | None) -> tuple[Any, Any]:
+def sync_language(chosen: str | None, stored: str | None) -> dict[str, Any]:
     """The switch writes the stored language; a stored language sets the switch on load."""
     if ctx.triggered_id == "shell-lang-switch":
-        return language_or_default(chosen), dash.no_update
-    return dash.no_update, language_or_default(stored)
+        return {"stored": language_or_default(chosen), "switch": dash.no_update}
+    return {"stored": dash.no_update, "switch": language_or_default(stored)}
 
 
 @callback(
-    Output("shell-title", "children"),
-    Output("shell-subtitle", "children"),
-    Input(LANG_STORE_ID, "data"),
+    output={
+        "title": Output("shell-title", "children"),
+        "subtitle": Output("shell-subtitle", "children"),
+    },
+    inputs=[Input(LANG_STORE_ID, "data")],
 )
-def header_texts(lang: str | None) -> tuple[str, str]:
+def header_texts(lang: str | None) -> dict[str, str]:
     """Header texts in the chosen language."""
-    return t("app.title", lang or ""), t("app.subtitle", lang or "")
+    return {"title": t("app.title", lang or ""), "subtitle": t("app.subtitle", lang or "")}
 
 
 @callback(
-    Output("shell-user-role", "children"),
-    Output("shell-signout", "children"),
-    Input(LANG_STORE_ID, "data"),
+    output={
+        "role": Output("shell-user-role", "children"),
+        "sign_out": Output("shell-signout", "children"),
+    },
+    inputs=[Input(LANG_STORE_ID, "data")],
 )
-def user_texts(lang: str | None) -> tuple[str, str]:
+def user_texts(lang: str | None) -> dict[str, str]:
     """The role and the sign-out button in the chosen language."""
     principal = principal_or_none()
     shown = principal is not None and principal.role is not Role.KIOSK
     role = t(f"role.{principal.role.value}", lang or "") if shown and principal else ""
-    return role, t("auth.sign_out", lang or "")
+    return {"role": role, "sign_out": t("auth.sign_out", lang or "")}
 
 
 _TITLES = json.dumps({code: t("app.title", code) for code in LANGUAGES}, ensure_ascii=False)

@@ -23,6 +23,8 @@ PAGES = (
     ("/chuyen-doi-so", "nav.digital"),
     ("/ioc", "nav.iocs"),
     ("/reports", "nav.reports"),
+    ("/thay-doi", "nav.changes"),
+    ("/vu-viec", "nav.cases"),
     ("/field", "nav.field"),
     ("/wall", "nav.wall"),
     ("/system", "nav.system"),

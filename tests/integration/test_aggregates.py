@@ -14,7 +14,8 @@ import shapely
 from flask import Flask
 from sqlalchemy import select
 
-from ioc.aggregates import feeds, shared
+from ioc import cache
+from ioc.aggregates import feeds
 from ioc.aggregates import reports as report_aggregates
 from ioc.aggregates.kpi import COUNTS, counts_key, metrics_key, metrics_of
 from ioc.aggregates.lock import lock_for
@@ -72,7 +73,7 @@ def province(store: Store) -> Store:
         seed_units_and_cameras(session)
         upsert_dossiers(session, varied_dossiers(300), store.is_postgis)
     add_reports(store, 40)
-    kpi_cache.clear()
+    cache.invalidate_all()
     return store
 
 
@@ -122,7 +123,7 @@ def test_the_overview_reads_the_aggregates_instead_of_counting(province: Store) 
         NOW,
         report_aggregates.COUNTS,
     )
-    shared.clear()  # as a web process that has never seen them
+    cache.invalidate_all()  # as a web process that has never seen them
     flask_app = Flask("test")
     attach(flask_app, Settings(), province)
     with flask_app.test_request_context(), sql_statements(province) as sent:
@@ -131,7 +132,7 @@ def test_the_overview_reads_the_aggregates_instead_of_counting(province: Store) 
     assert not [s for s in sent if "dossiers" in s]  # no KPI counted
     assert not [s for s in sent if "citizen_reports" in s and "GROUP BY" in s.upper()]
     assert not [s for s in sent if "count(citizen_reports.id)" in s]  # no report counted
-    assert str(direct[0] + 700) in json.dumps(result[8].to_plotly_json(), default=str)
+    assert str(direct[0] + 700) in json.dumps(result["cards"].to_plotly_json(), default=str)
 
 
 def test_an_expired_aggregate_is_counted_again_and_shared(province: Store) -> None:
@@ -152,7 +153,7 @@ def test_a_new_reports_version_is_computed_once_for_every_process(province: Stor
     with province.session() as session:
         first = feeds.reports_version(session)
         layer = feeds.report_layer(session, NOW, None, first)
-    shared.clear()  # another process
+    cache.invalidate_all()  # another process
     with province.session() as session, sql_statements(province) as sent:
         assert feeds.report_layer(session, NOW, None, first) == layer
     assert not [s for s in sent if "citizen_reports" in s]  # found in the table

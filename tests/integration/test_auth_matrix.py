@@ -70,6 +70,8 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("GET", "/reports", "login ok ok ok ok ok ok deny"),  # rows: the user's units
     ("GET", "/chuyen-doi-so", "login ok ok ok ok ok ok deny"),  # published figures
     ("GET", "/system", "login ok ok deny deny deny deny deny"),
+    ("GET", "/thay-doi", "login ok ok ok ok ok ok deny"),  # rows: the user's units
+    ("GET", "/vu-viec", "login ok ok ok ok ok ok deny"),  # rows: the user's units
     ("GET", "/field", "login ok deny deny →/field?unit=672 →/field?unit=673 →/field?unit=672 deny"),
     ("GET", "/field?unit=672", "login ok deny deny ok deny ok deny"),
     ("GET", "/unit/672", "login ok ok ok ok deny ok deny"),
@@ -139,6 +141,10 @@ MATRIX: tuple[tuple[str, str, str], ...] = (
     ("POST", "cb:..field-list.children", "login ok deny deny ok in ok deny"),
     ("POST", "cb:..field-changed.data", "login ok deny deny ok in ok deny"),  # changes state
     ("POST", "cb:..reports-changed.data", "login ok deny deny ok ok ok deny"),  # changes
+    ("POST", "cb:..changes-queue.children", "login ok ok ok ok ok ok deny"),
+    ("POST", "cb:..changes-changed.data", "login ok deny deny ok ok ok deny"),  # field: refused
+    ("POST", "cb:..cases-counts.children", "login ok ok ok ok ok ok deny"),
+    ("POST", "cb:..cases-changed.data", "login ok deny deny ok ok ok deny"),  # field: refused
     ("POST", "router:/leader", "login ok ok ok deny deny deny deny"),
     ("POST", "router:/unit/673", "login ok ok ok deny ok deny deny"),
     ("POST", "router:/wall?unit=672", "login ok ok ok ok deny ok ok"),

@@ -15,16 +15,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from ioc import cache
 from ioc.app_context import attach
 from ioc.auth.accounts import find_user
-from ioc.auth.scope import forget_scopes, unit_scope
+from ioc.auth.scope import unit_scope
 from ioc.auth.sessions import user_principal
 from ioc.auth.user_roles import Role
 from ioc.cli import main
 from ioc.config import Settings
 from ioc.iocs.registry import read_file, store_rows
 from ioc.kpi.areas import area_units, load_areas
-from ioc.pages import ioc_network, ioc_page, kpi_cache, unit
+from ioc.pages import ioc_network, ioc_page, unit
 from ioc.store import Store
 from ioc.store.models import AdminUnit, IocUnit
 from ioc.store.units import ioc_key
@@ -56,7 +57,7 @@ HEADER = "code,name,name_en,kind,unit,owner,opened_on,area,operators,kiosks,sour
 
 @pytest.fixture
 def city(postgis_store: Store, tmp_path: Path) -> Iterator[tuple[Flask, TwoCities]]:
-    kpi_cache.clear()
+    cache.invalidate_all()
     seeded = seed_two_cities(postgis_store, tmp_path)  # default units, and so the seeded IOCs
     server = Flask("iocs-test")
     attach(server, Settings(var_dir=tmp_path), postgis_store)
@@ -198,7 +199,7 @@ def bind_operator(store: Store, tmp_path: Path, ioc: str, area: str, unit_code: 
     path.write_text(HEADER + f"{ioc},{ioc},,unit,{unit_code},,,{area},{name},,Báo Z,\n")
     with store.session() as session:
         store_rows(session, read_file(path), TODAY)
-    forget_scopes()
+    cache.changed("iocs")
     return name
 
 
@@ -220,7 +221,7 @@ def test_an_ioc_operator_sees_exactly_its_area_in_the_callbacks(
         for forged in ("IOC-672", "IOC-673", "IOC-68", "x' OR 1=1"):
             answer = ioc_page.refresh_at(NOW, None, forged, "vi")
             assert DENIED in dump(answer["title"]) and "Bảo Lộc" not in dump(answer)
-        assert DENIED in dump(unit.refresh_at(NOW, None, PHUONG_1_BAO_LOC, "vi")[1])
+        assert DENIED in dump(unit.refresh_at(NOW, None, PHUONG_1_BAO_LOC, "vi")["title"])
         assert "Không có quyền" in dump(ioc_network.refresh_at(NOW, "vi")["table"])
     with acting_as(server, ADMIN):
         network = dump(ioc_network.refresh_at(NOW, "vi")["table"])

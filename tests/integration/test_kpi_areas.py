@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from ioc import cache
 from ioc.app_context import attach
 from ioc.cli import main
 from ioc.config import Settings
@@ -27,7 +28,7 @@ from ioc.kpi.dossiers import upsert_dossiers
 from ioc.kpi.periods import Period
 from ioc.kpi.ranking import compute_table, trend
 from ioc.kpi.ratio import add_counts
-from ioc.pages import ioc_page, kpi_cache, leader, unit, wall
+from ioc.pages import ioc_page, leader, unit, wall
 from ioc.pages.kpi_views import cards, trend_figure
 from ioc.store import Store
 from ioc.web.app import create_app
@@ -67,7 +68,7 @@ def dalat_store(sqlite_store: Store) -> tuple[Store, tuple[str, ...]]:
         )
     with sqlite_store.session() as session:
         upsert_dossiers(session, rows, False)
-    kpi_cache.clear()
+    cache.invalidate_all()
     return sqlite_store, (XUAN_HUONG, other)
 
 
@@ -99,7 +100,7 @@ def test_unit_page_of_672_shows_the_area_index_and_its_wards(
     units = [table.unit(good), table.unit(poor)]
     expected = score(add_counts([u.counts for u in units if u is not None]))
     result = unit.refresh_at(NOW, None, DA_LAT, "vi")
-    cards, kpis = str(result[2]), str(result[3])
+    cards, kpis = str(result["cards"]), str(result["kpis"])
     assert "Chỉ số 766 (tổng hợp địa bàn)" in cards
     assert f"{expected.total:.1f}" in cards
     assert "không phải điểm chính thức" in kpis and "Xếp hạng phường, xã của địa bàn" in kpis
@@ -112,7 +113,7 @@ def test_da_lat_s_ioc_page_shows_the_same_area_index_as_the_unit_page(
     _store, (good, poor) = dalat
     of_unit = unit.refresh_at(NOW, None, DA_LAT, "vi")
     of_ioc = ioc_page.refresh_at(NOW, None, "IOC-672", "vi")
-    assert str(of_ioc["cards"]) == str(of_unit[2])  # the same area aggregate, same counts
+    assert str(of_ioc["cards"]) == str(of_unit["cards"])  # the same area aggregate, same counts
     kpis = str(of_ioc["kpis"])
     assert "Xếp hạng phường, xã của địa bàn" in kpis and kpis.index(good) < kpis.index(poor)
 
@@ -122,12 +123,12 @@ def test_wall_of_672_ranks_its_wards_and_a_ward_wall_shows_its_rank(
 ) -> None:
     _store, (good, poor) = dalat
     area = wall.refresh_at(NOW, None, None, DA_LAT, "vi")
-    assert area[5] == "Xếp hạng phường, xã của địa bàn"
-    board = str(area[6])
+    assert area["ranking_title"] == "Xếp hạng phường, xã của địa bàn"
+    board = str(area["ranking"])
     assert good in board and poor in board and board.index(good) < board.index(poor)
     ward = wall.refresh_at(NOW, None, None, poor, "vi")
-    assert ward[5].endswith("Xếp hạng 2/2 đơn vị toàn tỉnh")
-    assert poor in str(ward[6]) and good not in str(ward[6])
+    assert ward["ranking_title"].endswith("Xếp hạng 2/2 đơn vị toàn tỉnh")
+    assert poor in str(ward["ranking"]) and good not in str(ward["ranking"])
 
 
 def test_leader_kpi_page_and_cli_agree(

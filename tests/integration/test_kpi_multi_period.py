@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ioc import cache
 from ioc.aggregates.kpi import counts_key
 from ioc.aggregates.shared import read_payloads
 from ioc.kpi.counts import kpi_counts
@@ -52,7 +53,7 @@ def test_prefetch_shares_the_same_counts(store: Store) -> None:
     with store.session() as session:
         upsert_dossiers(session, varied_dossiers(400), store.is_postgis)
     periods = recent_periods(NOW, 4)
-    kpi_cache.clear()
+    cache.invalidate_all()
     with store.session() as session:
         kpi_cache.prefetch(session, periods, NOW)
         keys = [counts_key(p, default_era(p)) for p in periods]

@@ -17,9 +17,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from ioc import cache
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
-from ioc.pages import kpi_cache
 from ioc.store import Store
 from ioc.store.models import CitizenReport, Incident
 from ioc.store.models_incidents import IncidentEvent
@@ -44,7 +44,7 @@ UPDATE = "/_dash-update-component"
 
 @pytest.fixture
 def site(store: Store, tmp_path: Path) -> Iterator[tuple[Any, TwoCities]]:
-    kpi_cache.clear()
+    cache.invalidate_all()
     seeded = seed_two_cities(store, tmp_path)
     yield create_app(Settings(var_dir=tmp_path), store), seeded
 

@@ -18,8 +18,8 @@ from dash.exceptions import PreventUpdate
 from flask import Flask
 from sqlalchemy import func, select
 
+from ioc import cache
 from ioc.app_context import attach
-from ioc.auth.scope import forget_scopes
 from ioc.auth.user_roles import Role
 from ioc.config import Settings
 from ioc.pages import (
@@ -27,7 +27,6 @@ from ioc.pages import (
     ioc_network,
     ioc_page,
     kpi,
-    kpi_cache,
     leader,
     overview,
     reports,
@@ -115,12 +114,12 @@ def seeded(_postgis_store: Store, tmp_path_factory: pytest.TempPathFactory) -> I
     tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with _postgis_store.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    forget_scopes()
+    cache.changed("units")
     var_dir = tmp_path_factory.mktemp("injection")
     seed_two_cities(_postgis_store, var_dir)
     server = Flask("injection")
     attach(server, Settings(var_dir=var_dir), _postgis_store)
-    kpi_cache.clear()
+    cache.invalidate_all()
     yield _postgis_store, server, var_dir
 
 

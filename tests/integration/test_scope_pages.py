@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
+from ioc import cache
 from ioc.app_context import attach
 from ioc.audit.log import verify
 from ioc.auth.accounts import set_team
@@ -28,7 +29,6 @@ from ioc.pages import (
     field,
     incident_desk,
     kpi,
-    kpi_cache,
     leader,
     overview,
     reports,
@@ -62,7 +62,7 @@ DENIED = "Không có quyền"
 
 @pytest.fixture
 def city(store: Store, tmp_path: Path) -> Iterator[tuple[Flask, TwoCities]]:
-    kpi_cache.clear()
+    cache.invalidate_all()
     seeded = seed_two_cities(store, tmp_path)
     server = Flask("scope-test")
     attach(server, Settings(var_dir=tmp_path), store)
@@ -98,63 +98,71 @@ def test_unit_page_refuses_a_unit_out_of_scope(store: Store, city: Any) -> None:
     server, _ = city
     with acting_as(server, operator(store)):
         mine = unit.refresh_at(NOW, None, XUAN_HUONG, "vi")
-        assert mine[1] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(mine)
-        assert "QT-DL" in dump(mine[0]) and "QT-BL" not in dump(mine[0])  # the map's gauges
+        assert mine["title"] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(mine)
+        assert "QT-DL" in dump(mine["figure"]) and "QT-BL" not in dump(
+            mine["figure"]
+        )  # the map's gauges
         forged = unit.refresh_at(NOW, None, PHUONG_1_BAO_LOC, "vi")
-        assert DENIED in dump(forged[1])
+        assert DENIED in dump(forged["title"])
         assert "Bảo Lộc" not in dump(forged) and "CAM-BL" not in dump(forged)
         skeleton = dump(unit.layout(code=PHUONG_1_BAO_LOC))  # ids only: the gate decides
         assert '"unit-map"' in skeleton and "Bảo Lộc" not in skeleton
-        assert DENIED in dump(unit.refresh_at(NOW, None, ["24823"], "vi")[1])  # type: ignore[arg-type]
+        assert DENIED in dump(unit.refresh_at(NOW, None, ["24823"], "vi")["title"])  # type: ignore[arg-type]
     with acting_as(server, LEADER):
         assert "Khói Bảo Lộc" in dump(unit.refresh_at(NOW, None, PHUONG_1_BAO_LOC, "vi"))
     with acting_as(server, None):
-        assert DENIED in dump(unit.refresh_at(NOW, None, XUAN_HUONG, "vi")[1])
+        assert DENIED in dump(unit.refresh_at(NOW, None, XUAN_HUONG, "vi")["title"])
 
 
 def test_wall_shows_the_principal_unit_and_refuses_others(store: Store, city: Any) -> None:
     server, _ = city
     with acting_as(server, operator(store, BAO_LOC)):
         own = wall.refresh_at(NOW, None, None, None, "vi")
-        assert own[1] == "Thành phố Bảo Lộc"  # no ?unit=: its own unit, not the province
+        assert own["title"] == "Thành phố Bảo Lộc"  # no ?unit=: its own unit, not the province
         forged = wall.refresh_at(NOW, None, None, XUAN_HUONG, "vi")
-        assert DENIED in dump(forged[1]) and "Xuân Hương" not in dump(forged)
+        assert DENIED in dump(forged["title"]) and "Xuân Hương" not in dump(forged)
     kiosk = unit_principal(store, "kiosk:DL", Role.KIOSK, DA_LAT)
     with acting_as(server, kiosk):
         ward = wall.refresh_at(NOW, None, None, XUAN_HUONG, "vi")
-        assert ward[1] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(ward[3])
-        ranked = dump(ward[6])
+        assert ward["title"] == "Phường Xuân Hương - Đà Lạt" and "Khói Đà Lạt" in dump(
+            ward["incidents"]
+        )
+        ranked = dump(ward["ranking"])
         assert "Bảo Lộc" not in ranked and "Bảo Lộc" not in dump(ward)
         assert "QT-BL" not in dump(ward)
     with acting_as(server, LEADER):
         province = wall.refresh_at(NOW, None, None, None, "vi")
-        assert "Khói Bảo Lộc" in dump(province[3]) and "Khói Đà Lạt" in dump(province[3])
+        assert "Khói Bảo Lộc" in dump(province["incidents"]) and "Khói Đà Lạt" in dump(
+            province["incidents"]
+        )
 
 
 def test_field_list_comes_from_the_principal_not_the_query(store: Store, city: Any) -> None:
     server, seeded = city
     with acting_as(server, operator(store)):
-        listed = dump(field.refresh(None, None, PHUONG_1_BAO_LOC, None, "vi")[0])
+        listed = dump(field.refresh(None, None, PHUONG_1_BAO_LOC, None, "vi")["list"])
         assert "Khói Đà Lạt" in listed and "Bảo Lộc" not in listed
         page = dump(field.layout(unit=PHUONG_1_BAO_LOC))
         assert "operator.672" in page and '"field-unit", "data": ""' in page  # ?unit= ignored
     with acting_as(server, field_staff(store)):
         answer = field.refresh(None, None, None, None, "vi")
-        listed = dump(answer[0])
-        assert answer[2] == "Sự cố của đơn vị Thành phố Đà Lạt và sự cố giao cho bạn"  # named
+        listed = dump(answer["list"])
+        assert (
+            answer["unit_label"] == "Sự cố của đơn vị Thành phố Đà Lạt và sự cố giao cho bạn"
+        )  # named
         assert "Khói Đà Lạt" in listed and "Cháy Bảo Lộc (giao)" in listed
         assert "Khói Bảo Lộc" not in listed
     with acting_as(server, ADMIN):
         answer = field.refresh(None, None, PHUONG_1_BAO_LOC, None, "vi")
-        narrowed = dump(answer[0])
+        narrowed = dump(answer["list"])
         assert "Khói Bảo Lộc" in narrowed and "Khói Đà Lạt" not in narrowed
-        assert answer[2] == "Đơn vị: Phường 1 Bảo Lộc"
+        assert answer["unit_label"] == "Đơn vị: Phường 1 Bảo Lộc"
     with acting_as(server, LEADER):
-        everything = field.refresh(None, None, None, None, "vi")[0]
+        everything = field.refresh(None, None, None, None, "vi")["list"]
         assert "Khói Bảo Lộc" in dump(everything)
         assert "field-action" not in dump(everything)  # a leader gets no buttons
     with acting_as(server, operator(store)):
-        mine = dump(field.refresh(None, None, None, None, "vi")[0])
+        mine = dump(field.refresh(None, None, None, None, "vi")["list"])
         assert f'"incident": {seeded.incident_dl}, "action": "acknowledge"' in mine
 
 
@@ -199,11 +207,11 @@ def test_incident_desk_is_checked_on_the_server(store: Store, city: Any) -> None
     with acting_as(server, operator(store)):
         assert '"unit-desk-open"' in dump(unit.refresh_at(NOW, None, XUAN_HUONG, "vi"))
         hidden = incident_desk.opened(seeded.incident_bl, "vi")
-        assert hidden[3] is True and "không tìm thấy sự cố" in hidden[-1]
+        assert hidden["hidden"] is True and "không tìm thấy sự cố" in hidden["status"]
         shown = incident_desk.opened(seeded.incident_dl, "vi")
-        values = [option["value"] for option in shown[2]]
+        values = [option["value"] for option in shown["options"]]
         assert "team:Rừng 1" in values and "canbo.dalat" in values
-        assert "canbo.baoloc" not in values and shown[3] is False
+        assert "canbo.baoloc" not in values and shown["hidden"] is False
         act = incident_desk.act
         assert "không tìm thấy sự cố" in act(
             "dispatch", seeded.incident_bl, "canbo.baoloc", "", "vi"
@@ -234,16 +242,17 @@ def test_incident_desk_is_checked_on_the_server(store: Store, city: Any) -> None
 def test_reports_list_and_actions_in_scope_with_audit(store: Store, city: Any) -> None:
     server, seeded = city
     with acting_as(server, operator(store)):
-        cards, table, units, _cats, _statuses = reports.refresh_at(NOW, None, None, None, "vi")
+        answer = reports.refresh_at(NOW, None, None, None, "vi")
+        cards, table, units = answer["kpis"], answer["table"], answer["units"]
         assert "Rác ở Đà Lạt" in dump(table) and "Bảo Lộc" not in dump(table)
         assert [o["value"] for o in units] == [XUAN_HUONG]
         assert '"received"' in dump(cards) or "1" in dump(cards)
         forged = reports.refresh_at(NOW, PHUONG_1_BAO_LOC, None, None, "vi")
-        assert DENIED in dump(forged[1]) and "Bảo Lộc" not in dump(forged)
+        assert DENIED in dump(forged["table"]) and "Bảo Lộc" not in dump(forged)
         assert reports.apply_action(seeded.report_bl, "assigned", NOW) == "unknown"
         assert reports.apply_action(seeded.report_dl, "resolved", NOW, "test") is None
     with acting_as(server, LEADER):
-        every = dump(reports.refresh_at(NOW, None, None, None, "vi")[1])
+        every = dump(reports.refresh_at(NOW, None, None, None, "vi")["table"])
         assert "Rác ở Bảo Lộc" in every and "reports-action" not in every
         assert reports.apply_action(seeded.report_bl, "assigned", NOW) == "forbidden"
     with store.session() as session:

@@ -11,6 +11,7 @@ import pytest
 import shapely
 from sqlalchemy import select
 
+from ioc.auth.scope import unit_scope
 from ioc.cli import main
 from ioc.geography.defaults import refresh_default_units, seed_default_units
 from ioc.geography.importer import UnitImportError, import_units, read_units_geojson
@@ -90,6 +91,24 @@ def test_import_real_wards(store: Store, shared_data: Path) -> None:
     lake = unit_at(store, 108.445, 11.942, AFTER)
     assert lake is not None and lake.name.endswith("Đà Lạt")
     assert unit_at(store, 108.445, 11.942, BEFORE) is None
+
+
+def test_an_import_reaches_the_cached_unit_scopes_at_once(store: Store) -> None:
+    seed_default_units(store)
+    with store.session() as session:
+        before = unit_scope(session, "672")  # now cached for minutes
+    ward = UnitRecord(
+        "99998",
+        "Phường Mới Đà Lạt",
+        "commune",
+        shapely.MultiPolygon([shapely.box(108.40, 11.90, 108.45, 11.95)]),
+        AFTER,
+        parent_code="672",
+    )
+    import_units(store, [ward])  # raises the "units" event once committed
+    with store.session() as session:
+        after = unit_scope(session, "672")
+    assert "99998" not in before and after == before | {"99998"}
 
 
 def _feature(code: Any, coords: Any = SQUARE, kind: str = "Polygon") -> dict[str, Any]:

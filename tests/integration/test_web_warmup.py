@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from ioc.aggregates.shared import clear as forget_memos
+from ioc import cache
 from ioc.config import Settings
 from ioc.pages import map_data
 from ioc.store import Store, open_store
@@ -26,14 +26,14 @@ def test_warm_up_draws_every_page_and_changes_nothing(
     store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     seed_two_cities(store, tmp_path)
-    forget_memos()
+    cache.invalidate_all()
     app = create_app(Settings(var_dir=tmp_path), store, start_background=False)
     with store.session() as session:
         before = [(i.id, i.status, i.updated_at) for i in session.scalars(select(Incident))]
     with caplog.at_level(logging.INFO, logger="ioc.web.warmup"):
         warm_server(app.server)
     assert "web process warmed up" in caplog.text and "not reachable" not in caplog.text
-    assert map_data._AREAS.items, "the boundaries were not decoded for the first pages"
+    assert len(map_data._AREAS), "the boundaries were not decoded for the first pages"
     with store.session() as session:
         after = [(i.id, i.status, i.updated_at) for i in session.scalars(select(Incident))]
         audited = session.scalar(select(func.count()).select_from(AuditEntry))

@@ -10,15 +10,6 @@ def test_links_in_both_languages() -> None:
     en = [link.children for link in nav_texts("en")]
     assert vi[0] == "Tổng quan" and en[0] == "Overview"
     assert [getattr(link, "href", None) for link in nav_texts("en")] == [p for p, _ in PAGES]
-    main_pages = {
-        "/",
-        "/kpi",
-        "/ioc",
-        "/chuyen-doi-so",
-        "/reports",
-        "/field",
-        "/leader",
-        "/wall",
-        "/system",
-    }
+    main_pages = {"/", "/kpi", "/ioc", "/chuyen-doi-so", "/reports", "/thay-doi", "/vu-viec"}
+    main_pages |= {"/field", "/leader", "/wall", "/system"}
     assert main_pages == {p for p, _ in PAGES}

@@ -50,16 +50,19 @@ def app_context(sqlite_store: Store) -> Iterator[Store]:
         yield sqlite_store
 
 
-def statuses(result: tuple[Any, ...]) -> dict[str, str]:
+def statuses(result: dict[str, Any]) -> dict[str, str]:
     return {
         li.to_plotly_json()["props"]["data-camera-id"]: li.to_plotly_json()["props"]["data-status"]
-        for li in result[5]
+        for li in result["camera_status"]
     }
 
 
 def test_first_refresh_sends_the_whole_map_and_panel(app_context: Store) -> None:
     result = overview.refresh_at(NOW, None, "vi")
-    figure, online, offline, alarm, alarms, _, version, updated = result[:8]
+    figure, alarms, version, updated = (
+        result[k] for k in ("figure", "alarms", "version", "updated")
+    )
+    online, offline, alarm = result["online"], result["offline"], result["alarm"]
     assert isinstance(figure, go.Figure)
     assert [tr.type for tr in figure.data] == ["choroplethmap", "scattermap"] + ["scattermap"] * 8
     assert list(figure.data[0].locations) == ["W1", "W2", "W3"]  # wards valid today
@@ -76,54 +79,54 @@ def test_first_refresh_sends_the_whole_map_and_panel(app_context: Store) -> None
 
 
 def test_nothing_changed_sends_no_figure(app_context: Store) -> None:
-    version = overview.refresh_at(NOW, None, "vi")[6]
+    version = overview.refresh_at(NOW, None, "vi")["version"]
     result = overview.refresh_at(NOW + timedelta(seconds=2), version, "vi")
-    assert all(value is dash.no_update for value in result[:7] + result[8:])
-    assert result[7] == "Cập nhật lúc 08:00:02"
+    assert all(value is dash.no_update for name, value in result.items() if name != "updated")
+    assert result["updated"] == "Cập nhật lúc 08:00:02"
 
 
 def test_a_detection_patches_only_the_camera_traces(app_context: Store) -> None:
-    version = overview.refresh_at(NOW, None, "vi")[6]
+    version = overview.refresh_at(NOW, None, "vi")["version"]
     later = NOW + timedelta(seconds=3)
     with app_context.session() as session:
         touch(session.get(Camera, "cam-1"), heartbeat=later, detection=later)
     result = overview.refresh_at(later, version, "vi")
-    patch = result[0]
+    patch = result["figure"]
     assert isinstance(patch, dash.Patch)
     operations = patch.to_plotly_json()["operations"]
     assert {op["location"][1] for op in operations} == {2, 3, 4, 5}  # cameras and view cones
     alarm_trace = next(op["params"]["value"] for op in operations if op["location"][1] == 4)
     assert sorted(alarm_trace["customdata"]) == ["cam-1", "cam-3"]
-    assert result[3] == 2 and result[6] != version
+    assert result["alarm"] == 2 and result["version"] != version
     assert statuses(result)["cam-1"] == "alarm"
 
 
 def test_alarm_list_newest_first_and_empty_state(app_context: Store) -> None:
     with app_context.session() as session:
         touch(session.get(Camera, "cam-1"), heartbeat=NOW, detection=NOW - timedelta(seconds=5))
-    items = overview.refresh_at(NOW, None, "vi")[4].to_plotly_json()["props"]["children"]
+    items = overview.refresh_at(NOW, None, "vi")["alarms"].to_plotly_json()["props"]["children"]
     assert [item.to_plotly_json()["props"]["data-camera-id"] for item in items] == [
         "cam-1",
         "cam-3",
     ]
-    empty = overview.refresh_at(NOW + timedelta(hours=2), None, "vi")[4]
+    empty = overview.refresh_at(NOW + timedelta(hours=2), None, "vi")["alarms"]
     assert empty.children == "Không có camera nào đang báo động"
     assert (
-        overview.refresh_at(NOW + timedelta(hours=2), None, "en")[4].children
+        overview.refresh_at(NOW + timedelta(hours=2), None, "en")["alarms"].children
         == "No camera is in alarm"
     )
 
 
 def test_statuses_age_without_store_changes(app_context: Store) -> None:
-    version = overview.refresh_at(NOW, None, "vi")[6]
+    version = overview.refresh_at(NOW, None, "vi")["version"]
     much_later = NOW + timedelta(minutes=20)
     result = overview.refresh_at(much_later, version, "vi")
-    assert isinstance(result[0], dash.Patch)
-    assert (result[1], result[2], result[3]) == (0, 3, 0)
+    assert isinstance(result["figure"], dash.Patch)
+    assert (result["online"], result["offline"], result["alarm"]) == (0, 3, 0)
 
 
 def test_english_legend_and_districts_shown_on_request(app_context: Store) -> None:
-    figure = overview.refresh_at(NOW, None, "en", show_districts=True)[0]
+    figure = overview.refresh_at(NOW, None, "en", show_districts=True)["figure"]
     assert [tr.name for tr in figure.data[2:5]] == ["Offline", "Online", "Alarm"]
     assert figure.data[1].visible is True
     assert None in figure.data[1].lon
@@ -148,9 +151,9 @@ def test_layout_is_a_skeleton_with_prefixed_ids(app_context: Store) -> None:
 
 
 def test_header_texts_follow_the_language() -> None:
-    assert header_texts("en")[0] == "Lâm Đồng Province Intelligent Operations Center"
-    assert header_texts("vi")[0] == "Trung tâm Giám sát, điều hành thông minh tỉnh Lâm Đồng"
-    assert header_texts(None)[1] == "Ủy ban nhân dân tỉnh Lâm Đồng"
+    assert header_texts("en")["title"] == "Lâm Đồng Province Intelligent Operations Center"
+    assert header_texts("vi")["title"] == "Trung tâm Giám sát, điều hành thông minh tỉnh Lâm Đồng"
+    assert header_texts(None)["subtitle"] == "Ủy ban nhân dân tỉnh Lâm Đồng"
 
 
 def test_app_serves_health_and_page_offline(sqlite_store: Store) -> None:

@@ -36,20 +36,22 @@ def test_pages_in_the_same_state_share_one_build(store: Store) -> None:
     first = overview.refresh_at(NOW, None, "vi")
     with sql_statements(store) as sent:
         again = overview.refresh_at(NOW + timedelta(seconds=1), None, "vi")
-    assert again[0] is first[0]  # the same figure, not built again
-    assert again[7] != first[7]  # but its own "updated at" time
+    assert again["figure"] is first["figure"]  # the same figure, not built again
+    assert again["updated"] != first["updated"]  # but its own "updated at" time
     assert not [s for s in sent if "FROM incidents" in s and "ORDER BY" in s]
     assert not [s for s in sent if "FROM admin_units" in s and "geom" in s]
 
 
 def test_a_heartbeat_that_changes_nothing_shown_sends_nothing(store: Store) -> None:
-    version = overview.refresh_at(NOW, None, "vi")[6]
+    version = overview.refresh_at(NOW, None, "vi")["version"]
     with store.session() as session:
         touch(session.get(Camera, "cam-1"), heartbeat=NOW + timedelta(seconds=5))
     quiet = overview.refresh_at(NOW + timedelta(seconds=6), version, "vi")
-    assert quiet[0] is dash.no_update and quiet[6] is dash.no_update
+    assert quiet["figure"] is dash.no_update and quiet["version"] is dash.no_update
     with store.session() as session:
         detected = NOW + timedelta(seconds=7)
         touch(session.get(Camera, "cam-1"), heartbeat=detected, detection=detected)
     alarm = overview.refresh_at(NOW + timedelta(seconds=8), version, "vi")
-    assert alarm[0] is not dash.no_update and alarm[3] == 2  # cam-1 joins cam-3 in alarm
+    assert (
+        alarm["figure"] is not dash.no_update and alarm["alarm"] == 2
+    )  # cam-1 joins cam-3 in alarm

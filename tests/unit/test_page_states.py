@@ -73,21 +73,21 @@ def test_a_page_says_it_is_loading_before_its_first_data(down: Store, page: Any)
 
 
 def test_kpi_says_the_database_is_unreachable_and_to_reload(down: Store) -> None:
-    cards, *rest = kpi.refresh(None, None, None, "vi")
-    text = error_of(cards)
+    answer = kpi.refresh(None, None, None, "vi")
+    text = error_of(answer.pop("cards"))
     assert UNREACHABLE in text and "tải lại trang" in text  # /kpi does not poll
-    assert all(value is dash.no_update for value in rest)  # what was shown stays
+    assert all(value is dash.no_update for value in answer.values())  # what was shown stays
 
 
 def test_reports_says_the_database_is_unreachable_in_its_table(down: Store) -> None:
     answer = reports.refresh(None, None, None, None, 0, "vi")
-    assert UNREACHABLE in error_of(answer[1]) and "tự thử lại" in error_of(answer[1])
+    assert UNREACHABLE in error_of(answer["table"]) and "tự thử lại" in error_of(answer["table"])
 
 
 def test_field_says_so_and_rebuilds_the_list_once_the_database_is_back(down: Store) -> None:
-    listed, version, _label = field.refresh(None, 0, "", "vi#admin#1", "vi")
-    assert UNREACHABLE in error_of(listed)
-    assert version == ""  # the next read that succeeds replaces the error
+    answer = field.refresh(None, 0, "", "vi#admin#1", "vi")
+    assert UNREACHABLE in error_of(answer["list"])
+    assert answer["version"] == ""  # the next read that succeeds replaces the error
 
 
 def test_system_says_so_instead_of_old_counters(down: Store) -> None:
@@ -97,6 +97,7 @@ def test_system_says_so_instead_of_old_counters(down: Store) -> None:
 
 
 def test_leader_says_so_in_its_table_and_keeps_the_chart(down: Store) -> None:
-    table, *rest = leader.refresh("month", "total", None, "vi")
+    answer = leader.refresh("month", "total", None, "vi")
+    table = answer.pop("table")
     assert UNREACHABLE in error_of(table) and "tự thử lại" in error_of(table)
-    assert all(value is dash.no_update for value in rest)
+    assert all(value is dash.no_update for value in answer.values())

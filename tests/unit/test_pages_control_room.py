@@ -12,10 +12,11 @@ import pytest
 import shapely
 from flask import Flask
 
+from ioc import cache
 from ioc.aggregates import feeds
 from ioc.app_context import attach
 from ioc.config import Settings
-from ioc.pages import kpi_cache, leader, overview, unit, wall
+from ioc.pages import leader, overview, unit, wall
 from ioc.pages.overview_map import LAYER_TRACES, visibility_patch
 from ioc.sim.dossier_history import backfill
 from ioc.store import Store
@@ -47,7 +48,7 @@ def add_incident(store: Store, ident: int, status: str = "new", minutes: int = 5
 @pytest.fixture
 def store(sqlite_store: Store) -> Iterator[Store]:
     seed(sqlite_store)
-    kpi_cache.clear()
+    cache.invalidate_all()
     add_incident(sqlite_store, 1, minutes=30)
     add_incident(sqlite_store, 2, minutes=5)
     add_incident(sqlite_store, 3, status="resolved", minutes=1)
@@ -91,7 +92,7 @@ def test_open_incidents_newest_first_without_closed_ones(store: Store) -> None:
 
 
 def test_overview_has_every_layer_and_toggles_them_by_patch(store: Store) -> None:
-    figure = overview.refresh_at(NOW, None, "vi")[0]
+    figure = overview.refresh_at(NOW, None, "vi")["figure"]
     assert isinstance(figure, go.Figure)
     metas = [trace.meta for trace in figure.data]
     assert metas[5:] == ["cones", "reports", "sensors", "incidents-halo", "incidents"]
@@ -103,17 +104,18 @@ def test_overview_has_every_layer_and_toggles_them_by_patch(store: Store) -> Non
 
 
 def test_a_new_incident_patches_only_its_layer(store: Store) -> None:
-    version = overview.refresh_at(NOW, None, "vi")[6]
+    version = overview.refresh_at(NOW, None, "vi")["version"]
     add_incident(store, 4, minutes=0)
     result = overview.refresh_at(NOW, version, "vi")
-    locations = {op["location"][1] for op in result[0].to_plotly_json()["operations"]}
+    locations = {op["location"][1] for op in result["figure"].to_plotly_json()["operations"]}
     assert locations == {8, 9}
-    assert "Khói 4" in str(result[9].to_plotly_json())
-    assert result[1] is dash.no_update  # cameras did not change
+    assert "Khói 4" in str(result["incidents"].to_plotly_json())
+    assert result["online"] is dash.no_update  # cameras did not change
 
 
 def test_metric_falls_back_to_camera_counts_without_dossiers(store: Store) -> None:
-    patch, ranking = overview.pick_metric_at(NOW, "total", "vi")
+    picked = overview.pick_metric_at(NOW, "total", "vi")
+    patch, ranking = picked["figure"], picked["ranking"]
     trace = patch.to_plotly_json()["operations"][0]["params"]["value"]
     assert list(trace["z"]) == [1.0, 0.0, 2.0]  # cameras in W1, W2, W3
     assert "Chưa có số liệu" in str(ranking)
@@ -121,24 +123,25 @@ def test_metric_falls_back_to_camera_counts_without_dossiers(store: Store) -> No
 
 def test_unit_page_lists_its_cameras_reports_and_incidents(store: Store) -> None:
     result = unit.refresh_at(NOW, None, "W1", "vi")
-    figure, title, _cards, _kpis, cameras, reports, incidents = result[:7]
+    figure, title = result["figure"], result["title"]
+    cameras, reports, incidents = result["cameras"], result["reports"], result["incidents"]
     assert isinstance(figure, go.Figure) and title == "Phường Xuân Hương - Đà Lạt"
     assert "Chưa có ảnh chụp" in str(cameras)  # no snapshot yet
     assert "Có mặt: quá hạn 1 giờ 00 phút" in str(reports)  # nobody on site yet
     assert "Khói 2" in str(incidents)
-    assert unit.refresh_at(NOW, result[7], "W1", "vi")[0] is dash.no_update
-    missing = unit.refresh_at(NOW, None, "nope", "vi")[1]
+    assert unit.refresh_at(NOW, result["version"], "W1", "vi")["figure"] is dash.no_update
+    missing = unit.refresh_at(NOW, None, "nope", "vi")["title"]
     assert "Không tìm thấy đơn vị mã nope" in missing
 
 
 def test_wall_raises_an_alert_only_for_incidents_it_has_not_seen(store: Store) -> None:
     first = wall.refresh_at(NOW, None, None, None, "vi")
-    assert first[8] is dash.no_update and first[10] == 2  # first look: no alert
+    assert first["alert"] is dash.no_update and first["seen"] == 2  # first look: no alert
     add_incident(store, 5, minutes=0)
-    again = wall.refresh_at(NOW, first[11], first[10], None, "vi")
-    assert "SỰ CỐ MỚI" in str(again[8]) and "Khói 5" in str(again[8])
-    assert again[9] > NOW.timestamp() * 1000 and again[10] == 5
-    assert len(again[7]) <= 8  # the ticker is bounded
+    again = wall.refresh_at(NOW, first["version"], first["seen"], None, "vi")
+    assert "SỰ CỐ MỚI" in str(again["alert"]) and "Khói 5" in str(again["alert"])
+    assert again["alert_until"] > NOW.timestamp() * 1000 and again["seen"] == 5
+    assert len(again["ticker"]) <= 8  # the ticker is bounded
 
 
 def test_wall_rotation_time_is_checked() -> None:
@@ -148,7 +151,8 @@ def test_wall_rotation_time_is_checked() -> None:
 
 def test_leader_ranks_units_and_exports_csv(store: Store) -> None:
     backfill(store, ["W1", "W2", "W3"], (NOW - timedelta(days=70)).date(), NOW.date())
-    table, figure, config, period = leader.refresh_at(NOW, "month", "total", "vi")
+    answer = leader.refresh_at(NOW, "month", "total", "vi")
+    table, figure, config, period = (answer[k] for k in ("table", "figure", "config", "period"))
     rows = table.to_plotly_json()["props"]["children"][1].children
     assert len(rows) == 3 and period == "Kỳ 2026-03 (chưa hết kỳ)"  # the running month
     assert config["toImageButtonOptions"]["filename"] == "ioc-lam-dong-total-month-2026-03"
@@ -164,19 +168,19 @@ def test_leader_ranks_units_and_exports_csv(store: Store) -> None:
 def test_wall_moving_to_another_unit_redraws_it_without_an_alert(store: Store) -> None:
     first = wall.refresh_at(NOW, None, None, None, "vi")
     add_incident(store, 4, minutes=0)  # new, in W1: on a wall that stays, it would alert
-    moved = wall.refresh_at(NOW, first[11], first[10], "W1", "vi")
-    assert isinstance(moved[0], go.Figure)  # the whole map of the new unit, not a patch
-    assert moved[1] == "Phường Xuân Hương - Đà Lạt"
-    assert moved[8] is dash.no_update and moved[9] is dash.no_update  # no alert
-    assert moved[10] == 4 and moved[11]["unit"] == "W1"
-    stays = wall.refresh_at(NOW, moved[11], moved[10], "W1", "vi")
-    assert stays[0] is dash.no_update  # nothing changed since
+    moved = wall.refresh_at(NOW, first["version"], first["seen"], "W1", "vi")
+    assert isinstance(moved["figure"], go.Figure)  # the whole map of the new unit, not a patch
+    assert moved["title"] == "Phường Xuân Hương - Đà Lạt"
+    assert moved["alert"] is dash.no_update and moved["alert_until"] is dash.no_update  # no alert
+    assert moved["seen"] == 4 and moved["version"]["unit"] == "W1"
+    stays = wall.refresh_at(NOW, moved["version"], moved["seen"], "W1", "vi")
+    assert stays["figure"] is dash.no_update  # nothing changed since
 
 
 def test_a_4k_wall_draws_its_markers_twice_as_big(store: Store) -> None:
     def sizes(figure: go.Figure) -> list[Any]:
         return [trace.marker.size for trace in figure.data if trace.meta == "incidents"]
 
-    full_hd = wall.refresh_at(NOW, None, None, None, "vi", [1920, 1080])[0]
-    four_k = wall.refresh_at(NOW, None, None, None, "vi", [3840, 2160])[0]
+    full_hd = wall.refresh_at(NOW, None, None, None, "vi", [1920, 1080])["figure"]
+    four_k = wall.refresh_at(NOW, None, None, None, "vi", [3840, 2160])["figure"]
     assert sizes(full_hd) == [26] and sizes(four_k) == [52]

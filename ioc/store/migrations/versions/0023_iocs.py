@@ -4,12 +4,12 @@
 Plain ADD COLUMNs with constant defaults (SQLite takes them without a table copy) and one
 new table, the same on both backends.
 
-Written after 0022_camera_simulated; chained after 0025_connectors when main (with the
-digital board's 0024 and the connectors' 0025) was merged into this branch, so the
-schema keeps one line of revisions.
+Written after 0022_camera_simulated; chained after 0026_violations when main (with the
+digital board's 0024, the connectors' 0025 and the violation cases' 0026) was merged into
+this branch, so the schema keeps one line of revisions.
 
 Revision ID: 0023_iocs
-Revises: 0025_connectors
+Revises: 0026_violations
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_iocs"
-down_revision = "0025_connectors"
+down_revision = "0026_violations"
 branch_labels = None
 depends_on = None
 

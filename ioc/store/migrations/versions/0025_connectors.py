@@ -6,7 +6,7 @@ version) with a unique key (so a record is stored once), ``connector_dead_letter
 records that could not be mapped, with the reason. Plain tables on both backends.
 
 Revision ID: 0025_connectors
-Revises: 0022_camera_simulated
+Revises: 0024_digital_board
 """
 
 from __future__ import annotations
