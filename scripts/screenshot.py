@@ -82,6 +82,8 @@ PAGES: dict[str, tuple[str, str, Role]] = {
     "field": ("/field", ".field-card", Role.FIELD),
     "system": ("/system", "#system-worker-table tbody tr", Role.ADMIN),
     "digital": ("/chuyen-doi-so", ".cds-card .cds-number", Role.ADMIN),
+    "iocs": ("/ioc", ".iocnet-row", Role.ADMIN),
+    "ioc": ("/ioc/IOC-672", "#iocpage-map .js-plotly-plot", Role.ADMIN),
 }
 SIZES = {"": (1920, 1080), "-phone": (390, 844)}  # file name suffix → viewport
 LARGER = {
