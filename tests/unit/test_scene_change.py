@@ -290,3 +290,32 @@ def test_a_house_added_to_a_real_hillside_is_found(shared_data: Path) -> None:
         result = compare(before, after, SETTINGS, view)
         assert result.ok, result.alignment.reason
         assert _hit([r.box for r in result.regions], _fraction(truth, before)), frames[0].parent
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def test_ioc_cameras_changes_prints_candidates_and_writes_the_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ioc.cli import main
+
+    monkeypatch.setenv("IOC_VAR_DIR", str(tmp_path / "var"))
+    before, after, truth = synth.day_pair("structure", np.random.default_rng(41))
+    assert truth is not None
+    cv2.imwrite(str(tmp_path / "before.jpg"), before)
+    cv2.imwrite(str(tmp_path / "after.jpg"), after)
+    out = tmp_path / "pairs"
+    args = ["cameras", "changes", str(tmp_path / "before.jpg"), str(tmp_path / "after.jpg")]
+    assert main([*args, "--out", str(out)]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["comparable"] is True and len(report["candidates"]) == 1
+    found = report["candidates"][0]
+    box = found["box"]
+    assert overlaps((box[0], box[1], box[2], box[3]), _fraction(truth, before), 0.3)
+    assert Path(found["before_jpeg"]).is_file() and Path(found["after_jpeg"]).is_file()
+    x, y, w, h = _fraction(truth, before)
+    ignore = f"{x - 0.02},{y - 0.02},{x + w + 0.02},{y + h + 0.02}"
+    assert main([*args, "--out", str(out), "--ignore", ignore]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["candidates"] == []
+    assert main([*args, "--ignore", "0.5,0.5,0.2"]) == 1
