@@ -167,14 +167,20 @@ def structure_loss(before: Floats, after: Floats, sigma: float = 3.0) -> Floats:
 
 
 def texture_change(before: Floats, after: Floats, size: int, sigma: float = 3.0) -> Floats:
-    """|log of the local contrast ratio after/before| beyond its ``size``×``size`` median:
-    a stand felled to bare soil or a field paved loses texture where its surroundings do
-    not; haze lowers the contrast of a whole stretch of hillside, which the median follows."""
+    """|log of the local contrast ratio after/before| beyond its ``size``×``size`` median
+    (taken at a quarter of the resolution, so it spans a wide stretch cheaply): a stand
+    felled to bare soil or a field paved loses texture where its surroundings do not; haze
+    lowers the contrast of a whole stretch of hillside, which the median follows."""
     vb, va, _cov = _moments(before, after, sigma)
     ratio = np.log(np.sqrt(va) + 6.0) - np.log(np.sqrt(vb) + 6.0)
     steps = np.clip(ratio * RATIO_STEPS + 128, 0, 255).astype(np.uint8)
-    trend = (cv2.medianBlur(steps, size).astype(np.float32) - 128) / RATIO_STEPS
-    return np.asarray(np.abs(ratio - trend), np.float32)
+    height, width = steps.shape
+    small = cv2.resize(
+        steps, (max(1, width // 4), max(1, height // 4)), interpolation=cv2.INTER_AREA
+    )
+    wide = cv2.medianBlur(small, max(3, (size // 4) | 1))
+    trend = cv2.resize(wide, (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.asarray(np.abs(ratio - (trend.astype(np.float32) - 128) / RATIO_STEPS), np.float32)
 
 
 def relit(before: Floats, after: Floats, size: int = 11) -> Floats:
@@ -292,7 +298,8 @@ def compare(
     score = change_score(wb, wa, settings)
     raw = np.where((score > 1.0) & (valid > 0), 255, 0).astype(np.uint8)
     opened = cv2.morphologyEx(raw, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    changed = np.asarray(cv2.morphologyEx(opened, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)))
+    closed = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+    changed = _filled(np.asarray(closed, np.uint8))
     scale = width / work_w
     min_px = settings.min_area("", width, height) if min_area_px is None else min_area_px
     count, labels, stats, _ = cv2.connectedComponentsWithStats(changed, connectivity=8)
@@ -321,6 +328,14 @@ def compare(
         )
     regions.sort(key=lambda r: -r.area_frac)
     return Comparison(alignment, before, full, regions)
+
+
+def _filled(mask: Image) -> Image:
+    """Regions with their holes filled: a flat new roof changes at its edges, not inside."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(mask)
+    cv2.drawContours(filled, contours, -1, 255, thickness=-1)
+    return filled
 
 
 def _scaled(

@@ -89,7 +89,7 @@ class SceneChangeSettings(Section):
         "is a texture halved or doubled) that counts.",
     )
     texture_size: int = Field(
-        61, ge=3, le=255, description="Side (px at work_width, odd) of the contrast trend."
+        121, ge=12, le=1023, description="Side (px at work_width) of the contrast trend."
     )
     chroma_threshold: float = Field(
         0.1,
