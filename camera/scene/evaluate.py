@@ -2,7 +2,9 @@
 
 * **Made-up scenes** (:mod:`camera.scene.synth`): for each kind, ``n`` seeded pairs. A
   change kind (``structure``, ``clearing``) is *found* when a region overlaps the drawn box
-  (IoU ≥ 0.1 or one's centre in the other); every other region is *false*. A nuisance kind
+  (IoU ≥ 0.1 or one's centre in the other); every other region is *false*. A drawn
+  change whose box is under twice the minimum size is not expected to be found: it is
+  counted apart (``below_min_size``), its pair not scored. A nuisance kind
   (light, shadow, fog, rain, shift, season) should give nothing: each region is *false*.
   A pair the aligner refuses is counted as ``refused`` (no candidate, a logged reason).
 * **Real same-view pairs**: HPWREN tower-camera frames (``fire_sequences``, the frames
@@ -60,7 +62,7 @@ def _score(
 def _tally(change: bool) -> dict[str, Any]:
     tally: dict[str, Any] = {"pairs": 0, "refused": 0, "false": 0}
     if change:
-        tally.update(found=0, hints={})
+        tally.update(found=0, hints={}, below_min_size=0)
     else:
         tally["pairs_with_false"] = 0
     return tally
@@ -90,8 +92,10 @@ def made_up(n: int, settings: SceneChangeSettings, first_seed: int = REPORT_SEED
             before, after, truth = synth.day_pair(kind, rng, background=base)
             older = synth.shadows(base, rng) if kind == "shadow" else synth.relight(base, rng)
             week = compare(before, after, settings)
-            _score(week, truth, pair)
-            _score(_persistent(week, compare(older, after, settings)), truth, persistent)
+            min_px = settings.min_area("", before.shape[1], before.shape[0])
+            _score(week, truth, pair, min_px)
+            month = compare(older, after, settings)
+            _score(_persistent(week, month), truth, persistent, min_px)
         out[kind] = {"pair": pair, "persistent": persistent}
     return out
 
@@ -145,5 +149,6 @@ def real_backgrounds(
             later = _read(frames[1 + k % (len(frames) - 1)])
             for kind, change in synth.CHANGES.items():
                 after, truth = change(later, np.random.default_rng(seed), 1.0, land_top)
-                _score(compare(first, after, settings, view), truth, out[kind])
+                min_px = settings.min_area("", first.shape[1], first.shape[0])
+                _score(compare(first, after, settings, view), truth, out[kind], min_px)
     return out
