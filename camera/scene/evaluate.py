@@ -40,8 +40,14 @@ TUNING_EVERY = 8
 
 
 def _score(
-    result: Comparison, truth: tuple[int, int, int, int] | None, tally: dict[str, Any]
+    result: Comparison,
+    truth: tuple[int, int, int, int] | None,
+    tally: dict[str, Any],
+    min_px: int = 0,
 ) -> None:
+    if truth is not None and truth[2] * truth[3] < 2 * min_px:
+        tally["below_min_size"] += 1  # not expected: the drawn change's box is too small
+        return
     tally["pairs"] += 1
     if not result.ok:
         tally["refused"] += 1
