@@ -3,7 +3,7 @@
 * **Made-up scenes** (:mod:`camera.scene.synth`): for each kind, ``n`` seeded pairs. A
   change kind (``structure``, ``clearing``) is *found* when a region overlaps the drawn box
   (IoU ≥ 0.1 or one's centre in the other); every other region is *false*. A drawn
-  change whose box is under twice the minimum size is not expected to be found: it is
+  change whose whole box is under the minimum size is not expected to be found: it is
   counted apart (``below_min_size``), its pair not scored. A nuisance kind
   (light, shadow, fog, rain, shift, season) should give nothing: each region is *false*.
   A pair the aligner refuses is counted as ``refused`` (no candidate, a logged reason).
@@ -45,7 +45,7 @@ def _score(
     tally: dict[str, Any],
     min_px: int = 0,
 ) -> None:
-    if truth is not None and truth[2] * truth[3] < 2 * min_px:
+    if truth is not None and truth[2] * truth[3] < min_px:
         tally["below_min_size"] += 1  # not expected: the drawn change's box is too small
         return
     tally["pairs"] += 1
