@@ -1,5 +1,6 @@
-"""``ioc cameras run|import|shards|eval|synth``: the forest-watch camera worker, the camera
-registry, how several workers split the cameras, and the evaluation of its detectors."""
+"""``ioc cameras run|import|shards|eval|synth|changes``: the forest-watch camera worker, the
+camera registry, how several workers split the cameras, the evaluation of its detectors, and
+the scene change between two pictures of one view."""
 
 from __future__ import annotations
 
@@ -66,6 +67,35 @@ def register(subparsers: Any) -> None:
     synth.add_argument("directory", type=Path, help="output folder (clips + manifest.csv)")
     synth.add_argument("--seconds", type=float, default=8.0, help="length of each clip")
     synth.set_defaults(handler=run_synth)
+    changes = add_command(
+        sub,
+        "changes",
+        "So sánh hai ảnh cùng góc nhìn / what was built or cleared between two pictures",
+    )
+    changes.add_argument("before", type=Path, help="reference picture (JPEG/PNG)")
+    changes.add_argument("after", type=Path, help="later picture of the same view")
+    changes.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="X0,Y0,X1,Y1",
+        help="a rectangle to ignore, as fractions of the picture (repeatable)",
+    )
+    changes.add_argument(
+        "--view",
+        type=Path,
+        help='the camera\'s drawn view as JSON: {"masks": [...], "horizon": {...}}',
+    )
+    changes.add_argument(
+        "--min-area", type=float, help="smallest change as a share of the picture (default 0.002)"
+    )
+    changes.add_argument(
+        "--out",
+        type=Path,
+        default=Path("scene-changes"),
+        help="folder for the before/after crop pair of each change (default: scene-changes)",
+    )
+    changes.set_defaults(handler=run_changes)
     cameras.set_defaults(handler=lambda a, s: _usage(cameras))
 
 
@@ -193,6 +223,25 @@ def run_synth(args: argparse.Namespace, _settings: Settings) -> int:
 
     manifest = build_set(args.directory, seconds=args.seconds)
     print(manifest)
+    return 0
+
+
+def run_changes(args: argparse.Namespace, _settings: Settings) -> int:
+    from camera.scene.cli import changes_between
+
+    try:
+        report = changes_between(
+            args.before,
+            args.after,
+            ignore=args.ignore,
+            view_path=args.view,
+            min_area=args.min_area,
+            out=args.out,
+        )
+    except (OSError, ValueError) as exc:
+        print(f"changes: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(report, ensure_ascii=False))
     return 0
 
 
