@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.results import add_out_argument, emit  # noqa: E402
 from camera.scene import evaluate  # noqa: E402
-from camera.scene.settings import SceneChangeSettings  # noqa: E402
+from ioc.config.scene_change import SceneChangeSettings  # noqa: E402
 
 
 def main() -> int:

@@ -29,6 +29,10 @@ from camera.detectors import Detector, load_detectors
 from camera.events import MqttPublisher, detection_payload, heartbeat_payload, write_event_files
 from camera.leases import LeaseKeeper
 from camera.registry import CameraSource, cameras_from_store
+from camera.scene.daily import SceneCamera
+from camera.scene.queue import CandidateQueue
+from camera.scene.references import ReferenceBook
+from camera.scene.watch import SceneWatch
 from camera.shards import select_shard
 from camera.types import Image
 from camera.worker_stats import WorkerReport, counters, worker_id
@@ -53,6 +57,7 @@ class CameraRunner:
     publisher: Publisher
     detectors: Sequence[Detector[Any]]
     realtime: bool = True
+    scene: SceneWatch | None = None  # the daily scene-change check of this view
     health: CameraHealth = CameraHealth.NO_SIGNAL
     analysed: int = 0
     events: int = 0
@@ -95,6 +100,8 @@ class CameraRunner:
         for event in result.events:
             self.emit(event)
             self.latencies.append(time.monotonic() - received)
+        if self.scene is not None:
+            self.scene.on_frame(frame)
 
     def emit(self, event: ChainEvent) -> None:
         ts = utcnow()
@@ -155,6 +162,9 @@ class CameraWorker:
         self.active: dict[str, tuple[CameraRunner, threading.Thread, threading.Event]] = {}
         self.lock = threading.Lock()
         self.detectors: Sequence[Detector[Any]] = ()
+        self.queue = CandidateQueue(settings.database_url, settings.var_dir)
+        scene = cw.scene
+        self.book = ReferenceBook(settings.var_dir / scene.subdir, scene) if scene.enabled else None
 
     @property
     def runners(self) -> list[CameraRunner]:
@@ -196,11 +206,16 @@ class CameraWorker:
             if self.leases is not None:
                 self.leases.leave()
             self.report.close()
+            self.queue.close()
             if self.own_publisher is not None:
                 self.own_publisher.stop()
 
     def start_camera(self, source: CameraSource) -> None:
         runner = CameraRunner(source, self.settings, self.publisher, self.detectors, self.realtime)
+        if self.book is not None:
+            runner.scene = SceneWatch(
+                self.book, SceneCamera(source.id, view=source.view), self.queue
+            )
         halt = threading.Event()
         thread = threading.Thread(
             target=runner.run, args=(halt,), name=f"camera-{source.id}", daemon=True

@@ -8,7 +8,7 @@ compares two pictures, :mod:`camera.scene.daily` turns persistent changes into
 from camera.scene.compare import Comparison, compare
 from camera.scene.daily import ChangeCandidate, SceneCamera, daily_check
 from camera.scene.references import ReferenceBook, ViewKey, frame_quality
-from camera.scene.settings import SceneCameraSettings, SceneChangeSettings
+from ioc.config.scene_change import SceneCameraSettings, SceneChangeSettings
 
 __all__ = [
     "ChangeCandidate",

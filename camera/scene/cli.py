@@ -8,9 +8,9 @@ from typing import Any
 
 from camera.scene.compare import compare
 from camera.scene.daily import crop_pair
-from camera.scene.settings import SceneChangeSettings
 from camera.stills import read_picture
 from camera.types import CameraView, Point
+from ioc.config.scene_change import SceneChangeSettings
 
 
 def rectangle(text: str) -> tuple[Point, ...]:

@@ -41,8 +41,8 @@ import numpy.typing as npt
 
 from camera.health import luma
 from camera.motion import Polygon, polygon_mask
-from camera.scene.settings import SceneChangeSettings
 from camera.types import Box, CameraView, Image, pixel_box_to_fraction
+from ioc.config.scene_change import SceneChangeSettings
 
 Floats = npt.NDArray[np.float32]
 Hint = Literal["structure", "clearing", "other"]

@@ -32,8 +32,8 @@ import numpy as np
 
 from camera.scene.compare import Comparison, Hint, Region, compare
 from camera.scene.references import Reference, ReferenceBook, ViewKey, aware, local_day
-from camera.scene.settings import SceneChangeSettings
 from camera.types import Box, CameraView, Image, centre_inside, iou
+from ioc.config.scene_change import SceneChangeSettings
 
 log = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ import numpy as np
 from camera.scene import synth
 from camera.scene.compare import Comparison, compare
 from camera.scene.daily import overlaps
-from camera.scene.settings import SceneChangeSettings
 from camera.stills import read_picture
 from camera.types import CameraView, Image, pixel_box_to_fraction
+from ioc.config.scene_change import SceneChangeSettings
 
 REPORT_SEED = 1000
 KINDS = ("structure", "clearing", "light", "shadow", "fog", "rain", "shift", "season")

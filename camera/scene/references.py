@@ -30,9 +30,9 @@ import cv2
 import numpy as np
 
 from camera.health import luma, picture_health, sharpness
-from camera.scene.settings import SceneChangeSettings
 from camera.stills import read_picture
 from camera.types import Box, Image
+from ioc.config.scene_change import SceneChangeSettings
 from ioc.mqtt.payloads import CameraHealth
 from ioc.timeutil import LOCAL_TZ
 

@@ -43,6 +43,7 @@ from ioc.config.auth import AuthSettings
 from ioc.config.connectors import ConnectorSettings
 from ioc.config.incidents import IncidentSettings
 from ioc.config.reports import ReportsSettings
+from ioc.config.scene_change import SceneChangeSettings
 from ioc.secret_files import SECRETS_ENV, SecretFiles, read_secret_files
 
 ENV_PREFIX = "IOC_"
@@ -269,6 +270,10 @@ class CameraWorkerSettings(Section):
     )
     lease_s: float = Field(
         30, ge=3, le=3600, description="Lease of a camera (lease mode), renewed every third."
+    )
+    scene: SceneChangeSettings = Field(
+        default_factory=SceneChangeSettings,
+        description="Scene change over days (construction, forest clearing): camera/scene.",
     )
 
     @model_validator(mode="before")

@@ -18,9 +18,9 @@ from camera.scene import synth
 from camera.scene.compare import compare
 from camera.scene.daily import SceneCamera, crop_pair, daily_check, overlaps
 from camera.scene.references import ReferenceBook, ViewKey, frame_quality, local_day
-from camera.scene.settings import SceneCameraSettings, SceneChangeSettings
 from camera.stills import read_picture
 from camera.types import Box, CameraView, iou, pixel_box_to_fraction
+from ioc.config.scene_change import SceneCameraSettings, SceneChangeSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS = ROOT / "camera" / "eval" / "hpwren"

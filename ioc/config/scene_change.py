@@ -1,17 +1,20 @@
 """Settings of the scene-change detector, typed like the camera worker's (pydantic, with help).
 
-Not yet a section of the settings tree: the worker that calls :func:`camera.scene.daily_check`
-builds one (``SceneChangeSettings()`` runs on defaults) until the lead wires it in as
-``camera_worker.scene``. The minimum size of a change can be set per camera (``per_camera``),
-since a 4K camera over a near valley and a 1080p one over a far ridge see a house at very
-different sizes.
+The section ``camera_worker.scene`` of the settings tree (the camera worker's
+:class:`camera.scene.watch.SceneWatch` reads it). The minimum size of a change can be set
+per camera (``per_camera``), since a 4K camera over a near valley and a 1080p one over a
+far ridge see a house at very different sizes.
 """
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from ioc.config import Section
+
+class Section(BaseModel):
+    """Unknown keys are errors, values are checked on assignment (as every section)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class SceneCameraSettings(Section):
@@ -28,6 +31,17 @@ class SceneCameraSettings(Section):
 class SceneChangeSettings(Section):
     """Reference pictures per camera view and the day-to-day comparison."""
 
+    enabled: bool = Field(
+        True,
+        description="Keep a picture a day of every camera view and look for changes "
+        "(new buildings, cleared forest) against a week and a month before.",
+    )
+    sample_every_s: float = Field(
+        30,
+        gt=0,
+        le=3600,
+        description="In the day's window, offer the reference book a frame this often.",
+    )
     subdir: str = Field("scene_refs", description="Under var_dir: one picture a day per view.")
     reference_hour: float = Field(
         10.0, ge=0, lt=24, description="Local hour (Asia/Ho_Chi_Minh) of the day's picture."
