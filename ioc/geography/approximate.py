@@ -60,7 +60,7 @@ CLOSING_KM = 6.0
 BOX_CENTRE_WEIGHT = 0.5  # the ellipse centre: half-way between the commune centre and its box's
 SYNTHETIC_BOX = 1.5  # side of a made-up box, in units of sqrt(ward area / communes)
 AREA_ROUNDS = 5
-AREA_DAMPING = 0.25
+AREA_DAMPING = 0.15
 SIMPLIFY_PIXELS = 0.8
 CHUNK = 4096
 COORDINATE_GRID = 1e-5  # degrees, about 1 m
@@ -101,8 +101,10 @@ def build_cells(province_code: str, resolution_km: float = RESOLUTION_KM) -> lis
     atoms = commune_atoms(province_code, wards)
     sites = _Sites.of(atoms, _neighbours(atoms, outline, plane), plane)
     grid = _Grid.covering(outline.buffer(EXTEND_KM), resolution_km)
-    owner, pinned = _pin_centres(grid, atoms, sites, plane, _assign(grid, atoms, sites))
-    keep = (owner < len(atoms)) & _eligible(grid, outline, sites.boxes[: len(atoms)])
+    eligible = _eligible(grid, outline, sites.boxes[: len(atoms)])
+    assigned = _assign(grid, atoms, sites, eligible)
+    owner, pinned = _pin_centres(grid, atoms, sites, plane, assigned)
+    keep = (owner < len(atoms)) & eligible
     # A commune left with nothing inside (its centre at sea, coarse rasters) keeps its pin.
     kept = np.bincount(owner[keep], minlength=len(atoms))
     keep |= pinned & (kept[np.minimum(owner, len(atoms) - 1)] == 0) & (owner < len(atoms))
@@ -283,15 +285,18 @@ class _Grid:
         return np.column_stack([xs, ys]).astype(np.float64)
 
 
-def _assign(grid: _Grid, atoms: Sequence[Atom], sites: _Sites) -> NDArray[np.int64]:
-    """The site owning each pixel, with each ward's scale fitted to its official area."""
+def _assign(
+    grid: _Grid, atoms: Sequence[Atom], sites: _Sites, eligible: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """The site owning each pixel, with each ward's scale fitted to its official area (of
+    the ``eligible`` pixels only: the others are cut off at the end)."""
     wards = sorted({a.ward.code for a in atoms})
     ward_of = np.array([wards.index(a.ward.code) for a in atoms])
     areas = {a.ward.code: a.ward.area_km2 or DEFAULT_AREA_KM2 for a in atoms}
     target = np.array([areas[w] for w in wards])
     for _ in range(AREA_ROUNDS):
         owner = _owners(grid, sites)
-        ours = owner[owner < len(atoms)]
+        ours = owner[(owner < len(atoms)) & eligible]
         got = np.bincount(ward_of[ours], minlength=len(wards)) * grid.size**2
         fitted = target * got.sum() / target.sum()
         factor = (fitted / np.maximum(got, grid.size**2)) ** AREA_DAMPING
