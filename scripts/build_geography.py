@@ -37,9 +37,16 @@ def main() -> int:
         help="only measure the shipped units against "
         "the reference files in DIR (lamdong_wards_2025.geojson, lamdong_districts.geojson)",
     )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        metavar="JSON",
+        help="with --measure: also write the figures "
+        "to this file (bench/results/geography.json, quoted by docs/geography.md)",
+    )
     args = parser.parse_args()
     if args.measure is not None:
-        return measure(args.measure)
+        return measure(args.measure, args.results)
     facts = load_facts()
     collection = cells_geojson(build_cells(facts.province_code, args.resolution_km), facts)
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -52,11 +59,13 @@ def main() -> int:
     return 0
 
 
-def measure(data: Path) -> int:
-    """Print the figures docs/geography.md reports."""
+def measure(data: Path, results: Path | None = None) -> int:
+    """Print the figures docs/geography.md reports (and write them to ``results``)."""
     figures = measure_reference(data, build_default_units(), TreeLocator.of_records)
     ratios = sorted(figures.ward_area_ratios)
     print(f"ward area agreement      {figures.ward_agreement:.1%}")
+    print(f"  tuning half (even)     {figures.ward_agreement_tuning:.1%}")
+    print(f"  held-out half (odd)    {figures.ward_agreement_held_out:.1%}")
     print(f"district area agreement  {figures.district_agreement:.1%}")
     print(
         f"ward area / reference    median {ratios[len(ratios) // 2]:.2f}, "
@@ -68,6 +77,28 @@ def measure(data: Path) -> int:
         f"grid points (2 km)       {figures.points}, without a unit "
         f"{figures.points_without_unit}, nearest-unit rule {figures.points_nearest}"
     )
+    if results is not None:
+        figures_json = {
+            "command": "python scripts/build_geography.py --measure ../shared/data "
+            f"--results {results}",
+            "cells_file": CELLS_FILE.name,
+            "ward_area_agreement": round(figures.ward_agreement, 4),
+            "ward_area_agreement_tuning_half_even": round(figures.ward_agreement_tuning, 4),
+            "ward_area_agreement_held_out_half_odd": round(figures.ward_agreement_held_out, 4),
+            "district_area_agreement": round(figures.district_agreement, 4),
+            "ward_area_ratio": {
+                "median": round(ratios[len(ratios) // 2], 3),
+                "min": round(ratios[0], 3),
+                "max": round(ratios[-1], 3),
+            },
+            "ward_centres_right": right,
+            "ward_centres": figures.centres_total,
+            "grid_points": figures.points,
+            "grid_points_without_unit": figures.points_without_unit,
+            "grid_points_nearest_unit_rule": figures.points_nearest,
+        }
+        results.write_text(json.dumps(figures_json, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {results}")
     return 0
 
 

@@ -10,12 +10,16 @@ pixels) in a local plane in kilometres:
    neighbouring provinces' ward centres, each cut by a disc sized to the ward's official
    area (this places the coast and the Cambodian border), united, gaps and holes filled;
 2. each pixel of that outline (widened by ``EXTEND_KM``) goes to the old commune whose box
-   contains it and whose centre is nearest in units of the box (an elliptic distance,
-   stretched away from the commune's new ward centre); the neighbouring provinces' old
-   communes compete for the border strip, so the border falls between their boxes and
-   ours; pixels in no box go to the nearest centre. A ward's boxes that together cover
-   less than its official area are wrong and replaced by squares sized from that area;
-3. each ward's communes are scaled a few times so the ward gets about its official area;
+   contains it and which is nearest in units of its box: a distance that is 0 at a point
+   between the commune's centre and its box's centre and 1 on each side of the box (the
+   four half-axes measured separately). The neighbouring provinces' old communes compete
+   for the border strip, so the border falls between their boxes and ours; pixels in no
+   box go to the nearest centre. A ward's boxes that together cover less than
+   ``BOX_COVER_MIN`` of its official area are wrong and replaced by squares sized from it;
+3. a few rounds fit the sizes and shapes: each ward's communes are scaled so the ward gets
+   about its official area, and - since a bounding box touches its polygon on all four
+   sides - a commune whose pixels fall short of a side of its own box is stretched
+   towards that side (at most ``STRETCH_MAX``);
    the ground around each ward's registry centre (``WARD_CORE`` of its radius) stays
    with the ward, and every commune keeps the pixel of its own centre;
 4. each commune's pixels become one polygon; the coverage is simplified as a whole (shared
@@ -56,13 +60,17 @@ CLOSING_KM = 6.0
 BOX_CENTRE_WEIGHT = 0.5  # the ellipse centre: half-way between the commune centre and its box's
 SYNTHETIC_BOX = 1.5  # side of a made-up box, in units of sqrt(ward area / communes)
 AREA_ROUNDS = 5
-AREA_DAMPING = 0.25
+AREA_DAMPING = 0.15
 SIMPLIFY_PIXELS = 0.8
 CHUNK = 4096
 COORDINATE_GRID = 1e-5  # degrees, about 1 m
 EXTEND_KM = 8.0  # how far beyond the first outline the province may reach
 WARD_CORE = 0.5  # the share of a ward's radius around its centre that is surely the ward
-WARD_PULL = 0.5  # how strongly a commune's share is kept near its ward's centre
+NORM_POWER = 4.0  # the box distance's norm: between an ellipse (2) and the box itself (inf)
+REACH_FLOOR = 0.3  # a commune's reach towards a side of its box counts at least this
+REACH_DAMPING = 0.5
+STRETCH_MAX = 2.0  # a side is stretched at most this much (coasts, borders: the area fit wins)
+BOX_COVER_MIN = 0.8  # a ward's boxes covering less than this share of its area are wrong
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,10 @@ def build_cells(province_code: str, resolution_km: float = RESOLUTION_KM) -> lis
     atoms = commune_atoms(province_code, wards)
     sites = _Sites.of(atoms, _neighbours(atoms, outline, plane), plane)
     grid = _Grid.covering(outline.buffer(EXTEND_KM), resolution_km)
-    owner, pinned = _pin_centres(grid, atoms, sites, plane, _assign(grid, atoms, sites))
-    keep = (owner < len(atoms)) & _eligible(grid, outline, sites.boxes[: len(atoms)])
+    eligible = _eligible(grid, outline, sites.boxes[: len(atoms)])
+    assigned = _assign(grid, atoms, sites, eligible)
+    owner, pinned = _pin_centres(grid, atoms, sites, plane, assigned)
+    keep = (owner < len(atoms)) & eligible
     # A commune left with nothing inside (its centre at sea, coarse rasters) keeps its pin.
     kept = np.bincount(owner[keep], minlength=len(atoms))
     keep |= pinned & (kept[np.minimum(owner, len(atoms) - 1)] == 0) & (owner < len(atoms))
@@ -176,9 +186,10 @@ class _Sites:
 
     points: NDArray[np.float64]
     boxes: NDArray[np.float64]
-    ward_xy: NDArray[np.float64]
     ward_radius: NDArray[np.float64]
     scale: NDArray[np.float64]
+    real: NDArray[np.bool_]  # the box is the package's, not made up
+    stretch: NDArray[np.float64]  # per site and side (west, east, south, north)
 
     @classmethod
     def of(
@@ -196,31 +207,40 @@ class _Sites:
         ):
             if bbox is not None:
                 boxes[index] = (*plane.to_km(bbox[0], bbox[1]), *plane.to_km(bbox[2], bbox[3]))
-        _check_ward_boxes(atoms, points, boxes)
-        ward_xy = np.array(
-            [plane.to_km(a.ward.lon, a.ward.lat) for a in atoms] + theirs, dtype=float
-        ).reshape(-1, 2)
+        real = np.ones(len(points), dtype=bool)
+        real[: len(atoms)] = _check_ward_boxes(atoms, points, boxes)
         radius = [math.sqrt((a.ward.area_km2 or DEFAULT_AREA_KM2) / math.pi) for a in atoms]
         ward_radius = np.array(radius + [math.inf] * len(theirs))
-        return cls(points, boxes, ward_xy, ward_radius, np.ones(len(points)))
+        return cls(
+            points,
+            boxes,
+            ward_radius,
+            np.ones(len(points)),
+            real,
+            np.ones((len(points), 4)),
+        )
 
 
 def _check_ward_boxes(
     atoms: Sequence[Atom], points: NDArray[np.float64], boxes: NDArray[np.float64]
-) -> None:
+) -> NDArray[np.bool_]:
     """Drop a ward's boxes when together they cover less than its official area (a box
-    always contains its commune, so they are wrong); atoms without a box get a square."""
+    always contains its commune, so they are wrong); atoms without a box get a square.
+    Returns which atoms keep the package's box."""
+    real = ~np.isnan(boxes[: len(atoms), 0])
     for ward_code in {a.ward.code for a in atoms}:
         members = [i for i, a in enumerate(atoms) if a.ward.code == ward_code]
         area = atoms[members[0]].ward.area_km2 or DEFAULT_AREA_KM2
         known = [shapely.box(*boxes[i]) for i in members if not np.isnan(boxes[i, 0])]
-        if not known or shapely.union_all(known).area < area:
+        if not known or shapely.union_all(known).area < BOX_COVER_MIN * area:
             boxes[members] = np.nan
+            real[members] = False
         half = SYNTHETIC_BOX * math.sqrt(area / len(members)) / 2
         for i in members:
             if np.isnan(boxes[i, 0]):
                 x, y = points[i]
                 boxes[i] = (x - half, y - half, x + half, y + half)
+    return real
 
 
 def _eligible(
@@ -269,42 +289,88 @@ class _Grid:
         return np.column_stack([xs, ys]).astype(np.float64)
 
 
-def _assign(grid: _Grid, atoms: Sequence[Atom], sites: _Sites) -> NDArray[np.int64]:
-    """The site owning each pixel, with each ward's scale fitted to its official area."""
+def _assign(
+    grid: _Grid, atoms: Sequence[Atom], sites: _Sites, eligible: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """The site owning each pixel, with each ward's scale fitted to its official area (of
+    the ``eligible`` pixels only: the others are cut off at the end)."""
     wards = sorted({a.ward.code for a in atoms})
     ward_of = np.array([wards.index(a.ward.code) for a in atoms])
     areas = {a.ward.code: a.ward.area_km2 or DEFAULT_AREA_KM2 for a in atoms}
     target = np.array([areas[w] for w in wards])
     for _ in range(AREA_ROUNDS):
         owner = _owners(grid, sites)
-        ours = owner[owner < len(atoms)]
+        ours = owner[(owner < len(atoms)) & eligible]
         got = np.bincount(ward_of[ours], minlength=len(wards)) * grid.size**2
         fitted = target * got.sum() / target.sum()
         factor = (fitted / np.maximum(got, grid.size**2)) ** AREA_DAMPING
         sites.scale[: len(atoms)] *= factor[ward_of]
+        # A box is the box of its commune: the commune touches all four sides. A commune
+        # that falls short of a side is stretched towards it (its own box only).
+        reach = np.clip(_reach(grid, sites, owner, len(atoms)), REACH_FLOOR, 1.0)
+        grow = (1 / reach) ** REACH_DAMPING
+        grow[~sites.real[: len(atoms)]] = 1.0
+        sites.stretch[: len(atoms)] = np.minimum(sites.stretch[: len(atoms)] * grow, STRETCH_MAX)
     return _owners(grid, sites)
 
 
-def _owners(grid: _Grid, sites: _Sites) -> NDArray[np.int64]:
-    """Per pixel: among the boxes containing it, the smallest scaled elliptic distance
-    (stretched away from the site's ward centre); in no box, the nearest site."""
-    centres = grid.centres()
-    boxes = sites.boxes
-    half_w = (boxes[:, 2] - boxes[:, 0]) / 2
-    half_h = (boxes[:, 3] - boxes[:, 1]) / 2
-    w = BOX_CENTRE_WEIGHT
+def _ellipse_centres(sites: _Sites) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each site's ellipse centre: between its commune centre and its box's centre."""
+    boxes, w = sites.boxes, BOX_CENTRE_WEIGHT
     cx = (boxes[:, 0] + boxes[:, 2]) / 2 * w + sites.points[:, 0] * (1 - w)
     cy = (boxes[:, 1] + boxes[:, 3]) / 2 * w + sites.points[:, 1] * (1 - w)
+    return cx, cy
+
+
+def _extents(sites: _Sites) -> NDArray[np.float64]:
+    """Per site, how far its box reaches from the ellipse centre: west, east, south, north."""
+    boxes = sites.boxes
+    cx, cy = _ellipse_centres(sites)
+    tiny = 0.05 * np.minimum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) / 2
+    sides = [cx - boxes[:, 0], boxes[:, 2] - cx, cy - boxes[:, 1], boxes[:, 3] - cy]
+    return np.column_stack([np.maximum(side, tiny) for side in sides]).astype(np.float64)
+
+
+def _reach(grid: _Grid, sites: _Sites, owner: NDArray[np.int64], count: int) -> NDArray[np.float64]:
+    """How far each of the first ``count`` sites' pixels reach towards each side of its box,
+    as a share of the way from its ellipse centre to that side (1: it touches the side)."""
+    centres = grid.centres()
+    ours = owner < count
+    who = owner[ours]
+    cx, cy = _ellipse_centres(sites)
+    extents = _extents(sites)
+    dx = centres[ours, 0] - cx[who]
+    dy = centres[ours, 1] - cy[who]
+    out = np.zeros((count, 4))
+    for k, distance in enumerate((-dx, dx, -dy, dy)):
+        np.maximum.at(out[:, k], who, (distance + grid.size / 2) / extents[who, k])
+    return out
+
+
+def _owners(grid: _Grid, sites: _Sites) -> NDArray[np.int64]:
+    """Per pixel: among the boxes containing it, the smallest scaled box distance; in no
+    box, the nearest site.
+
+    The box distance runs from 0 at the site's ellipse centre to 1 on each side of its box
+    (each of the four half-axes measured separately, so an off-centre commune still ends at
+    its box), stretched per side by :func:`_reach`, combined with a ``NORM_POWER`` norm.
+    """
+    centres = grid.centres()
+    boxes = sites.boxes
+    cx, cy = _ellipse_centres(sites)
+    extents = _extents(sites) * sites.stretch
+    west, east, south, north = (extents[:, k] for k in range(4))
     out = np.empty(len(centres), dtype=np.int64)
     for start in range(0, len(centres), CHUNK):
         px = centres[start : start + CHUNK, 0:1]
         py = centres[start : start + CHUNK, 1:2]
         inside = (px >= boxes[:, 0]) & (px <= boxes[:, 2]) & (py >= boxes[:, 1])
         inside &= py <= boxes[:, 3]
-        ward = np.hypot(px - sites.ward_xy[:, 0], py - sites.ward_xy[:, 1]) / sites.ward_radius
-        ellipse = np.hypot((px - cx) / half_w, (py - cy) / half_h) * (1 + WARD_PULL * ward)
+        fx = np.where(px < cx, (cx - px) / west, (px - cx) / east)
+        fy = np.where(py < cy, (cy - py) / south, (py - cy) / north)
+        distance = (fx**NORM_POWER + fy**NORM_POWER) ** (1 / NORM_POWER)
         nearest = np.hypot(px - sites.points[:, 0], py - sites.points[:, 1])
-        best = np.argmin(np.where(inside, ellipse / sites.scale, np.inf), axis=1)
+        best = np.argmin(np.where(inside, distance / sites.scale, np.inf), axis=1)
         free = ~inside.any(axis=1)
         best[free] = np.argmin(nearest[free] / sites.scale, axis=1)
         out[start : start + CHUNK] = best

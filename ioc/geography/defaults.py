@@ -8,7 +8,7 @@ boxes of ``vietnamadminunits`` (MIT) by ``scripts/build_geography.py``
 
 * 17/11/2004 – 30/11/2024: the old province and its 12 districts;
 * 01/12/2024 – 30/06/2025: the same with Đạ Huoai, Đạ Tẻh and Cát Tiên merged into one
-  Huyện Đạ Huoai (10 district-level units);
+  Huyện Đạ Huoai (10 district-level units), and below them the 137 communes of that period;
 * from 01/07/2025: the merged province and its 124 communes, wards and special zone.
 
 Small facts the package lacks (the district codes, dates and how its merged "Đạ Huoai"
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -120,7 +120,8 @@ def load_cells(path: Path = CELLS_FILE) -> list[CellRow]:
 
 
 def build_default_units() -> list[UnitRecord]:
-    """The province in its three periods: 12, then 10 districts, then 124 communes/wards."""
+    """The province in its three periods: 12 districts, then 10 districts and their 137
+    communes, then 124 communes/wards."""
     return list(_build())
 
 
@@ -140,8 +141,39 @@ def _build() -> tuple[UnitRecord, ...]:
     )
     return (
         *_old_era_records(facts, _union(c.geom for c in old), districts, source),
+        *_merged_era_communes(facts, old, source),
         *_new_era_records(facts, wards, _union(c.geom for c in cells), by_ward, source),
     )
+
+
+def _merged_era_communes(
+    facts: OldEraFacts, old: Sequence[CellRow], source: str
+) -> list[UnitRecord]:
+    """The old province's communes of 01/12/2024 – 30/06/2025 (the 137 of the package),
+    each the union of its cells, below its district of that period (the merged Huyện Đạ
+    Huoai for the communes of the three southern districts)."""
+    places = {p.code: p for p in dataset.communes_legacy(facts.province_code)}
+    records = []
+    for code in sorted({c.commune for c in old}):
+        place = places[code]
+        district = next(c.district for c in old if c.commune == code)
+        parent = facts.merged_code if district in facts.merged_away else district
+        geom = _union(c.geom for c in old if c.commune == code)
+        records.append(
+            UnitRecord(
+                code,
+                place.name,
+                "commune",
+                geom,
+                facts.merger_day,
+                facts.valid_to,
+                place.unit_type,
+                parent,
+                True,
+                source,
+            )
+        )
+    return records
 
 
 def _union(geoms: Iterable[shapely.Geometry]) -> shapely.MultiPolygon:

@@ -136,13 +136,15 @@ class AreaKpi:
 
 
 def unit_names(session: Session, period: Period, era: Era) -> dict[str, str]:
-    """Names of the units (below the province) valid in ``era`` during ``period``: a unit
-    that ended within it (Đạ Huoai, Đạ Tẻh, Cát Tiên merged on 2024-12-01) keeps its row
-    and name; a code valid twice in it carries its later name."""
+    """Names of the units valid in ``era`` during ``period`` (districts before the reform,
+    communes after; the communes of 2024-2025 are not ranked): a unit that ended within it
+    (Đạ Huoai, Đạ Tẻh, Cát Tiên merged on 2024-12-01) keeps its row and name; a code valid
+    twice in it carries its later name."""
     last = era_day(era, period)
     first = min(max(period.first_day, REFORM_DAY) if era == "post2025" else period.first_day, last)
     units = units_valid_during(session, first, last)
-    return {u.code: u.name for u in units if u.level != "province"}
+    level = "commune" if era == "post2025" else "district"
+    return {u.code: u.name for u in units if u.level == level}
 
 
 def province_name(session: Session, period: Period, era: Era) -> str:

@@ -63,7 +63,9 @@ class UnitRecord:
 
 
 def successors(units: Iterable[AdminUnit], code: str) -> set[str]:
-    """Open-era units whose centre lies inside the closed unit ``code`` (empty if open)."""
+    """Open-era units whose centre lies inside the closed unit ``code``, and the one that
+    holds most of it (a commune merged into a ward whose centre lies in another of its
+    communes); empty if ``code`` is open."""
     rows = list(units)
     closed = [u for u in rows if u.code == code and u.valid_to is not None]
     if not closed or any(u.code == code and u.valid_to is None for u in rows):
@@ -72,13 +74,12 @@ def successors(units: Iterable[AdminUnit], code: str) -> set[str]:
     if not areas:
         return set()
     area = shapely.union_all(areas)
-    return {
-        u.code
-        for u in rows
-        if u.valid_to is None
-        and u.level != "province"
-        and area.covers(shapely.Point(u.center_lon, u.center_lat))
-    }
+    open_units = [u for u in rows if u.valid_to is None and u.level != "province"]
+    found = {u.code for u in open_units if area.covers(shapely.Point(u.center_lon, u.center_lat))}
+    for unit in open_units:
+        if unit.geom is not None and unit.geom.intersection(area).area > area.area / 2:
+            found.add(unit.code)
+    return found
 
 
 def descendants(units: Iterable[AdminUnit], code: str) -> set[str]:

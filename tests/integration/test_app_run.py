@@ -92,7 +92,7 @@ def test_app_runs_the_whole_ioc_and_stops_on_sigint(tmp_path: Path) -> None:
 
         assert wait_for(flowing, timeout=30)
         with store.session() as session:
-            assert session.scalar(select(func.count()).select_from(AdminUnit)) == 139
+            assert session.scalar(select(func.count()).select_from(AdminUnit)) == 276
             refreshed = session.scalar(select(func.count()).select_from(DashboardAggregate))
             assert refreshed, "the aggregates role has written no shared aggregate"
         store.dispose()

@@ -14,11 +14,12 @@ import shapely
 
 from ioc.cli import main
 from ioc.geography.boundary_files import VN2000_TM3_LAM_DONG, read_boundary_file
-from ioc.geography.compare import compare_with_store
+from ioc.geography.compare import compare_with_store, print_comparison
 from ioc.geography.defaults import seed_default_units
 from ioc.geography.importer import UnitImportError, import_units
 from ioc.store import Store
-from ioc.store.models import CitizenReport
+from ioc.store.cameras import CameraSpec, upsert_cameras
+from ioc.store.models import CitizenReport, Incident, SensorReading
 from ioc.store.units import unit_at
 
 DAY = date(2025, 7, 1)
@@ -107,8 +108,10 @@ def test_kml_and_unreadable_files(tmp_path: Path) -> None:
         read_boundary_file(tmp_path / "none.shp", "commune", DAY)
 
 
+AUGUST = datetime(2025, 8, 1, 3, tzinfo=UTC)
+
+
 def _report(store: Store, lon: float, lat: float, unit: str) -> None:
-    at = datetime(2025, 8, 1, 3, tzinfo=UTC)
     with store.session() as session:
         session.add(
             CitizenReport(
@@ -117,32 +120,124 @@ def _report(store: Store, lon: float, lat: float, unit: str) -> None:
                 lat=lat,
                 geom=shapely.Point(lon, lat),
                 unit_code=unit,
-                created_at=at,
-                updated_at=at,
+                created_at=AUGUST,
+                updated_at=AUGUST,
             )
         )
 
 
-def test_compare_reports_differences_and_moving_reports(store: Store, tmp_path: Path) -> None:
+def _incident(store: Store, lon: float, lat: float, unit: str, at: datetime = AUGUST) -> None:
+    with store.session() as session:
+        session.add(
+            Incident(
+                kind="smoke",
+                severity="high",
+                status="new",
+                title="khói",
+                unit_code=unit,
+                lon=lon,
+                lat=lat,
+                geom=shapely.Point(lon, lat),
+                opened_at=at,
+                updated_at=at,
+                member_count=1,
+                escalation_level=0,
+            )
+        )
+
+
+def _reading(store: Store, station: str, lon: float, lat: float, at: datetime = AUGUST) -> None:
+    with store.session() as session:
+        session.add(
+            SensorReading(
+                msg_id=f"{station}-{at.isoformat()}",
+                station_id=station,
+                quantity="rain_mm",
+                value=1.0,
+                lon=lon,
+                lat=lat,
+                observed_at=at,
+            )
+        )
+
+
+def test_compare_reports_differences_and_every_kind_of_moving_record(
+    store: Store, tmp_path: Path
+) -> None:
+    """Reports, incidents, cameras and sensor stations whose point would change unit are
+    counted per kind, with examples; those that stay, or fall outside the period, are not."""
     seed_default_units(store)
     stored = unit_at(store, 108.42, 11.92, DAY)
     assert stored is not None
-    _report(store, 108.42, 11.92, stored.code)
     frame = _frame()
     frame.loc[0, "ma_xa"] = stored.code  # the file's western unit has a stored namesake
     path = tmp_path / "official.gpkg"
     frame.to_crs("EPSG:3405").to_file(path)
     records = read_boundary_file(path, "commune", DAY)
+    _report(store, 108.42, 11.92, stored.code)
+    _incident(store, 108.42, 11.92, stored.code)
+    _reading(store, "STAYS", 108.42, 11.92)
     with store.session() as session:
-        comparison = compare_with_store(session, records, DAY, None)
+        comparison = compare_with_store(session, records, DAY, None, today=date(2025, 9, 1))
     assert comparison.missing == ["90002"] and len(comparison.extra) == 123
     west = next(u for u in comparison.units if u.code == stored.code)
     assert 0 < west.shared <= 1 and west.official_km2 == pytest.approx(29.9, abs=1)
-    assert comparison.checked_reports == 1 and comparison.moved == []
-    _report(store, 108.47, 11.92, stored.code)  # routed to the stored unit, officially EAST
+    assert [(k.kind, k.checked, k.moved) for k in comparison.records] == [
+        ("report", 1, []),
+        ("incident", 1, []),
+        ("camera", 0, []),
+        ("station", 1, []),
+    ]
+    # Routed to the stored unit, officially in EAST (108.47 is east of 108.45):
+    _report(store, 108.47, 11.92, stored.code)
+    _incident(store, 108.47, 11.92, stored.code)
+    _incident(store, 108.47, 11.92, stored.code, datetime(2025, 6, 1, tzinfo=UTC))  # before
     with store.session() as session:
-        moved = compare_with_store(session, records, DAY, None).moved
-    assert [(m.stored_unit, m.official_unit) for m in moved] == [(stored.code, "90002")]
+        upsert_cameras(session, [CameraSpec("CAM-E", "Đồi Đông", 108.47, 11.92, stored.code)])
+    _reading(store, "MOVES", 108.47, 11.92)
+    _reading(store, "FAR", 110.5, 11.92)  # in no stored unit: not this level's business
+    with store.session() as session:
+        comparison = compare_with_store(session, records, DAY, None, today=date(2025, 9, 1))
+        closed = compare_with_store(session, records, DAY, date(2025, 7, 31), date(2025, 9, 1))
+    moves = {k.kind: k for k in comparison.records}
+    assert {kind: (k.checked, len(k.moved)) for kind, k in moves.items()} == {
+        "report": (2, 1),
+        "incident": (2, 1),
+        "camera": (1, 1),
+        "station": (2, 1),
+    }
+    for kind, ident in (("camera", "CAM-E"), ("station", "MOVES")):
+        (record,) = moves[kind].moved
+        assert (record.id, record.stored_unit, record.official_unit) == (
+            ident,
+            stored.code,
+            "90002",
+        )
+    assert moves["camera"].moved[0].day is None and moves["report"].moved[0].day == AUGUST.date()
+    assert all(k.checked == 0 for k in closed.records)  # a July-only file: nothing of August
+
+
+def test_compare_prints_every_kind(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_default_units(store)
+    stored = unit_at(store, 108.42, 11.92, DAY)
+    assert stored is not None
+    frame = _frame()
+    frame.loc[0, "ma_xa"] = stored.code
+    path = tmp_path / "official.gpkg"
+    frame.to_file(path)
+    _incident(store, 108.47, 11.92, stored.code)
+    with store.session() as session:
+        comparison = compare_with_store(
+            session, read_boundary_file(path, "commune", DAY), DAY, None
+        )
+    print_comparison(comparison, 5)
+    out = capsys.readouterr().out
+    assert "records that would move: 1" in out
+    assert "incidents that would move: 1 of 1" in out and "reports that would move: 0 of 0" in out
+    assert "cameras that would move: 0 of 0" in out and "stations that would move: 0 of 0" in out
+    assert f": {stored.code} → 90002" in out
 
 
 def test_cli_imports_a_vn2000_shapefile_and_compares(

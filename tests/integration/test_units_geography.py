@@ -35,12 +35,14 @@ def _snapshot(store: Store) -> list[tuple[Any, ...]]:
 
 
 def test_seed_fills_both_eras_once(store: Store) -> None:
-    assert seed_default_units(store) == 139
+    assert seed_default_units(store) == 276
     assert seed_default_units(store) == 0
     with store.session() as session:
-        assert unit_count(session) == 139
+        assert unit_count(session) == 276
         assert len(units_valid_at(session, date(2024, 11, 30), "district")) == 12
         assert len(units_valid_at(session, BEFORE, "district")) == 10
+        assert len(units_valid_at(session, BEFORE, "commune")) == 137
+        assert units_valid_at(session, date(2024, 11, 30), "commune") == []
         assert len(units_valid_at(session, AFTER, "commune")) == 124
         assert units_valid_at(session, AFTER, "district") == []
         iocs = {i.code: i for i in session.scalars(select(IocUnit))}
@@ -55,7 +57,9 @@ def test_unit_at_either_side_of_the_reform(store: Store) -> None:
     lake = (108.445, 11.942)
     before = unit_at(store, *lake, BEFORE)
     after = unit_at(store, *lake, AFTER)
-    assert before is not None and before.code == "672" and before.name == "Thành phố Đà Lạt"
+    assert before is not None and before.level == "commune" and before.parent_code == "672"
+    older = unit_at(store, *lake, date(2024, 11, 30))
+    assert older is not None and older.code == "672" and older.name == "Thành phố Đà Lạt"
     assert after is not None and after.level == "commune" and after.name.endswith("Đà Lạt")
     bao_loc = unit_at(store, 107.80, 11.55, date(2020, 1, 1))
     assert bao_loc is not None and bao_loc.code == "673"
@@ -76,9 +80,9 @@ def test_import_real_districts_replaces_the_defaults(store: Store, shared_data: 
     assert import_units(store, records) == 12
     with store.session() as session:
         districts = units_valid_at(session, date(2020, 1, 1), "district")
-        assert unit_count(session) == 139
+        assert unit_count(session) == 276
     assert len(districts) == 12 and not any(d.approximate for d in districts)
-    lake = unit_at(store, 108.445, 11.942, BEFORE)
+    lake = unit_at(store, 108.445, 11.942, date(2024, 11, 30))
     assert lake is not None and lake.code == "672" and not lake.approximate
 
 
@@ -170,7 +174,7 @@ def test_cli_seed_list_locate_import(
     assert "ioc db upgrade" in capsys.readouterr().err
     assert main(["db", "upgrade"]) == 0
     assert main(["units", "seed"]) == 0
-    assert "139" in capsys.readouterr().out
+    assert "276" in capsys.readouterr().out
     assert main(["units", "list", "--at", "2024-01-01", "--level", "district"]) == 0
     out = capsys.readouterr().out
     assert "Thành phố Đà Lạt" in out and "12 đơn vị" in out
@@ -219,7 +223,7 @@ def test_refresh_replaces_old_approximate_units_and_keeps_official_ones(store: S
     with store.session() as session:
         insert_units(session, [old_style, official], replace=False)
     removed, added = refresh_default_units(store)
-    assert (removed, added) == (1, 139 - 124)
+    assert (removed, added) == (1, 276 - 124)
     with store.session() as session:
         assert len(units_valid_at(session, date(2024, 11, 30), "district")) == 12
         assert len(units_valid_at(session, date(2025, 1, 1), "district")) == 10

@@ -25,9 +25,14 @@ def _valid_on(units: list[UnitRecord], day: date) -> list[UnitRecord]:
     return [u for u in units if u.valid_from <= day and (u.valid_to is None or u.valid_to >= day)]
 
 
-def _most_specific(units: list[UnitRecord], lon: float, lat: float, day: date) -> UnitRecord:
+def _most_specific(
+    units: list[UnitRecord], lon: float, lat: float, day: date, level: str | None = None
+) -> UnitRecord:
+    """The one unit of ``level`` (default: the lowest level of the day) covering the point."""
     point = shapely.Point(lon, lat)
-    hits = [u for u in _valid_on(units, day) if u.level != "province" and u.geom.covers(point)]
+    valid = [u for u in _valid_on(units, day) if u.level != "province"]
+    level = level or ("commune" if any(u.level == "commune" for u in valid) else "district")
+    hits = [u for u in valid if u.level == level and u.geom.covers(point)]
     assert len(hits) == 1, [h.code for h in hits]
     return hits[0]
 
@@ -51,6 +56,10 @@ def test_three_periods_have_the_expected_units(units: list[UnitRecord]) -> None:
     assert not _valid_on(units, date(2004, 11, 16))  # Đam Rông: Nghị định 189/2004/NĐ-CP
     assert len(_valid_on(units, date(2004, 11, 17))) == 13
     assert {u.valid_to for u in merged} == {date(2025, 6, 30)}
+    communes = [u for u in merged if u.level == "commune"]
+    assert len(communes) == 137  # Nghị quyết 1245/NQ-UBTVQH15: 137 communes
+    assert {u.parent_code for u in communes} == {u.code for u in merged if u.level == "district"}
+    assert not [u for u in old if u.level == "commune"]  # the communes before 12/2024: not shipped
 
 
 def test_the_merged_district_is_the_union_of_the_three(units: list[UnitRecord]) -> None:
@@ -80,7 +89,10 @@ def test_every_unit_is_a_valid_labelled_approximate_multipolygon(units: list[Uni
         assert unit.geom.is_valid and not unit.geom.is_empty, unit.code
         assert unit.approximate and "vietnamadminunits" in unit.source
         assert len(unit.source) <= 300
-        assert unit.parent_code == (None if unit.level == "province" else "68")
+        if unit.level == "commune" and unit.valid_to is not None:  # 2024-2025: its district
+            assert unit.parent_code in {str(code) for code in range(672, 681)} | {"682"}
+        else:
+            assert unit.parent_code == (None if unit.level == "province" else "68")
 
 
 def test_names_keep_their_diacritics(units: list[UnitRecord]) -> None:
@@ -136,8 +148,42 @@ def test_the_three_southern_towns_are_in_one_district_after_the_merger(
     units: list[UnitRecord],
 ) -> None:
     for lon, lat in ((107.485, 11.524), (107.375, 11.581), (107.539, 11.384)):
-        assert _most_specific(units, lon, lat, MERGED_DAY).code == "682"
-    assert _most_specific(units, 108.445, 11.942, MERGED_DAY).code == "672"
+        assert _most_specific(units, lon, lat, MERGED_DAY, "district").code == "682"
+        assert _most_specific(units, lon, lat, MERGED_DAY).parent_code == "682"
+    assert _most_specific(units, 108.445, 11.942, MERGED_DAY, "district").code == "672"
+    lake = _most_specific(units, 108.445, 11.942, MERGED_DAY)
+    assert lake.level == "commune" and lake.parent_code == "672"
+
+
+def test_the_communes_of_2024_2025_tile_their_districts(units: list[UnitRecord]) -> None:
+    """Each district of the ten is exactly the union of its communes (cells shared)."""
+    merged = _valid_on(units, MERGED_DAY)
+    for district in (u for u in merged if u.level == "district"):
+        parts = [u.geom for u in merged if u.level == "commune" and u.parent_code == district.code]
+        together = shapely.union_all(parts)
+        assert district.geom.symmetric_difference(together).area < 1e-9, district.code
+        assert sum(p.area for p in parts) - together.area < 1e-9, district.code
+
+
+def test_the_communes_of_2024_2025_lead_to_the_wards_they_formed(units: list[UnitRecord]) -> None:
+    """Lineage: each old commune's successors (the rule of unit scopes) include the 2025
+    ward the package's converter says it went into, and no ward it did not touch."""
+    from ioc.geography.dataset import predecessors_2025, wards_2025
+    from ioc.store.units import successors
+
+    rows = [u.to_row() for u in units]
+    wards = {w.key: w.code for w in wards_2025("68")}
+    formed: dict[str, set[str]] = {}
+    for ward_key, sources in predecessors_2025("tinhlamdong").items():
+        for source in sources:
+            formed.setdefault(source, set()).add(wards[ward_key])
+    keys = {c.code: c.key for c in communes_legacy("68")}
+    communes = [u for u in _valid_on(units, MERGED_DAY) if u.level == "commune"]
+    for commune in communes:
+        heirs = successors(rows, commune.code) or {commune.code}  # a code kept by its ward
+        went = formed[keys[commune.code]]
+        assert heirs & went, commune.code
+        assert heirs <= went | {commune.code}, (commune.code, heirs, went)
 
 
 def test_known_places_after_the_reform(units: list[UnitRecord]) -> None:
@@ -183,4 +229,4 @@ def test_approximation_agrees_with_real_districts(units: list[UnitRecord], share
     }
     approx = {u.code: u.geom for u in _valid_on(units, OLD_DAY) if u.level == "district"}
     shared = sum(approx[code].intersection(geom).area for code, geom in real.items())
-    assert shared / sum(g.area for g in real.values()) > 0.88  # 90.2 % measured
+    assert shared / sum(g.area for g in real.values()) > 0.9  # 92.6 % measured
