@@ -3,7 +3,8 @@
 The unit page's views and queries with an area of several units: every feed is read for
 the IOC's key (``ioc:<code>``, whose scope is its area's units, :mod:`ioc.auth.scope`),
 the map draws the area's current units, the KPIs are the area's aggregate
-(:mod:`ioc.kpi.areas`) with its units ranked. Like the unit page it re-reads only the
+(:mod:`ioc.kpi.areas`) with its units ranked, and the open violation cases of the area are
+counted by step and age as on the unit page. Like the unit page it re-reads only the
 feeds whose version moved. A unit-bound principal sees an IOC only when the whole of the
 IOC's scope is inside its own.
 """
@@ -27,6 +28,7 @@ from ioc.iocs.registry import IocInfo, find_ioc
 from ioc.iocs.rows import CODE
 from ioc.pages import map_data
 from ioc.pages.access import denied, viewer
+from ioc.pages.case_views import counts_table
 from ioc.pages.kpi_area import UnitIndex
 from ioc.pages.kpi_cache import (
     group_keys,
@@ -42,6 +44,7 @@ from ioc.pages.unit import MAP_PX, TREND_MONTHS, unit_lists
 from ioc.pages.unit_views import camera_grid, index_context, kpi_strip, report_list
 from ioc.store.units import ioc_key
 from ioc.timeutil import utcnow
+from ioc.violations.queries import open_counts
 
 PREFIX = "iocpage"
 FIELDS = (
@@ -53,6 +56,7 @@ FIELDS = (
     "cameras",
     "reports",
     "incidents",
+    "cases",
     "version",
     "updated",
 )
@@ -90,6 +94,8 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
                     html.Div(id=f"{PREFIX}-kpis"),
                     html.H3(t("iocs.incidents", lang), className=section),
                     html.Div(id=f"{PREFIX}-incidents"),
+                    html.H3(t("case.counts.title", lang), className=section),
+                    html.Div(id=f"{PREFIX}-cases"),
                 ],
                 className="unit-column",
             ),
@@ -120,6 +126,7 @@ OUTPUTS = {
     "cameras": Output(f"{PREFIX}-cameras", "children"),
     "reports": Output(f"{PREFIX}-reports", "children"),
     "incidents": Output(f"{PREFIX}-incidents", "children"),
+    "cases": Output(f"{PREFIX}-cases", "children"),
     "version": Output(f"{PREFIX}-version", "data"),
     "updated": Output(f"{PREFIX}-updated", "children"),
 }
@@ -235,6 +242,7 @@ def _read(
         "cameras": camera_grid(data.states, snapshots, lang),
         "reports": report_list(items, feeds.category_names(session, lang), now, lang),
         "incidents": incident_queue(data.incidents, data.names, lang, limit=5),
+        "cases": counts_table(open_counts(session, unit_scope(session, key), now), lang, PREFIX),
     }
 
 

@@ -29,6 +29,7 @@ from ioc.pages import ioc_network, ioc_page, unit
 from ioc.store import Store
 from ioc.store.models import AdminUnit, IocUnit
 from ioc.store.units import ioc_key
+from ioc.violations.actions import open_case_as
 from ioc.web.app import create_app
 from testkit.auth_support import (
     add_account,
@@ -206,8 +207,11 @@ def bind_operator(store: Store, tmp_path: Path, ioc: str, area: str, unit_code: 
 def test_an_ioc_operator_sees_exactly_its_area_in_the_callbacks(
     postgis_store: Store, city: Any, tmp_path: Path
 ) -> None:
-    server, _ = city
+    server, seeded = city
     name = bind_operator(postgis_store, tmp_path, "IOC-XH", XUAN_HUONG, DA_LAT)
+    for report in (seeded.report_dl, seeded.report_bl):  # one case in the area, one outside
+        case_id, error = open_case_as(postgis_store, ADMIN, "report", report, "other", now=NOW)
+        assert case_id is not None, error
     with postgis_store.session() as session:
         user = find_user(session, name)
         assert user is not None
@@ -218,6 +222,7 @@ def test_an_ioc_operator_sees_exactly_its_area_in_the_callbacks(
     with acting_as(server, principal):
         mine = ioc_page.refresh_at(NOW, None, "IOC-XH", "vi")
         assert "Khói Đà Lạt" in dump(mine["incidents"]) and "CAM-DL" in dump(mine["cameras"])
+        assert '"data-total": "1"' in dump(mine["cases"])  # the area's open case, not Bảo Lộc's
         for forged in ("IOC-672", "IOC-673", "IOC-68", "x' OR 1=1"):
             answer = ioc_page.refresh_at(NOW, None, forged, "vi")
             assert DENIED in dump(answer["title"]) and "Bảo Lộc" not in dump(answer)
