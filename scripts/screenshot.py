@@ -39,6 +39,7 @@ from ioc.digital.importer import seed_sample  # noqa: E402
 from ioc.geography.defaults import seed_default_units  # noqa: E402
 from ioc.reports.categories import read_categories, seed_categories  # noqa: E402
 from ioc.sim.dossier_history import backfill  # noqa: E402
+from ioc.sim.violations import seed_demo_violations  # noqa: E402
 from ioc.store import Store, open_store  # noqa: E402
 from ioc.store.cameras import read_camera_csv, upsert_cameras  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
@@ -83,6 +84,8 @@ PAGES: dict[str, tuple[str, str, Role]] = {
     "system": ("/system", "#system-worker-table tbody tr", Role.ADMIN),
     "digital": ("/chuyen-doi-so", ".cds-card .cds-number", Role.ADMIN),
     "iocs": ("/ioc", ".iocnet-row", Role.ADMIN),
+    "changes": ("/thay-doi", "#changes-queue [data-candidate-id]", Role.ADMIN),
+    "cases": ("/vu-viec", "[id^=cases-row-]", Role.ADMIN),
     "ioc": ("/ioc/IOC-672", "#iocpage-map .js-plotly-plot", Role.ADMIN),
 }
 SIZES = {"": (1920, 1080), "-phone": (390, 844)}  # file name suffix → viewport
@@ -344,6 +347,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = demo_store(Path(tmp))
         add_activity(store, Path(tmp))
+        seed_demo_violations(store, Path(tmp))  # the review queue and cases, made up
         settings = Settings(var_dir=Path(tmp))
         server = make_server("127.0.0.1", 0, create_app(settings, store).server, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -1,4 +1,5 @@
-"""Dossier and indicator imports through the real CLI: good files, bad files, Excel, reports."""
+"""Dossier imports through the real CLI: good files, bad files, Excel, reports (indicator values
+have their own import, `ioc digital import`: tests/integration/test_digital_store.py)."""
 
 from __future__ import annotations
 
@@ -105,17 +106,6 @@ def test_cli_dossiers_import_and_kpi_show(
     assert "2026-10 (post2025)" in shown and "Phường Xuân Hương" in shown
     with sqlite.session() as session:
         assert session.scalar(select(func.count()).select_from(Dossier)) == 2
-
-
-def test_cli_indicator_import_reports_every_bad_line(
-    tmp_path: Path, sqlite: Store, capsys: pytest.CaptureFixture[str]
-) -> None:
-    settings = Settings(var_dir=tmp_path)
-    text = "indicator,unit,period,value\nbts,68,2024,x\nbts,68,2024-13,1\nbts,68,2024,1\n"
-    args = build_parser_with_kpi().parse_args(["indicators", "import", str(write(tmp_path, text))])
-    assert args.handler(args, settings) == 1
-    err = capsys.readouterr().err
-    assert "line 2" in err and "line 3" in err
 
 
 def build_parser_with_kpi() -> argparse.ArgumentParser:
