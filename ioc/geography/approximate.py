@@ -32,7 +32,7 @@ script ``scripts/build_geography.py`` runs this once and writes the shipped file
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,9 @@ REACH_FLOOR = 0.3  # a commune's reach towards a side of its box counts at least
 REACH_DAMPING = 0.5
 STRETCH_MAX = 2.0  # a side is stretched at most this much (coasts, borders: the area fit wins)
 BOX_COVER_MIN = 0.8  # a ward's boxes covering less than this share of its area are wrong
+# Where boxes of communes of two or more of our wards overlap (and no neighbour's box):
+CONTESTED_CENTRE_WEIGHT = 0.0  # the box distance runs from the commune's own centre
+CONTESTED_CENTRE_PULL = 0.25  # weight of the plain distance to the centre (in box sizes)
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,7 @@ class _Sites:
     points: NDArray[np.float64]
     boxes: NDArray[np.float64]
     ward_radius: NDArray[np.float64]
+    ward: NDArray[np.int64]  # index of our site's 2025 ward, -1 for the neighbours
     scale: NDArray[np.float64]
     real: NDArray[np.bool_]  # the box is the package's, not made up
     stretch: NDArray[np.float64]  # per site and side (west, east, south, north)
@@ -211,10 +215,13 @@ class _Sites:
         real[: len(atoms)] = _check_ward_boxes(atoms, points, boxes)
         radius = [math.sqrt((a.ward.area_km2 or DEFAULT_AREA_KM2) / math.pi) for a in atoms]
         ward_radius = np.array(radius + [math.inf] * len(theirs))
+        codes = sorted({a.ward.code for a in atoms})
+        ward = np.array([codes.index(a.ward.code) for a in atoms] + [-1] * len(theirs))
         return cls(
             points,
             boxes,
             ward_radius,
+            ward,
             np.ones(len(points)),
             real,
             np.ones((len(points), 4)),
@@ -314,18 +321,20 @@ def _assign(
     return _owners(grid, sites)
 
 
-def _ellipse_centres(sites: _Sites) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Each site's ellipse centre: between its commune centre and its box's centre."""
-    boxes, w = sites.boxes, BOX_CENTRE_WEIGHT
+def _ellipse_centres(
+    sites: _Sites, w: float = BOX_CENTRE_WEIGHT
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each site's ellipse centre: between its commune centre (``w`` 0) and its box's (1)."""
+    boxes = sites.boxes
     cx = (boxes[:, 0] + boxes[:, 2]) / 2 * w + sites.points[:, 0] * (1 - w)
     cy = (boxes[:, 1] + boxes[:, 3]) / 2 * w + sites.points[:, 1] * (1 - w)
     return cx, cy
 
 
-def _extents(sites: _Sites) -> NDArray[np.float64]:
+def _extents(sites: _Sites, w: float = BOX_CENTRE_WEIGHT) -> NDArray[np.float64]:
     """Per site, how far its box reaches from the ellipse centre: west, east, south, north."""
     boxes = sites.boxes
-    cx, cy = _ellipse_centres(sites)
+    cx, cy = _ellipse_centres(sites, w)
     tiny = 0.05 * np.minimum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) / 2
     sides = [cx - boxes[:, 0], boxes[:, 2] - cx, cy - boxes[:, 1], boxes[:, 3] - cy]
     return np.column_stack([np.maximum(side, tiny) for side in sides]).astype(np.float64)
@@ -354,27 +363,56 @@ def _owners(grid: _Grid, sites: _Sites) -> NDArray[np.int64]:
     The box distance runs from 0 at the site's ellipse centre to 1 on each side of its box
     (each of the four half-axes measured separately, so an off-centre commune still ends at
     its box), stretched per side by :func:`_reach`, combined with a ``NORM_POWER`` norm.
+    Where the boxes of communes of two or more of our wards overlap (and no neighbouring
+    province's), the ward is contested: there the distance runs from the commune's own
+    centre (``CONTESTED_CENTRE_WEIGHT``) and is blended geometrically with the plain
+    distance to that centre in units of the box's size (``CONTESTED_CENTRE_PULL``).
     """
     centres = grid.centres()
     boxes = sites.boxes
-    cx, cy = _ellipse_centres(sites)
-    extents = _extents(sites) * sites.stretch
-    west, east, south, north = (extents[:, k] for k in range(4))
+    plain = _box_distance(sites, BOX_CENTRE_WEIGHT)
+    own = _box_distance(sites, CONTESTED_CENTRE_WEIGHT)
+    size = np.sqrt((boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]))
+    pull = CONTESTED_CENTRE_PULL
+    ours = sites.ward >= 0
     out = np.empty(len(centres), dtype=np.int64)
     for start in range(0, len(centres), CHUNK):
         px = centres[start : start + CHUNK, 0:1]
         py = centres[start : start + CHUNK, 1:2]
         inside = (px >= boxes[:, 0]) & (px <= boxes[:, 2]) & (py >= boxes[:, 1])
         inside &= py <= boxes[:, 3]
-        fx = np.where(px < cx, (cx - px) / west, (px - cx) / east)
-        fy = np.where(py < cy, (cy - py) / south, (py - cy) / north)
-        distance = (fx**NORM_POWER + fy**NORM_POWER) ** (1 / NORM_POWER)
         nearest = np.hypot(px - sites.points[:, 0], py - sites.points[:, 1])
+        mine = inside & ours
+        first = np.where(mine, sites.ward, np.iinfo(np.int64).max).min(axis=1)
+        last = np.where(mine, sites.ward, -1).max(axis=1)
+        contested = (first < last) & ~(inside & ~ours).any(axis=1)
+        distance = plain(px, py)
+        if contested.any():
+            blended = own(px[contested], py[contested]) ** (1 - pull)
+            blended *= np.maximum(nearest[contested] / size, 1e-9) ** pull
+            distance[contested] = blended
         best = np.argmin(np.where(inside, distance / sites.scale, np.inf), axis=1)
         free = ~inside.any(axis=1)
         best[free] = np.argmin(nearest[free] / sites.scale, axis=1)
         out[start : start + CHUNK] = best
     return out
+
+
+def _box_distance(
+    sites: _Sites, w: float
+) -> Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]]:
+    """The box distance of pixels (columns) to every site (rows), from ellipse centres at
+    ``w`` between the commune centre and its box's centre, stretched by the reach."""
+    cx, cy = _ellipse_centres(sites, w)
+    extents = _extents(sites, w) * sites.stretch
+    west, east, south, north = (extents[:, k] for k in range(4))
+
+    def distance(px: NDArray[np.float64], py: NDArray[np.float64]) -> NDArray[np.float64]:
+        fx = np.where(px < cx, (cx - px) / west, (px - cx) / east)
+        fy = np.where(py < cy, (cy - py) / south, (py - cy) / north)
+        return np.asarray((fx**NORM_POWER + fy**NORM_POWER) ** (1 / NORM_POWER))
+
+    return distance
 
 
 def _pin_centres(

@@ -8,14 +8,21 @@ import numpy as np
 from ioc.geography import approximate as approx
 
 
-def _sites(boxes: list[tuple[float, float, float, float]]) -> approx._Sites:
+def _sites(
+    boxes: list[tuple[float, float, float, float]],
+    points: list[tuple[float, float]] | None = None,
+    wards: list[int] | None = None,
+) -> approx._Sites:
+    """Sites with these boxes, centred in them unless ``points`` says otherwise, all of
+    one ward unless ``wards`` says otherwise (-1: a neighbouring province's commune)."""
     box = np.array(boxes, dtype=float)
-    points = np.column_stack([(box[:, 0] + box[:, 2]) / 2, (box[:, 1] + box[:, 3]) / 2])
+    centres = np.column_stack([(box[:, 0] + box[:, 2]) / 2, (box[:, 1] + box[:, 3]) / 2])
     count = len(boxes)
     return approx._Sites(
-        points,
+        centres if points is None else np.array(points, dtype=float),
         box,
         np.full(count, 5.0),
+        np.array(wards or [0] * count),
         np.ones(count),
         np.ones(count, dtype=bool),
         np.ones((count, 4)),
@@ -49,3 +56,24 @@ def test_a_commune_cut_short_of_its_east_side_is_stretched_east() -> None:
     assert (after == 0).sum() > (before == 0).sum()
     centres = grid.centres()
     assert (centres[after == 0, 0] <= 8.0).all() and (centres[after == 1, 0] >= 2.0).all()
+
+
+def test_a_contested_overlap_is_measured_from_the_communes_own_centres() -> None:
+    """Two overlapping boxes whose communes' centres lie towards the other's box. In one
+    ward, the half-way ellipse centres decide and the pixel at the west commune's centre
+    goes east; when the communes belong to different wards (the overlap is contested) the
+    distance runs from each commune's own centre, so it stays with its commune. A
+    neighbouring province's box (ward -1) does not make an overlap contested."""
+    grid = _grid(16, 4)
+    boxes = [(0.0, 0.0, 10.0, 4.0), (4.0, 0.0, 16.0, 4.0)]
+    points = [(8.5, 2.5), (6.5, 2.5)]
+    at_west_centre = int(np.flatnonzero((grid.cols == 8) & (grid.rows == 2))[0])
+    one_ward = approx._owners(grid, _sites(boxes, points, [0, 0]))
+    two_wards = approx._owners(grid, _sites(boxes, points, [0, 1]))
+    neighbour = approx._owners(grid, _sites(boxes, points, [0, -1]))
+    assert one_ward[at_west_centre] == 1
+    assert two_wards[at_west_centre] == 0
+    assert (neighbour == one_ward).all()
+    centres = grid.centres()
+    for owner in (one_ward, two_wards, neighbour):  # never outside the owner's box
+        assert (centres[owner == 0, 0] <= 10.0).all() and (centres[owner == 1, 0] >= 4.0).all()
