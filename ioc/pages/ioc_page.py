@@ -11,7 +11,7 @@ IOC's scope is inside its own.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import dash
@@ -38,9 +38,9 @@ from ioc.pages.kpi_cache import (
     series,
     unit_metrics,
 )
-from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
+from ioc.pages.overview_map import empty_figure
 from ioc.pages.panels import cards, incident_queue, updated_text
-from ioc.pages.unit import MAP_PX, TREND_MONTHS, unit_lists
+from ioc.pages.unit import TREND_MONTHS, read_area
 from ioc.pages.unit_views import camera_grid, index_context, kpi_strip, report_list
 from ioc.store.units import ioc_key
 from ioc.timeutil import utcnow
@@ -207,31 +207,13 @@ def _read(
     old, new_version, changed = versions
     key = ioc_key(ioc.code)
     first = not isinstance(old, dict)
-    parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras"}
     today = map_data.local_today(now)
     members = set(ioc.area)
     current = [a for a in map_data.load_areas(session, today).current if a.code in members]
-    data = map_data.read_map_data(
-        session,
-        now,
-        lang,
-        areas=map_data.Areas(current, []),
-        metric="total",
-        parts=parts | {"incidents"},
-        layers=None,
-        unit=key,
-        versions=new_version,
+    area = read_area(
+        session, now, lang, areas=map_data.Areas(current, []), key=key, versions=versions
     )
-    figure: Any = (
-        build_map(data, lang, size_px=MAP_PX, legend=False)
-        if first
-        else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
-    )
-    days = current_settings().retention.snapshot_days or feeds.SNAPSHOT_DAYS
-    cameras = [s.id for s in data.states]
-    snapshots, items = unit_lists(
-        session, key, cameras, new_version, (now, now - timedelta(days=days))
-    )
+    data, figure, snapshots, items = area.data, area.figure, area.snapshots, area.items
     summary = map_data.summary_cards(session, now, data.states, lang, key, versions=new_version)
     return {
         "figure": figure,

@@ -7,6 +7,7 @@ it has, and re-reads only what moved; the map gets patches of the changed layers
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +28,7 @@ from ioc.pages.access import denied, viewer
 from ioc.pages.case_views import counts_table
 from ioc.pages.kpi_area import unit_index
 from ioc.pages.kpi_cache import group_keys, metric_name, metric_of, series, unit_metrics
-from ioc.pages.overview_map import LAYER_NAMES, build_map, empty_figure, layer_patch
+from ioc.pages.overview_map import LAYER_NAMES, MapData, build_map, empty_figure, layer_patch
 from ioc.pages.panels import cards, incident_queue, updated_text
 from ioc.pages.states import failed, only
 from ioc.pages.unit_views import camera_grid, index_context, kpi_strip, report_list
@@ -161,33 +162,21 @@ def refresh_at(
         if not changed:
             return only(OUTPUTS, updated=updated_text(now, lang))
         first = not isinstance(version, dict)
-        parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras"}
-        areas = map_data.Areas([unit], [])
-        data = map_data.read_map_data(
+        area = read_area(
             session,
             now,
             lang,
-            areas=areas,
-            metric="total",
-            parts=parts | {"incidents"},
-            layers=None,
-            unit=code,
-            versions=new_version,
+            areas=map_data.Areas([unit], []),
+            key=code,
+            versions=(version, new_version, changed),
         )
-        figure: Any = (
-            build_map(data, lang, size_px=MAP_PX, legend=False)
-            if first
-            else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
-        )
+        data, figure = area.data, area.figure
         summary = cards(
             map_data.summary_cards(session, now, data.states, lang, code, versions=new_version),
             "unit-card",
         )
         kpis = kpi_view(session, now, code, lang) if first or "kpi" in changed else skip
-        days = current_settings().retention.snapshot_days or feeds.SNAPSHOT_DAYS
-        since = now - timedelta(days=days)  # older snapshot files are gone from disk
-        cameras = [s.id for s in data.states]
-        snapshots, items = unit_lists(session, code, cameras, new_version, (now, since))
+        snapshots, items = area.snapshots, area.items
         categories = feeds.category_names(session, lang)
         reports = report_list(items, categories, now, lang)
     return {
@@ -203,6 +192,55 @@ def refresh_at(
         "version": new_version,
         "updated": updated_text(now, lang),
     }
+
+
+@dataclass(frozen=True)
+class AreaRead:
+    """What a unit's or an IOC's page reads for its area: the map's data and figure (whole
+    on the first fill, a patch of the changed layers after), the cameras' latest snapshots
+    and the open reports."""
+
+    data: MapData
+    figure: Any
+    snapshots: dict[str, str]
+    items: list[feeds.ReportItem]
+
+
+def read_area(
+    session: Session,
+    now: datetime,
+    lang: str,
+    *,
+    areas: map_data.Areas,
+    key: str,
+    versions: tuple[dict[str, str] | None, dict[str, str], set[str]],
+) -> AreaRead:
+    """Read ``areas`` for the scope ``key`` (a unit code or an IOC's key): all of it on the
+    first fill, then only the feeds in ``changed``."""
+    old, new_version, changed = versions
+    first = not isinstance(old, dict)
+    parts = set(LAYER_NAMES) | {"areas"} if first else changed | {"cameras"}
+    data = map_data.read_map_data(
+        session,
+        now,
+        lang,
+        areas=areas,
+        metric="total",
+        parts=parts | {"incidents"},
+        layers=None,
+        unit=key,
+        versions=new_version,
+    )
+    figure: Any = (
+        build_map(data, lang, size_px=MAP_PX, legend=False)
+        if first
+        else layer_patch(data, lang, [n for n in LAYER_NAMES if n in changed])
+    )
+    days = current_settings().retention.snapshot_days or feeds.SNAPSHOT_DAYS
+    since = now - timedelta(days=days)  # older snapshot files are gone from disk
+    cameras = [s.id for s in data.states]
+    snapshots, items = unit_lists(session, key, cameras, new_version, (now, since))
+    return AreaRead(data, figure, snapshots, items)
 
 
 _LISTS: cache.Cache[tuple[dict[str, str], list[feeds.ReportItem]]] = cache.register(
