@@ -16,9 +16,8 @@ from ioc.connectors.sinks import UnknownTargetError
 from ioc.connectors.sources import SourcesFileError
 from ioc.runtime import Orchestrator
 from ioc.store import open_store
+from ioc.store.cli_support import schema_missing
 from ioc.subcommand import add_command
-
-NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: run `ioc db upgrade` first ({})"
 
 
 def register(subparsers: Any) -> None:
@@ -86,7 +85,7 @@ def connectors_run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Lỗi / error: {exc}", file=sys.stderr)
         return 2
     except (OperationalError, ProgrammingError) as exc:
-        print(NO_SCHEMA.format(str(exc.orig).splitlines()[0]), file=sys.stderr)
+        print(schema_missing(exc), file=sys.stderr)
         return 1
     finally:
         store.dispose()
@@ -97,7 +96,7 @@ def connectors_status(_args: argparse.Namespace, settings: Settings) -> int:
     try:
         rows = state.source_rows(store)
     except (OperationalError, ProgrammingError) as exc:
-        print(NO_SCHEMA.format(str(exc.orig).splitlines()[0]), file=sys.stderr)
+        print(schema_missing(exc), file=sys.stderr)
         return 1
     finally:
         store.dispose()
@@ -118,7 +117,7 @@ def connectors_dead_letters(args: argparse.Namespace, settings: Settings) -> int
     try:
         rows = state.dead_letters(store, args.source, args.limit)
     except (OperationalError, ProgrammingError) as exc:
-        print(NO_SCHEMA.format(str(exc.orig).splitlines()[0]), file=sys.stderr)
+        print(schema_missing(exc), file=sys.stderr)
         return 1
     finally:
         store.dispose()

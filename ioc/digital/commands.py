@@ -13,8 +13,9 @@ from ioc.config import Settings
 from ioc.digital.catalogue import CATALOGUE_FILE, CatalogueError, read_catalogue
 from ioc.digital.importer import ValueFileError, import_values
 from ioc.digital.values import Outcome
-from ioc.kpi.commands import NO_SCHEMA, progress_bar
+from ioc.kpi.commands import progress_bar
 from ioc.store import open_store
+from ioc.store.cli_support import schema_missing
 from ioc.subcommand import add_command
 
 HELP_FILE = (
@@ -62,7 +63,7 @@ def digital_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 1
     except (OperationalError, ProgrammingError) as exc:
-        print(NO_SCHEMA.format(str(exc.orig).splitlines()[0]), file=sys.stderr)
+        print(schema_missing(exc), file=sys.stderr)
         return 1
     finally:
         store.dispose()

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import date
 from typing import Any
-
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from ioc.config import Settings
 from ioc.geography.boundary_files import read_boundary_file
 from ioc.geography.compare import compare_with_store, print_comparison
 from ioc.geography.defaults import refresh_default_units, seed_default_units
 from ioc.geography.importer import LEVELS, UnitImportError, import_units
-from ioc.store import Store, open_store
+from ioc.store import Store
+from ioc.store.cli_support import with_store
 from ioc.store.units import LEVEL_RANK, UnitRecord, place_at, units_valid_at
 from ioc.subcommand import add_command
-
-NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: chạy / run `ioc db upgrade` first ({})"
 
 
 def register(subparsers: Any) -> None:
@@ -100,18 +96,6 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from exc
 
 
-def _with_store(settings: Settings, work: Callable[[Store], int]) -> int:
-    """Run ``work`` on the configured store; a missing schema is reported, not raised."""
-    store = open_store(settings.database_url)
-    try:
-        return work(store)
-    except (OperationalError, ProgrammingError) as exc:
-        print(NO_SCHEMA.format(str(exc.orig).splitlines()[0]), file=sys.stderr)
-        return 1
-    finally:
-        store.dispose()
-
-
 def _read(args: argparse.Namespace) -> list[UnitRecord] | None:
     """The file's checked records, or None after printing why not."""
     try:
@@ -149,7 +133,7 @@ def units_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 0
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)
 
 
 def units_compare(args: argparse.Namespace, settings: Settings) -> int:
@@ -163,7 +147,7 @@ def units_compare(args: argparse.Namespace, settings: Settings) -> int:
         print_comparison(comparison, args.show)
         return 0
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)
 
 
 def units_seed(args: argparse.Namespace, settings: Settings) -> int:
@@ -182,7 +166,7 @@ def units_seed(args: argparse.Namespace, settings: Settings) -> int:
             print("Bảng đơn vị đã có dữ liệu / units already present: nothing seeded")
         return 0
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)
 
 
 def units_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -197,7 +181,7 @@ def units_list(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(units)} đơn vị / units valid on {at} (~ = ranh giới gần đúng / approximate)")
         return 0
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)
 
 
 def units_locate(args: argparse.Namespace, settings: Settings) -> int:
@@ -217,4 +201,4 @@ def units_locate(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{unit.level:<8}  {unit.code:>6}  {unit.name}  (gần nhất / nearest unit)")
         return 0
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)

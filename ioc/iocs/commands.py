@@ -5,21 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
-
 from ioc.config import Settings
 from ioc.iocs.registry import IocFileError, IocInfo, list_iocs, read_file, store_rows
 from ioc.iocs.rows import OPTIONAL, REQUIRED
-from ioc.store import Store, open_store
+from ioc.store import Store
+from ioc.store.cli_support import with_store
 from ioc.subcommand import add_command
 
-NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: run `ioc db upgrade` first ({})"
 KIND_VI = {"province": "tỉnh", "unit": "địa phương", "department": "sở, ngành"}
 
 
@@ -44,17 +41,6 @@ def register(subparsers: Any) -> None:
     show.set_defaults(handler=iocs_list)
 
 
-def _with_store(settings: Settings, work: Callable[[Store], int]) -> int:
-    store = open_store(settings.database_url)
-    try:
-        return work(store)
-    except (OperationalError, ProgrammingError) as exc:
-        print(NO_SCHEMA.format(str(exc.orig).splitlines()[0]), file=sys.stderr)
-        return 1
-    finally:
-        store.dispose()
-
-
 def _problems(exc: IocFileError) -> int:
     print("Lỗi, không nhập gì / errors, nothing imported:", file=sys.stderr)
     for problem in exc.problems:
@@ -77,7 +63,7 @@ def iocs_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(rows)} IOC: {new} mới / new, {updated} cập nhật / updated")
         return 0
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)
 
 
 def iocs_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -94,7 +80,7 @@ def iocs_list(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(iocs)} IOC; khu vực tính theo / areas as of {at}")
         return 0
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)
 
 
 def _line(ioc: IocInfo) -> str:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from ioc.config import Settings
@@ -19,10 +18,9 @@ from ioc.kpi.importer import ImportFileError, ImportReport, import_dossiers
 from ioc.kpi.periods import ERAS, Period, era_day
 from ioc.kpi.ranking import AreaKpi, KpiTable, area_kpi, compute_table, unit_names
 from ioc.kpi.weights import default_weights
-from ioc.store import Store, open_store
+from ioc.store import Store
+from ioc.store.cli_support import with_store
 from ioc.subcommand import add_command
-
-NO_SCHEMA = "Chưa có bảng dữ liệu / the tables do not exist: run `ioc db upgrade` first ({})"
 
 
 def register(subparsers: Any) -> None:
@@ -48,17 +46,6 @@ def register(subparsers: Any) -> None:
     cat_import = add_command(cat, "import", "Nhập CSV/Excel theo đơn vị và kỳ / import a file")
     cat_import.add_argument("file", type=Path, help="CSV or .xlsx (see docs/kpi.md)")
     cat_import.set_defaults(handler=catalogue_import)
-
-
-def _with_store(settings: Settings, work: Callable[[Store], int]) -> int:
-    store = open_store(settings.database_url)
-    try:
-        return work(store)
-    except (OperationalError, ProgrammingError) as exc:
-        print(NO_SCHEMA.format(str(exc.orig).splitlines()[0]), file=sys.stderr)
-        return 1
-    finally:
-        store.dispose()
 
 
 def progress_bar(stream: TextIO | None = None, width: int = 30) -> Callable[[int, int], None]:
@@ -101,7 +88,7 @@ def dossiers_import(args: argparse.Namespace, settings: Settings) -> int:
         print_report(report)
         return 0 if not report.rejected else 3
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)
 
 
 def format_table(table: KpiTable) -> str:
@@ -176,7 +163,7 @@ def kpi_show(args: argparse.Namespace, settings: Settings) -> int:
         print(text)
         return 0
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)
 
 
 def kpi_weights(args: argparse.Namespace, _settings: Settings) -> int:
@@ -209,4 +196,4 @@ def catalogue_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Đã nhập {count} thủ tục / imported {count} procedures from {args.file}")
         return 0
 
-    return _with_store(settings, work)
+    return with_store(settings.database_url, work)
