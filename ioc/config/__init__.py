@@ -23,7 +23,6 @@ from typing import Any, Literal
 import yaml
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -44,6 +43,7 @@ from ioc.config.connectors import ConnectorSettings
 from ioc.config.incidents import IncidentSettings
 from ioc.config.reports import ReportsSettings
 from ioc.config.scene_change import SceneChangeSettings
+from ioc.config.section import Section as Section  # every room's sections subclass it
 from ioc.secret_files import SECRETS_ENV, SecretFiles, read_secret_files
 
 ENV_PREFIX = "IOC_"
@@ -53,12 +53,6 @@ _YAML_FILE: ContextVar[str | None] = ContextVar("ioc_yaml_file", default=None)
 _SECRETS: ContextVar[SecretFiles | None] = ContextVar("ioc_secret_files", default=None)
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
-
-
-class Section(BaseModel):
-    """A settings section: unknown keys are errors, values are checked on assignment."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class DatabaseSettings(Section):

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import Field, SecretStr
+
+from ioc.config.section import Section
 
 MIN_KEY_BYTES = 16
 DEFAULT_ANCHOR_FILE = "audit_anchor.jsonl"  # under var_dir
 ANCHOR_KEY_FILE = "audit_anchor_key"  # under var_dir: the key python app.py makes for itself
 
 
-class AuditSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
+class AuditSettings(Section):
     anchor_file: str = Field(
         "",
         description="Append-only file of signed checkpoints of the audit chain; empty: "

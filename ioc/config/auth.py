@@ -15,8 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 
+from ioc.config.section import Section
 from ioc.file_links import FileLinks
 
 
@@ -32,14 +33,8 @@ class Lifetimes:
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-class AuthSettings(BaseModel):
-    """Cookies, session lifetimes, sign-in rate limits, single sign-on and the metrics token.
-
-    Same rules as ``ioc.config.Section`` (unknown keys rejected) without importing
-    ``ioc.config``, so that ``ioc.config`` can import this class without a cycle.
-    """
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+class AuthSettings(Section):
+    """Cookies, session lifetimes, sign-in rate limits, single sign-on and the metrics token."""
 
     cookie_secure: Literal["auto", "true", "false"] = Field(
         "auto",

@@ -6,17 +6,17 @@ docs/connectors.md); these settings say where that file is and how hard to try.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from ioc.config.section import Section
 
 
-class ConnectorSettings(BaseModel):
+class ConnectorSettings(Section):
     """Where the sources are declared, how often they are polled and how errors are retried.
 
     Like every section of :mod:`ioc.config` (not imported here, which imports this):
     unknown keys are errors, values are checked on assignment.
     """
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     sources_file: str = Field(
         "",

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from ioc.config.section import Section
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 DEFAULT_ESCALATION = {"critical": 2.0, "high": 5.0, "medium": 15.0, "low": 60.0}
 
 
-class IncidentSettings(BaseModel):
+class IncidentSettings(Section):
     """Grouping, escalation and delivery of incidents and field-staff alerts.
 
     Like every section of :mod:`ioc.config` (not imported here, which imports this):
     unknown keys are errors, values are checked on assignment.
     """
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     poll_interval_s: float = Field(0.2, gt=0, le=10, description="Store polling interval.")
     cooldown_s: float = Field(

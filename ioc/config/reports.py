@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from ioc.config.section import Section
 
 
-class ReportsSettings(BaseModel):
-    """Uploads, the Open311 API, the SLA calendar, duplicates and the map layer.
-
-    Same rules as ``ioc.config.Section`` (unknown keys rejected), without importing
-    ``ioc.config``, so that ``ioc.config`` can import this class without a cycle.
-    """
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+class ReportsSettings(Section):
+    """Uploads, the Open311 API, the SLA calendar, duplicates and the map layer."""
 
     uploads_subdir: str = Field("uploads", description="Under var_dir: re-encoded report photos.")
     max_upload_bytes: int = Field(

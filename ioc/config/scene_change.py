@@ -8,13 +8,9 @@ far ridge see a house at very different sizes.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class Section(BaseModel):
-    """Unknown keys are errors, values are checked on assignment (as every section)."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+from ioc.config.section import Section
 
 
 class SceneCameraSettings(Section):
