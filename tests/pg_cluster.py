@@ -17,6 +17,8 @@ from sqlalchemy import create_engine, text
 from testkit.helpers import free_port
 
 BIN = Path(os.environ.get("IOC_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+# runuser lives in sbin, which a login shell's PATH may leave out
+RUNUSER = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
 
 
 def cluster_missing() -> str:
@@ -27,6 +29,8 @@ def cluster_missing() -> str:
         pwd.getpwnam("postgres")
     except KeyError:
         return "no postgres system user to run a cluster as"
+    if RUNUSER is None:
+        return "runuser (util-linux) not found, in PATH or /usr/sbin, /sbin"
     return ""
 
 
@@ -44,7 +48,7 @@ class PostgresCluster:
         self._as_postgres(BIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust")
 
     def _as_postgres(self, *command: object) -> None:
-        args = ["runuser", "-u", "postgres", "--", *map(str, command)]
+        args = [str(RUNUSER), "-u", "postgres", "--", *map(str, command)]
         subprocess.run(args, check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
