@@ -4,6 +4,9 @@
 # benchmark's H.264 streams). Sourced by scripts/test.sh.
 # On Debian as root it installs what is missing; elsewhere it says what to install.
 
+# runuser, pg_ctlcluster and apt's helpers live in sbin, which a login shell's PATH may leave out.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
+
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 warn() { printf '\033[1;33m!!\033[0m %s\n' "$*" >&2; }
 
