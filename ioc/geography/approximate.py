@@ -14,10 +14,11 @@ pixels) in a local plane in kilometres:
    between the commune's centre and its box's centre and 1 on each side of the box (the
    four half-axes measured separately). The neighbouring provinces' old communes compete
    for the border strip, so the border falls between their boxes and ours; pixels in no
-   box go to the nearest centre. A ward's boxes that together cover less than
+   box go to the nearest centre. Every commune stays inside its old district's box (the
+   package's district boxes are accurate). A ward's boxes that together cover less than
    ``BOX_COVER_MIN`` of its official area are wrong and replaced by squares sized from it;
 3. a few rounds fit the sizes and shapes: each ward's communes are scaled so the ward gets
-   about its official area, and - since a bounding box touches its polygon on all four
+   about its official area (``official_areas`` corrects six of the package's), and - since a bounding box touches its polygon on all four
    sides - a commune whose pixels fall short of a side of its own box is stretched
    towards that side (at most ``STRETCH_MAX``);
    the ground around each ward's registry centre (``WARD_CORE`` of its radius) stays
@@ -52,6 +53,7 @@ from ioc.geography.cells import (
 )
 from ioc.geography.dataset import Place
 from ioc.geography.defaults import OldEraFacts, district_of
+from ioc.geography.official_areas import with_official_areas
 
 RESOLUTION_KM = 0.5
 NEIGHBOUR_MARGIN_DEG = 0.6
@@ -74,6 +76,7 @@ BOX_COVER_MIN = 0.8  # a ward's boxes covering less than this share of its area 
 # Where boxes of communes of two or more of our wards overlap (and no neighbour's box):
 CONTESTED_CENTRE_WEIGHT = 0.0  # the box distance runs from the commune's own centre
 CONTESTED_CENTRE_PULL = 0.25  # weight of the plain distance to the centre (in box sizes)
+DISTRICT_BOX_MARGIN_KM = 0.0  # a commune stays inside its old district's box, widened by this
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ class Cell:
 
 def build_cells(province_code: str, resolution_km: float = RESOLUTION_KM) -> list[Cell]:
     """The approximate cells of a post-2025 province, deterministic (about a minute)."""
-    wards = dataset.wards_2025(province_code)
+    wards = with_official_areas(dataset.wards_2025(province_code))
     plane = LocalPlane(
         sum(w.lon for w in wards) / len(wards), sum(w.lat for w in wards) / len(wards)
     )
@@ -194,6 +197,7 @@ class _Sites:
     scale: NDArray[np.float64]
     real: NDArray[np.bool_]  # the box is the package's, not made up
     stretch: NDArray[np.float64]  # per site and side (west, east, south, north)
+    district_boxes: NDArray[np.float64]  # the old district's box (widened), NaN: none known
 
     @classmethod
     def of(
@@ -217,6 +221,7 @@ class _Sites:
         ward_radius = np.array(radius + [math.inf] * len(theirs))
         codes = sorted({a.ward.code for a in atoms})
         ward = np.array([codes.index(a.ward.code) for a in atoms] + [-1] * len(theirs))
+        communes = [a.commune for a in atoms] + list(neighbours)
         return cls(
             points,
             boxes,
@@ -225,7 +230,32 @@ class _Sites:
             np.ones(len(points)),
             real,
             np.ones((len(points), 4)),
+            _district_boxes(communes, points, plane),
         )
+
+
+def _district_boxes(
+    communes: Sequence[dataset.LegacyCommune], points: NDArray[np.float64], plane: LocalPlane
+) -> NDArray[np.float64]:
+    """Per site, its old district's box in the km plane widened by ``DISTRICT_BOX_MARGIN_KM``
+    (NaN where unknown). A district lies inside its box, so its communes do too. A box that
+    misses the centre of one of the district's communes is wrong and not used (the package
+    gives the merged Huyện Đạ Huoai of 2024 the box of the old Đạ Huoai alone)."""
+    out = np.full((len(communes), 4), np.nan)
+    members: dict[tuple[str, str], list[int]] = {}
+    for index, commune in enumerate(communes):
+        members.setdefault((commune.province_code, commune.place.parent), []).append(index)
+    for indices in members.values():
+        bbox = communes[indices[0]].district_bbox
+        if bbox is None:
+            continue
+        x0, y0 = plane.to_km(bbox[0], bbox[1])
+        x1, y1 = plane.to_km(bbox[2], bbox[3])
+        xs, ys = points[indices, 0], points[indices, 1]
+        if ((xs >= x0) & (xs <= x1) & (ys >= y0) & (ys <= y1)).all():
+            margin = DISTRICT_BOX_MARGIN_KM
+            out[indices] = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+    return out
 
 
 def _check_ward_boxes(
@@ -258,9 +288,7 @@ def _eligible(
     inside = shapely.intersects_xy(outline, centres[:, 0], centres[:, 1])
     for start in range(0, len(centres), CHUNK):
         part = slice(start, start + CHUNK)
-        px, py = centres[part, 0:1], centres[part, 1:2]
-        boxed = (px >= boxes[:, 0]) & (px <= boxes[:, 2]) & (py >= boxes[:, 1])
-        inside[part] |= (boxed & (py <= boxes[:, 3])).any(axis=1)
+        inside[part] |= _within(boxes, centres[part, 0:1], centres[part, 1:2]).any(axis=1)
     return np.asarray(inside)
 
 
@@ -367,6 +395,8 @@ def _owners(grid: _Grid, sites: _Sites) -> NDArray[np.int64]:
     province's), the ward is contested: there the distance runs from the commune's own
     centre (``CONTESTED_CENTRE_WEIGHT``) and is blended geometrically with the plain
     distance to that centre in units of the box's size (``CONTESTED_CENTRE_PULL``).
+    A commune only competes inside its old district's box (:func:`_district_boxes`), unless
+    no commune's district box holds the pixel.
     """
     centres = grid.centres()
     boxes = sites.boxes
@@ -379,8 +409,8 @@ def _owners(grid: _Grid, sites: _Sites) -> NDArray[np.int64]:
     for start in range(0, len(centres), CHUNK):
         px = centres[start : start + CHUNK, 0:1]
         py = centres[start : start + CHUNK, 1:2]
-        inside = (px >= boxes[:, 0]) & (px <= boxes[:, 2]) & (py >= boxes[:, 1])
-        inside &= py <= boxes[:, 3]
+        in_district = _within(sites.district_boxes, px, py, unknown=True)
+        inside = _within(boxes, px, py) & in_district
         nearest = np.hypot(px - sites.points[:, 0], py - sites.points[:, 1])
         mine = inside & ours
         first = np.where(mine, sites.ward, np.iinfo(np.int64).max).min(axis=1)
@@ -393,9 +423,25 @@ def _owners(grid: _Grid, sites: _Sites) -> NDArray[np.int64]:
             distance[contested] = blended
         best = np.argmin(np.where(inside, distance / sites.scale, np.inf), axis=1)
         free = ~inside.any(axis=1)
-        best[free] = np.argmin(nearest[free] / sites.scale, axis=1)
+        nowhere = ~in_district.any(axis=1, keepdims=True)
+        allowed = np.where(in_district | nowhere, nearest, np.inf)
+        best[free] = np.argmin(allowed[free] / sites.scale, axis=1)
         out[start : start + CHUNK] = best
     return out
+
+
+def _within(
+    boxes: NDArray[np.float64],
+    px: NDArray[np.float64],
+    py: NDArray[np.float64],
+    unknown: bool = False,
+) -> NDArray[np.bool_]:
+    """Pixels (a column) inside each box (a row of min x, min y, max x, max y); a NaN box
+    counts as ``unknown``."""
+    inside = (px >= boxes[:, 0]) & (px <= boxes[:, 2]) & (py >= boxes[:, 1]) & (py <= boxes[:, 3])
+    if unknown:
+        inside |= np.isnan(boxes[:, 0])
+    return np.asarray(inside)
 
 
 def _box_distance(

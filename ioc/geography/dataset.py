@@ -121,12 +121,14 @@ def predecessors_2025(province_key: str) -> dict[str, tuple[str, ...]]:
 @dataclass(frozen=True)
 class LegacyCommune:
     """An old commune with the bounding box the package gives it (None when it only has its
-    district's box, i.e. the package does not really know the commune's extent)."""
+    district's box, i.e. the package does not really know the commune's extent), and its
+    district's box."""
 
     place: Place
     province_key: str
     province_code: str
     bbox: tuple[float, float, float, float] | None
+    district_bbox: tuple[float, float, float, float] | None = None
 
 
 def legacy_communes_by_key(province_keys: Iterable[str]) -> dict[str, LegacyCommune]:
@@ -145,7 +147,8 @@ def legacy_communes_by_key(province_keys: Iterable[str]) -> dict[str, LegacyComm
     for r in rows:
         place = Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
         own_box = r[8] != r[9] and (r[3], r[4]) != (r[10], r[11])
-        out[place.key] = LegacyCommune(place, r[7], r[12], _bbox(r[8]) if own_box else None)
+        own = _bbox(r[8]) if own_box else None
+        out[place.key] = LegacyCommune(place, r[7], r[12], own, _bbox(r[9]))
     return out
 
 

@@ -12,9 +12,11 @@ def _sites(
     boxes: list[tuple[float, float, float, float]],
     points: list[tuple[float, float]] | None = None,
     wards: list[int] | None = None,
+    districts: list[tuple[float, float, float, float]] | None = None,
 ) -> approx._Sites:
     """Sites with these boxes, centred in them unless ``points`` says otherwise, all of
-    one ward unless ``wards`` says otherwise (-1: a neighbouring province's commune)."""
+    one ward unless ``wards`` says otherwise (-1: a neighbouring province's commune), with
+    no district box unless ``districts`` gives them (NaN: unknown)."""
     box = np.array(boxes, dtype=float)
     centres = np.column_stack([(box[:, 0] + box[:, 2]) / 2, (box[:, 1] + box[:, 3]) / 2])
     count = len(boxes)
@@ -26,6 +28,7 @@ def _sites(
         np.ones(count),
         np.ones(count, dtype=bool),
         np.ones((count, 4)),
+        np.array(districts, dtype=float) if districts else np.full((count, 4), np.nan),
     )
 
 
@@ -77,3 +80,44 @@ def test_a_contested_overlap_is_measured_from_the_communes_own_centres() -> None
     centres = grid.centres()
     for owner in (one_ward, two_wards, neighbour):  # never outside the owner's box
         assert (centres[owner == 0, 0] <= 10.0).all() and (centres[owner == 1, 0] >= 4.0).all()
+
+
+def test_a_commune_stays_inside_its_districts_box() -> None:
+    """The west commune's own box reaches x = 12 but its district's box ends at x = 6: no
+    pixel east of 6 goes to it, even where only its own box holds the pixel; ground in no
+    commune's box goes to the nearest commune whose district box holds it."""
+    grid = _grid(16, 4)
+    boxes = [(0.0, 0.0, 12.0, 4.0), (8.0, 0.0, 13.0, 4.0)]
+    districts = [(0.0, 0.0, 6.0, 4.0), (6.0, 0.0, 16.0, 4.0)]
+    points = [(3.0, 2.0), (10.5, 2.0)]
+    free = approx._owners(grid, _sites(boxes, points))
+    held = approx._owners(grid, _sites(boxes, points, districts=districts))
+    centres = grid.centres()
+    assert (centres[free == 0, 0] > 6.0).any()  # without the district box it spills over
+    assert (centres[held == 0, 0] <= 6.0).all()
+    assert (held[centres[:, 0] > 13.0] == 1).all()  # in no box: the nearest allowed commune
+    # a pixel that no commune's district box holds falls back to the nearest commune
+    nowhere = approx._owners(grid, _sites(boxes, points, districts=[districts[0]] * 2))
+    assert (nowhere[centres[:, 0] > 13.0] == 1).all()
+
+
+def test_a_district_box_missing_one_of_its_communes_is_not_used() -> None:
+    """The package gives the merged district of 2024 one old district's box: a box that
+    misses a member commune's centre is dropped for the whole district."""
+    from ioc.geography.cells import LocalPlane
+    from ioc.geography.dataset import LegacyCommune, Place
+
+    plane = LocalPlane(108.0, 11.5)
+    box = (107.9, 11.4, 108.1, 11.6)
+
+    def commune(code: str, lon: float, district: str) -> LegacyCommune:
+        place = Place(code, code, "Xã", lon, 11.5, district)
+        return LegacyCommune(place, "p", "68", None, box)
+
+    inside = [commune("1", 108.0, "682"), commune("2", 108.05, "682")]
+    outside = [commune("3", 108.0, "681"), commune("4", 108.3, "681")]
+    points = np.array([plane.to_km(c.place.lon, c.place.lat) for c in inside + outside])
+    boxes = approx._district_boxes(inside + outside, points, plane)
+    assert not np.isnan(boxes[:2]).any() and np.isnan(boxes[2:]).all()
+    x0, _ = plane.to_km(box[0], box[1])
+    assert boxes[0, 0] == x0 - approx.DISTRICT_BOX_MARGIN_KM

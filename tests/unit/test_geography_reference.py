@@ -2,7 +2,7 @@
 only; skipped without it): area agreement, ward centres, no in-province point refused.
 
 Figures measured when this was written (docs/geography.md, bench/results/geography.json):
-wards 84.9 % of the area in the right ward (tuning half 85.1 %, held-out half 84.7 %),
+wards 85.2 % of the area in the right ward (tuning half 85.8 %, held-out half 84.6 %),
 districts 92.5 %, 124 of 124 centres right, 0 of 7 060 points refused. The last changes
 of the method were tuned on the even half of the wards (code order) and the districts;
 earlier versions had looked at both files.
@@ -27,12 +27,12 @@ def figures() -> ReferenceFigures:
 
 
 def test_ward_and_district_areas_mostly_agree(figures: ReferenceFigures) -> None:
-    assert figures.ward_agreement > 0.845  # 70.7 % with ward-centre cells, 84.6 % before
-    assert figures.ward_agreement_held_out > 0.845  # the half not used for tuning (84.7 %)
+    assert figures.ward_agreement >= 0.85  # the bar; 70.7 % with ward-centre cells
+    assert figures.ward_agreement_held_out > 0.845  # the half not used for tuning (84.6 %)
     assert figures.district_agreement > 0.92  # 90.2 % with plain commune cells, 92.5 % now
     ratios = sorted(figures.ward_area_ratios)
     assert 0.85 < ratios[len(ratios) // 2] < 1.15  # the median ward has about its area
-    assert ratios[-1] < 2.0  # was 8.4× (Phan Thiết); 1.97 measured
+    assert ratios[-1] < 2.0  # was 8.4× (Phan Thiết); 1.96 measured
 
 
 def test_every_ward_centre_falls_in_its_ward(figures: ReferenceFigures) -> None:
