@@ -1,21 +1,25 @@
-/* A queue in a column of fixed height (the overview's incidents on a wall) shows only the
-   rows that fit whole: a row the column would cut is hidden rather than shown half (the
-   counters and the map still count it; data-hidden-rows says how many). On a phone the page
-   scrolls, so nothing is hidden there. Checked once a second, like the map fit. */
+/* A queue in a column of fixed height (the overview's incidents and unit ranking on a wall)
+   shows only the rows that fit whole: a row the column would cut is hidden rather than shown
+   half (the counters and the map still count it; data-hidden-rows says how many, and the
+   incident queue says "+N"). On a phone the page scrolls, so nothing is hidden there.
+   Checked once a second, like the map fit. */
 (function () {
-  var QUEUES = ['#overview-incidents .ioc-incidents'];
+  var QUEUES = [
+    { selector: '#overview-incidents .ioc-incidents', row: 'ioc-incident', tell: true },
+    { selector: '#overview-ranking .ioc-ranking', row: 'ioc-rank', tell: false },
+  ];
 
-  function fit(list) {
+  function fit(list, queue) {
     var box = list.parentElement.getBoundingClientRect();
     var rows = Array.prototype.filter.call(list.children, function (li) {
-      return li.classList.contains('ioc-incident');
+      return li.classList.contains(queue.row);
     });
     var hidden = 0;
     rows.forEach(function (li) {
       li.style.display = '';
     });
     if (window.innerWidth < 700) {
-      tell(list, 0);
+      if (queue.tell) tell(list, 0);
       return;
     }
     rows.forEach(function (li) {
@@ -25,7 +29,7 @@
       }
     });
     list.dataset.hiddenRows = String(hidden);
-    tell(list, hidden);
+    if (queue.tell) tell(list, hidden);
   }
 
   // The server's "and N more" line counts what it did not send; add what is hidden here.
@@ -53,8 +57,10 @@
   }
 
   window.setInterval(function () {
-    QUEUES.forEach(function (selector) {
-      document.querySelectorAll(selector).forEach(fit);
+    QUEUES.forEach(function (queue) {
+      document.querySelectorAll(queue.selector).forEach(function (list) {
+        fit(list, queue);
+      });
     });
   }, 1000);
 })();

@@ -1,13 +1,15 @@
 """Pieces of the violation-case pages: the open-case counts, a case's origin and steps.
 
-Pure functions from plain values to Dash components (the unit page, ``/vu-viec`` and
-``/thay-doi`` share them), tested without a browser.
+Pure functions from plain values to Dash components (the unit page, the overview,
+``/vu-viec``, ``/thay-doi``, the report panel and the incident desk share them), tested
+without a browser.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dash import dcc, html
@@ -17,9 +19,10 @@ from ioc.pages.panels import data_attrs, empty
 from ioc.pages.unit_views import snapshot_url
 from ioc.store.models_violations import CaseStep, ViolationCase
 from ioc.timeutil import format_local
-from ioc.violations.steps import AGE_BANDS
+from ioc.violations.steps import AGE_BANDS, KINDS, OVERDUE_BAND, OVERDUE_DAYS
 
 MAX_EVIDENCE = 4
+CASES_PATH = "/vu-viec"
 ORIGIN_LINKS = {"candidate": "/thay-doi", "report": "/reports", "incident": None}
 
 
@@ -118,3 +121,88 @@ def step_lines(steps: Sequence[CaseStep], lang: str) -> html.Ol | html.Span:
 
 def opened_text(case: ViolationCase) -> str:
     return format_local(case.opened_at, "%d/%m/%Y")
+
+
+def kind_options(lang: str) -> list[dict[str, str]]:
+    """The kinds of a case, for a dropdown."""
+    return [{"label": t(f"case.kind.{kind}", lang), "value": kind} for kind in KINDS]
+
+
+def case_link(case_id: int, lang: str) -> dcc.Link:
+    """ "Dẫn tới vụ việc #N", a link to the cases page (where a report or an incident led)."""
+    return dcc.Link(
+        t("reports.link.case", lang, id=case_id),
+        href=CASES_PATH,
+        className="reports-link reports-case-link",
+    )
+
+
+@dataclass(frozen=True)
+class OpenSummary:
+    """Open cases in a few numbers: all, the overdue ones, and how many at each step."""
+
+    total: int
+    overdue: int
+    by_step: tuple[tuple[str, int], ...]
+
+
+def open_summary(counts: Mapping[str, Mapping[str, int]]) -> OpenSummary:
+    """:class:`OpenSummary` of :func:`ioc.violations.queries.open_counts`' answer; steps
+    without an open case are left out."""
+    by_step = tuple((step, sum(bands.values())) for step, bands in counts.items())
+    return OpenSummary(
+        total=sum(n for _, n in by_step),
+        overdue=sum(bands.get(OVERDUE_BAND, 0) for bands in counts.values()),
+        by_step=tuple((step, n) for step, n in by_step if n),
+    )
+
+
+def summary_view(counts: Mapping[str, Mapping[str, int]], lang: str, prefix: str) -> Any:
+    """The overview's block: how many open and overdue, each step's count, the link to the
+    cases page; with nothing open, what a case is and where it starts."""
+    found = open_summary(counts)
+    more = dcc.Link(t("case.summary.link", lang), href=CASES_PATH, className="case-summary-link")
+    if not found.total:
+        return html.Div(
+            [
+                html.P(t("case.counts.empty", lang), className="case-summary-empty"),
+                html.P([t("case.summary.hint", lang), " ", more], className="case-summary-hint"),
+            ],
+            id=f"{prefix}-case-summary",
+            className="case-summary ioc-empty",
+            **data_attrs(total=0, overdue=0),
+        )
+    overdue = t("case.summary.overdue", lang, count=found.overdue, days=OVERDUE_DAYS)
+    steps = [
+        html.Li(
+            [
+                html.Span(t(f"case.step.{step}", lang), className="case-summary-step"),
+                html.Span(str(count), className="case-summary-count"),
+            ],
+            **data_attrs(step=step),
+        )
+        for step, count in found.by_step
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span(str(found.total), className="case-summary-total"),
+                    html.Span(t("case.summary.open", lang), className="case-summary-label"),
+                    html.Span(
+                        overdue,
+                        className="case-summary-overdue"
+                        + (" case-summary-late" if found.overdue else ""),
+                    ),
+                ],
+                className="case-summary-head",
+            ),
+            html.Ul(
+                [*steps, html.Li(more, className="case-summary-more")],
+                className="case-summary-steps",
+            ),
+        ],
+        id=f"{prefix}-case-summary",
+        className="case-summary",
+        **data_attrs(total=found.total, overdue=found.overdue),
+    )

@@ -27,6 +27,7 @@ from ioc.pages.access import denied, viewer
 from ioc.pages.case_views import (
     counts_table,
     fingerprint,
+    kind_options,
     opened_text,
     origin_link,
     step_lines,
@@ -38,7 +39,7 @@ from ioc.store.models_violations import CaseStep, ViolationCase
 from ioc.timeutil import to_local, utcnow
 from ioc.violations.actions import HANDLING_ROLES, add_step_as, may_handle, open_case_as
 from ioc.violations.queries import list_cases, open_counts, steps_of
-from ioc.violations.steps import KINDS, StepEntry, next_step, parse_amount
+from ioc.violations.steps import StepEntry, next_step, parse_amount
 
 MAX_TEXT = 200
 DATE_FORMAT = "%d/%m/%Y"
@@ -119,7 +120,7 @@ def step_form(lang: str) -> html.Section:
 def open_form(lang: str) -> html.Section:
     """Open a case from a citizen report or an incident (by its number)."""
     origins = [{"label": t(f"cases.open.from.{o}", lang), "value": o} for o in OPENABLE]
-    kinds = [{"label": t(f"case.kind.{k}", lang), "value": k} for k in KINDS]
+    kinds = kind_options(lang)
     return html.Section(
         [
             html.H3(t("cases.open.title", lang), className="reports-decision-title"),

@@ -24,7 +24,7 @@ from ioc.app_context import LANG_STORE_ID, current_settings, current_store, web_
 from ioc.auth.guard import row_id_or_none
 from ioc.i18n import language_or_default, t
 from ioc.pages.access import denied, viewer
-from ioc.pages.case_views import fingerprint
+from ioc.pages.case_views import fingerprint, kind_options
 from ioc.pages.overview_map import base_layout, empty_figure
 from ioc.pages.panels import data_attrs, empty, simulated_badge
 from ioc.pages.states import failed, loading, reason
@@ -94,7 +94,7 @@ def controls(lang: str) -> html.Section:
 def layout(lang: str = "vi", **_query: Any) -> Any:
     """The skeleton; the first refresh fills the queue (no store read here)."""
     refresh_ms = int(current_settings().web.refresh_s * 1000)
-    kinds = [{"label": t(f"case.kind.{k}", lang), "value": k} for k in KINDS]
+    kinds = kind_options(lang)
     return html.Div(
         [
             html.H2(t("changes.queue", lang), className="reports-heading"),

@@ -7,7 +7,8 @@ status allows, whom to dispatch it to (the field officers and teams of its unit,
 and a note, which a false alarm needs as its reason. The desk has fixed ids outside the
 queue, so a refresh of the queue never wipes what is being typed. Every press goes
 through :func:`ioc.pages.incident_acts.perform`, which checks the signed-in principal on
-the server again: what the desk offered is never trusted.
+the server again: what the desk offered is never trusted. The desk's case part (open a
+violation case from the incident, or its link) is :mod:`ioc.pages.desk_cases`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ioc.auth.guard import row_id_or_none
 from ioc.auth.teams import Assignee, assignees_for
 from ioc.i18n import language_or_default, t
 from ioc.incidents.lifecycle import allowed_actions
-from ioc.pages import incident_acts
+from ioc.pages import desk_cases, incident_acts
 from ioc.pages.access import viewer
 from ioc.pages.states import only, reason
 from ioc.store.models import Incident
@@ -97,6 +98,7 @@ def desk(prefix: str, lang: str) -> html.Section:
             ),
             html.Div(buttons, className="ioc-desk-buttons"),
             html.Div(id=f"{prefix}-desk-status", role="status", className="ioc-desk-status"),
+            desk_cases.section(prefix, lang),
             dcc.Store(id=f"{prefix}-desk-incident", data=None),
         ],
         id=f"{prefix}-desk",
@@ -177,8 +179,9 @@ def act(action: str, incident_id: object, assignee: object, note: object, lang: 
 
 
 def register_callbacks(prefix: str) -> None:
-    """The desk's two callbacks for the page of ``prefix``."""
+    """The desk's callbacks for the page of ``prefix`` (its case part's too)."""
     outputs = open_outputs(prefix)
+    desk_cases.register_callbacks(prefix)
 
     @callback(
         output=outputs,

@@ -5,6 +5,8 @@ score and carries cameras with their view cones, open incidents, citizen reports
 sensor stations, each layer switchable. Every ``web.refresh_s`` seconds the page asks the
 store for each feed's version (:func:`ioc.pages.map_data.versions`); when nothing changed
 it sends no figure at all, otherwise it patches only the changed layers and panel parts.
+The open violation cases (by step, and how many are overdue) are counted apart, with the
+unit page's query, and sent only when they changed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ioc.i18n import language_or_default, t
 from ioc.pages import incident_desk, map_data
 from ioc.pages.access import province_only, viewer
 from ioc.pages.camera_panel import alarm_items, counter, counts, status_items
+from ioc.pages.case_views import fingerprint, summary_view
 from ioc.pages.kpi_cache import group_keys, metric_max, metric_name
 from ioc.pages.overview_map import (
     LAYER_NAMES,
@@ -40,8 +43,9 @@ from ioc.pages.overview_map import (
     visibility_patch,
 )
 from ioc.pages.panels import cards, data_attrs, incident_queue, ranking, updated_text
-from ioc.pages.states import only
+from ioc.pages.states import failed, only
 from ioc.timeutil import utcnow
+from ioc.violations.queries import open_counts
 from layers.cameras import STATUS_ORDER
 
 CAMERA_TRACE_START = TRACE["cameras"]
@@ -106,6 +110,9 @@ def panel(lang: str) -> Any:
         [
             html.H2(t("panel.province", lang), className=heading),
             html.Div(t("common.loading", lang), id="overview-cards", className="overview-cards"),
+            html.H2(t("case.counts.title", lang), className=heading),
+            html.Div(id="overview-cases", className="overview-cases"),
+            dcc.Store(id="overview-cases-version", data=None),
             html.H2(t("panel.ranking", lang), className=heading),
             html.Div(id="overview-ranking", className="overview-ranking"),
             dcc.Link(
@@ -420,3 +427,37 @@ def pick_metric_at(now: datetime, metric: str, lang: str) -> dict[str, Any]:
         )
         rows = map_data.ranking_rows(session, now, metric, areas.current)
     return {"figure": area_patch(data, lang), "ranking": ranking_view(rows, metric, lang)}
+
+
+@callback(
+    output={
+        "cases": Output("overview-cases", "children"),
+        "version": Output("overview-cases-version", "data"),
+    },
+    inputs={
+        "_n": Input("overview-interval", "n_intervals"),
+        "version": State("overview-cases-version", "data"),
+        "lang": State(LANG_STORE_ID, "data"),
+    },
+)
+def refresh_cases(_n: int | None, version: Any, lang: str | None) -> dict[str, Any]:
+    """The province's open violation cases by step, and the overdue ones."""
+    chosen = language_or_default(lang)
+    try:
+        return cases_at(utcnow(), version, chosen)
+    except SQLAlchemyError as exc:  # the timer tries again
+        return {"cases": failed(exc, chosen), "version": None}
+
+
+def cases_at(now: datetime, version: Any, lang: str) -> dict[str, Any]:
+    """:func:`refresh_cases` at a given moment: counted with the unit page's query
+    (:func:`ioc.violations.queries.open_counts`); nothing sent while nothing changed."""
+    principal = viewer()
+    if principal is None or not province_wide(principal):
+        return {"cases": None, "version": None}  # the cards say the page is the province's
+    with current_store().session() as session:
+        found = open_counts(session, principal.units, now)
+    new_version = fingerprint(lang, found)
+    if new_version == version:
+        return {"cases": dash.no_update, "version": dash.no_update}
+    return {"cases": summary_view(found, lang, "overview"), "version": new_version}

@@ -27,8 +27,11 @@ from ioc.i18n import language_or_default, t
 from ioc.pages.access import denied, viewer
 from ioc.pages.overview import data_attrs
 from ioc.pages.report_decisions import (
+    CASE,
     NEEDS_DECISION,
     Decision,
+    case_button,
+    case_opened,
     checked_note,
     decision_from,
     decision_panel,
@@ -114,44 +117,37 @@ def sla_text(report: CitizenReport, now: datetime, lang: str) -> str:
     )
 
 
-def action_buttons(report: CitizenReport, lang: str, principal: Principal) -> list[Any]:
-    """The workflow steps, only for a principal that may change this report."""
-    if not principal.changes_unit(report.unit_code):
-        return []
-    return [
+def action_buttons(
+    report: CitizenReport, lang: str, principal: Principal, case_id: int | None = None
+) -> list[Any]:
+    """The workflow steps, only for a principal that may change this report; then
+    "Dẫn tới vụ việc #K" when the report led to a violation case (staff only: Open311
+    publishes the report's own status, never the case), else "Mở vụ việc" for a principal
+    that may open one."""
+    steps = [
         html.Button(
             t(f"reports.action.{to}", lang),
             id={"type": "reports-action", "report": report.id, "to": to},
             className=f"reports-action reports-action-{to}",
             n_clicks=0,
         )
-        for to in allowed_next(report.status)
+        for to in (allowed_next(report.status) if principal.changes_unit(report.unit_code) else ())
     ]
+    case = case_button(report, case_id, lang, principal)
+    return steps if case is None else [*steps, case]
 
 
 def link_lines(
-    report: CitizenReport,
-    duplicates: Mapping[int, list[int]] | None,
-    lang: str,
-    cases: Mapping[int, int] | None = None,
+    report: CitizenReport, duplicates: Mapping[int, list[int]] | None, lang: str
 ) -> list[Any]:
-    """ "Trùng với #N" on a duplicate, "Có phản ánh trùng: #M" on the report it duplicates,
-    "Dẫn tới vụ việc #K" on a report that led to a violation case (staff only: Open311
-    publishes the report's own status, never the case)."""
-    lines: list[Any] = []
-    case_id = (cases or {}).get(report.id)
-    if case_id is not None:
-        text = t("reports.link.case", lang, id=case_id)
-        lines.append(dcc.Link(text, href="/vu-viec", className="reports-link reports-case-link"))
+    """ "Trùng với #N" on a duplicate, "Có phản ánh trùng: #M" on the report it duplicates."""
+    lines: list[str] = []
     if report.status == "duplicate" and report.duplicate_of:
         lines.append(t("reports.link.duplicate_of", lang, id=report.duplicate_of))
     found = (duplicates or {}).get(report.id)
     if found:
         lines.append(t("reports.link.duplicates", lang, ids=", ".join(f"#{i}" for i in found)))
-    return [
-        line if isinstance(line, dcc.Link) else html.Div(line, className="reports-link")
-        for line in lines
-    ]
+    return [html.Div(line, className="reports-link") for line in lines]
 
 
 def duplicates_of(session: Any, reports: Sequence[CitizenReport]) -> dict[int, list[int]]:
@@ -202,7 +198,7 @@ def table_row(
                     html.Div(place),
                     *_nearest_note(report, lang),
                     html.Small(shown(report.description, contact)[:120]),
-                    *link_lines(report, duplicates, lang, cases),
+                    *link_lines(report, duplicates, lang),
                 ]
             ),
             html.Td(
@@ -215,7 +211,7 @@ def table_row(
                 sla_text(report, now, lang),
                 className="reports-sla reports-overdue" if state.overdue else "reports-sla",
             ),
-            html.Td(action_buttons(report, lang, principal)),
+            html.Td(action_buttons(report, lang, principal, (cases or {}).get(report.id))),
         ],
         id=f"reports-row-{report.id}",
         **data_attrs(report_id=str(report.id)),
@@ -455,19 +451,24 @@ def act(_clicks: list[int | None], changed: int | None, lang: str | None) -> dic
         return only(ACT_OUTPUTS, message=denied(language))
     if to in NEEDS_DECISION:  # the decision panel asks for its details and a confirmation
         return only(ACT_OUTPUTS)
+    done, message = step_result(report_id, to, None, language)
+    if not done:
+        return only(ACT_OUTPUTS, message=message)
+    return {"changed": (changed or 0) + 1, "message": message}
+
+
+def step_result(report_id: int, to: str, detail: Decision | None, lang: str) -> tuple[bool, str]:
+    """Apply a step as the signed-in principal (:func:`apply_action`): whether it was
+    applied, and the sentence that says what happened (nothing is saved on a database
+    error: the button can be pressed again)."""
     try:
-        error = apply_action(report_id, to, utcnow(), web_client())
-    except SQLAlchemyError as exc:  # nothing was saved: say so, the button can be pressed again
-        why = reason(exc, language)
-        return only(ACT_OUTPUTS, message=t("reports.failed", language, id=report_id, reason=why))
+        error = apply_action(report_id, to, utcnow(), web_client(), detail)
+    except SQLAlchemyError as exc:
+        return False, t("reports.failed", lang, id=report_id, reason=reason(exc, lang))
     if error is not None:
-        why = t(f"reports.error.{error}", language)
-        return only(ACT_OUTPUTS, message=t("reports.failed", language, id=report_id, reason=why))
-    status = t(f"reports.status.{to}", language)
-    return {
-        "changed": (changed or 0) + 1,
-        "message": t("reports.done", language, id=report_id, status=status),
-    }
+        why = t(f"reports.error.{error}", lang)
+        return False, t("reports.failed", lang, id=report_id, reason=why)
+    return True, t("reports.done", lang, id=report_id, status=t(f"reports.status.{to}", lang))
 
 
 CONFIRM_OUTPUTS = {
@@ -487,35 +488,26 @@ CONFIRM_OUTPUTS = {
         State("reports-decision-assignee", "value"),
         State("reports-changed", "data"),
         State(LANG_STORE_ID, "data"),
+        State("reports-decision-kind", "value"),
     ],
     prevent_initial_call=True,
 )
 def confirm(clicks: int | None, what: Any, *values: Any) -> dict[str, Any]:
     """The decision panel's confirmation: apply the step with its details (checked again);
-    ``values`` are the note, the original, the assignee, the change counter, the language."""
-    note, original, assignee, changed, lang = values
+    ``values`` are the note, the original, the assignee, the change counter, the language
+    and the kind of a case to open."""
+    note, original, assignee, changed, lang, kind = values
     if not clicks or not isinstance(what, Mapping):
         return only(CONFIRM_OUTPUTS)
     language = language_or_default(lang)
     report_id, to = row_id_or_none(what.get("report")), what.get("to")
-    if report_id is None or not isinstance(to, str) or to not in NEEDS_DECISION:
+    if report_id is not None and to == CASE:
+        done, message = case_opened(report_id, (kind, note), language)
+    elif report_id is not None and isinstance(to, str) and to in NEEDS_DECISION:
+        detail = decision_from(note, original, assignee)
+        done, message = step_result(report_id, to, detail, language)
+    else:
         return only(CONFIRM_OUTPUTS, message=denied(language))
-    detail = decision_from(note, original, assignee)
-    try:
-        error = apply_action(report_id, to, utcnow(), web_client(), detail)
-    except SQLAlchemyError as exc:
-        why = reason(exc, language)
-        return only(
-            CONFIRM_OUTPUTS, message=t("reports.failed", language, id=report_id, reason=why)
-        )
-    if error is not None:
-        why = t(f"reports.error.{error}", language)
-        return only(
-            CONFIRM_OUTPUTS, message=t("reports.failed", language, id=report_id, reason=why)
-        )
-    status = t(f"reports.status.{to}", language)
-    return {
-        "changed": (changed or 0) + 1,
-        "message": t("reports.done", language, id=report_id, status=status),
-        "hidden": True,
-    }
+    if not done:
+        return only(CONFIRM_OUTPUTS, message=message)
+    return {"changed": (changed or 0) + 1, "message": message, "hidden": True}

@@ -5,7 +5,8 @@
   xử phạt → buộc khắc phục → đã khắc phục. A case is ``opened`` before its first step and
   closed by ``remedy_done``; no step is skipped, none is done twice, and a step's date is
   never before the previous step's date nor after today;
-* the age bands the unit page counts open cases in.
+* the age bands the unit page counts open cases in, the last of them "overdue";
+* the case kind a citizen report's category suggests.
 
 Pure functions of their arguments: tested without a store.
 """
@@ -40,7 +41,22 @@ CASE_VERDICTS: dict[str, str] = {
 }
 HINTS: tuple[str, ...] = ("structure", "clearing", "other")
 ORIGINS: tuple[str, ...] = ("candidate", "report", "incident")
-AGE_BANDS: tuple[tuple[str, int | None], ...] = (("lt30", 30), ("d30_90", 90), ("gt90", None))
+# A case open for OVERDUE_DAYS or more is in the last age band: overdue (the overview says
+# how many).
+OVERDUE_DAYS = 90
+AGE_BANDS: tuple[tuple[str, int | None], ...] = (
+    ("lt30", 30),
+    ("d30_90", OVERDUE_DAYS),
+    ("gt90", None),
+)
+OVERDUE_BAND = AGE_BANDS[-1][0]
+# The kind a report of these categories (data/report_categories.csv) suggests for its case;
+# the operator may pick another, and other categories suggest none.
+REPORT_KINDS: dict[str, str] = {
+    "trat_tu_xay_dung": "unpermitted_construction",
+    "trat_tu_do_thi": "street_encroachment",
+    "quan_ly_bao_ve_rung": "deforestation",
+}
 MAX_AMOUNT_VND = 10**12  # far above any administrative fine; a typo guard, not a legal limit
 
 

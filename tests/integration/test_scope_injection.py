@@ -90,6 +90,7 @@ CALLS: dict[str, Call] = {
     "overview.refresh": (overview.refresh, [1, None, "vi", [], "total", None], [1, 3, 4, 5]),
     "overview.pick_metric": (overview.pick_metric, ["total", "vi"], [0, 1]),
     "overview.toggle_layers": (overview.toggle_layers, [["cameras"]], [0]),
+    "overview.refresh_cases": (overview.refresh_cases, [1, None, "vi"], [1, 2]),
     "system.refresh": (system.refresh, [1, "vi"], [1]),
     "ioc_page.refresh": (ioc_page.refresh, [1, None, "IOC-672", "vi"], [1, 2, 3]),
     "ioc_network.refresh": (ioc_network.refresh, [1, "vi"], [1]),

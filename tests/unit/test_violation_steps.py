@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from ioc.violations.steps import (
+    AGE_BANDS,
+    KINDS,
     OPENED,
+    OVERDUE_BAND,
+    OVERDUE_DAYS,
+    REPORT_KINDS,
     STEPS,
     StepEntry,
     StepError,
@@ -91,3 +98,20 @@ def test_amounts_as_typed() -> None:
     assert parse_amount(" 40 000 000 ") == 40_000_000
     assert parse_amount("-5") is None and parse_amount("abc") is None and parse_amount(None) is None
     assert parse_amount(True) is None and parse_amount(7) == 7
+
+
+def test_overdue_is_the_last_age_band() -> None:
+    assert (OVERDUE_BAND, OVERDUE_DAYS) == ("gt90", 90)
+    assert age_band(OVERDUE_DAYS - 0.01) != OVERDUE_BAND == age_band(OVERDUE_DAYS)
+    assert AGE_BANDS[-1][0] == OVERDUE_BAND
+
+
+def test_report_categories_suggest_known_kinds() -> None:
+    """Every suggestion names a real category of the shipped list and a real case kind."""
+    shipped = Path(__file__).resolve().parents[2] / "data" / "report_categories.csv"
+    with shipped.open(encoding="utf-8") as handle:
+        codes = {row["code"] for row in csv.DictReader(handle)}
+    assert set(REPORT_KINDS) <= codes
+    assert set(REPORT_KINDS.values()) <= set(KINDS)
+    assert REPORT_KINDS["trat_tu_xay_dung"] == "unpermitted_construction"
+    assert "moi_truong" not in REPORT_KINDS  # pollution is no case kind of its own
