@@ -130,6 +130,7 @@ CHANGING_OUTPUTS: frozenset[str] = frozenset(
         "reports-changed.data",  # citizen-report workflow steps
         "unit-desk-status.children",  # the incident desk of /unit/<code>
         "overview-desk-status.children",  # the incident desk of /
+        "iocpage-desk-status.children",  # the incident desk of /ioc/<code>
         "changes-changed.data",  # a verdict on a change candidate, a case opened from one
         "cases-changed.data",  # a case's next step, a case opened from a report or incident
     }

@@ -5,8 +5,12 @@ infrastructure, each as a card: its newest province-wide value with unit of meas
 period, the source it was read from (title, outlet, date; linked when it has a URL; the
 note on hover), the target and the progress towards it where the province set one, a
 small trend chart when there are several years, and the newest value of each unit that
-has one. An indicator without values says "chưa có số liệu", never 0. Readable on the
-wall (sizes follow the viewport, see ``assets/digital.css``) and on a phone.
+has one. An indicator without values says "chưa có số liệu", never 0.
+
+On a wall (1920×1080 and larger) the whole board fits the screen without scrolling: the
+tiles flow through five columns, pillar after pillar, every size in units of the screen
+(``assets/digital.css``), and the trend charts are drawn for the screen the browser
+reports, so their labels grow with the rest at 4K. On a phone the tiles stack and scroll.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 import dash
 import plotly.graph_objects as go
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, clientside_callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.app_context import LANG_STORE_ID, current_store
@@ -26,6 +30,8 @@ from ioc.pages.kpi_views import FONT
 from ioc.pages.states import failed, loading
 
 PATH = "/chuyen-doi-so"
+SCREEN_ID = "cds-screen"
+DESIGN_PX = (1920, 1080)  # the wall the board's sizes are drawn for (``--u`` = 1 px)
 
 
 def register(lang: str) -> None:
@@ -43,12 +49,30 @@ def layout(lang: str = "vi", **_query: Any) -> Any:
     lang = language_or_default(lang)
     return html.Div(
         [
-            html.H2(t("digital.heading", lang), className="cds-heading"),
-            html.P(t("digital.intro", lang), className="cds-intro"),
-            html.Div(loading(lang), id="cds-board"),
+            html.Div(
+                [
+                    html.H2(t("digital.heading", lang), className="cds-heading"),
+                    html.P(t("digital.intro", lang), className="cds-intro"),
+                ],
+                className="cds-head",
+            ),
+            html.Div(loading(lang), id="cds-board", className="cds-board"),
+            dcc.Store(id=SCREEN_ID, data=None),
         ],
         className="cds",
     )
+
+
+def screen_scale(screen: object) -> float:
+    """How many times larger than on a 1920×1080 wall the charts are drawn on the screen the
+    browser reported (``[width, height]``): 2 at 3840×2160, never below 1 (smaller screens
+    keep the 1080p sizes); anything but two sensible numbers (forged input) counts as 1."""
+    if not isinstance(screen, list) or len(screen) != 2:
+        return 1.0
+    sizes = [float(v) for v in screen if isinstance(v, int | float) and 100 <= v <= 20_000]
+    if len(sizes) != 2:
+        return 1.0
+    return max(1.0, min(sizes[0] / DESIGN_PX[0], sizes[1] / DESIGN_PX[1]))
 
 
 def attrs(values: dict[str, str]) -> dict[str, Any]:
@@ -120,7 +144,9 @@ def target_view(view: IndicatorView, lang: str) -> html.Div | None:
     return html.Div(parts, className="cds-target")
 
 
-def trend_figure(view: IndicatorView, lang: str) -> go.Figure:
+def trend_figure(view: IndicatorView, lang: str, scale: float = 1.0) -> go.Figure:
+    """The province-wide values over the years, each labelled; text and margins are
+    ``scale`` times their 1080p size (the chart's box grows with the screen in CSS)."""
     periods = [f.period for f in view.series]
     values = [f.value for f in view.series]
     figure = go.Figure(
@@ -128,7 +154,8 @@ def trend_figure(view: IndicatorView, lang: str) -> go.Figure:
             x=periods,
             y=values,
             mode="lines+markers+text",
-            line={"color": "#38bdf8"},
+            line={"color": "#38bdf8", "width": 2.5 * scale},
+            marker={"size": 8 * scale},
             text=[number(v, lang) for v in values],
             textposition="top center",
             hovertemplate="%{x}: %{text}<extra></extra>",
@@ -140,9 +167,14 @@ def trend_figure(view: IndicatorView, lang: str) -> go.Figure:
         template="none",
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        font={"family": FONT, "color": "#e6edf7", "size": 20},
+        font={"family": FONT, "color": "#e6edf7", "size": round(18 * scale)},
         showlegend=False,
-        margin={"l": 12, "r": 12, "t": 30, "b": 28},
+        margin={
+            "l": round(24 * scale),
+            "r": round(24 * scale),
+            "t": round(26 * scale),
+            "b": round(24 * scale),
+        },
         xaxis={"type": "category", "showgrid": False, "zeroline": False},
         yaxis={"visible": False, "autorange": autorange},
     )
@@ -187,7 +219,8 @@ def unit_rows(view: IndicatorView, lang: str) -> html.Div | None:
         [
             html.Div(t("digital.units", lang), className="cds-units-head"),
             html.Ul(items, className="cds-units"),
-        ]
+        ],
+        className="cds-unit-list",
     )
 
 
@@ -205,7 +238,7 @@ def value_view(latest: Figure | None, view: IndicatorView, lang: str) -> html.Di
     )
 
 
-def card(view: IndicatorView, lang: str) -> html.Div:
+def card(view: IndicatorView, lang: str, scale: float = 1.0) -> html.Div:
     indicator, latest = view.indicator, view.latest
     children: list[Any] = [
         html.Div(indicator.name(lang), className="cds-name"),
@@ -217,16 +250,14 @@ def card(view: IndicatorView, lang: str) -> html.Div:
         )
     children.append(target_view(view, lang))
     if len(view.series) >= 2:
-        children.append(
-            dcc.Graph(
-                figure=trend_figure(view, lang),
-                className="cds-trend",
-                config={"displayModeBar": False, "staticPlot": True},
-                responsive=True,
-                style={"height": "clamp(130px, 9vw, 380px)"},
-                id={"type": "cds-trend", "index": indicator.code},
-            )
+        graph = dcc.Graph(
+            figure=trend_figure(view, lang, scale),
+            config={"displayModeBar": False, "staticPlot": True},
+            responsive=True,
+            style={"height": "100%"},
+            id={"type": "cds-trend", "index": indicator.code},
         )
+        children.append(html.Div(graph, className="cds-trend"))  # its height: digital.css
         children.append(earlier_sources(view, lang))
     children.append(unit_rows(view, lang))
     children.append(
@@ -243,27 +274,38 @@ def card(view: IndicatorView, lang: str) -> html.Div:
     )
 
 
-def pillar_section(pillar: str, views: list[IndicatorView], lang: str) -> html.Section:
+def pillar_section(
+    pillar: str, views: list[IndicatorView], lang: str, scale: float = 1.0
+) -> html.Section:
     return html.Section(
         [
             html.H3(t(f"digital.pillar.{pillar}", lang), className="cds-pillar-head"),
-            html.Div([card(v, lang) for v in views], className="cds-grid"),
+            html.Div([card(v, lang, scale) for v in views], className="cds-grid"),
         ],
         className="cds-pillar",
         id=f"cds-pillar-{pillar}",
     )
 
 
+clientside_callback(
+    "function(_lang) { return [window.innerWidth, window.innerHeight]; }",
+    Output(SCREEN_ID, "data"),
+    Input(LANG_STORE_ID, "data"),
+)
+
+
 @callback(
     output={"board": Output("cds-board", "children")},
-    inputs={"lang": Input(LANG_STORE_ID, "data")},
+    inputs={"lang": Input(LANG_STORE_ID, "data"), "screen": Input(SCREEN_ID, "data")},
 )
-def refresh(lang: str | None) -> dict[str, Any]:
-    """The board in the chosen language (read once per visit or language change)."""
+def refresh(lang: str | None, screen: object = None) -> dict[str, Any]:
+    """The board in the chosen language for this screen (read once per visit or language
+    change)."""
     lang = language_or_default(lang)
+    scale = screen_scale(screen)
     try:
         with current_store().engine.connect() as conn:
             grouped = board(conn)
     except SQLAlchemyError as exc:
         return {"board": failed(exc, lang, retries=False)}
-    return {"board": [pillar_section(p, grouped.get(p, []), lang) for p in PILLARS]}
+    return {"board": [pillar_section(p, grouped.get(p, []), lang, scale) for p in PILLARS]}

@@ -1,7 +1,7 @@
 """One person's action on an incident from any page: checked, applied, announced.
 
-The field page and the incident desk of ``/`` and ``/unit/<code>`` both come here. The
-principal of the request is checked against the incident (out of sight: "no such
+The field page and the incident desk of ``/``, ``/unit/<code>`` and ``/ioc/<code>`` come
+here. The principal of the request is checked against the incident (out of sight: "no such
 incident"; in sight but not theirs to change: "forbidden"), then again on the locked row
 inside :func:`ioc.incidents.actions.apply_action`. A dispatch names an assignee among the
 field officers and teams whose scope holds the incident (:mod:`ioc.auth.teams`; anything

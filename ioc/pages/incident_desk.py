@@ -1,5 +1,5 @@
-"""The incident desk: acting on an incident from a page that lists incidents (``/`` and
-``/unit/<code>``), not only from ``/field``.
+"""The incident desk: acting on an incident from a page that lists incidents (``/``,
+``/unit/<code>`` and ``/ioc/<code>``), not only from ``/field``.
 
 Each incident row of the queue carries a "Xử lý" button for a person who may change its
 unit; pressing it opens the desk below the queue: the incident's title, the actions its
@@ -31,7 +31,7 @@ from ioc.pages.access import viewer
 from ioc.pages.states import only, reason
 from ioc.store.models import Incident
 
-PREFIXES = ("overview", "unit")  # the pages that carry a desk
+PREFIXES = ("overview", "unit", "iocpage")  # the pages that carry a desk
 DESK_ACTIONS = ("acknowledge", "dispatch", "resolve", "false_alarm")
 
 

@@ -7,6 +7,11 @@ the map draws the area's current units, the KPIs are the area's aggregate
 counted by step and age as on the unit page. Like the unit page it re-reads only the
 feeds whose version moved. A unit-bound principal sees an IOC only when the whole of the
 IOC's scope is inside its own.
+
+The area's incidents come first, with the incident desk (:mod:`ioc.pages.incident_desk`):
+whoever may change an incident's unit presses "Xử lý" on its row and acts on it here; the
+server checks every press against the signed-in principal again, so an operator bound to
+the IOC acts only on its area's incidents.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from ioc.auth.scope import unit_scope
 from ioc.i18n import language_or_default, t
 from ioc.iocs.registry import IocInfo, find_ioc
 from ioc.iocs.rows import CODE
-from ioc.pages import map_data
+from ioc.pages import incident_desk, map_data
 from ioc.pages.access import denied, viewer
 from ioc.pages.case_views import counts_table
 from ioc.pages.kpi_area import UnitIndex
@@ -90,14 +95,20 @@ def layout(lang: str = "vi", code: str = "", **_query: Any) -> Any:
             ),
             html.Div(
                 [
-                    html.H3(t("unit.kpis", lang), className=section),
-                    html.Div(id=f"{PREFIX}-kpis"),
                     html.H3(t("iocs.incidents", lang), className=section),
                     html.Div(id=f"{PREFIX}-incidents"),
+                    incident_desk.desk(PREFIX, lang),
                     html.H3(t("case.counts.title", lang), className=section),
                     html.Div(id=f"{PREFIX}-cases"),
                 ],
-                className="unit-column",
+                className="unit-column iocpage-act",
+            ),
+            html.Div(
+                [
+                    html.H3(t("unit.kpis", lang), className=section),
+                    html.Div(id=f"{PREFIX}-kpis"),
+                ],
+                className="unit-column iocpage-kpi",
             ),
             html.Div(
                 [
@@ -223,22 +234,22 @@ def _read(
         "kpis": kpi_view(session, now, ioc, lang) if first or "kpi" in changed else dash.no_update,
         "cameras": camera_grid(data.states, snapshots, lang),
         "reports": report_list(items, feeds.category_names(session, lang), now, lang),
-        "incidents": incident_queue(data.incidents, data.names, lang, limit=5),
+        "incidents": incident_queue(
+            data.incidents, data.names, lang, limit=5, extra=incident_desk.row_button(PREFIX, lang)
+        ),
         "cases": counts_table(open_counts(session, unit_scope(session, key), now), lang, PREFIX),
     }
 
 
 def facts(ioc: IocInfo, owner: str, units: int, lang: str) -> list[Any]:
     """Owner (a unit's name or a department's), opening date, area size and the public
-    source of the IOC."""
+    source of the IOC (whole on hover: the page shows four lines of the facts)."""
     opened = format_local_date(ioc, lang)
+    source = t("iocs.source", lang, source=ioc.source or t("iocs.no_source", lang))
     return [
         html.Span(t("iocs.facts", lang, owner=owner, opened=opened, units=units)),
         html.Br(),
-        html.Span(
-            t("iocs.source", lang, source=ioc.source or t("iocs.no_source", lang)),
-            className="iocpage-source",
-        ),
+        html.Span(source, className="iocpage-source", title=source),
     ]
 
 

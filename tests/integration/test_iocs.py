@@ -1,13 +1,15 @@
 """IOCs as data on real PostGIS: the seeded network, ``ioc iocs import`` and ``list`` (CSV
 and Excel, errors by line and column), areas resolved through the units' lineage, the KPI
 area of an IOC, and an operator bound to an IOC scoped to exactly its area — in the pages'
-callbacks and over HTTP with forged callback requests.
+callbacks (the incident desk of /ioc/<code> included) and over HTTP with forged callback
+requests.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,9 @@ from ioc.cli import main
 from ioc.config import Settings
 from ioc.iocs.registry import read_file, store_rows
 from ioc.kpi.areas import area_units, load_areas
-from ioc.pages import ioc_network, ioc_page, unit
+from ioc.pages import incident_desk, ioc_network, ioc_page, unit
 from ioc.store import Store
-from ioc.store.models import AdminUnit, IocUnit
+from ioc.store.models import AdminUnit, Incident, IocUnit
 from ioc.store.units import ioc_key
 from ioc.violations.actions import open_case_as
 from ioc.web.app import create_app
@@ -38,15 +40,18 @@ from testkit.auth_support import (
     open_user_session,
     put_cookies,
 )
+from tests.incidents_support import add_incident
 from tests.scope_support import (
     ADMIN,
     DA_LAT,
+    LEADER,
     NOW,
     PHUONG_1_BAO_LOC,
     XUAN_HUONG,
     TwoCities,
     acting_as,
     output_key,
+    pattern_prop,
     seed_two_cities,
 )
 
@@ -54,6 +59,8 @@ pytestmark = pytest.mark.postgis
 TODAY = NOW.date()
 DENIED = "Không có quyền"
 HEADER = "code,name,name_en,kind,unit,owner,opened_on,area,operators,kiosks,source,note\n"
+XUAN_TRUONG = "24805"  # Phường Xuân Trường - Đà Lạt: in the former city, outside IOC-XH
+NOT_FOUND = "không tìm thấy sự cố"
 
 
 @pytest.fixture
@@ -259,3 +266,118 @@ def test_forged_requests_of_an_ioc_operator_are_refused_over_http(
     )
     assert refused.status_code == 403
     assert client.get("/ioc").status_code == 403
+
+
+def incident_beside(store: Store) -> int:
+    """An open incident in the former city of Đà Lạt, but not in Xuân Hương."""
+    return add_incident(
+        store,
+        NOW - timedelta(minutes=4),
+        title="Khói Xuân Trường",
+        unit_code=XUAN_TRUONG,
+        lon=108.536,
+        lat=11.895,
+    )
+
+
+def statuses(store: Store, *ids: int) -> dict[int, str]:
+    with store.session() as session:
+        return {i: row.status for i in ids if (row := session.get(Incident, i)) is not None}
+
+
+def test_the_ioc_desk_acts_only_on_incidents_of_its_area(
+    postgis_store: Store, city: Any, tmp_path: Path
+) -> None:
+    """/ioc/<code> carries the incident desk: its operator opens and acts on the area's
+    incident; one of another ward of the same former city, or of Bảo Lộc, is not admitted
+    to exist (the desk stays shut, a forged press changes nothing); a leader gets no desk."""
+    server, seeded = city
+    name = bind_operator(postgis_store, tmp_path, "IOC-XH", XUAN_HUONG, DA_LAT)
+    beside = incident_beside(postgis_store)
+    with postgis_store.session() as session:
+        user = find_user(session, name)
+        assert user is not None
+        principal = user_principal(session, user)
+    outside = (beside, seeded.incident_bl)
+    with acting_as(server, principal):
+        queue = dump(ioc_page.refresh_at(NOW, None, "IOC-XH", "vi")["incidents"])
+        assert '"iocpage-desk-open"' in queue and "Khói Đà Lạt" in queue
+        assert "Khói Xuân Trường" not in queue
+        for incident_id in outside:
+            shut = incident_desk.opened(incident_id, "vi")
+            assert shut["hidden"] is True and shut["incident"] is None
+            assert NOT_FOUND in shut["status"] and "Khói" not in dump(shut)
+            for action in incident_desk.DESK_ACTIONS:
+                answer = incident_desk.act(action, incident_id, "canbo.672", "ghi chú", "vi")
+                assert NOT_FOUND in answer, action
+        shown = incident_desk.opened(seeded.incident_dl, "vi")
+        assert shown["hidden"] is False and "Khói Đà Lạt" in shown["title"]
+        assert not shown["acknowledge_disabled"] and shown["resolve_disabled"] is False
+        done = incident_desk.act("acknowledge", seeded.incident_dl, None, "", "vi")
+        assert "Đã ghi nhận" in done
+    with acting_as(server, LEADER):
+        rows = dump(ioc_page.refresh_at(NOW, None, "IOC-XH", "vi")["incidents"])
+        assert "Khói Đà Lạt" in rows and "desk-open" not in rows
+    assert statuses(postgis_store, seeded.incident_dl, *outside) == {
+        seeded.incident_dl: "acknowledged",
+        beside: "new",
+        seeded.incident_bl: "new",
+    }
+
+
+def test_forged_ioc_desk_callbacks_outside_the_area_are_refused_over_http(
+    postgis_store: Store, city: Any, tmp_path: Path
+) -> None:
+    """Over HTTP, as the browser would post them: the IOC operator's forged "Xử lý" and
+    "Tiếp nhận" for an incident outside its area are refused and change nothing; the same
+    press for its area's incident is done; a leader's press is refused at the gate."""
+    _server, seeded = city
+    name = bind_operator(postgis_store, tmp_path, "IOC-XH", XUAN_HUONG, DA_LAT)
+    beside = incident_beside(postgis_store)
+    app = create_app(Settings(var_dir=tmp_path), postgis_store)
+    client = put_cookies(app.server.test_client(), open_user_session(postgis_store, name))
+
+    def post(body: dict[str, Any]) -> tuple[int, str]:
+        answer = client.post("/_dash-update-component", json=body, headers=csrf_headers(client))
+        return answer.status_code, json.dumps(answer.get_json(silent=True), ensure_ascii=False)
+
+    def open_desk(incident_id: int) -> tuple[int, str]:
+        button = {"incident": incident_id, "type": "iocpage-desk-open"}
+        values = {'{"incident":["ALL"],"type":"iocpage-desk-open"}': [(button, 1)]}
+        key = output_key(app, "iocpage-desk-incident.data")
+        return post(
+            callback_body(
+                app, key, values | {"shell-lang": "vi"}, [pattern_prop(button, "n_clicks")]
+            )
+        )
+
+    def press(incident_id: int) -> tuple[int, str]:
+        values = {"iocpage-desk-acknowledge": 1, "iocpage-desk-incident": incident_id}
+        key = output_key(app, "iocpage-desk-status.children")
+        changed = ["iocpage-desk-acknowledge.n_clicks"]
+        return post(callback_body(app, key, values | {"shell-lang": "vi"}, changed))
+
+    for incident_id in (beside, seeded.incident_bl):
+        status, answer = open_desk(incident_id)
+        assert status == 200 and NOT_FOUND in answer and "Khói" not in answer
+        status, answer = press(incident_id)
+        assert status == 200 and NOT_FOUND in answer
+    status, answer = open_desk(seeded.incident_dl)
+    assert status == 200 and "Khói Đà Lạt" in answer
+    leader = put_cookies(
+        app.server.test_client(),
+        open_user_session(postgis_store, add_account(postgis_store, Role.LEADER)),
+    )
+    key = output_key(app, "iocpage-desk-status.children")
+    values = {"iocpage-desk-acknowledge": 1, "iocpage-desk-incident": seeded.incident_dl}
+    body = callback_body(app, key, values, ["iocpage-desk-acknowledge.n_clicks"])
+    refused = leader.post("/_dash-update-component", json=body, headers=csrf_headers(leader))
+    assert refused.status_code == 403
+    assert statuses(postgis_store, seeded.incident_dl)[seeded.incident_dl] == "new"
+    status, answer = press(seeded.incident_dl)
+    assert status == 200 and "Đã ghi nhận" in answer
+    assert statuses(postgis_store, seeded.incident_dl, beside, seeded.incident_bl) == {
+        seeded.incident_dl: "acknowledged",
+        beside: "new",
+        seeded.incident_bl: "new",
+    }

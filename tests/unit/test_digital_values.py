@@ -1,5 +1,5 @@
 """Digital board, pure parts: value rows, refusing values without a source, the catalogue,
-number and date formats, progress towards a target."""
+number and date formats, progress towards a target, the charts' scale for a screen."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ioc.digital.board import Figure, IndicatorView, date_label, source_line
 from ioc.digital.catalogue import CatalogueError, Indicator, Target, parse_catalogue, read_catalogue
 from ioc.digital.importer import ValueFileError, _number, parse_row, parse_rows
 from ioc.digital.values import MissingSourceError, Source, check_period, check_source
-from ioc.pages.digital_board import number
+from ioc.pages.digital_board import number, screen_scale
 
 CATALOGUE = {i.code: i for i in read_catalogue()}
 ARTICLE = {
@@ -159,3 +159,22 @@ def test_dates_and_numbers_as_shown() -> None:
     assert number(1740, "en") == "1,740"
     assert number(96.5, "vi") == "96,5"
     assert number(0, "vi") == "0"
+
+
+@pytest.mark.parametrize(
+    ("screen", "scale"),
+    [
+        ([1920, 1080], 1.0),
+        ([3840, 2160], 2.0),
+        ([2560, 1440], 2560 / 1920),
+        ([3840, 1080], 1.0),  # the shorter side decides
+        ([390, 844], 1.0),  # a phone keeps the 1080p sizes
+        (None, 1.0),
+        ([3840], 1.0),
+        (["3840", 2160], 1.0),  # forged input counts as a 1080p wall
+        ([True, 2160], 1.0),
+        ([10**9, 2160], 1.0),
+    ],
+)
+def test_charts_are_drawn_for_the_screen_the_browser_reported(screen: object, scale: float) -> None:
+    assert screen_scale(screen) == pytest.approx(scale)
