@@ -18,9 +18,10 @@ pixels) in a local plane in kilometres:
    package's district boxes are accurate). A ward's boxes that together cover less than
    ``BOX_COVER_MIN`` of its official area are wrong and replaced by squares sized from it;
 3. a few rounds fit the sizes and shapes: each ward's communes are scaled so the ward gets
-   about its official area (``official_areas`` corrects six of the package's), and - since a bounding box touches its polygon on all four
-   sides - a commune whose pixels fall short of a side of its own box is stretched
-   towards that side (at most ``STRETCH_MAX``);
+   about its official area (``official_areas`` corrects six of the package's), and -
+   since a bounding box touches its polygon on all four sides - a commune whose pixels
+   fall short of a side of its own box is stretched towards that side (at most
+   ``STRETCH_MAX``);
    the ground around each ward's registry centre (``WARD_CORE`` of its radius) stays
    with the ward, and every commune keeps the pixel of its own centre;
 4. each commune's pixels become one polygon; the coverage is simplified as a whole (shared
