@@ -8,14 +8,16 @@
     if (event.target.closest && event.target.closest('.ioc-desk-open')) pending = Date.now();
   }, true);
 
+  var settled = 0;  // once filled, parts that arrive later (the case part) may still grow it
   new MutationObserver(function () {
     if (!pending) return;
-    if (Date.now() - pending > 15000) { pending = 0; return; }
+    var now = Date.now();
+    if (now - pending > 15000 || (settled && now > settled)) { pending = settled = 0; return; }
     var desks = document.querySelectorAll('.ioc-desk:not([hidden])');
     for (var i = 0; i < desks.length; i++) {
       var title = desks[i].querySelector('.ioc-desk-title');
       if (title && title.textContent) {
-        pending = 0;
+        if (!settled) settled = now + 3000;
         desks[i].scrollIntoView({block: 'nearest'});
         return;
       }
