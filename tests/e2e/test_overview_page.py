@@ -154,3 +154,26 @@ def test_layer_switch_hides_and_shows_the_camera_layer(
     page.locator("#overview-layers label", has_text="Camera").click()
     page.wait_for_function(f"() => ({FIGURE_JS})()[4].visible === true", timeout=5_000)
     assert watched_page.problems() == []
+
+
+COUNTER_BOX = """() => {
+  const r = document.getElementById('overview-count-online').getBoundingClientRect();
+  const d = document.documentElement;
+  return [r.width, r.height, d.scrollWidth > innerWidth, d.scrollHeight > innerHeight];
+}"""
+
+
+def test_a_4k_wall_shows_the_1080p_picture_twice_as_large(
+    site: Site, watched_page: WatchedPage
+) -> None:
+    """At 3840×2160 the overview is the 1080p layout drawn at twice the size (readable
+    from as far), not a small picture in a corner, and nothing scrolls."""
+    page = open_overview(watched_page, site)
+    width, height, *_ = page.evaluate(COUNTER_BOX)
+    page.set_viewport_size({"width": 3840, "height": 2160})
+    page.wait_for_timeout(500)
+    width_4k, height_4k, wide, tall = page.evaluate(COUNTER_BOX)
+    assert width_4k == pytest.approx(2 * width, rel=0.05)
+    assert height_4k == pytest.approx(2 * height, rel=0.05)
+    assert (wide, tall) == (False, False)
+    assert watched_page.problems() == []
