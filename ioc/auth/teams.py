@@ -18,6 +18,7 @@ from ioc.auth.principal import team_key
 from ioc.auth.scope import unit_scope
 from ioc.auth.user_roles import Role
 from ioc.store.models_auth import User
+from ioc.store.units import ioc_key
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class Assignee:
 
 
 def assignees_for(session: Session, unit_code: str | None) -> list[Assignee]:
-    """Active field officers whose unit's scope holds ``unit_code``, and their teams
-    (teams first, then officers, each by name)."""
+    """Active field officers whose scope (their IOC's area, else their unit's) holds
+    ``unit_code``, and their teams (teams first, then officers, each by name)."""
     if unit_code is None:
         return []
     rows = session.scalars(
@@ -40,7 +41,8 @@ def assignees_for(session: Session, unit_code: str | None) -> list[Assignee]:
     scopes: dict[str, frozenset[str]] = {}
     officers: list[User] = []
     for user in rows:
-        code = user.unit_code or ""
+        # an officer bound to an IOC works in that IOC's area, else in its unit's scope
+        code = ioc_key(user.ioc_code) if user.ioc_code else (user.unit_code or "")
         if code not in scopes:
             scopes[code] = unit_scope(session, code) if code else frozenset()
         if unit_code in scopes[code]:

@@ -22,6 +22,7 @@ from ioc.app_context import attach
 from ioc.auth.accounts import find_user
 from ioc.auth.scope import unit_scope
 from ioc.auth.sessions import user_principal
+from ioc.auth.teams import assignees_for, is_assignee
 from ioc.auth.user_roles import Role
 from ioc.cli import main
 from ioc.config import Settings
@@ -381,3 +382,25 @@ def test_forged_ioc_desk_callbacks_outside_the_area_are_refused_over_http(
         beside: "new",
         seeded.incident_bl: "new",
     }
+
+
+def test_a_field_officer_bound_to_an_ioc_is_offered_for_its_area_only(
+    postgis_store: Store, city: Any, tmp_path: Path
+) -> None:
+    """An IOC's field officer (unit Đà Lạt, bound to the IOC of Xuân Hương) works where its
+    sessions see: it is among the dispatch choices for an incident of the IOC's area, and
+    not for one of another ward of its former city or of Bảo Lộc."""
+    bind_operator(postgis_store, tmp_path, "IOC-XH", XUAN_HUONG, DA_LAT)
+    officer = add_account(postgis_store, Role.FIELD, DA_LAT, "hientruong.ioc-xh")
+    with postgis_store.session() as session:
+        user = find_user(session, officer)
+        assert user is not None
+        user.ioc_code = "IOC-XH"
+    with postgis_store.session() as session:
+        inside = [a.value for a in assignees_for(session, XUAN_HUONG)]
+        beside = [a.value for a in assignees_for(session, XUAN_TRUONG)]
+        bao_loc = [a.value for a in assignees_for(session, PHUONG_1_BAO_LOC)]
+        assert officer in inside
+        assert officer not in beside and officer not in bao_loc
+        assert is_assignee(session, XUAN_HUONG, officer)
+        assert not is_assignee(session, XUAN_TRUONG, officer)
