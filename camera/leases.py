@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from camera.registry import CameraSource, stream_cameras
-from ioc.store import Store, open_store
+from ioc.store.lazy import LazyStore
 from ioc.store.models_leases import CameraLease, CameraWorkerPresence
 from ioc.timeutil import utcnow
 
@@ -171,10 +171,9 @@ def _claim(session: Session, camera: str, worker_id: str, now: datetime, until: 
 class LeaseKeeper:
     """A worker's side of lease mode: one round at a time, and the cameras to run now."""
 
-    database_url: str
+    store: LazyStore
     worker_id: str
     lease_s: float
-    store: Store | None = None
     last_ok: float = field(default_factory=time.monotonic)
 
     def round(self) -> dict[str, CameraSource] | None:
@@ -184,9 +183,7 @@ class LeaseKeeper:
         the other workers may have taken the cameras over by now.
         """
         try:
-            if self.store is None:
-                self.store = open_store(self.database_url)
-            with self.store.session() as session:
+            with self.store.get().session() as session:
                 sources = {s.id: s for s in stream_cameras(session)}
                 held = balance(session, self.worker_id, list(sources), utcnow(), self.lease_s)
         except SQLAlchemyError as exc:
@@ -199,13 +196,7 @@ class LeaseKeeper:
     def leave(self) -> None:
         """Give the cameras back for the others to take at once (best effort)."""
         try:
-            if self.store is None:
-                self.store = open_store(self.database_url)
-            with self.store.session() as session:
+            with self.store.get().session() as session:
                 leave(session, self.worker_id)
         except SQLAlchemyError as exc:
             log.warning("camera leases not given back (they expire by themselves): %s", exc)
-        finally:
-            if self.store is not None:
-                self.store.dispose()
-                self.store = None

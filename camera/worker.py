@@ -39,6 +39,7 @@ from camera.worker_stats import WorkerReport, counters, worker_id
 from ioc.config import Settings
 from ioc.mqtt.payloads import CameraHealth
 from ioc.runtime import Task
+from ioc.store.lazy import LazyStore
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -155,14 +156,15 @@ class CameraWorker:
             publisher = self.own_publisher
         self.publisher = publisher
         cw = settings.camera_worker
-        self.report = WorkerReport(settings.database_url, worker_id(cw), utcnow())
+        self.store = LazyStore(settings.database_url)  # one pool for counters, leases, queue
+        self.report = WorkerReport(self.store, worker_id(cw), utcnow())
         self.leases: LeaseKeeper | None = None
         if cw.assignment == "lease":
-            self.leases = LeaseKeeper(settings.database_url, self.report.worker_id, cw.lease_s)
+            self.leases = LeaseKeeper(self.store, self.report.worker_id, cw.lease_s)
         self.active: dict[str, tuple[CameraRunner, threading.Thread, threading.Event]] = {}
         self.lock = threading.Lock()
         self.detectors: Sequence[Detector[Any]] = ()
-        self.queue = CandidateQueue(settings.database_url, settings.var_dir)
+        self.queue = CandidateQueue(self.store, settings.var_dir)
         scene = cw.scene
         self.book = ReferenceBook(settings.var_dir / scene.subdir, scene) if scene.enabled else None
 
@@ -205,8 +207,7 @@ class CameraWorker:
             self.stop_cameras(list(self.active))
             if self.leases is not None:
                 self.leases.leave()
-            self.report.close()
-            self.queue.close()
+            self.store.close()
             if self.own_publisher is not None:
                 self.own_publisher.stop()
 

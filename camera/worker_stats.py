@@ -19,7 +19,7 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 
 from ioc.config import CameraWorkerSettings
-from ioc.store import Store, open_store
+from ioc.store.lazy import LazyStore
 from ioc.store.worker_stats import save_stats
 from ioc.timeutil import utcnow
 
@@ -67,20 +67,17 @@ def counters(cameras: Iterable[CameraCounts], settings: CameraWorkerSettings) ->
 
 @dataclass
 class WorkerReport:
-    """Upserts this worker's row of ``worker_stats`` (opened lazily, disposed at close)."""
+    """Upserts this worker's row of ``worker_stats`` through the worker's shared store."""
 
-    database_url: str
+    store: LazyStore
     worker_id: str
     started_at: datetime
-    store: Store | None = None
     failing: bool = False
 
     def save(self, values: dict[str, float]) -> bool:
         """Write the counters; False (logged once per outage) when the store refuses."""
         try:
-            if self.store is None:
-                self.store = open_store(self.database_url)
-            with self.store.session() as session:
+            with self.store.get().session() as session:
                 save_stats(
                     session,
                     self.worker_id,
@@ -98,8 +95,3 @@ class WorkerReport:
             log.info("camera worker: counters saved again")
         self.failing = False
         return True
-
-    def close(self) -> None:
-        if self.store is not None:
-            self.store.dispose()
-            self.store = None

@@ -9,15 +9,14 @@ day's pictures, so nothing a reviewer needs is lost, and the worker goes on anal
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from camera.scene.daily import ChangeCandidate
-from ioc.store import Store, open_store
+from ioc.store.lazy import LazyStore
 from ioc.violations.candidates import add_candidate
 
 log = logging.getLogger(__name__)
@@ -25,25 +24,17 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class CandidateQueue:
-    """Stores candidates through one lazily opened store of ``database_url``."""
+    """Stores candidates through the worker's shared store."""
 
-    database_url: str
+    store: LazyStore
     var_dir: Path
-    store: Store | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)  # cameras run in threads
-
-    def opened(self) -> Store:
-        with self.lock:
-            if self.store is None:
-                self.store = open_store(self.database_url)
-            return self.store
 
     def __call__(self, candidates: Sequence[ChangeCandidate]) -> None:
         for found in candidates:
             x, y, w, h = found.box_px
             try:
                 number = add_candidate(
-                    self.opened().engine,
+                    self.store.get().engine,
                     var_dir=self.var_dir,
                     camera_id=found.camera_id,
                     preset=found.preset,
@@ -61,8 +52,3 @@ class CandidateQueue:
                 log.warning("scene %s: change candidate not stored: %s", found.camera_id, exc)
                 continue
             log.info("scene %s: change candidate #%d queued for review", found.camera_id, number)
-
-    def close(self) -> None:
-        if self.store is not None:
-            self.store.dispose()
-            self.store = None

@@ -19,6 +19,7 @@ from camera.scene.queue import CandidateQueue
 from camera.scene.references import ReferenceBook
 from camera.scene.watch import SceneWatch
 from ioc.store import Store
+from ioc.store.lazy import LazyStore
 from ioc.store.models_audit import AuditEntry
 from ioc.store.models_violations import ChangeCandidate
 
@@ -47,7 +48,8 @@ def test_a_new_house_reaches_the_review_queue(store: Store, tmp_path: Path) -> N
     scene = synth.landscape(rng)
     built, _truth = synth.add_structure(scene, rng)
     clock = Clock()
-    queue = CandidateQueue(url_of(store), tmp_path)
+    shared = LazyStore(url_of(store))
+    queue = CandidateQueue(shared, tmp_path)
     watch = SceneWatch(ReferenceBook(tmp_path / "refs"), SceneCamera("CAM-T"), queue, clock)
     days = {30: scene, 7: synth.relight(scene, rng), 0: built}
     try:
@@ -57,7 +59,7 @@ def test_a_new_house_reaches_the_review_queue(store: Store, tmp_path: Path) -> N
                 clock.now = local(day, hour, minute)
                 watch.on_frame(frame)
     finally:
-        queue.close()
+        shared.close()
     assert watch.found == 1
     with store.session() as session:
         [row] = session.scalars(select(ChangeCandidate)).all()
@@ -75,7 +77,7 @@ def test_a_refusing_store_is_logged_and_the_watch_goes_on(
     scene = synth.landscape(rng)
     built, _truth = synth.add_structure(scene, rng)
     clock = Clock()
-    queue = CandidateQueue("postgresql+psycopg://nobody@127.0.0.1:9/none", tmp_path)
+    queue = CandidateQueue(LazyStore("postgresql+psycopg://nobody@127.0.0.1:9/none"), tmp_path)
     watch = SceneWatch(ReferenceBook(tmp_path / "refs"), SceneCamera("CAM-U"), queue, clock)
     with caplog.at_level(logging.WARNING):
         for back, frame in {30: scene, 7: scene, 0: built}.items():
