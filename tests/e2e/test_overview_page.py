@@ -176,4 +176,18 @@ def test_a_4k_wall_shows_the_1080p_picture_twice_as_large(
     assert width_4k == pytest.approx(2 * width, rel=0.05)
     assert height_4k == pytest.approx(2 * height, rel=0.05)
     assert (wide, tall) == (False, False)
+    # the map draws at the wall's own resolution, not at 1080p stretched (wall_pixels.js)
+    page.wait_for_function(f"() => ({MAP_PIXELS})()[0] >= 1.9", timeout=10_000)
     assert watched_page.problems() == []
+
+
+MAP_PIXELS = """() => {
+  const canvas = document.querySelector('canvas.maplibregl-canvas');
+  return canvas ? [canvas.width / canvas.clientWidth, devicePixelRatio] : [0, devicePixelRatio];
+}"""
+
+
+def test_a_1080p_wall_keeps_one_pixel_per_pixel(site: Site, watched_page: WatchedPage) -> None:
+    page = open_overview(watched_page, site)
+    page.wait_for_function(f"() => ({MAP_PIXELS})()[0] > 0", timeout=10_000)
+    assert page.evaluate(MAP_PIXELS) == [1, 1]
