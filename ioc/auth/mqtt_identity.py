@@ -24,7 +24,7 @@ from amqtt.session import Session
 
 from ioc.auth import ratelimit
 from ioc.auth.accounts import authenticate
-from ioc.store import Store, open_store
+from ioc.store.lazy import LazyStore
 from ioc.timeutil import utcnow
 
 ACK_STREAM, ACK_TYPE = "field", "ack"
@@ -55,14 +55,14 @@ class AccountAuthPlugin(BaseAuthPlugin):  # type: ignore[misc]  # amqtt ships no
 
     def __init__(self, context: Any) -> None:
         super().__init__(context)
-        self._store: Store | None = None
+        # opened by the first sign-in; sign-ins run in threads, so two first ones at once
+        # must not open two pools
+        self._store = LazyStore(self.context.config.database_url)
 
     def _check(self, username: str, password: str, client: str) -> bool:
         """The account's password, within the sign-in rate limits (shared with the web)."""
-        if self._store is None:
-            self._store = open_store(self.context.config.database_url)
         now = utcnow()
-        with self._store.session() as session:
+        with self._store.get().session() as session:
             if ratelimit.retry_after(session, username, client, now, ratelimit.Limits()):
                 return False
             ok = authenticate(session, username, password, now) is not None
@@ -80,8 +80,7 @@ class AccountAuthPlugin(BaseAuthPlugin):  # type: ignore[misc]  # amqtt ships no
         return ok
 
     async def close(self) -> None:
-        if self._store is not None:
-            self._store.dispose()
+        self._store.close()
 
     @dataclass
     class Config:
