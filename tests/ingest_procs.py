@@ -95,14 +95,16 @@ class Publisher:
     def acked(self) -> set[str]:
         return {msg_id for mid, msg_id in self.sent.items() if mid in self.acked_mids}
 
-    def send(self, start: int, stop: int, rate: float = 2000) -> None:
+    def send(self, start: int, stop: int, rate: float = 2000, ts: datetime | None = None) -> None:
+        """Messages ``m<start>`` … ``m<stop - 1>``, stamped now (or ``ts``: sending the same
+        message again then is a duplicate, not a new reading)."""
         began = time.monotonic()
         infos = []
         for i in range(start, stop):
             body = {
                 "v": 1,
                 "msg_id": f"m{i}",
-                "ts": datetime.now(UTC).isoformat(),
+                "ts": (ts or datetime.now(UTC)).isoformat(),
                 "lon": 108.447,
                 "lat": 11.938,
                 "readings": [{"q": "pm25_ugm3", "value": float(i % 90)}],

@@ -123,6 +123,10 @@ def test_the_network_is_linked_from_the_overview(site: Site, watched_page: Watch
     page = watched_page.page
     page.goto(site.live.url + "/")
     page.wait_for_selector("#overview-iocs-link", timeout=20_000)
+    # let the overview's map finish drawing first: leaving while plotly is mid-render makes
+    # it throw on the removed graph ("_rangeSliderData"), a page error this test counts
+    page.wait_for_selector("canvas.maplibregl-canvas", timeout=20_000)
+    page.wait_for_timeout(500)
     page.locator("#overview-iocs-link").click()
     page.wait_for_selector(".iocnet-row[data-ioc-code='IOC-672']", timeout=20_000)
     codes = page.eval_on_selector_all(".iocnet-row", "els => els.map(e => e.dataset.iocCode)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -96,8 +97,9 @@ def first_message(publisher: Publisher, store: Store, workers: list[WorkerProces
     for worker in workers:
         worker.start()
     deadline = time.monotonic() + 30
+    first = datetime.now(UTC)  # the same m0 each time: a late copy is a duplicate
     while not stored_ids(store) and time.monotonic() < deadline:
-        publisher.send(0, 1)
+        publisher.send(0, 1, ts=first)
         time.sleep(0.3)
     assert stored_ids(store), workers[0].log.read_text()[-2000:]
 

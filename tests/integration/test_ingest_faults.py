@@ -5,6 +5,7 @@ process (``ioc ingest``)."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,14 @@ pytestmark = [pytest.mark.postgis, pytest.mark.mosquitto]
 
 
 def started_worker(worker: WorkerProcess, store: Store, publisher: Publisher) -> None:
-    """Start the worker and wait until it stores a first message (m0)."""
+    """Start the worker and wait until it stores a first message (m0). m0 is sent again
+    until it is stored (the worker may not be subscribed yet), always the same message, so
+    a slow first write followed by a second copy still leaves one reading."""
     worker.start()
     deadline = time.monotonic() + 30
+    first = datetime.now(UTC)
     while stored(store)[0] == 0 and time.monotonic() < deadline:
-        publisher.send(0, 1)
+        publisher.send(0, 1, ts=first)
         time.sleep(0.3)
     assert stored(store)[0] == 1, worker.log.read_text()[-2000:]
 

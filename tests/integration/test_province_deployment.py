@@ -160,8 +160,9 @@ def province(fresh_database: str, mosquitto: tuple[str, int], tmp_path: Path) ->
 
 def first_message_stored(province: Province, publisher: Publisher) -> bool:
     """m0 until one is stored: both workers' subscriptions are live (nothing to drop)."""
+    first = datetime.now(UTC)  # the same m0 each time: a late copy is a duplicate
     for _ in range(100):
-        publisher.send(0, 1)
+        publisher.send(0, 1, ts=first)
         if wait_for(lambda: stored(province.store)[0] > 0, 0.5):
             return True
     return False
