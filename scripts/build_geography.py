@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ioc.geography.approximate import RESOLUTION_KM, build_cells, cells_geojson
+from ioc.geography.approximate import RESOLUTION_KM, build_cells, cells_geojson, cells_text
 from ioc.geography.compare import measure_reference
 from ioc.geography.defaults import CELLS_FILE, build_default_units, load_facts
 from ioc.reports.routing import TreeLocator
@@ -49,7 +49,7 @@ def main() -> int:
         return measure(args.measure, args.results)
     facts = load_facts()
     collection = cells_geojson(build_cells(facts.province_code, args.resolution_km), facts)
-    text = json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
+    text = cells_text(collection)
     if args.check:
         same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
         print(f"{args.out}: {'up to date' if same else 'differs from a rebuild'}")

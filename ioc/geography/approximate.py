@@ -33,6 +33,7 @@ script ``scripts/build_geography.py`` runs this once and writes the shipped file
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -549,3 +550,9 @@ def cells_geojson(cells: Sequence[Cell], facts: OldEraFacts) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def cells_text(collection: dict[str, Any]) -> str:
+    """The shipped file's exact text for :func:`cells_geojson`'s collection (compact UTF-8
+    JSON and a final newline), so a rebuild can be compared with the file byte for byte."""
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
